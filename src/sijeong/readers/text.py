@@ -1,0 +1,233 @@
+"""Shared helpers for reading the documents' plain-text extractions.
+
+Numbers: ``1,149,710,000``, ``△5,558,259,000``, ``△ 113,330,670``, ``-323,255,220``,
+``-`` (none), ``130%``, ``100.00 %``, ``97.5``. Units: ``(단위: 원)``, ``(단위:개, 원)``,
+``(단위 : 천원)``. Bad input raises :class:`ReadError`, which names the line; the
+pipeline turns it into an error finding and loads nothing of that document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from ..model import Figure, Source
+
+#: won per unit of money
+MONEY_UNITS: dict[str, int] = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
+#: units that are not money (counts, people, percent ...); the value is kept as printed
+OTHER_UNITS = frozenset(
+    {"개", "명", "%", "건", "회", "천명", "개소", "대", "종", "km", "㎞", "위", "등급", "점", "시간", "일", "개월", "년", "m", "㎡"}
+)
+
+
+class ReadError(ValueError):
+    """Input the reader cannot read faithfully. Always names the document and line."""
+
+    def __init__(self, source: Source, message: str, raw: str | None = None):
+        self.source = source
+        self.raw = raw
+        super().__init__(f"{source.doc}:{source.line}: {message}")
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    no: int  # 1-based
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def cells(self) -> list[str]:
+        return split_cells(self.text)
+
+
+def lines_of(text: str) -> list[Line]:
+    return [Line(i, t.rstrip("\r")) for i, t in enumerate(text.split("\n"), 1)]
+
+
+def split_cells(text: str) -> list[str]:
+    """Tab-separated cells, stripped; leading empty cells kept (they carry column position)."""
+    return [c.strip() for c in text.rstrip().split("\t")]
+
+
+_WS = re.compile(r"\s+")
+
+
+def collapse(text: str) -> str:
+    """Whitespace collapsed, HTML fragments removed: the way names are stored."""
+    text = strip_html(text)
+    return _WS.sub(" ", text).strip()
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def strip_html(text: str) -> str:
+    return _TAG.sub(" ", text)
+
+
+_LATEX_TEXT = re.compile(r"\\text\{([^}]*)\}")
+_LATEX_CMD = re.compile(r"\\(left|right|begin\{array\}\{[a-z]*\}|end\{array\}|[a-zA-Z]+)")
+
+
+def strip_latex(text: str) -> str:
+    r"""``$\left\{ \text{의존재원} \\ ... \right\} * 100$`` → ``{ 의존재원 ... } * 100``."""
+    if "$" not in text and "\\" not in text:
+        return text
+    out = _LATEX_TEXT.sub(lambda m: m.group(1), text)
+    out = out.replace("\\\\", " ").replace("\\{", "{").replace("\\}", "}")
+    out = _LATEX_CMD.sub(" ", out)
+    out = out.replace("$", " ")
+    return collapse(out)
+
+
+# --- numbers -------------------------------------------------------------------------
+
+_NUM = re.compile(r"^(?P<neg>[△▲-]\s*)?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<pct>%)?$")
+_BROKEN = re.compile(r"^[△▲-]?\s*[\d,]*\d[\d,]*[A-Za-zㄱ-ㅎ가-힣Oo][\d,]*\d[\d,.]*%?$")
+DASHES = {"-", "–", "—", "－"}
+
+
+def is_number(raw: str) -> bool:
+    raw = raw.strip()
+    return raw in DASHES or bool(_NUM.match(raw))
+
+
+def looks_broken_number(raw: str) -> bool:
+    """A token that was meant to be a number but has a letter inside (``1,14O,710``)."""
+    raw = raw.strip()
+    return bool(_BROKEN.match(raw)) and "," in raw
+
+
+def parse_number(
+    raw: str,
+    source: Source,
+    *,
+    multiplier: int = 1,
+    unit: str | None = None,
+) -> Figure:
+    """Parse one printed number into a Figure. ``multiplier`` turns 천원 etc. into won.
+
+    Raises :class:`ReadError` when the token is not a number.
+    """
+    token = raw.strip()
+    if token in DASHES:
+        return Figure(None, token, source, unit)
+    m = _NUM.match(token)
+    if not m:
+        raise ReadError(source, f"숫자가 아닙니다 / not a number: {token!r}", token)
+    digits = m.group("int").replace(",", "")
+    frac = m.group("frac")
+    neg = bool(m.group("neg"))
+    if m.group("pct"):
+        unit = "%"
+    if frac:
+        value: int | float = float(digits + frac)
+        if multiplier != 1:
+            scaled = value * multiplier
+            if abs(scaled - round(scaled)) > 1e-6:
+                raise ReadError(source, f"원 단위로 바꿀 수 없는 금액 / fractional won: {token!r}", token)
+            value = int(round(scaled))
+        elif value == int(value) and m.group("pct"):
+            value = float(value)
+    else:
+        value = int(digits) * multiplier
+    if neg:
+        value = -value
+    return Figure(value, token, source, unit)
+
+
+def number_or_none(raw: str, source: Source, **kw) -> Figure | None:
+    """Like :func:`parse_number` but returns None for an empty cell or plain text;
+    still raises for a token that looks like a broken number."""
+    token = raw.strip()
+    if not token:
+        return None
+    if is_number(token):
+        return parse_number(token, source, **kw)
+    if looks_broken_number(token):
+        raise ReadError(source, f"숫자 안에 문자가 있습니다 / letter inside a number: {token!r}", token)
+    return None
+
+
+def require_number(raw: str, source: Source, what: str, **kw) -> Figure:
+    token = raw.strip()
+    if not token:
+        raise ReadError(source, f"{what}: 값이 없습니다 / missing value", token)
+    if not is_number(token):
+        if looks_broken_number(token):
+            raise ReadError(source, f"{what}: 숫자 안에 문자가 있습니다 / letter inside a number: {token!r}", token)
+        raise ReadError(source, f"{what}: 숫자가 아닙니다 / not a number: {token!r}", token)
+    return parse_number(token, source, **kw)
+
+
+def split_numbers(cell: str) -> list[str]:
+    """A cell holding several stacked numbers (``264,144,000 △5,558,259,000``)."""
+    parts: list[str] = []
+    for tok in cell.split():
+        if parts and parts[-1] in ("△", "▲"):
+            parts[-1] += tok
+        else:
+            parts.append(tok)
+    return parts
+
+
+#: every run of digits: what the coverage counts
+NUMERIC_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numeric_tokens(text: str) -> list[str]:
+    return NUMERIC_TOKEN.findall(text)
+
+
+# --- units ---------------------------------------------------------------------------
+
+_UNIT_NOTE = re.compile(r"^\(\s*단위\s*[:：]\s*(?P<units>[^)]*)\)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitNote:
+    units: tuple[str, ...]
+    source: Source
+
+    @property
+    def money(self) -> str | None:
+        for u in self.units:
+            if u in MONEY_UNITS:
+                return u
+        return None
+
+    @property
+    def multiplier(self) -> int:
+        m = self.money
+        return MONEY_UNITS[m] if m else 1
+
+
+def parse_unit_note(text: str, source: Source) -> UnitNote | None:
+    """``(단위: 원)`` → UnitNote(("원",)). Raises ReadError for a unit it does not know."""
+    m = _UNIT_NOTE.match(text.strip())
+    if not m:
+        return None
+    units = tuple(u.strip() for u in re.split(r"[,，/]", m.group("units")) if u.strip())
+    for u in units:
+        if u not in MONEY_UNITS and u not in OTHER_UNITS:
+            raise ReadError(source, f"알 수 없는 단위 / unknown unit: {u!r}", u)
+    return UnitNote(units, source)
+
+
+def iter_blocks(lines: Iterable[Line]) -> Iterator[list[Line]]:
+    """Runs of non-blank lines."""
+    block: list[Line] = []
+    for ln in lines:
+        if ln.stripped:
+            block.append(ln)
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
