@@ -1,0 +1,1 @@
+"""Subcommands of the ``sijeong`` command line, one module each."""

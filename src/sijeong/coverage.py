@@ -1,0 +1,112 @@
+"""Coverage: how many numeric tokens of a document landed in typed records, how many
+only in generic tables, and how many nowhere.
+
+A numeric token is a run of digits (``1,149,710,000``, ``97.5``, ``2022``, the ``3`` of
+``3. 결산현황``). Per line, tokens are matched first against the raw text of the typed
+records' figures read from that line, then against the text typed records store for
+that line (outline items, names, milestones, people), then headings, then generic tables.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from typing import Any, Iterable
+
+from .model import Coverage, Document, Figure, Record, Source
+from .readers.text import lines_of, numeric_tokens
+
+
+def _walk_text(obj: Any, out: list[tuple[int, str]], doc: str, depth: int = 0) -> None:
+    """Collect (line, text) pairs from nested outline items, milestones, people, etc."""
+    if depth > 8 or obj is None:
+        return
+    if isinstance(obj, (list, tuple)):
+        for x in obj:
+            _walk_text(x, out, doc, depth + 1)
+        return
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, (Figure, Source)):
+        return
+    src = getattr(obj, "source", None)
+    line = src.line if isinstance(src, Source) and src.doc == doc else None
+    texts: list[str] = []
+    for f in dataclasses.fields(obj):
+        if f.name in ("source", "figures", "appearances"):
+            continue
+        v = getattr(obj, f.name)
+        if isinstance(v, str):
+            texts.append(v)
+        elif isinstance(v, list) and v and all(isinstance(x, str) for x in v):
+            texts.extend(v)
+        elif isinstance(v, (list, tuple)) or dataclasses.is_dataclass(v):
+            _walk_text(v, out, doc, depth + 1)
+        elif isinstance(v, dict):
+            for x in v.values():
+                if isinstance(x, str):
+                    texts.append(x)
+    if line is not None:
+        out.extend((line, t) for t in texts)
+
+
+def record_text(records: Iterable[Record], doc: str) -> dict[int, list[str]]:
+    pairs: list[tuple[int, str]] = []
+    for r in records:
+        _walk_text(r, pairs, doc)
+    by_line: dict[int, list[str]] = defaultdict(list)
+    for line, text in pairs:
+        by_line[line].append(text)
+    return by_line
+
+
+def _take(tokens: Counter, candidates: Iterable[str]) -> int:
+    n = 0
+    for c in candidates:
+        for t in numeric_tokens(c):
+            if tokens[t] > 0:
+                tokens[t] -= 1
+                n += 1
+    return n
+
+
+def compute(doc: Document, text: str) -> Coverage:
+    cov = Coverage()
+    typed_figs: dict[int, list[str]] = defaultdict(list)
+    for r in doc.records:
+        for fig in r.all_figures():
+            if fig.source.doc == doc.name:
+                typed_figs[fig.source.line].append(fig.raw)
+    spans = record_text(doc.records, doc.name)
+    heading_text: dict[int, list[str]] = defaultdict(list)
+    for h in doc.headings:
+        heading_text[h.source.line].append(h.text)
+    generic_lines: dict[int, list[str]] = defaultdict(list)
+    typed_table_lines: set[int] = set()
+    for t in doc.tables:
+        if t.typed:
+            typed_table_lines.update(t.lines)
+        for hl, cells in zip(t.header_lines, t.header):
+            generic_lines[hl].extend(cells)
+        for row in t.rows:
+            generic_lines[row.source.line].extend(c.text for c in row.cells)
+    for ln in lines_of(text):
+        toks = numeric_tokens(ln.text)
+        if not toks:
+            continue
+        cov.total += len(toks)
+        left = Counter(toks)
+        cov.typed += _take(left, typed_figs.get(ln.no, ()))
+        cov.typed_text += _take(left, spans.get(ln.no, ()))
+        if sum(left.values()):  # text wrapped from the lines above (a long title, ❖ line)
+            cov.typed_text += _take(left, [t for k in (1, 2) for t in spans.get(ln.no - k, ())])
+        cov.structure += _take(left, heading_text.get(ln.no, ()))
+        remaining = sum(left.values())
+        if remaining and (ln.no in typed_table_lines):
+            cov.typed_text += _take(left, [ln.text])
+            remaining = sum(left.values())
+        if remaining:
+            cov.generic += _take(left, generic_lines.get(ln.no, ()))
+            remaining = sum(left.values())
+        if remaining:
+            cov.nowhere += remaining
+            cov.nowhere_lines.append(ln.no)
+    return cov

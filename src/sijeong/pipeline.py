@@ -1,0 +1,52 @@
+"""Load documents into the model, then run the rules. Never raises on bad input.
+
+``load_path`` → :class:`Document` (records, tables, headings, read findings, coverage);
+``check`` → findings of every rule over loaded documents. Storing is the store's job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from . import coverage
+from .model import Document, Finding
+from .readers import read_document, read_errors
+
+
+def load_text(name: str, text: str, *, municipality: str = "김포시") -> Document:
+    doc = read_document(name, text, municipality=municipality)
+    doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    doc.line_count = text.count("\n") + 1
+    if not read_errors(doc):
+        doc.coverage = coverage.compute(doc, text)
+    return doc
+
+
+def load_path(path: str | Path, *, municipality: str = "김포시") -> Document:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return _failed(path.name, municipality, 0, f"파일을 읽을 수 없습니다 / cannot read file: {e.strerror}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        return _failed(path.name, municipality, line, "UTF-8 텍스트가 아닙니다 / not UTF-8 text")
+    return load_text(path.name, text, municipality=municipality)
+
+
+def _failed(name: str, municipality: str, line: int, message: str) -> Document:
+    doc = Document(name=name, municipality=municipality, year=None, family="unknown")
+    doc.findings.append(Finding(rule="read.file", severity="error", doc=name, lines=[line], message=message))
+    return doc
+
+
+def check(documents: list[Document]) -> list[Finding]:
+    """Run every rule over the documents. A crash inside a rule becomes a finding."""
+    try:
+        from .rules import run_rules
+    except ImportError:  # the rules package is not there yet
+        return []
+    return run_rules(documents)
