@@ -1,0 +1,45 @@
+"""Coverage counts every numeric token of a document exactly once."""
+
+from sijeong.coverage import compute
+from sijeong.model import Document, Figure, Heading, Narrative, OutlineItem, Program, Source, Table, TableRow
+from sijeong.readers.generic import cell_of
+
+TEXT = "\n".join(
+    [
+        "3. 결산현황",  # 1 heading: 1 token
+        "사업A\t1,000\t900",  # 2 typed: 2 tokens
+        "- 2020. 3. : 보고회 12회",  # 3 narrative text: 3 tokens
+        "표\t7\t8",  # 4 generic table header (2 tokens)
+        "합\t15\t16",  # 5 generic row (2 tokens)
+        "고아 99",  # 6 nowhere: 1 token
+    ]
+)
+
+
+def test_counts_each_category():
+    d = "c.txt"
+    prog = Program(source=Source(d, 2), municipality="m", year=2020, department="부", name="사업A")
+    prog.set("budget", Figure(1000, "1,000", Source(d, 2)))
+    prog.set("spent", Figure(900, "900", Source(d, 2)))
+    nar = Narrative(source=Source(d, 3), municipality="m", year=2020, department="부", name="주요성과",
+                    items=[OutlineItem(Source(d, 3), "-", "2020. 3. : 보고회 12회")])
+    s4, s5 = Source(d, 4), Source(d, 5)
+    table = Table(source=s4, municipality="m", year=2020, department="부", name="표",
+                  header=[["표", "7", "8"]], header_lines=[4],
+                  rows=[TableRow(s5, [cell_of(c, s5) for c in ["합", "15", "16"]])])
+    doc = Document(name=d, municipality="m", year=2020, family="x", records=[prog, nar], tables=[table],
+                   headings=[Heading(Source(d, 1), 1, "3. 결산현황")])
+    cov = compute(doc, TEXT)
+    assert cov.total == 11
+    assert (cov.typed, cov.typed_text, cov.structure, cov.generic, cov.nowhere) == (2, 3, 1, 4, 1)
+    assert cov.nowhere_lines == [6]
+    assert "nowhere 1" in cov.line(d)
+
+
+def test_a_token_is_not_counted_twice():
+    d = "c.txt"
+    prog = Program(source=Source(d, 1), municipality="m", year=2020, department=None, name="x")
+    prog.set("budget", Figure(5, "5", Source(d, 1)))
+    doc = Document(name=d, municipality="m", year=2020, family="x", records=[prog])
+    cov = compute(doc, "x\t5\t5")
+    assert (cov.typed, cov.nowhere) == (1, 1)
