@@ -1,0 +1,51 @@
+"""Alembic environment: runs against the engine handed over by ``sijeong.store.db.migrate``
+(``config.attributes["engine"]``), or against ``sqlalchemy.url`` / ``SIJEONG_DB`` when run
+by the ``alembic`` command line."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from sijeong.store import schema
+
+config = context.config
+target_metadata = schema.metadata()
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """The FTS5 table of the search index (and its shadow tables) is not in the metadata."""
+    return not (type_ == "table" and name and name.startswith("search_fts"))
+
+
+def _engine():
+    engine = config.attributes.get("engine")
+    if engine is not None:
+        return engine
+    from sijeong.settings import db_url, default_db_url
+    from sijeong.store.db import create_engine_for
+
+    url = config.get_main_option("sqlalchemy.url")
+    return create_engine_for(db_url(url) if url else default_db_url())
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
+                      literal_binds=True, include_name=include_name)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = _engine()
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          include_name=include_name,
+                          render_as_batch=connection.dialect.name == "sqlite")
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,275 @@
+"""Keyword-only repository functions over a SQLAlchemy ``Connection``.
+
+Writes run in the caller's transaction when there is one (``with engine.begin() as conn``)
+and in their own otherwise; either way a document is saved entirely or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any, Iterable, Iterator
+
+import sqlalchemy as sa
+
+from ..model import Document, Finding, Record
+from . import rows as R
+from .schema import record_class, record_table, record_tables, table
+from .search import index_rows
+
+
+def _in_tx(conn: sa.Connection, fn, *args, **kw):
+    if conn.in_transaction():
+        return fn(conn, *args, **kw)
+    with conn.begin():
+        return fn(conn, *args, **kw)
+
+
+def _insert_returning_ids(conn: sa.Connection, t: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    stmt = sa.insert(t).returning(t.c.id, sort_by_parameter_order=True)
+    return [r[0] for r in conn.execute(stmt, rows)]
+
+
+def _insert(conn: sa.Connection, t: sa.Table, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(sa.insert(t), rows)
+
+
+# --- documents -------------------------------------------------------------------------
+
+
+def save_document(conn: sa.Connection, doc: Document, *, loaded_at: dt.datetime | None = None) -> int:
+    """Replace the document of the same name and municipality, with everything read from
+    it (records, tables, headings, read findings, search index). Returns its id."""
+    return _in_tx(conn, _save_document, doc, loaded_at or dt.datetime.now(dt.timezone.utc))
+
+
+def _save_document(conn: sa.Connection, doc: Document, loaded_at: dt.datetime) -> int:
+    docs = table("documents")
+    conn.execute(sa.delete(docs).where(docs.c.name == doc.name, docs.c.municipality == doc.municipality))
+    (doc_id,) = _insert_returning_ids(conn, docs, [R.document_row(doc, loaded_at)])
+
+    by_kind: dict[str, list[tuple[int, Record]]] = defaultdict(list)
+    for order, rec in enumerate(doc.records):
+        by_kind[rec.kind].append((order, rec))
+    saved: list[tuple[Record, int]] = []
+    for kind, items in by_kind.items():
+        try:
+            t = record_table(kind)
+        except KeyError:
+            raise ValueError(
+                f"no table for record kind {kind!r} ({type(items[0][1]).__name__}): export the class from "
+                "sijeong.model and add a migration (python -m sijeong.store.revision ...)"
+            ) from None
+        ids = _insert_returning_ids(conn, t, [R.record_row(rec, doc_id, order) for order, rec in items])
+        saved.extend((rec, rid) for (_, rec), rid in zip(items, ids))
+
+    _insert(conn, table("tables"), [R.table_row(t, doc_id, i) for i, t in enumerate(doc.tables)])
+    _insert(conn, table("findings"), [R.finding_row(f, doc_id) for f in doc.findings])
+    _insert(conn, table("search_index"), index_rows(saved, doc_id))
+    return doc_id
+
+
+def delete_document(conn: sa.Connection, *, name: str, municipality: str) -> int:
+    docs = table("documents")
+    stmt = sa.delete(docs).where(docs.c.name == name, docs.c.municipality == municipality)
+    return _in_tx(conn, lambda c: c.execute(stmt).rowcount)
+
+
+def _as_list(value) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return [value]
+
+
+def document_rows(
+    conn: sa.Connection, *, municipality: str | None = None, year=None, names: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """The ``documents`` rows (without loading their records)."""
+    docs = table("documents")
+    stmt = sa.select(docs).order_by(docs.c.id)
+    if municipality is not None:
+        stmt = stmt.where(docs.c.municipality == municipality)
+    years = _as_list(year)
+    if years is not None:
+        stmt = stmt.where(docs.c.year.in_(years))
+    if names is not None:
+        stmt = stmt.where(docs.c.name.in_(list(names)))
+    return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def load_documents(
+    conn: sa.Connection, *, municipality: str | None = None, year=None, names: Iterable[str] | None = None
+) -> list[Document]:
+    """Rebuild whole documents (records with figures and appearances, tables, headings,
+    read findings, coverage). ``year`` may be one year or several."""
+    drows = document_rows(conn, municipality=municipality, year=year, names=names)
+    if not drows:
+        return []
+    by_id = {r["id"]: R.document_from_row(r) for r in drows}
+    ids = list(by_id)
+    ordered: dict[int, list[tuple[int, Record]]] = defaultdict(list)
+    for kind, t in record_tables().items():
+        cls = record_class(kind)
+        stmt = sa.select(t).where(t.c.document_id.in_(ids)).order_by(t.c.document_id, t.c.doc_order, t.c.id)
+        for row in conn.execute(stmt).mappings():
+            ordered[row["document_id"]].append((row["doc_order"], R.record_from_row(cls, row)))
+    for did, items in ordered.items():
+        items.sort(key=lambda x: x[0])
+        by_id[did].records = [rec for _, rec in items]
+    tt = table("tables")
+    for row in conn.execute(sa.select(tt).where(tt.c.document_id.in_(ids)).order_by(tt.c.document_id, tt.c.doc_order)).mappings():
+        by_id[row["document_id"]].tables.append(R.table_from_row(row))
+    ft = table("findings")
+    for row in conn.execute(sa.select(ft).where(ft.c.document_id.in_(ids)).order_by(ft.c.id)).mappings():
+        if row["rule"].startswith("read."):
+            by_id[row["document_id"]].findings.append(R.finding_from_row(row))
+    return [by_id[i] for i in ids]
+
+
+# --- records ---------------------------------------------------------------------------
+
+
+def tidy_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A number column holds a double; where the figure it was read from printed an
+    integer (``95``), give back the figure's value (95, not 95.0)."""
+    figures = row.get("figures")
+    if isinstance(figures, dict):
+        for key, fig in figures.items():
+            value = row.get(key)
+            if isinstance(value, float) and isinstance(fig, dict) and fig.get("value") == value:
+                row[key] = fig["value"]
+    return row
+
+
+def _record_filters(t: sa.Table, municipality, year, department, document_id=None) -> list:
+    out = []
+    if municipality is not None:
+        out.append(t.c.municipality == municipality)
+    years = _as_list(year)
+    if years is not None:
+        out.append(t.c.year.in_(years))
+    if department is not None:
+        out.append(t.c.department == department)
+    if document_id is not None:
+        out.append(t.c.document_id == document_id)
+    return out
+
+
+def list_records(
+    conn: sa.Connection,
+    kind: str,
+    *,
+    municipality: str | None = None,
+    year=None,
+    department: str | None = None,
+    q: str | None = None,
+    document_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of a record table as row dicts (JSON columns decoded), and the total count.
+    ``kind`` is a record kind (``indicator``) or its table name (``indicators``);
+    ``q`` matches the name (and the title, where the kind has one)."""
+    t = record_table(kind)
+    where = _record_filters(t, municipality, year, department, document_id)
+    if q:
+        cond = t.c.name.icontains(q, autoescape=True)
+        if "title" in t.c:
+            cond = sa.or_(cond, t.c.title.icontains(q, autoescape=True))
+        where.append(cond)
+    total = conn.execute(sa.select(sa.func.count()).select_from(t).where(*where)).scalar_one()
+    stmt = sa.select(t).where(*where).order_by(t.c.document_id, t.c.doc_order, t.c.id).limit(limit).offset(offset)
+    return [tidy_row(dict(r)) for r in conn.execute(stmt).mappings()], total
+
+
+def iter_records(
+    conn: sa.Connection,
+    kind: str,
+    *,
+    municipality: str | None = None,
+    year=None,
+    department: str | None = None,
+    batch_size: int = 500,
+) -> Iterator[dict[str, Any]]:
+    """Every row of a record table (or ``tables`` / ``findings``), fetched in batches of
+    ``batch_size`` by id, so an export never holds a whole table in memory."""
+    t = table(kind) if kind in ("tables", "findings", "documents") else record_table(kind)
+    where = _record_filters(t, municipality, year, department)
+    last = 0
+    while True:
+        stmt = sa.select(t).where(t.c.id > last, *where).order_by(t.c.id).limit(batch_size)
+        batch = [tidy_row(dict(r)) for r in conn.execute(stmt).mappings()]
+        yield from batch
+        if len(batch) < batch_size:
+            return
+        last = batch[-1]["id"]
+
+
+def to_record(kind: str, row: dict[str, Any]) -> Record:
+    """A model record from a row dict of :func:`list_records` / :func:`iter_records`."""
+    return R.record_from_row(record_class(kind), row)
+
+
+# --- findings --------------------------------------------------------------------------
+
+
+def save_findings(
+    conn: sa.Connection,
+    findings: Iterable[Finding],
+    *,
+    replace_for: Iterable[tuple[str, int | None]] = (),
+) -> int:
+    """Store rule findings. ``replace_for`` lists (municipality, year) pairs whose earlier
+    rule findings (every rule but ``read.*``) are deleted first; year None means findings
+    without a year. Each finding is linked to its document (by name) when stored."""
+    return _in_tx(conn, _save_findings, list(findings), list(replace_for))
+
+
+def _save_findings(conn: sa.Connection, findings: list[Finding], replace_for: list) -> int:
+    ft = table("findings")
+    for municipality, year in replace_for:
+        year_cond = ft.c.year.is_(None) if year is None else ft.c.year == year
+        conn.execute(
+            sa.delete(ft).where(ft.c.municipality == municipality, year_cond, sa.not_(ft.c.rule.startswith("read.")))
+        )
+    docs = table("documents")
+    doc_ids: dict[tuple[str, str | None], int] = {}
+    for r in conn.execute(sa.select(docs.c.id, docs.c.name, docs.c.municipality)):
+        doc_ids[(r.name, r.municipality)] = r.id
+    rows = [R.finding_row(f, doc_ids.get((f.doc, f.municipality))) for f in findings]
+    _insert(conn, ft, rows)
+    return len(rows)
+
+
+def list_findings(
+    conn: sa.Connection,
+    *,
+    municipality: str | None = None,
+    year=None,
+    department: str | None = None,
+    rule: str | None = None,
+    severity: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    ft = table("findings")
+    where = _record_filters(ft, municipality, year, department)
+    if rule is not None:
+        where.append(ft.c.rule.startswith(rule))
+    if severity is not None:
+        where.append(ft.c.severity == severity)
+    total = conn.execute(sa.select(sa.func.count()).select_from(ft).where(*where)).scalar_one()
+    stmt = sa.select(ft).where(*where).order_by(ft.c.id).limit(limit).offset(offset)
+    return [dict(r) for r in conn.execute(stmt).mappings()], total
+
+
+def count_rows(conn: sa.Connection) -> dict[str, int]:
+    """Row count of every table (for tests and ``sijeong ingest`` summaries)."""
+    from .schema import metadata
+
+    return {name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for name, t in metadata().tables.items()}

@@ -1,0 +1,201 @@
+"""Model objects <-> row dicts of the tables in :mod:`sijeong.store.schema`."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any
+
+from ..model import Cell, Coverage, Document, Figure, Finding, Heading, Record, Source, Table, TableRow
+from .codec import (
+    appearance_from_json,
+    appearance_to_json,
+    figures_from_json,
+    figures_to_json,
+    from_json,
+    hints,
+    scalar_kind,
+    to_json,
+)
+from .schema import own_fields
+
+# --- documents -------------------------------------------------------------------------
+
+
+def document_row(doc: Document, loaded_at) -> dict[str, Any]:
+    return {
+        "name": doc.name,
+        "municipality": doc.municipality,
+        "year": doc.year,
+        "family": doc.family,
+        "title": doc.title,
+        "sha256": doc.sha256 or "",
+        "line_count": doc.line_count or 0,
+        "coverage": dataclasses.asdict(doc.coverage) if doc.coverage is not None else None,
+        "headings": [{"line": h.source.line, "level": h.level, "text": h.text} for h in doc.headings],
+        "loaded_at": loaded_at,
+    }
+
+
+def document_from_row(row: dict[str, Any]) -> Document:
+    cov = row.get("coverage")
+    names = {f.name for f in dataclasses.fields(Coverage)}
+    doc = Document(
+        name=row["name"],
+        municipality=row["municipality"],
+        year=row["year"],
+        family=row["family"],
+        title=row["title"],
+        sha256=row["sha256"] or "",
+        line_count=row["line_count"] or 0,
+        coverage=Coverage(**{k: v for k, v in cov.items() if k in names}) if cov is not None else None,
+    )
+    doc.headings = [Heading(Source(doc.name, h["line"]), h["level"], h["text"]) for h in row.get("headings") or []]
+    return doc
+
+
+# --- records ---------------------------------------------------------------------------
+
+
+def record_row(rec: Record, document_id: int, order: int) -> dict[str, Any]:
+    doc = rec.source.doc
+    row: dict[str, Any] = {
+        "document_id": document_id,
+        "doc_order": order,
+        "municipality": rec.municipality,
+        "year": rec.year,
+        "department": rec.department,
+        "name": rec.name,
+        "section": rec.section,
+        "source_doc": doc,
+        "source_line": rec.source.line,
+        "figures": figures_to_json(rec.figures, doc),
+        "appearances": [appearance_to_json(a, doc) for a in rec.appearances],
+    }
+    h = hints(type(rec))
+    for f in own_fields(type(rec)):
+        value = getattr(rec, f.name)
+        row[f.name] = value if scalar_kind(h[f.name]) else to_json(value)
+    return row
+
+
+def _allows_none(tp: Any) -> bool:
+    return tp is Any or type(None) in typing.get_args(tp)
+
+
+def record_from_row(cls: type[Record], row: dict[str, Any]) -> Record:
+    doc = row["source_doc"]
+    figures = figures_from_json(row.get("figures"), doc)
+    kw: dict[str, Any] = {
+        "source": Source(doc, row["source_line"]),
+        "municipality": row["municipality"],
+        "year": row["year"],
+        "department": row["department"],
+        "name": row["name"],
+        "section": row["section"],
+        "figures": figures,
+        "appearances": [appearance_from_json(a, doc) for a in row.get("appearances") or []],
+    }
+    h = hints(cls)
+    for f in own_fields(cls):
+        if f.name not in row:
+            continue
+        tp = h[f.name]
+        value = row[f.name]
+        if value is None and not _allows_none(tp):
+            continue  # a column added later: the field's default
+        kind = scalar_kind(tp)
+        if kind is None:
+            value = from_json(value, tp)
+        elif kind == "float" and f.name in figures and figures[f.name].value == value:
+            value = figures[f.name].value  # keeps 123 an int where the document printed 123
+        kw[f.name] = value
+    return cls(**kw)
+
+
+# --- generic tables --------------------------------------------------------------------
+
+
+def _cell_figure(fig: Figure, line: int, doc: str) -> list[Any]:
+    out: list[Any] = [fig.value, fig.raw]
+    if fig.unit is not None or fig.source.line != line or fig.source.doc != doc:
+        out += [fig.unit, fig.source.line]
+    if fig.source.doc != doc:
+        out.append(fig.source.doc)
+    return out
+
+
+def _cell_figure_back(item: list[Any], line: int, doc: str) -> Figure:
+    unit = item[2] if len(item) > 2 else None
+    fline = item[3] if len(item) > 3 else line
+    fdoc = item[4] if len(item) > 4 else doc
+    return Figure(item[0], item[1], Source(fdoc, fline), unit)
+
+
+def table_row(t: Table, document_id: int, order: int) -> dict[str, Any]:
+    doc = t.source.doc
+    rows = []
+    for r in t.rows:
+        rows.append(
+            {
+                "line": r.source.line,
+                "cells": [{"text": c.text, "figures": [_cell_figure(f, r.source.line, doc) for f in c.figures]} for c in r.cells],
+            }
+        )
+    return {
+        "document_id": document_id,
+        "doc_order": order,
+        "municipality": t.municipality,
+        "year": t.year,
+        "department": t.department,
+        "name": t.name,
+        "kind": t.kind,
+        "unit": t.unit,
+        "typed": bool(t.typed),
+        "source_doc": doc,
+        "source_line": t.source.line,
+        "header": [list(h) for h in t.header],
+        "header_lines": list(t.header_lines),
+        "rows": rows,
+    }
+
+
+def table_from_row(row: dict[str, Any]) -> Table:
+    doc = row["source_doc"]
+    rows = []
+    for r in row.get("rows") or []:
+        line = r["line"]
+        cells = [Cell(c["text"], [_cell_figure_back(f, line, doc) for f in c.get("figures") or []]) for c in r["cells"]]
+        rows.append(TableRow(Source(doc, line), cells))
+    return Table(
+        source=Source(doc, row["source_line"]),
+        municipality=row["municipality"],
+        year=row["year"],
+        department=row["department"],
+        name=row["name"],
+        unit=row["unit"],
+        header=[list(h) for h in row.get("header") or []],
+        header_lines=list(row.get("header_lines") or []),
+        rows=rows,
+        typed=bool(row["typed"]),
+        kind=row["kind"],
+    )
+
+
+# --- findings --------------------------------------------------------------------------
+
+
+def finding_row(f: Finding, document_id: int | None) -> dict[str, Any]:
+    d = f.as_dict()
+    d["lines"] = [int(x) for x in f.lines]
+    d["expected"] = to_json(f.expected)
+    d["actual"] = to_json(f.actual)
+    d["document_id"] = document_id
+    return d
+
+
+FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
+
+
+def finding_from_row(row: dict[str, Any]) -> Finding:
+    return Finding(**{k: row[k] for k in FINDING_FIELDS})

@@ -1,0 +1,233 @@
+"""The database schema, generated from the model's dataclasses (see ``docs/schema.md``).
+
+- ``documents``: one row per loaded document (unique by name + municipality).
+- one table per record kind, named by the plural of the record's ``kind``
+  (``indicator`` → ``indicators``, ``department_summary`` → ``department_summaries``):
+  common columns, then one column per dataclass field (int → BigInteger, Number/float →
+  Double, str → Text, bool → Boolean, lists/dicts/nested dataclasses → JSON).
+- ``tables`` (generic tables kept whole), ``findings``, ``search_index``.
+
+The migrations in ``store/migrations`` must produce exactly this metadata; a test compares
+them, so a new model field or record class needs a new revision
+(``python -m sijeong.store.revision "message"``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import sqlalchemy as sa
+
+from .. import model
+from ..model import RECORD_TYPES, Record
+from .codec import hints, scalar_kind
+
+#: JSON everywhere (``json``, not ``jsonb``, on PostgreSQL: it keeps the order of keys,
+#: which is the order of a table's columns in ``amounts``, ``values``, ``staffing``)
+JSONType = sa.JSON()
+#: double precision everywhere (REAL affinity on SQLite)
+DoubleType = sa.Double()
+
+#: columns every record table has, besides one column per dataclass field
+COMMON_COLUMNS = (
+    "id",
+    "document_id",
+    "doc_order",
+    "municipality",
+    "year",
+    "department",
+    "name",
+    "section",
+    "source_doc",
+    "source_line",
+    "figures",
+    "appearances",
+)
+#: Record fields that are stored in the common columns (or not as columns at all)
+BASE_FIELDS = frozenset({"source", "municipality", "year", "department", "name", "figures", "appearances", "section"})
+
+
+def plural(kind: str) -> str:
+    """``indicator`` → ``indicators``; ``department_summary`` → ``department_summaries``."""
+    if kind.endswith("y") and kind[-2:-1] not in "aeiou":
+        return kind[:-1] + "ies"
+    if kind.endswith(("s", "x", "ch", "sh")):
+        return kind + "es"
+    return kind + "s"
+
+
+def record_classes() -> list[type[Record]]:
+    """``RECORD_TYPES`` first, then every other Record subclass ``sijeong.model`` exports."""
+    out = list(RECORD_TYPES)
+    extra = []
+    for value in vars(model).values():
+        if isinstance(value, type) and issubclass(value, Record) and value is not Record and value not in out:
+            extra.append(value)
+    extra.sort(key=lambda c: c.kind)
+    seen = {c.kind for c in out}
+    for c in extra:
+        if c.kind not in seen:
+            out.append(c)
+            seen.add(c.kind)
+    return out
+
+
+def field_type(tp) -> sa.types.TypeEngine:
+    kind = scalar_kind(tp)
+    if kind == "int":
+        return sa.BigInteger()
+    if kind == "float":
+        return DoubleType
+    if kind == "str":
+        return sa.Text()
+    if kind == "bool":
+        return sa.Boolean()
+    return JSONType
+
+
+def own_fields(cls: type[Record]) -> list[dataclasses.Field]:
+    """The dataclass fields of a record class stored as their own columns."""
+    return [f for f in dataclasses.fields(cls) if f.name not in BASE_FIELDS]
+
+
+def _record_table(metadata: sa.MetaData, cls: type[Record]) -> sa.Table:
+    name = plural(cls.kind)
+    h = hints(cls)
+    cols = [
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("doc_order", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer),
+        sa.Column("department", sa.Text),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("section", sa.Text),
+        sa.Column("source_doc", sa.Text, nullable=False),
+        sa.Column("source_line", sa.Integer, nullable=False),
+        sa.Column("figures", JSONType),
+        sa.Column("appearances", JSONType),
+    ]
+    for f in own_fields(cls):
+        cols.append(sa.Column(f.name, field_type(h[f.name])))
+    return sa.Table(
+        name,
+        metadata,
+        *cols,
+        sa.Index(f"ix_{name}_dims", "municipality", "year", "department"),
+        sa.Index(f"ix_{name}_document_id", "document_id"),
+    )
+
+
+@functools.cache
+def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
+    metadata = sa.MetaData()
+    sa.Table(
+        "documents",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer),
+        sa.Column("family", sa.Text, nullable=False),
+        sa.Column("title", sa.Text),
+        sa.Column("sha256", sa.Text, nullable=False, server_default=""),
+        sa.Column("line_count", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("coverage", JSONType),
+        sa.Column("headings", JSONType),
+        sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("name", "municipality", name="uq_documents_name_municipality"),
+    )
+    by_kind: dict[str, sa.Table] = {}
+    for cls in record_classes():
+        by_kind[cls.kind] = _record_table(metadata, cls)
+    sa.Table(
+        "tables",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("doc_order", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer),
+        sa.Column("department", sa.Text),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("unit", sa.Text),
+        sa.Column("typed", sa.Boolean, nullable=False),
+        sa.Column("source_doc", sa.Text, nullable=False),
+        sa.Column("source_line", sa.Integer, nullable=False),
+        sa.Column("header", JSONType),
+        sa.Column("header_lines", JSONType),
+        sa.Column("rows", JSONType),
+        sa.Index("ix_tables_dims", "municipality", "year", "department"),
+        sa.Index("ix_tables_document_id", "document_id"),
+    )
+    sa.Table(
+        "findings",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=True),
+        sa.Column("rule", sa.Text, nullable=False),
+        sa.Column("severity", sa.Text, nullable=False),
+        sa.Column("doc", sa.Text, nullable=False),
+        sa.Column("lines", JSONType),
+        sa.Column("message", sa.Text, nullable=False),
+        sa.Column("expected", JSONType),
+        sa.Column("actual", JSONType),
+        sa.Column("municipality", sa.Text),
+        sa.Column("year", sa.Integer),
+        sa.Column("department", sa.Text),
+        sa.Column("subject", sa.Text),
+        sa.Index("ix_findings_dims", "municipality", "year", "rule"),
+        sa.Index("ix_findings_document_id", "document_id"),
+    )
+    sa.Table(
+        "search_index",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("record_id", sa.Integer, nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer),
+        sa.Column("department", sa.Text),
+        sa.Column("number", sa.Integer),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("source_doc", sa.Text, nullable=False),
+        sa.Column("source_line", sa.Integer, nullable=False),
+        sa.Index("ix_search_index_dims", "municipality", "year", "department"),
+        sa.Index("ix_search_index_document_id", "document_id"),
+    )
+    return metadata, by_kind
+
+
+def metadata() -> sa.MetaData:
+    return build()[0]
+
+
+def record_tables() -> dict[str, sa.Table]:
+    """kind → table, in the model's order."""
+    return build()[1]
+
+
+def table(name: str) -> sa.Table:
+    return build()[0].tables[name]
+
+
+def record_table(kind: str) -> sa.Table:
+    """The table of a record kind, by kind (``indicator``) or table name (``indicators``)."""
+    tables = record_tables()
+    if kind in tables:
+        return tables[kind]
+    for t in tables.values():
+        if t.name == kind:
+            return t
+    raise KeyError(f"unknown record kind: {kind!r}")
+
+
+def record_class(kind: str) -> type[Record]:
+    for cls in record_classes():
+        if cls.kind == kind or plural(cls.kind) == kind:
+            return cls
+    raise KeyError(f"unknown record kind: {kind!r}")
