@@ -19,9 +19,15 @@ from .records import (
     Staffing,
     StrategicGoal,
 )
+from .plans import PLAN_RECORD_TYPES, Asset, BudgetItem, Committee, Statistic
 from .tables import SEVERITIES, Cell, Coverage, Document, Finding, Heading, Table, TableRow
 
 __all__ = [
+    "Asset",
+    "BudgetItem",
+    "Committee",
+    "PLAN_RECORD_TYPES",
+    "Statistic",
     "Appearance",
     "Cell",
     "Coverage",

@@ -1,0 +1,79 @@
+"""The work-plan family (주요업무계획 / 주요 시정계획), e.g. 000 (2022, five 담당관) and 003
+(2025, a bureau 기획조정실 with four 과).
+
+A plan has, per department: achievements of past years (주요성과), vision and goals
+(비전, 정책목표, 핵심과제) and numbered tasks (``1. 제목`` with ❖ objectives, □ sections,
+budgets, schedules, footnotes and the 추진부서 block). A bureau's plan starts with its
+general part (기구, 인력, 주요업무, 주요현황 tables). ``plan_walk`` walks the lines; what it
+leaves unconsumed becomes generic tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Document
+from . import register
+from .context import ReadContext
+from .generic import generic_tables
+
+FAMILY = "work_plan"
+
+#: the plan's own year, strongest mark first (years mentioned in the past do not count)
+_YEAR_MARKS = (
+    re.compile(r"^\s*-\s*(20\d\d)\s*년도\s*-\s*$", re.M),
+    re.compile(r"(20\d\d)\s*년?도?\s*주요\s*업무"),
+    re.compile(r"(20\d\d)\s*년\s*예산"),
+    re.compile(r"'(\d\d)년\s*사업비"),
+)
+
+
+def detect_year(text: str) -> int | None:
+    for pat in _YEAR_MARKS:
+        found = [int(y) if len(y) == 4 else 2000 + int(y) for y in pat.findall(text)]
+        if found:
+            return Counter(found).most_common(1)[0][0]
+    return None
+
+
+class PlanReader:
+    family = FAMILY
+
+    def detect(self, text: str) -> float:
+        score = 0.0
+        if re.search(r"주요\s*(시정\s*)?(업무\s*)?계획|주\s*요\s*업\s*무", text):
+            score += 0.4
+        if re.search(r"추진\s*부서", text):
+            score += 0.3
+        if "❖" in text:
+            score += 0.2
+        if "【일반회계】" in text or "사업별조서" in text:
+            score -= 0.5
+        return max(score, 0.0)
+
+    def read(self, name: str, text: str, *, municipality: str) -> Document:
+        from .plan_walk import PlanWalker
+
+        ctx = ReadContext(doc=name, municipality=municipality, year=detect_year(text), text=text)
+        walker = PlanWalker(ctx)
+        walker.run()
+        # departments first, in the order they were met
+        ctx.records[:0] = list(walker.state.departments.values())
+        ctx.tables.extend(
+            generic_tables(
+                ctx.lines,
+                ctx.consumed,
+                doc=name,
+                municipality=municipality,
+                year=ctx.year,
+                department_at=ctx.department_at,
+                title_at=ctx.title_at,
+                multiplier_at=ctx.multiplier_at,
+            )
+        )
+        title = "주요 시정계획" if "시정계획" in text[:400] else "주요업무계획"
+        return ctx.document(FAMILY, title=title)
+
+
+register(PlanReader)

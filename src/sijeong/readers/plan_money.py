@@ -1,0 +1,103 @@
+"""Money as plans write it in running text: ``314,028천원``, ``855백만원(국비 48, 시비 807)``,
+``약7,600천원(국비100%)``, ``총사업비 1조 1천억원``, ``41.37억원`` — into integer won.
+
+A budget statement is a label (소요예산, 사업비, 총사업비, 사업금액, 사업예산, 예산) followed by
+an amount and, optionally, the split by source in parentheses (국비/도비/시비, in the
+amount's unit, in an explicit unit, or as a percentage of the amount).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..model import Figure, Source
+
+_SMALL = {"천": 1_000, "백": 100, "십": 10}
+_BIG = {"조": 10**12, "억": 10**8, "만": 10**4}
+
+#: one component: a number, an optional 천/백/십 and an optional 조/억/만
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_PART = _NUM + r"\s*[천백십]?\s*[조억만]?"
+AMOUNT = re.compile(rf"(?P<amount>(?:{_PART}\s*)+?)원")
+_COMPONENT = re.compile(rf"(?P<num>{_NUM})\s*(?P<small>[천백십])?\s*(?P<big>[조억만])?")
+
+_LABELS = r"소요\s*예산|총\s*사\s*업\s*비|사\s*업\s*비|사업\s*금액|사업\s*예산|예\s*산"
+BUDGET_STATEMENT = re.compile(
+    rf"(?P<label>{_LABELS})\s*[:：]?\s*(?:약\s*)?(?P<amount>(?:{_PART}\s*)+?)원"
+    r"(?:\s*\((?P<split>[^)]*)\))?"
+)
+_SPLIT = re.compile(
+    rf"(?P<who>국비|도비|시비)\s*(?P<num>{_NUM})\s*(?P<unit>%|천원|백만원|억원|원)?"
+)
+_UNIT_WON = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
+SOURCES = {"국비": "national", "도비": "provincial", "시비": "city"}
+
+
+def amount_value(text: str) -> tuple[int, int] | None:
+    """``1조 1천억`` → (1_100_000_000_000, multiplier of the last component).
+
+    ``text`` is the amount without the final 원. Returns None when nothing parses."""
+    total = Decimal(0)
+    last_mult = 1
+    pos = 0
+    found = False
+    text = text.strip()
+    for m in _COMPONENT.finditer(text):
+        if text[pos : m.start()].strip():
+            return None
+        pos = m.end()
+        num = Decimal(m.group("num").replace(",", ""))
+        mult = _SMALL.get(m.group("small") or "", 1) * _BIG.get(m.group("big") or "", 1)
+        total += num * mult
+        last_mult = mult
+        found = True
+    if not found or text[pos:].strip():
+        return None
+    if total != int(total):
+        return None
+    return int(total), last_mult
+
+
+@dataclass
+class BudgetStatement:
+    label: str
+    total: Figure
+    split: dict[str, Figure]
+
+
+def budget_statements(text: str, source: Source) -> list[BudgetStatement]:
+    """Every budget statement in a line of text (usually one)."""
+    out: list[BudgetStatement] = []
+    for m in BUDGET_STATEMENT.finditer(text):
+        parsed = amount_value(m.group("amount"))
+        if parsed is None:
+            continue
+        value, mult = parsed
+        raw = m.group("amount").strip() + "원"
+        total = Figure(value, raw, source, "원")
+        split: dict[str, Figure] = {}
+        for s in _SPLIT.finditer(m.group("split") or ""):
+            num = Decimal(s.group("num").replace(",", ""))
+            unit = s.group("unit")
+            if unit == "%":
+                v = value * num / 100
+            else:
+                v = num * (_UNIT_WON[unit] if unit else mult)
+            if v != int(v):
+                continue
+            split[SOURCES[s.group("who")]] = Figure(int(v), s.group(0).strip(), source, "원")
+        out.append(BudgetStatement(re.sub(r"\s+", "", m.group("label")), total, split))
+    return out
+
+
+def cell_amount(text: str, source: Source) -> Figure | None:
+    """A table cell holding an amount with its unit: ``750,548천원``."""
+    m = re.fullmatch(r"\s*(?:약\s*)?((?:" + _PART + r"\s*)+?)원\s*", text)
+    if not m:
+        return None
+    parsed = amount_value(m.group(1))
+    if parsed is None:
+        return None
+    return Figure(parsed[0], text.strip(), source, "원")

@@ -1,0 +1,262 @@
+"""Tables inside a work plan: regular ones become typed records (budget items, committees,
+assets, statistics) and are kept whole as a typed :class:`Table`; irregular ones (HTML
+fragments in cells) are left to the generic fallback with their title.
+
+A table is a run of tab-separated lines (plus ``-------`` rule lines). Its header is the
+first row and any following rows that hold no number (a two-row header such as
+``사업비`` over ``총예산 도비 시비``); merged header cells are filled to the right.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Asset, BudgetItem, Committee, Figure, Source, Statistic, Table, TableRow
+from .context import ReadContext
+from .generic import cell_of
+from .plan_money import cell_amount
+from .text import DASHES, Line, collapse, strip_html
+
+RULE = re.compile(r"^[\s\-\t]*-{3,}[\s\-\t]*$")
+_NUM = r"[△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+#: a number with an optional unit suffix: ``8.38점``, ``125건``, ``66대``, ``9.68%``
+_CELL_NUM = re.compile(rf"^(?P<num>{_NUM})\s*(?P<unit>%|[가-힣]{{1,2}}|km|㎡|㎞)?$")
+_HEADER_UNIT = re.compile(r"\((?P<unit>천원|백만원|억원|원)\)")
+_MONEY = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
+_TOTAL = re.compile(r"^(합\s*계|총\s*계|계|소\s*계|예산총액)(\s*\(.*\))?$")
+_BUDGET_COL = re.compile(r"(총예산|합\s*계|사업비|예산액|소요예산|반영액|예산총액|^계$)")
+_NONMONEY_UNITS = {"%", "점", "건", "명", "개", "대", "개소", "회", "등급", "년", "월", "위", "차", "명", "가구"}
+
+
+def cell_number(text: str, source: Source, multiplier: int = 1) -> Figure | None:
+    """One number in a cell (with an optional unit suffix); ``-`` is None-valued."""
+    t = text.strip()
+    if t in DASHES:
+        return Figure(None, t, source)
+    m = _CELL_NUM.match(t)
+    if not m:
+        return None
+    raw = m.group("num").replace(" ", "")
+    unit = m.group("unit")
+    neg = raw[0] in "△▲-"
+    digits = raw.lstrip("△▲-").replace(",", "")
+    if unit and unit not in _NONMONEY_UNITS and unit not in ("km", "㎡", "㎞"):
+        return None
+    mult = multiplier if unit is None and "." not in digits else 1
+    if "." in digits:
+        value: int | float = float(digits)
+        if multiplier != 1 and unit is None:
+            scaled = value * multiplier
+            value = int(round(scaled)) if abs(scaled - round(scaled)) < 1e-6 else value
+    else:
+        value = int(digits) * mult
+    return Figure(-value if neg else value, t, source, unit)
+
+
+@dataclass
+class Grid:
+    header_lines: list[Line]
+    rows: list[Line]
+    columns: list[str]
+    cells: list[list[str]] = field(default_factory=list)  # data rows, padded
+
+    def col(self, pattern: str) -> int | None:
+        for i, c in enumerate(self.columns):
+            if re.search(pattern, c):
+                return i
+        return None
+
+
+def _cells(ln: Line) -> list[str]:
+    return [c.strip() for c in ln.text.rstrip().split("\t")]
+
+
+def _has_number(cells: list[str], src: Source) -> bool:
+    return any(cell_number(c, src) is not None and c.strip() not in DASHES for c in cells if c.strip())
+
+
+def grid_of(lines: list[Line], doc: str) -> Grid:
+    rows = [ln for ln in lines if not RULE.match(ln.text) and ln.stripped]
+    width = max(len(_cells(r)) for r in rows)
+    padded = [(_cells(r) + [""] * width)[:width] for r in rows]
+    n_header = 1
+    later_numbers = [_has_number(c, Source(doc, r.no)) for c, r in zip(padded, rows)]
+    while n_header < len(rows) - 1 and not later_numbers[n_header] and any(later_numbers[n_header + 1 :]):
+        n_header += 1
+    names = [""] * width
+    for h in padded[:n_header]:
+        filled = list(h)
+        for i in range(1, width):
+            if not filled[i] and h is padded[0] and any(p[i] for p in padded[1:n_header]):
+                filled[i] = filled[i - 1]
+        for i, c in enumerate(filled):
+            if c and c not in names[i].split(" | "):
+                names[i] = f"{names[i]} | {c}" if names[i] else c
+    columns = [collapse(n.replace(" | ", " ")) or f"열{i + 1}" for i, n in enumerate(names)]
+    return Grid(rows[:n_header], rows[n_header:], columns, padded[n_header:])
+
+
+def keep_table(ctx: ReadContext, lines: list[Line], grid: Grid | None, *, title: str, kind: str,
+               department: str | None, multiplier: int = 1) -> Table:
+    """Keep the table whole (typed): its header, rows and figures, all lines consumed."""
+    src = ctx.src(lines[0])
+    rows = grid.rows if grid else [ln for ln in lines if ln.stripped and not RULE.match(ln.text)]
+    header = [_cells(h) for h in grid.header_lines] if grid else []
+    t = Table(
+        source=src, municipality=ctx.municipality, year=ctx.year, department=department,
+        name=title, header=header, header_lines=[h.no for h in (grid.header_lines if grid else [])],
+        rows=[TableRow(ctx.src(r), [cell_of(c, ctx.src(r), multiplier) for c in _cells(r)]) for r in rows],
+        typed=True, kind=kind,
+    )
+    ctx.tables.append(t)
+    ctx.consume(*lines)
+    return t
+
+
+def _label(cells: list[str], first_numeric: int, start: int) -> str:
+    return collapse(" ".join(c for c in cells[start:first_numeric] if c))
+
+
+def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: int, department: str | None,
+               task: str | None = None, asset_context: bool = False) -> bool:
+    """Typed records from a regular table; False (nothing consumed) for an irregular one."""
+    if any("<" in ln.text and ">" in ln.text for ln in lines):
+        return False
+    if not any(ln.stripped and not RULE.match(ln.text) for ln in lines):
+        ctx.consume(*lines)
+        return True
+    grid = grid_of(lines, ctx.doc)
+    head_mult = None
+    for c in grid.columns:
+        m = _HEADER_UNIT.search(c)
+        if m:
+            head_mult = _MONEY[m.group("unit")]
+    money = head_mult or multiplier
+    cols = grid.columns
+    base = dict(municipality=ctx.municipality, year=ctx.year, department=department, section=title)
+    if re.search("위원회", title) and grid.col("위원") is not None:
+        kind = "committees"
+    elif asset_context or grid.col("수량") is not None and money == 1:
+        kind = "assets"
+    elif money > 1 and any(_BUDGET_COL.search(c) or re.search("국비|도비|시비", c) for c in cols):
+        kind = "budget"
+    else:
+        kind = "statistics"
+    number_col = 0 if cols and re.sub(r"\s", "", cols[0]) in ("연번", "번호") else None
+    group = ""
+    records = []
+    transposed = kind == "assets" and len(grid.rows) <= 2 and grid.cells and grid.cells[0][0] in ("수량", "계")
+    for ln, cells in zip(grid.rows, grid.cells):
+        src = ctx.src(ln)
+        start = 1 if number_col is not None else 0
+        if transposed:
+            for i in range(1, len(cells)):
+                if not cells[i]:
+                    continue
+                fig = cell_number(cells[i], src)
+                a = Asset(source=src, name=cols[i], category=title, **base)
+                if fig is not None:
+                    a.set("quantity", fig)
+                    a.unit = fig.unit
+                else:
+                    a.details[cells[0]] = cells[i]
+                records.append(a)
+            continue
+        nums = {i: cell_number(c, src, money if kind == "budget" else 1) for i, c in enumerate(cells) if c}
+        first_num = next((i for i in range(start, len(cells)) if nums.get(i) is not None), len(cells))
+        if kind in ("committees", "budget"):
+            name_col = grid.col("위원회명|사업명|사 업 명|단체명") if kind else None
+        else:
+            name_col = None
+        if name_col is not None:
+            label = cells[name_col]
+            if not label and cells[0] and start == 0 and name_col != 0:
+                label = cells[0]
+        else:
+            label = _label(cells, first_num, start)
+        if cells[start] and name_col not in (None, start):
+            group = cells[start]
+        if not label:
+            label = group or "-"
+        number = nums.get(0) if number_col is not None else None
+        if kind == "committees":
+            r = Committee(source=src, name=label, **base)
+            if number is not None:
+                r.set("number", number)
+            for i, c in enumerate(cells):
+                col = cols[i]
+                if "위원수" in col and nums.get(i) is not None:
+                    r.set("members", nums[i])
+                elif "위원장" in col:
+                    r.chair = c or None
+                elif "내용" in col:
+                    r.duties = collapse(c) or None
+        elif kind == "budget":
+            r = BudgetItem(source=src, name=label, task=task, **base)
+            r.is_total = bool(_TOTAL.match(label))
+            if number is not None and number.value is not None:
+                r.set("number", number)
+            for i, c in enumerate(cells):
+                if i == number_col or i == name_col or not c:
+                    continue
+                col = cols[i]
+                fig = nums.get(i)
+                if fig is None and cell_amount(c, src):
+                    fig = cell_amount(c, src)
+                if fig is None or (fig.unit and fig.unit not in ("원",)):
+                    r.details[col] = c
+                    continue
+                leaf = col.split(" ")[-1]
+                field_name = {"국비": "national", "도비": "provincial", "시비": "city"}.get(leaf)
+                if field_name is None and r.budget is None and "budget" not in r.figures and _BUDGET_COL.search(col):
+                    field_name = "budget"
+                if field_name and field_name not in r.figures:
+                    r.set(field_name, fig)
+                else:
+                    r.amounts[col] = fig.value
+                    r.figures[f"col:{col}"] = fig
+        elif kind == "assets":
+            r = Asset(source=src, name=label, category=title, **base)
+            for i, c in enumerate(cells):
+                if i < first_num and i != number_col:
+                    continue
+                fig = nums.get(i)
+                if fig is None:
+                    if c:
+                        r.details[cols[i]] = c
+                    continue
+                r.counts[cols[i]] = fig.value
+                r.figures[f"col:{cols[i]}"] = fig
+                if r.quantity is None and "quantity" not in r.figures:
+                    r.set("quantity", fig)
+                    r.unit = fig.unit
+        else:
+            r = Statistic(source=src, name=label, task=task, **base)
+            r.is_total = bool(_TOTAL.match(label))
+            for i, c in enumerate(cells):
+                if i < first_num and i != number_col:
+                    continue
+                fig = nums.get(i)
+                if fig is None:
+                    if c:
+                        r.texts[cols[i]] = c
+                    continue
+                r.values[cols[i]] = fig.value
+                r.figures[f"col:{cols[i]}"] = fig
+        records.append(r)
+    for r in records:
+        ctx.add(r)
+    keep_table(ctx, lines, grid, title=title, kind=kind, department=department, multiplier=money)
+    return True
+
+
+def leave_generic(ctx: ReadContext, lines: list[Line], *, title: str, department: str | None, multiplier: int) -> None:
+    """An irregular table: the generic fallback will keep it, under its title."""
+    first = next((ln for ln in lines if "\t" in ln.text), lines[0])
+    ctx.title_at[first.no] = strip_html(title)
+    ctx.department_at[first.no] = department
+    ctx.multiplier_at[first.no] = multiplier
+    for ln in lines:
+        if RULE.match(ln.text):
+            ctx.consume(ln)
