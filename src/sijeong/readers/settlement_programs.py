@@ -1,0 +1,195 @@
+"""``- 사업별조서`` (expenditure by program) tables of the settlement part.
+
+Rows are read line by line (a row, maybe a continuation line of bottom values), their
+values aligned to the columns (:mod:`settlement_align`), and, once a department's table is
+complete (it continues across page headers), the program hierarchy is inferred from the
+sums: a policy is the sum of its units, a unit the sum of its details.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Figure, Program
+from .context import ReadContext
+from .settlement_align import Alignment, align, rank
+from .settlement_cells import (
+    is_header_continuation,
+    is_value_continuation,
+    numeric_cell,
+    split_name,
+    squeeze,
+)
+from .settlement_tree import infer_levels
+from .text import Line, ReadError
+
+SECTION = "사업별조서"
+MIN_VALUES = 12  # fewer cells than this cannot be aligned to the 15 top columns
+
+
+def is_header(line: Line) -> bool:
+    cells = line.cells
+    return bool(cells) and squeeze(cells[0]).startswith("과목(조직-사업)")
+
+
+@dataclass
+class ProgramRow:
+    line: Line
+    name: str
+    cells: list[list[Figure]]
+    cont: Line | None = None
+    left: list[tuple[int, Figure]] = field(default_factory=list)
+    right: list[tuple[int, Figure]] = field(default_factory=list)
+    chosen: Alignment | None = None
+    alternatives: list[Alignment] = field(default_factory=list)
+
+
+@dataclass
+class ProgramTable:
+    """One department's 사업별조서 (all its pages)."""
+
+    department: str
+    account: str
+    rows: list[ProgramRow] = field(default_factory=list)
+
+
+def read_table(ctx: ReadContext, i: int, *, table: ProgramTable, multiplier: int) -> int:
+    header = ctx.lines[i]
+    ctx.consume(header)
+    i += 1
+    while i < len(ctx.lines) and is_header_continuation(ctx.lines[i]):
+        ctx.consume(ctx.lines[i])
+        i += 1
+    previous: tuple | None = None
+    count = 0
+    while i < len(ctx.lines):
+        line = ctx.lines[i]
+        if not line.stripped or line.text.startswith("\t"):
+            break
+        row = _row(ctx, line, multiplier)
+        i += 1
+        if i < len(ctx.lines) and is_value_continuation(ctx.lines[i]):
+            _continuation(ctx, row, ctx.lines[i], multiplier)
+            i += 1
+        candidates = align(row.cells, row.left, row.right, previous=previous)
+        row.chosen = candidates[0]
+        best = candidates[0].score
+        row.alternatives = [c for c in candidates if c.score >= best - 2][:300]
+        previous = row.chosen.pattern
+        table.rows.append(row)
+        count += 1
+    if count == 0:
+        raise ReadError(ctx.src(header), "사업별조서 표에 행이 없습니다 / 사업별조서 table cut off: header without rows")
+    return i
+
+
+def _row(ctx: ReadContext, line: Line, multiplier: int) -> ProgramRow:
+    src = ctx.src(line)
+    name, values = split_name(line.cells)
+    if not name:
+        raise ReadError(src, f"사업별조서 행에 사업명이 없습니다 / program row without a name: {line.stripped!r}")
+    cells = [numeric_cell(c, src, f"사업별조서 '{name}'", multiplier) for c in values]
+    if len(cells) < MIN_VALUES:
+        raise ReadError(
+            src,
+            f"사업별조서 '{name}' 행의 값이 {len(cells)}개뿐입니다 (15개 열) / "
+            f"program row cut off: {len(cells)} values for 15 columns",
+        )
+    ctx.consume(line)
+    return ProgramRow(line=line, name=name, cells=cells)
+
+
+def _continuation(ctx: ReadContext, row: ProgramRow, line: Line, multiplier: int) -> None:
+    src = ctx.src(line)
+    for idx, cell in enumerate(line.cells):
+        if not cell:
+            continue
+        for fig in numeric_cell(cell, src, f"사업별조서 '{row.name}' (둘째 줄)", multiplier):
+            (row.left if idx <= 5 else row.right).append((idx, fig))
+    row.cont = line
+    ctx.consume(line)
+
+
+TREE_FIELDS = ("subsidy_returned", "unspent")
+
+
+def _agree_with_parents(rows: list[ProgramRow], levels: list[tuple[str | None, int | None]]) -> None:
+    """Re-choose each row's alignment (parents first, pre-order) counting, besides its own
+    identities, whether its parent's 반납금 and 집행잔액 equal the sum over the siblings."""
+    children: dict[int, list[int]] = {}
+    for k, (_, parent) in enumerate(levels):
+        if parent is not None:
+            children.setdefault(parent, []).append(k)
+    for _ in range(2):
+        for k, (_, parent) in enumerate(levels):
+            if parent is None:
+                continue
+            p = rows[parent].chosen
+            siblings = [s for s in children[parent] if s != k]
+
+            def key(c: Alignment) -> tuple:
+                agree = 0
+                for f in TREE_FIELDS:
+                    if f in p.fields:
+                        total = c.value(f) + sum(rows[s].chosen.value(f) for s in siblings)
+                        agree += total == p.value(f)
+                base = rank(c)
+                return (base[0] - agree,) + base[1:]
+
+            rows[k].chosen = min(rows[k].alternatives, key=key)
+
+
+def finish(ctx: ReadContext, table: ProgramTable) -> list[Program]:
+    """Infer the hierarchy of a department's rows and create the Program records."""
+    if not table.rows:
+        return []
+    keys = [(r.chosen.value("budget"), r.chosen.value("current_budget")) for r in table.rows]
+    has_total = squeeze(table.rows[0].name) == squeeze(table.department)
+    levels = infer_levels(keys, has_total=has_total)
+    if levels is None:
+        keys = [(k[0], 0) for k in keys]
+        levels = infer_levels(keys, has_total=has_total)
+    if levels is None:
+        ctx.finding(
+            "read.hierarchy",
+            "warning",
+            [r.line.no for r in table.rows],
+            f"{table.department} 사업별조서: 정책·단위·세부사업의 합이 맞는 구조를 찾지 못했습니다 / "
+            "no program hierarchy whose sums agree",
+            department=table.department,
+        )
+        levels = [("total" if (k == 0 and has_total) else None, None) for k in range(len(table.rows))]
+    _agree_with_parents(table.rows, levels)
+    out: list[Program] = []
+    for pos, (row, (level, parent)) in enumerate(zip(table.rows, levels), 1):
+        rec = Program(
+            source=ctx.src(row.line),
+            municipality=ctx.municipality,
+            year=ctx.year,
+            department=table.department,
+            name=row.name,
+            section=SECTION,
+            account=table.account,
+            level=level,
+            parent=table.rows[parent].name if parent is not None else None,
+            position=pos,
+        )
+        for key, fig in row.chosen.fields.items():
+            rec.set(key, fig)
+        ctx.add(rec)
+        out.append(rec)
+        if row.chosen.unplaced:
+            lines = [row.line.no] + ([row.cont.no] if row.cont else [])
+            raws = [f.raw for f in row.chosen.unplaced]
+            zeros = all(f.value in (0, None) for f in row.chosen.unplaced)
+            ctx.finding(
+                "read.alignment",
+                "info" if zeros else "warning",
+                lines,
+                f"사업별조서 '{row.name}': 어느 열에도 맞지 않는 값 {', '.join(raws)} / "
+                f"values that fit no column",
+                department=table.department,
+                subject=row.name,
+                actual=raws,
+            )
+    return out
