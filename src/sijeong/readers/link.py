@@ -1,0 +1,192 @@
+"""Merge the printings of one entity into one record.
+
+The settlement report prints the same policy goal, indicator or program in several
+tables. ``link`` keeps one primary record per entity and turns every other printing
+into an :class:`Appearance` on it (each Figure keeps its own source line):
+
+- PolicyGoal: primary = ``부서 성과`` (budget, settled); ``정책사업목표 현황`` and
+  ``성과목표 및 재원비중`` become appearances; indicator_count, achieved_indicator_count,
+  unit_program_count (and strategic_goal) are copied onto the primary.
+- Indicator, per (department, year): primary = ``성과지표 달성현황``; the ``부서 성과``
+  printing and the ``성과목표 및 재원비중`` grade become appearances; ``grade`` is set on
+  the primary. Names are compared whitespace-insensitively, then by similarity within the
+  same department and policy goal; every inexact match is recorded (``link.fuzzy``, info).
+- Program: primary = ``사업별조서``; ``관련 예산사업 결산현황`` rows become appearances and
+  ``prior_year_spent`` is copied onto the program.
+
+A printing that matches nothing stays its own record, with a ``link.unmatched`` warning.
+Nothing else is computed here.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, TypeVar
+
+from ..model import Appearance, Indicator, PolicyGoal, Program, Record
+from .context import ReadContext
+from .performance_text import name_key, similarity
+
+R = TypeVar("R", bound=Record)
+
+PG_PRIMARY = ("부서 성과", "정책사업목표 현황", "성과목표 및 재원비중")
+INDICATOR_PRIMARY = "성과지표 달성현황"
+PROGRAM_PRIMARY = "사업별조서"
+THRESHOLD = 0.75  # names below this similarity are different entities
+PROGRAM_THRESHOLD = 0.85
+
+
+def link(ctx: ReadContext) -> None:
+    merged: set[int] = set()
+    alias = _link_policy_goals(ctx, merged)
+    _link_indicators(ctx, alias, merged)
+    _link_programs(ctx, merged)
+    ctx.records[:] = [r for r in ctx.records if id(r) not in merged]
+
+
+# --- the matching --------------------------------------------------------------------
+
+
+def _assign(
+    primaries: list[R],
+    others: list[R],
+    score: Callable[[R, R], float | None],
+    threshold: float,
+    tiebreak: Callable[[R, R], tuple] = lambda o, p: (),
+) -> list[tuple[R, R | None, float]]:
+    """Pair each other printing with at most one primary per section, best scores first."""
+    out: list[tuple[R, R | None, float]] = []
+    by_section: dict[str | None, list[R]] = {}
+    for o in others:
+        by_section.setdefault(o.section, []).append(o)
+    for group in by_section.values():
+        pairs = []
+        for oi, o in enumerate(group):
+            for pi, p in enumerate(primaries):
+                s = score(o, p)
+                if s is not None and s >= threshold:
+                    pairs.append((s, tiebreak(o, p), -abs(oi - pi), oi, pi))
+        pairs.sort(reverse=True)
+        used_o: dict[int, tuple[int, float]] = {}
+        used_p: set[int] = set()
+        for s, _, _, oi, pi in pairs:
+            if oi in used_o or pi in used_p:
+                continue
+            used_o[oi] = (pi, s)
+            used_p.add(pi)
+        for oi, o in enumerate(group):
+            hit = used_o.get(oi)
+            out.append((o, primaries[hit[0]], hit[1]) if hit else (o, None, 0.0))
+    return out
+
+
+def _merge(ctx: ReadContext, primary: Record, rec: Record, score: float, merged: set[int]) -> None:
+    primary.appearances.append(Appearance(rec.section or rec.kind, rec.source, dict(rec.figures), rec.name))
+    primary.appearances.extend(rec.appearances)
+    merged.add(id(rec))
+    if name_key(primary.name) != name_key(rec.name):
+        ctx.finding(
+            "link.fuzzy", "info", [primary.source.line, rec.source.line],
+            f"'{rec.name}' ({rec.section}) = '{primary.name}' ({primary.section}), 유사도 {score:.2f} "
+            f"/ matched by similarity",
+            expected=primary.name, actual=rec.name, department=primary.department, subject=primary.name,
+        )
+
+
+def _unmatched(ctx: ReadContext, rec: Record, target: str) -> None:
+    ctx.finding(
+        "link.unmatched", "warning", [rec.source.line],
+        f"'{rec.name}' ({rec.section}): 같은 부서의 {target}에서 짝을 찾지 못했습니다 / no matching record in {target}",
+        actual=rec.name, department=rec.department, subject=rec.name,
+    )
+
+
+def _by_department(records: Iterable[R]) -> dict[str | None, list[R]]:
+    out: dict[str | None, list[R]] = {}
+    for r in records:
+        out.setdefault(r.department, []).append(r)
+    return out
+
+
+# --- policy goals --------------------------------------------------------------------
+
+
+def _link_policy_goals(ctx: ReadContext, merged: set[int]) -> dict[tuple[str | None, str], str]:
+    """Returns alias: (department, name_key of any printing) → the primary's name."""
+    alias: dict[tuple[str | None, str], str] = {}
+    pgs = [r for r in ctx.records if isinstance(r, PolicyGoal)]
+    for dept, recs in _by_department(pgs).items():
+        section = next((s for s in PG_PRIMARY if any(r.section == s for r in recs)), recs[0].section)
+        primaries = [r for r in recs if r.section == section]
+        others = [r for r in recs if r.section != section]
+        for p in primaries:
+            alias[(dept, name_key(p.name))] = p.name
+        for o, p, s in _assign(primaries, others, lambda o, p: similarity(o.name, p.name), THRESHOLD):
+            if p is None:
+                _unmatched(ctx, o, section)
+                continue
+            _merge(ctx, p, o, s, merged)
+            alias[(dept, name_key(o.name))] = p.name
+            for key in ("indicator_count", "achieved_indicator_count", "unit_program_count", "share"):
+                if getattr(p, key) is None and key in o.figures:
+                    p.set(key, o.figures[key])
+            if p.strategic_goal is None:
+                p.strategic_goal = o.strategic_goal
+    return alias
+
+
+# --- indicators ----------------------------------------------------------------------
+
+
+def _link_indicators(ctx: ReadContext, alias: dict[tuple[str | None, str], str], merged: set[int]) -> None:
+    inds = [r for r in ctx.records if isinstance(r, Indicator)]
+
+    def goal(r: Indicator) -> str | None:
+        if not r.policy_goal:
+            return None
+        return name_key(alias.get((r.department, name_key(r.policy_goal)), r.policy_goal))
+
+    def score(o: Indicator, p: Indicator) -> float | None:
+        if (o.year or ctx.year) != p.year:
+            return None
+        s = similarity(o.name, p.name)
+        go, gp = goal(o), goal(p)
+        if s < 1.0 and go and gp and go != gp:
+            return None  # a fuzzy match only within the same policy goal
+        return s
+
+    for dept, recs in _by_department(inds).items():
+        primaries = [r for r in recs if r.section == INDICATOR_PRIMARY]
+        others = [r for r in recs if r.section != INDICATOR_PRIMARY]
+        for o, p, s in _assign(primaries, others, score, THRESHOLD):
+            if p is None:
+                _unmatched(ctx, o, INDICATOR_PRIMARY)
+                continue
+            _merge(ctx, p, o, s, merged)
+            if o.grade is not None:
+                p.grade = o.grade
+
+
+# --- programs ------------------------------------------------------------------------
+
+
+def _link_programs(ctx: ReadContext, merged: set[int]) -> None:
+    progs = [r for r in ctx.records if isinstance(r, Program)]
+
+    def tiebreak(o: Program, p: Program) -> tuple:
+        same_level = bool(o.level and o.level == p.level)
+        same_parent = bool(o.parent and p.parent and name_key(o.parent) == name_key(p.parent))
+        return (same_level, same_parent)
+
+    for dept, recs in _by_department(progs).items():
+        primaries = [r for r in recs if r.section == PROGRAM_PRIMARY]
+        others = [r for r in recs if r.section != PROGRAM_PRIMARY]
+        if not others:
+            continue
+        pairs = _assign(primaries, others, lambda o, p: similarity(o.name, p.name), PROGRAM_THRESHOLD, tiebreak)
+        for o, p, s in pairs:
+            if p is None:
+                _unmatched(ctx, o, PROGRAM_PRIMARY)
+                continue
+            _merge(ctx, p, o, s, merged)
+            if p.prior_year_spent is None and "prior_year_spent" in o.figures:
+                p.set("prior_year_spent", o.figures["prior_year_spent"])
