@@ -75,6 +75,14 @@ class OutlineBuilder:
         self.last = item
         return item
 
+    def leaf(self, marker: str, text: str, source: Source) -> OutlineItem:
+        """A top-level item that holds no children (an objective ❖)."""
+        item = OutlineItem(source=source, marker=marker, text=text)
+        self.items.append(item)
+        self._stack.clear()
+        self.last = item
+        return item
+
     def continuation(self, text: str, source: Source) -> OutlineItem:
         """An unmarked line right under an item: a wrapped line (joined), or a
         parenthesised note (kept as a child, on its own line)."""

@@ -55,7 +55,7 @@ class TaskBuilder:
     def objective(self, text: str, source: Source) -> None:
         self.task.objectives.append(text)
         self._last_objective = len(self.task.objectives) - 1
-        self.outline.add(0, "❖", text, source)
+        self.outline.leaf("❖", text, source)
         self._cite(text)
 
     def item(self, level: int, marker: str, text: str, source: Source) -> None:

@@ -26,6 +26,8 @@ _HEADER_UNIT = re.compile(r"\((?P<unit>천원|백만원|억원|원)\)")
 _MONEY = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
 _TOTAL = re.compile(r"^(합\s*계|총\s*계|계|소\s*계|예산총액)(\s*\(.*\))?$")
 _BUDGET_COL = re.compile(r"(총예산|합\s*계|사업비|예산액|소요예산|반영액|예산총액|^계$)")
+_LABEL_COL = re.compile(r"^(구\s*분|연\s*도|설치연도)$")
+_YEAR_LABEL = re.compile(r"^'?\d{2,4}\s*(년|년도)?\.?$|^20\d\d\.\s*\d{1,2}\.$")
 _NONMONEY_UNITS = {"%", "점", "건", "명", "개", "대", "개소", "회", "등급", "년", "월", "위", "차", "명", "가구"}
 
 
@@ -68,6 +70,12 @@ class Grid:
         return None
 
 
+def _tight(header: str) -> str:
+    """``사 업 명`` → ``사업명``, ``도 비`` → ``도비`` (letter-spaced header words)."""
+    h = collapse(header)
+    return h.replace(" ", "") if re.fullmatch(r"[가-힣](?: [가-힣])+", h) else h
+
+
 def _cells(ln: Line) -> list[str]:
     return [c.strip() for c in ln.text.rstrip().split("\t")]
 
@@ -93,7 +101,7 @@ def grid_of(lines: list[Line], doc: str) -> Grid:
         for i, c in enumerate(filled):
             if c and c not in names[i].split(" | "):
                 names[i] = f"{names[i]} | {c}" if names[i] else c
-    columns = [collapse(n.replace(" | ", " ")) or f"열{i + 1}" for i, n in enumerate(names)]
+    columns = [collapse(" ".join(_tight(p) for p in n.split(" | "))) or f"열{i + 1}" for i, n in enumerate(names)]
     return Grid(rows[:n_header], rows[n_header:], columns, padded[n_header:])
 
 
@@ -164,22 +172,32 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
                 records.append(a)
             continue
         nums = {i: cell_number(c, src, money if kind == "budget" else 1) for i, c in enumerate(cells) if c}
+        if start < len(cells) and (_LABEL_COL.match(cols[start]) or _YEAR_LABEL.match(cells[start])):
+            nums[start] = None  # the row's label (구분, 연도, 2018년), not a value
         first_num = next((i for i in range(start, len(cells)) if nums.get(i) is not None), len(cells))
+        name_col = None
         if kind in ("committees", "budget"):
-            name_col = grid.col("위원회명|사업명|사 업 명|단체명") if kind else None
-        else:
-            name_col = None
+            for pat in ("위원회명", "사업명", "단체명", "^구분$"):
+                name_col = grid.col(pat)
+                if name_col is not None:
+                    break
         if name_col is not None:
-            label = cells[name_col]
-            if not label and cells[0] and start == 0 and name_col != 0:
-                label = cells[0]
+            label = cells[name_col] or next((c for c in cells[:first_num] if c and nums.get(cells.index(c)) is None), "")
+        elif first_num == start:  # a row of numbers only: the table's title names it
+            label = title
+        elif first_num == len(cells):  # no numbers: the first text cell names the row
+            label = collapse(cells[start]) or group
+            first_num = start + 1
         else:
             label = _label(cells, first_num, start)
-        if cells[start] and name_col not in (None, start):
+        grouped = None
+        if cells[start]:
             group = cells[start]
+        elif group and start < first_num:
+            grouped = group  # a merged cell of the rows above (설치연도, 구분)
         if not label:
             label = group or "-"
-        number = nums.get(0) if number_col is not None else None
+        number = cell_number(cells[0], src) if number_col is not None else None
         if kind == "committees":
             r = Committee(source=src, name=label, **base)
             if number is not None:
@@ -218,8 +236,10 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
                     r.figures[f"col:{col}"] = fig
         elif kind == "assets":
             r = Asset(source=src, name=label, category=title, **base)
+            if grouped:
+                r.details[cols[start]] = grouped
             for i, c in enumerate(cells):
-                if i < first_num and i != number_col:
+                if i < first_num or i == number_col:
                     continue
                 fig = nums.get(i)
                 if fig is None:
@@ -234,8 +254,10 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
         else:
             r = Statistic(source=src, name=label, task=task, **base)
             r.is_total = bool(_TOTAL.match(label))
+            if grouped:
+                r.texts[cols[start]] = grouped
             for i, c in enumerate(cells):
-                if i < first_num and i != number_col:
+                if i < first_num or i == number_col:
                     continue
                 fig = nums.get(i)
                 if fig is None:
