@@ -143,14 +143,14 @@ def _link_indicators(ctx: ReadContext, alias: dict[tuple[str | None, str], str],
     def goal(r: Indicator) -> str | None:
         if not r.policy_goal:
             return None
-        return name_key(alias.get((r.department, name_key(r.policy_goal)), r.policy_goal))
+        return alias.get((r.department, name_key(r.policy_goal)), r.policy_goal)
 
     def score(o: Indicator, p: Indicator) -> float | None:
         if (o.year or ctx.year) != p.year:
             return None
         s = similarity(o.name, p.name)
         go, gp = goal(o), goal(p)
-        if s < 1.0 and go and gp and go != gp:
+        if s < 1.0 and go and gp and similarity(go, gp) < THRESHOLD:
             return None  # a fuzzy match only within the same policy goal
         return s
 
