@@ -347,4 +347,16 @@ def test_real_through_the_reader_when_both_parts_exist(real_docs):
     assert len(inds) == 9
     lawsuit = next(i for i in inds if i.name == "소송 승소율 제고")
     assert lawsuit.grade == "○"
-    assert any(a.section == "부서 성과" for a in lawsuit.appearances)
+    printed = next(a for a in lawsuit.appearances if a.section == "부서 성과")
+    assert (printed.name, printed.value("target"), printed.value("actual"), printed.value("rate")) == (
+        "소송 승소를 제고", 70, 90, 129)
+    assert not [r for r in doc.records if isinstance(r, Indicator) and r.section != "성과지표 달성현황"]
+    pg = next(r for r in doc.records if isinstance(r, PolicyGoal) and r.department == "기획담당관"
+              and r.name.endswith("지역발전 경쟁력 확보"))
+    assert pg.section == "부서 성과" and pg.settled == 17_073_117_030
+    assert (pg.indicator_count, pg.achieved_indicator_count, pg.unit_program_count) == (2, 0, 3)
+    assert {a.section for a in pg.appearances} == {"정책사업목표 현황", "성과목표 및 재원비중"}
+    council = [r for r in doc.records if isinstance(r, Program) and r.name == "의회 의정지원"]
+    assert [p.prior_year_spent for p in council] == [17_069_500]
+    unmatched = sorted(f.subject for f in doc.findings if f.rule == "link.unmatched")
+    assert unmatched == ["김포시 사회적경제 주간 기념 행사", "김포청년회의소 지원", "인권교육 지원사업"]
