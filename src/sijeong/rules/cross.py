@@ -1,0 +1,306 @@
+"""Cross-table and cross-document agreement: a figure printed in two places agrees.
+
+The readers keep each extra printing of an entity as an :class:`Appearance` on its record;
+these rules compare each appearance with the record. Where two printings were not merged
+(a name spelt differently), records of the same kind, department and year whose names are
+the same up to extraction noise are compared too.
+
+Severity: two printings of the same figure in one document that disagree → error (one of
+them is wrong, and the rule cannot tell which); a difference rounding explains → info;
+a difference of scope between tables (the performance part covering fewer programs than
+the settlement) and a plan's budget against the settlement's → warning.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from ..model import (
+    DepartmentSummary,
+    Document,
+    Figure,
+    Finding,
+    Indicator,
+    PlanTask,
+    PolicyGoal,
+    Program,
+    Record,
+    SettlementLine,
+)
+from .base import best_match, finding, fmt, lines_of, norm, rounding_slack, rule, similar
+from .programs import level_of
+from .settlement import canonical
+
+LABELS = {
+    "target": "목표", "actual": "실적", "rate": "달성률", "budget": "예산액", "current_budget": "예산현액",
+    "spent": "지출액", "prior_year_spent": "전년도 결산액", "settled": "결산액",
+    "indicator_count": "성과 지표수", "achieved_indicator_count": "달성 지표수",
+    "unit_program_count": "단위 사업수", "share": "비중",
+}
+
+
+def _where(section: str | None, fig: Figure) -> str:
+    return f"{section or '표'}({fig.source.line}행)"
+
+
+def _compare(rule_id: str, rec: Record, key: str, a: Figure, a_sec: str | None, b: Figure, b_sec: str | None,
+             alternatives: Iterable[Figure] = ()) -> Finding | None:
+    """One figure printed twice: None when equal (or equal to an accepted alternative)."""
+    if a.value is None or b.value is None:
+        return None
+    if abs(a.amount - b.amount) < 1e-6 or any(abs(x.amount - b.amount) < 1e-6 for x in alternatives):
+        return None
+    severity = "info" if abs(a.amount - b.amount) <= rounding_slack([a, b]) else "error"
+    unit = "%" if key in ("rate", "share") else ("개" if key.endswith("_count") else "")
+    if key in ("budget", "current_budget", "spent", "prior_year_spent", "settled"):
+        unit = "원"
+    label = LABELS.get(key, key)
+    msg = (f"{rec.name} {label}: {_where(a_sec, a)} {fmt(a.value)}{unit} ≠ {_where(b_sec, b)} "
+           f"{fmt(b.value)}{unit}" + (" (반올림 차이)" if severity == "info" else ""))
+    return finding(rule_id, severity, rec, lines_of(a, b), msg, expected=a.value, actual=b.value)
+
+
+def _appearance_findings(rule_id: str, rec: Record, keys: tuple[str, ...], alt: dict[str, tuple[str, ...]] | None = None) -> list[Finding]:
+    out = []
+    for app in rec.appearances:
+        for key in keys:
+            a, b = rec.figures.get(key), app.figures.get(key)
+            if a is None or b is None or a.source == b.source:
+                continue
+            alts = [rec.figures[k] for k in (alt or {}).get(key, ()) if k in rec.figures]
+            f = _compare(rule_id, rec, key, a, rec.section, b, app.section, alts)
+            if f:
+                out.append(f)
+    return out
+
+
+def _unmerged_pairs(recs: list[Record]) -> list[tuple[Record, Record]]:
+    """Pairs of records from different sections that name the same entity."""
+    groups: dict[tuple, list[Record]] = defaultdict(list)
+    for r in recs:
+        groups[(r.source.doc, r.department, r.year)].append(r)
+    pairs = []
+    for g in groups.values():
+        for i, a in enumerate(g):
+            for b in g[i + 1:]:
+                if a.section != b.section and similar(a.name, b.name, 0.85):
+                    pairs.append((a, b))
+    return pairs
+
+
+def _pair_findings(rule_id: str, a: Record, b: Record, keys: tuple[str, ...]) -> list[Finding]:
+    out = []
+    for key in keys:
+        fa, fb = a.figures.get(key), b.figures.get(key)
+        if fa is not None and fb is not None and fa.source != fb.source:
+            f = _compare(rule_id, a, key, fa, a.section, fb, b.section)
+            if f:
+                out.append(f)
+    return out
+
+
+IND_KEYS = ("target", "actual", "rate")
+
+
+@rule("cross.indicator", "성과지표 대조", "같은 성과지표의 목표·실적·달성률은 부서 성과와 성과지표 달성현황에서 같다")
+def check_indicator(documents: list[Document]) -> list[Finding]:
+    inds = [r for d in documents for r in d.of(Indicator)]
+    out = [f for i in inds for f in _appearance_findings("cross.indicator", i, IND_KEYS)]
+    for a, b in _unmerged_pairs(inds):
+        out.extend(_pair_findings("cross.indicator", a, b, IND_KEYS))
+    return out
+
+
+PROGRAM_KEYS = ("budget", "current_budget", "spent")
+PERF_SECTION = "관련 예산사업 결산현황"
+
+
+@rule("cross.program", "사업 대조", "사업별조서와 관련 예산사업 결산현황의 같은 사업은 예산(예산액 또는 예산현액)과 결산액이 같다")
+def check_program(documents: list[Document]) -> list[Finding]:
+    alt = {"budget": ("current_budget",), "current_budget": ("budget",)}
+    progs = [r for d in documents for r in d.of(Program)]
+    out = [f for p in progs for f in _appearance_findings("cross.program", p, PROGRAM_KEYS, alt)]
+    # printings the readers did not merge: the performance table's rows by name and level
+    main: dict[tuple, list[Program]] = defaultdict(list)
+    for p in progs:
+        if p.section != PERF_SECTION:
+            main[(p.source.doc, p.department)].append(p)
+    for p in progs:
+        if p.section != PERF_SECTION:
+            continue
+        cands = [q for q in main.get((p.source.doc, p.department), []) if q.level == p.level]
+        name = best_match(p.name, [q.name for q in cands], 0.85)
+        if name is None:
+            continue
+        same = [q for q in cands if q.name == name]
+        if len(same) != 1:
+            continue
+        q = same[0]
+        for key in ("budget", "spent"):
+            fp = p.figures.get(key)
+            fq = q.figures.get(key)
+            if fp is None or fq is None:
+                continue
+            alts = [q.figures[k] for k in alt.get(key, ()) if k in q.figures]
+            f = _compare("cross.program", q, key, fq, q.section, fp, p.section, alts)
+            if f:
+                out.append(f)
+    return out
+
+
+GOAL_KEYS = ("budget", "settled", "indicator_count", "achieved_indicator_count", "unit_program_count")
+
+
+def _is_share_section(section: str | None) -> bool:
+    return bool(section) and ("비중" in section)
+
+
+@rule("cross.policy_goal", "정책사업목표 대조", "같은 정책사업목표의 예산·결산·지표수는 어디서나 같고, 성과목표 및 재원비중의 결산액 = Σ정책사업목표 결산액")
+def check_policy_goal(documents: list[Document]) -> list[Finding]:
+    goals = [r for d in documents for r in d.of(PolicyGoal)]
+    plain = [g for g in goals if not _is_share_section(g.section)]
+    out = [f for g in plain for f in _appearance_findings("cross.policy_goal", g, GOAL_KEYS)]
+    for a, b in _unmerged_pairs(plain):
+        out.extend(_pair_findings("cross.policy_goal", a, b, GOAL_KEYS))
+    out.extend(_share_totals(documents, goals))
+    return out
+
+
+def _goal_settled(goals: list[PolicyGoal]) -> tuple[list[Figure], str | None]:
+    """The settled figures of one department's distinct policy goals, from one table."""
+    by_section: dict[str, list[Figure]] = defaultdict(list)
+    for g in goals:
+        if _is_share_section(g.section) or "settled" not in g.figures:
+            continue
+        by_section[g.section or ""].append(g.figures["settled"])
+    for pref in ("정책사업목표 현황", "부서 성과"):
+        if pref in by_section:
+            return by_section[pref], pref
+    if by_section:
+        sec = max(by_section, key=lambda s: len(by_section[s]))
+        return by_section[sec], sec
+    return [], None
+
+
+def _share_figures(documents: list[Document], doc: str, dept: str | None) -> list[tuple[Record, Figure]]:
+    out, seen = [], set()
+    for d in documents:
+        if d.name != doc:
+            continue
+        for r in d.records:
+            if r.department != dept:
+                continue
+            cands = []
+            if _is_share_section(r.section) and "settled" in r.figures:
+                cands.append(r.figures["settled"])
+            cands += [a.figures["settled"] for a in r.appearances if _is_share_section(a.section) and "settled" in a.figures]
+            for f in cands:
+                if f.source not in seen:
+                    seen.add(f.source)
+                    out.append((r, f))
+    return out
+
+
+def _share_totals(documents: list[Document], goals: list[PolicyGoal]) -> list[Finding]:
+    out = []
+    by_dept: dict[tuple, list[PolicyGoal]] = defaultdict(list)
+    for g in goals:
+        by_dept[(g.source.doc, g.department)].append(g)
+    for (doc, dept), gs in by_dept.items():
+        figs, section = _goal_settled(gs)
+        if not figs:
+            continue
+        total = sum(f.amount for f in figs)
+        for rec, f in _share_figures(documents, doc, dept):
+            if f.amount == total:
+                continue
+            msg = (f"성과목표 및 재원비중 결산액 {fmt(f.amount)}원 ≠ {section} 정책사업목표 {len(figs)}개의 "
+                   f"결산액 합 {fmt(total)}원")
+            out.append(finding("cross.policy_goal", "error", rec, lines_of(f, *figs), msg,
+                               expected=total, actual=f.amount, subject=dept))
+        tops = [r for d in documents if d.name == doc for r in d.of(SettlementLine)
+                if r.department == dept and canonical(r.name) == "정책사업" and "settled" in r.figures]
+        for t in tops:
+            s = t.figures["settled"]
+            if s.amount != total:
+                msg = (f"{section} 정책사업목표 결산액 합 {fmt(total)}원 ≠ 결산현황 정책사업 {fmt(s.amount)}원 "
+                       f"(성과보고서가 다루는 사업의 범위가 다름)")
+                out.append(finding("cross.policy_goal", "warning", t, lines_of(s, *figs), msg,
+                                   expected=s.amount, actual=total, subject=dept))
+    return out
+
+
+@rule("cross.summary", "총괄 대조", "총괄의 결산액·전년도 결산액 = 결산현황 계 = 사업별조서 부서 행의 지출액")
+def check_summary(documents: list[Document]) -> list[Finding]:
+    out = []
+    for d in documents:
+        for s in d.of(DepartmentSummary):
+            if s.is_total:
+                continue
+            dept = s.department or s.name
+            lines = [r for r in d.of(SettlementLine) if r.department == dept]
+            by = {}
+            for r in lines:
+                c = canonical(r.name)
+                if c and c not in by:
+                    by[c] = r
+            for key in ("settled", "prior_year_settled"):
+                fig = s.figures.get(key)
+                if fig is None:
+                    continue
+                if "계" in by and key in by["계"].figures:
+                    other = by["계"].figures[key]
+                    f = _compare("cross.summary", s, key, fig, "총괄", other, "결산현황 계")
+                    if f:
+                        out.append(f)
+                elif all(c in by and key in by[c].figures for c in ("정책사업", "행정운영경비", "재무활동")):
+                    parts = [by[c].figures[key] for c in ("정책사업", "행정운영경비", "재무활동")]
+                    total = sum(p.amount for p in parts)
+                    if total != fig.amount:
+                        msg = (f"총괄 {LABELS.get(key, '전년도 결산액')} {fmt(fig.amount)}원 ≠ 결산현황 정책사업+행정운영경비+재무활동 "
+                               f"{fmt(total)}원")
+                        out.append(finding("cross.summary", "error", s, lines_of(fig, *parts), msg,
+                                           expected=total, actual=fig.amount))
+            fig = s.figures.get("settled")
+            tops = [p for p in d.of(Program) if level_of(p) == 0 and norm(p.department) == norm(dept)
+                    and "spent" in p.figures]
+            for p in tops[:1]:
+                f = _compare("cross.summary", s, "settled", fig, "총괄", p.figures["spent"], "사업별조서 부서 계") if fig else None
+                if f:
+                    out.append(f)
+    return out
+
+
+@rule("cross.plan_budget", "계획·결산 대조", "같은 해의 주요업무계획 과제 예산과 결산서 사업 예산(예산액 또는 예산현액)이 같다 (이름으로 맞춤)")
+def check_plan_budget(documents: list[Document]) -> list[Finding]:
+    out = []
+    settlement = [p for d in documents if d.family == "settlement_report" for p in d.of(Program)
+                  if "budget" in p.figures and p.section != PERF_SECTION]
+    for d in documents:
+        if d.family != "work_plan":
+            continue
+        for t in d.records:
+            if not isinstance(t, PlanTask) and type(t).__name__ != "BudgetItem":
+                continue
+            fig = t.figures.get("budget")
+            if fig is None or fig.value is None:
+                continue
+            name = getattr(t, "title", "") or t.name
+            cands = [p for p in settlement if p.year == t.year]
+            match = best_match(name, [p.name for p in cands], 0.9)
+            if match is None:
+                continue
+            same = [p for p in cands if p.name == match]
+            if len(same) != 1:
+                continue
+            p = same[0]
+            accepted = [p.figures[k] for k in ("budget", "current_budget") if k in p.figures]
+            if any(abs(a.amount - fig.amount) <= rounding_slack([a, fig]) for a in accepted):
+                continue
+            msg = (f"{name}: 주요업무계획 예산 {fmt(fig.amount)}원 ≠ 결산서 {p.name} 예산액 "
+                   f"{fmt(p.figures['budget'].amount)}원 ({p.source.doc}:{p.line_of('budget')})")
+            f = finding("cross.plan_budget", "warning", t, lines_of(fig), msg,
+                        expected=p.figures["budget"].amount, actual=fig.amount)
+            out.append(f)
+    return out

@@ -1,0 +1,165 @@
+"""사업별조서: the identities of one program row, and parent = Σ children at every level
+(department row → 정책사업 → 단위사업 → 세부사업)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..model import Document, Figure, Finding, Program
+from .base import fmt, finding, lines_of, norm, rule, sum_check
+
+LABELS = {
+    "budget": "예산액",
+    "carried_over": "전년도이월액",
+    "transfer_use": "이용",
+    "transfer_divert": "전용",
+    "revenue_substitute": "수입대체경비",
+    "reserve_used": "예비비사용액",
+    "change": "변경",
+    "current_budget": "예산현액",
+    "spent": "지출액",
+    "carry_forward": "다음연도이월액",
+    "carry_explicit": "명시이월",
+    "carry_accident": "사고이월",
+    "carry_continuing": "계속비이월",
+    "subsidy_returned": "보조금반납금",
+    "unspent": "집행잔액",
+    "subsidy_balance": "보조금정산잔액",
+    "savings": "예산절감액",
+    "plan_change": "계획변경등",
+    "bid_difference": "낙찰차액",
+    "spending_balance": "지출잔액",
+    "reserve": "예비비",
+    "prior_year_spent": "전년도결산액",
+}
+INCREASES = ("carried_over", "transfer_use", "transfer_divert", "revenue_substitute", "reserve_used", "change")
+CARRIES = ("carry_explicit", "carry_accident", "carry_continuing")
+UNSPENT_PARTS = ("subsidy_balance", "savings", "plan_change", "bid_difference", "spending_balance", "reserve")
+LEVELS = {"department": 0, "total": 0, "policy": 1, "unit": 2, "detail": 3}
+
+
+def _programs(documents: list[Document]) -> list[Program]:
+    return [r for d in documents for r in d.records if isinstance(r, Program)]
+
+
+def _parts(p: Program, keys: tuple[str, ...]) -> list[tuple[str, Figure]]:
+    return [(LABELS[k], p.figures[k]) for k in keys if k in p.figures]
+
+
+@rule("program.current_budget", "예산현액", "예산현액 = 예산액 + 전년도이월액 + 이용 + 전용 + 수입대체경비 + 예비비사용액 + 변경")
+def check_current_budget(documents: list[Document]) -> list[Finding]:
+    out = []
+    for p in _programs(documents):
+        cur, bud = p.figures.get("current_budget"), p.figures.get("budget")
+        if cur is None or bud is None:
+            continue
+        f = sum_check("program.current_budget", p, "예산현액", cur, [("예산액", bud)] + _parts(p, INCREASES))
+        if f:
+            out.append(f)
+    return out
+
+
+@rule("program.carry_forward", "다음연도이월액", "다음연도이월액 계 = 명시이월 + 사고이월 + 계속비이월")
+def check_carry_forward(documents: list[Document]) -> list[Finding]:
+    out = []
+    for p in _programs(documents):
+        total = p.figures.get("carry_forward")
+        if total is None or not all(k in p.figures for k in CARRIES):
+            continue
+        f = sum_check("program.carry_forward", p, "다음연도이월액", total, _parts(p, CARRIES))
+        if f:
+            out.append(f)
+    return out
+
+
+@rule("program.unspent", "집행잔액", "집행잔액 = 예산현액 − 지출액 − 다음연도이월액 − 보조금반납금")
+def check_unspent(documents: list[Document]) -> list[Finding]:
+    out = []
+    for p in _programs(documents):
+        uns, cur, spent = (p.figures.get(k) for k in ("unspent", "current_budget", "spent"))
+        if uns is None or cur is None or spent is None:
+            continue
+        parts = [("예산현액", cur), ("지출액", spent)] + _parts(p, ("carry_forward", "subsidy_returned"))
+        f = sum_check("program.unspent", p, "집행잔액", uns, parts, signs=[1] + [-1] * (len(parts) - 1))
+        if f:
+            out.append(f)
+    return out
+
+
+@rule("program.unspent_parts", "집행잔액 내역", "집행잔액 계 = 보조금정산잔액 + 예산절감액 + 계획변경등 + 낙찰차액 + 지출잔액 + 예비비")
+def check_unspent_parts(documents: list[Document]) -> list[Finding]:
+    out = []
+    for p in _programs(documents):
+        uns = p.figures.get("unspent")
+        parts = _parts(p, UNSPENT_PARTS)
+        if uns is None or not parts:
+            continue
+        if len(parts) < len(UNSPENT_PARTS):
+            # some parts were not printed: only parts that already exceed the total are wrong
+            present = sum(f.amount for _, f in parts)
+            if present <= uns.amount or any(f.amount < 0 for _, f in parts):
+                continue
+        f = sum_check("program.unspent_parts", p, "집행잔액", uns, parts)
+        if f:
+            out.append(f)
+    return out
+
+
+def program_groups(documents: list[Document]) -> list[list[Program]]:
+    """Programs of one table (document, department, section, account) in printed order."""
+    groups: dict[tuple, list[Program]] = defaultdict(list)
+    for p in _programs(documents):
+        groups[(p.source.doc, p.department, p.section, p.account)].append(p)
+    return [sorted(g, key=lambda p: (p.position, p.source.line)) for g in groups.values()]
+
+
+def level_of(p: Program) -> int | None:
+    if p.level in LEVELS:
+        return LEVELS[p.level]
+    if p.level is None and p.department and norm(p.name) == norm(p.department):
+        return 0
+    return None
+
+
+def children_of(group: list[Program], i: int) -> list[Program]:
+    """The rows one level below ``group[i]`` up to the next row at its level or above."""
+    lv = level_of(group[i])
+    kids = []
+    for q in group[i + 1:]:
+        ql = level_of(q)
+        if ql is None:
+            return []
+        if ql <= lv:
+            break
+        if ql == lv + 1:
+            kids.append(q)
+    return kids
+
+
+@rule("program.total", "사업 합계", "부서 계 = Σ정책사업, 정책사업 = Σ단위사업, 단위사업 = Σ세부사업 (열마다)")
+def check_total(documents: list[Document]) -> list[Finding]:
+    out = []
+    for group in program_groups(documents):
+        for i, parent in enumerate(group):
+            if level_of(parent) is None:
+                continue
+            kids = children_of(group, i)
+            if not kids:
+                continue
+            for key, label in LABELS.items():
+                total = parent.figures.get(key)
+                if total is None or not all(key in k.figures for k in kids):
+                    continue
+                parts = [(k.name, k.figures[key]) for k in kids]
+                expected = sum(f.amount for _, f in parts)
+                if expected == total.amount:
+                    continue
+                f = sum_check("program.total", parent, f"{parent.name} {label}", total, parts)
+                if f is None:
+                    continue
+                if len(parts) > 4:  # keep the message short; every line is still listed
+                    f.message = (f"{parent.name} {label} {fmt(total.amount)}원 ≠ 하위 {len(parts)}개 사업의 합 "
+                                 f"{fmt(expected)}원 (차이 {fmt(total.amount - expected)}원)")
+                f.lines = lines_of(total, *[fig for _, fig in parts])
+                out.append(f)
+    return out

@@ -1,0 +1,245 @@
+"""Totals in generic tables (a 계/합계/소계/총계 row or column) and money split by source
+(국비 + 도비 + 시비 = 총액) in plan tasks, budget items and generic tables.
+
+Generic tables are checked conservatively: a column takes part only when every data row
+holds exactly one number in it, and never when it is a percentage, a rate, a year or a
+rank; a table with several total rows is checked only where the grand total is the sum
+of the rows that are no total. No interpretation, no finding.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Document, Figure, Finding, PlanTask, Record, Table, TableRow
+from .base import fmt, lines_of, rounding_slack, rule, sum_check
+
+TOTAL = re.compile(r"^(총계|합계|소계|계)(\(.*\))?$")
+NOT_ADDITIVE = re.compile(r"%|률|율|비율|구성비|비중|연번|번호|순위|연도|년도|단가|평균|증감|기간|일자|준공")
+SOURCES = {"국비": "national", "도비": "provincial", "시비": "city", "군비": "city"}
+SPLIT_TOTAL = re.compile(r"^(총예산|총액|총사업비|사업비|합계|계|소요예산|예산)$")
+
+
+def _label(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def is_total_label(text: str) -> bool:
+    return bool(TOTAL.match(_label(text)))
+
+
+def _is_total_row(row: TableRow) -> bool:
+    for c in row.cells:
+        if c.figures:
+            return False
+        if c.text.strip() and is_total_label(c.text):
+            return True
+    return False
+
+
+def _column_names(table: Table) -> tuple[list[str], list[TableRow]]:
+    """Column names from the header lines and the text-only rows just below them (the
+    last non-empty piece of each column: ``사업비`` / ``도비`` → ``도비``); and the data rows
+    (rows holding at least one number)."""
+    names: list[str] = []
+
+    def add(k: int, t: str) -> None:
+        while len(names) <= k:
+            names.append("")
+        if t.strip():
+            names[k] = t.strip()
+
+    for h in table.header:
+        for k, t in enumerate(h):
+            add(k, t)
+    rows = list(table.rows)
+    while rows and not any(c.figures for c in rows[0].cells):
+        for k, c in enumerate(rows[0].cells):
+            add(k, c.text)
+        rows.pop(0)
+    return names, [r for r in rows if any(c.figures for c in r.cells)]
+
+
+def _nested_runs(values: list[float]) -> list[float]:
+    """Amounts to take away when some rows are the sum of the rows right below them
+    (행정운영경비 followed by 인력운영비 and 기본경비, with no 소계 label)."""
+    out = []
+    i = 0
+    while i < len(values):
+        for j in range(i + 2, len(values)):
+            run = sum(values[i + 1 : j + 1])
+            if abs(run - values[i]) < 1e-6 and values[i] != 0:
+                out.append(run)
+                i = j
+                break
+        i += 1
+    return out
+
+
+def _numeric(row: TableRow, k: int) -> Figure | None:
+    if k >= len(row.cells):
+        return None
+    c = row.cells[k]
+    if len(c.figures) != 1 or "%" in c.text:
+        return None
+    return c.figures[0]
+
+
+def _numeric_columns(names: list[str], rows: list[TableRow]) -> list[int]:
+    width = max(len(r.cells) for r in rows)
+    cols = []
+    for k in range(width):
+        if k < len(names) and NOT_ADDITIVE.search(names[k]):
+            continue
+        if all(_numeric(r, k) is not None for r in rows):
+            cols.append(k)
+    return cols
+
+
+def _row_name(row: TableRow) -> str:
+    return next((c.text.strip() for c in row.cells if c.text.strip() and not c.figures), "행")
+
+
+def _table_finding(table: Table, severity: str, lines: list[int], msg: str, expected, actual) -> Finding:
+    return Finding(rule="table.total", severity=severity, doc=table.source.doc, lines=lines, message=msg,
+                   expected=expected, actual=actual, municipality=table.municipality, year=table.year,
+                   department=table.department, subject=table.name)
+
+
+def _vertical(table: Table, names: list[str], rows: list[TableRow]) -> list[Finding]:
+    totals = [i for i, r in enumerate(rows) if _is_total_row(r)]
+    if not totals or len(rows) < 3:
+        return []
+    first_total = totals[0]
+    if len(totals) > 1 and first_total != 0 and totals[-1] != len(rows) - 1:
+        return []
+    grand = 0 if first_total == 0 else totals[-1]
+    if len(totals) > 1 and grand != 0 and grand != len(rows) - 1:
+        return []
+    leaves = [r for i, r in enumerate(rows) if i not in totals]
+    subs = [r for i, r in enumerate(rows) if i in totals and i != grand]
+    out = []
+    for k in _numeric_columns(names, rows):
+        total = _numeric(rows[grand], k)
+        parts = [_numeric(r, k) for r in leaves]
+        expected = sum(p.amount for p in parts)
+        if abs(expected - total.amount) < 1e-6:
+            continue
+        alt = [expected - sum(_nested_runs([p.amount for p in parts]))]
+        if subs:  # nesting unknown: also accept Σ of the other total rows, or of everything
+            alt += [sum(_numeric(r, k).amount for r in subs), expected + sum(_numeric(r, k).amount for r in subs)]
+        if any(abs(a - total.amount) < 1e-6 for a in alt):
+            continue
+        slack = rounding_slack([total] + parts)
+        severity = "info" if abs(expected - total.amount) <= slack else "error"
+        col = names[k] if k < len(names) and names[k] else f"{k + 1}번째 열"
+        msg = (f"{table.name} {col}: {_row_name(rows[grand])} {fmt(total.value)} ≠ {len(parts)}개 행의 합 "
+               f"{fmt(expected)}" + (" (반올림 차이)" if severity == "info" else ""))
+        out.append(_table_finding(table, severity, lines_of(total, *parts), msg, expected, total.value))
+    return out
+
+
+def _horizontal(table: Table, names: list[str], rows: list[TableRow]) -> list[Finding]:
+    if len(table.header) != 1 or not table.rows or table.rows[0] is not rows[0]:
+        return []  # a header of several lines groups columns: which are parts is unknown
+    tcols = [k for k, n in enumerate(names) if is_total_label(n)]
+    if len(tcols) != 1 or any(NOT_ADDITIVE.search(n) for n in names):
+        return []
+    t = tcols[0]
+    out = []
+    for row in rows:
+        total = _numeric(row, t)
+        if total is None:
+            continue
+        parts = []
+        for k, c in enumerate(row.cells):
+            if k == t or (not c.text.strip()):
+                continue
+            f = _numeric(row, k)
+            if f is None:
+                if c.figures:  # a cell with several numbers or a %: not additive
+                    parts = []
+                    break
+                continue  # a text label
+            parts.append(f)
+        if len(parts) < 2:
+            continue
+        expected = sum(p.amount for p in parts)
+        if abs(expected - total.amount) < 1e-6:
+            continue
+        slack = rounding_slack([total] + parts)
+        severity = "info" if abs(expected - total.amount) <= slack else "error"
+        msg = (f"{table.name}: {names[t]} {fmt(total.value)} ≠ 다른 열의 합 {fmt(expected)}"
+               + (" (반올림 차이)" if severity == "info" else ""))
+        out.append(_table_finding(table, severity, lines_of(total, *parts), msg, expected, total.value))
+    return out
+
+
+@rule("table.total", "표 합계", "계·합계·소계·총계 행(또는 열) = 나머지 행(열)의 합; 모든 행이 숫자인 가산 열만 검사")
+def check_table_total(documents: list[Document]) -> list[Finding]:
+    out = []
+    for d in documents:
+        for table in d.tables:
+            if table.typed or not table.rows:
+                continue
+            names, rows = _column_names(table)
+            if not rows:
+                continue
+            out.extend(_vertical(table, names, rows))
+            out.extend(_horizontal(table, names, rows))
+    return out
+
+
+def _split_record(r: Record) -> Finding | None:
+    total = r.figures.get("budget")
+    parts = [(lab, r.figures[key]) for lab, key in (("국비", "national"), ("도비", "provincial"), ("시비", "city"))
+             if key in r.figures]
+    if total is None or total.value is None or not parts:
+        return None
+    return sum_check("split.sources", r, "총액", total, parts)
+
+
+def _split_table(table: Table) -> list[Finding]:
+    names, rows = _column_names(table)
+    if not rows:
+        return []
+    labels = [_label(n) for n in names]
+    srcs = [k for k, n in enumerate(labels) if n in SOURCES]
+    tots = [k for k, n in enumerate(labels) if SPLIT_TOTAL.match(n)]
+    if len(srcs) < 2 or len(tots) != 1:
+        return []
+    t = tots[0]
+    out = []
+    for row in rows:
+        total = _numeric(row, t)
+        parts = [_numeric(row, k) for k in srcs]
+        if total is None or any(p is None for p in parts):
+            continue
+        expected = sum(p.amount for p in parts)
+        if abs(expected - total.amount) < 1e-6:
+            continue
+        slack = rounding_slack([total] + parts)
+        severity = "info" if abs(expected - total.amount) <= slack else "error"
+        terms = " + ".join(f"{labels[k]} {fmt(p.value)}" for k, p in zip(srcs, parts))
+        msg = f"{_row_name(row)}: {labels[t]} {fmt(total.value)} ≠ {terms} = {fmt(expected)}"
+        out.append(Finding(rule="split.sources", severity=severity, doc=table.source.doc,
+                           lines=lines_of(total, *parts), message=msg, expected=expected, actual=total.value,
+                           municipality=table.municipality, year=table.year, department=table.department,
+                           subject=_row_name(row)))
+    return out
+
+
+@rule("split.sources", "재원 구분", "국비 + 도비 + 시비 = 총액 (과제·예산표·일반 표)")
+def check_split(documents: list[Document]) -> list[Finding]:
+    out = []
+    for d in documents:
+        for r in d.records:
+            if isinstance(r, PlanTask) or type(r).__name__ == "BudgetItem":
+                f = _split_record(r)
+                if f:
+                    out.append(f)
+        for table in d.tables:
+            if not table.typed:
+                out.extend(_split_table(table))
+    return out
+
