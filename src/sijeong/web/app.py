@@ -1,0 +1,82 @@
+"""``create_app(settings)``: the engine, templates, static files, routers and error shape.
+
+Nothing is built at import time; the engine lives on ``app.state.engine``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+
+from ..settings import Settings
+from . import errors, formatting, queries
+from .render import HERE, make_templates
+from .tables import Tables
+
+API_DESCRIPTION = """시정 — 성과관리·예산 투명성 API.
+
+모든 목록은 `municipality`, `year`, `department`, `limit`, `offset`으로 거를 수 있고
+`{"items": [...], "total": n, "limit": .., "offset": ..}`로 답합니다. 오류는
+`{"error": {"status": .., "message": ..}}`입니다. 모든 레코드는 `source: {doc, line}`과
+숫자마다 `figures[field] = {raw, line, unit, value}`를 가집니다.
+"""
+
+
+def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None = None) -> FastAPI:
+    from ..store import create_engine_for
+
+    app = FastAPI(
+        title="시정 (sijeong) API",
+        version="1",
+        description=API_DESCRIPTION,
+        docs_url=None,  # the Swagger UI would load scripts from a CDN
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    engine = create_engine_for(settings.db_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.tables = Tables(engine)
+    app.state.templates = make_templates()
+    dirs = list(document_dirs or [])
+    env_dirs = os.environ.get("SIJEONG_DOCUMENTS")
+    if env_dirs:
+        dirs += env_dirs.split(os.pathsep)
+    app.state.document_dirs = [Path(d) for d in dirs]
+    app.state.default_municipality = lambda request: _default_municipality(app)
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    errors.install(app)
+
+    @app.middleware("http")
+    async def _unit_cookie(request: Request, call_next):
+        asked = request.query_params.get("unit")
+        request.state.unit = formatting.unit_key(asked or request.cookies.get("unit"))
+        response = await call_next(request)
+        if asked in formatting.MONEY_UNITS and request.cookies.get("unit") != asked:
+            response.set_cookie("unit", asked, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        return response
+
+    from .api import records as api_records
+    from .api import search as api_search
+    from .pages import dashboard, departments, documents, findings, indicators, money, plans
+
+    for r in (api_records.router, api_search.router):
+        app.include_router(r, prefix="/api/v1")
+    for mod in (dashboard, departments, indicators, money, plans, findings, documents):
+        app.include_router(mod.router)
+    return app
+
+
+def _default_municipality(app: FastAPI) -> str:
+    """The settings' municipality when it has data, else the first municipality stored."""
+    wanted = app.state.settings.municipality
+    with app.state.engine.connect() as conn:
+        found = queries.municipalities(conn, app.state.tables)
+    if wanted in found or not found:
+        return wanted
+    return found[0]

@@ -1,0 +1,109 @@
+"""Korean number formatting for the pages: thousands separators, △ for negatives,
+money in 원 / 천원 / 백만원, rates in percent, grades with their Korean names.
+
+Money is stored in integer 원; the display unit only divides (half-up rounding) and
+never changes what is stored or exported.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from markupsafe import Markup, escape
+
+#: display unit key -> (Korean label, divisor)
+MONEY_UNITS: dict[str, tuple[str, int]] = {
+    "won": ("원", 1),
+    "thousand": ("천원", 1_000),
+    "million": ("백만원", 1_000_000),
+}
+DEFAULT_UNIT = "won"
+
+GRADES: dict[str, str] = {"◎": "초과달성", "○": "달성", "×": "미달성"}
+GRADE_CLASS: dict[str, str] = {"◎": "exceeded", "○": "achieved", "×": "missed"}
+SEVERITY_LABELS: dict[str, str] = {"error": "오류", "warning": "경고", "info": "정보"}
+DIRECTION_LABELS: dict[str, str] = {"higher": "높을수록 좋음", "lower": "낮을수록 좋음"}
+LEVEL_LABELS: dict[str, str] = {"policy": "정책사업", "unit": "단위사업", "detail": "세부사업"}
+ACCOUNT_LABELS: dict[str, str] = {"general": "일반회계", "special": "특별회계", "fund": "기금"}
+
+
+def unit_key(value: str | None) -> str:
+    return value if value in MONEY_UNITS else DEFAULT_UNIT
+
+
+def unit_label(key: str | None) -> str:
+    return MONEY_UNITS[unit_key(key)][0]
+
+
+def group(n: int) -> str:
+    """1234567 -> '1,234,567' (absolute value; the sign is rendered separately)."""
+    return f"{abs(int(n)):,}"
+
+
+def _neg(text: str) -> Markup:
+    return Markup('<span class="neg"><span aria-hidden="true">△</span><span class="sr-only">마이너스 </span>') + escape(text) + Markup("</span>")
+
+
+def plain_number(value: Any, *, decimals: int = 2) -> str:
+    """Text only (for titles, charts): '1,234', '△1,234', '97.5'."""
+    if value is None:
+        return "-"
+    d = Decimal(str(value))
+    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    sign = "△" if q < 0 else ""
+    q = abs(q)
+    whole = int(q)
+    frac = q - whole
+    if frac == 0:
+        return f"{sign}{whole:,}"
+    frac_text = format(frac, "f")[2:].rstrip("0")
+    return f"{sign}{whole:,}.{frac_text}"
+
+
+def number(value: Any, *, decimals: int = 2) -> Markup:
+    """A measure or count with separators; '-' for none; △ (read as 마이너스) for negatives."""
+    if value is None:
+        return Markup("-")
+    text = plain_number(value, decimals=decimals)
+    if text.startswith("△"):
+        return _neg(text[1:])
+    return Markup(escape(text))
+
+
+def scale_money(won: Any, unit: str | None) -> Decimal | None:
+    if won is None:
+        return None
+    div = MONEY_UNITS[unit_key(unit)][1]
+    return (Decimal(str(won)) / div).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def money(won: Any, unit: str | None = None) -> Markup:
+    """Integer 원 shown in the chosen unit, rounded half up to a whole unit."""
+    return number(scale_money(won, unit), decimals=0)
+
+
+def plain_money(won: Any, unit: str | None = None) -> str:
+    return plain_number(scale_money(won, unit), decimals=0)
+
+
+def rate(value: Any) -> Markup:
+    """A percentage as reported (123 -> '123%'), one decimal at most."""
+    if value is None:
+        return Markup("-")
+    return number(value, decimals=1) + Markup("%")
+
+
+def plain_rate(value: Any) -> str:
+    return "-" if value is None else plain_number(value, decimals=1) + "%"
+
+
+def ratio(part: Any, whole: Any) -> float | None:
+    """part / whole × 100, or None when either is missing or the whole is 0."""
+    if part is None or not whole:
+        return None
+    return float(part) * 100.0 / float(whole)
+
+
+def grade_label(grade: str | None) -> str:
+    return GRADES.get(grade or "", "판정 없음")

@@ -1,0 +1,109 @@
+"""Links from every number to the line it was read from, and the numbers themselves.
+
+A stored record's ``figures`` JSON maps a field to ``{"raw", "line", "unit", "value"}``
+(plus ``"doc"`` when the figure comes from another document). :func:`figure` renders a
+field of a row as a link to ``/documents/{doc}?lines=N#LN``; :func:`computed` renders a
+value the pages compute (a sum, a count, a rate) as a link that highlights every line it
+was computed from, marked as computed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from markupsafe import Markup, escape
+
+from . import formatting as f
+
+MAX_LINES_IN_LINK = 80
+
+
+def source_href(doc: str | None, lines: Iterable[int]) -> str | None:
+    """``/documents/{doc}?lines=12,13#L12``, or None for a computed or unknown source."""
+    lines = sorted({int(n) for n in lines if n})[:MAX_LINES_IN_LINK]
+    if not doc or doc.startswith("<") or not lines:
+        return None
+    joined = ",".join(str(n) for n in lines)
+    return f"/documents/{quote(doc, safe='')}?lines={joined}#L{lines[0]}"
+
+
+def _render(value: Any, kind: str, unit: str | None) -> Markup:
+    if kind == "money":
+        return f.money(value, unit)
+    if kind == "rate":
+        return f.rate(value)
+    return f.number(value)
+
+
+def _plain(value: Any, kind: str, unit: str | None) -> str:
+    if kind == "money":
+        return f.plain_money(value, unit)
+    if kind == "rate":
+        return f.plain_rate(value)
+    return f.plain_number(value)
+
+
+def figure_of(row: Any, field: str) -> dict | None:
+    figs = _get(row, "figures") or {}
+    fig = figs.get(field) if isinstance(figs, dict) else None
+    return fig if isinstance(fig, dict) else None
+
+
+def source_of(row: Any, field: str | None = None) -> tuple[str | None, int | None]:
+    """(doc, line) of a field of a row, falling back to the row's own line."""
+    doc = _get(row, "source_doc")
+    fig = figure_of(row, field) if field else None
+    if fig is not None:
+        return fig.get("doc", doc), fig.get("line")
+    return doc, _get(row, "source_line")
+
+
+def figure(row: Any, field: str, kind: str = "number", unit: str | None = None) -> Markup:
+    """The field's value, formatted, as a link to its source line."""
+    value = _get(row, field)
+    fig = figure_of(row, field)
+    if value is None and fig is None:
+        return Markup('<span class="none">-</span>')
+    doc, line = source_of(row, field)
+    text = _render(value, kind, unit)
+    href = source_href(doc, [line] if line else [])
+    if href is None:
+        return Markup('<span class="num">') + text + Markup("</span>")
+    raw = fig.get("raw") if fig else None
+    title = f"원문 {doc} {line}행" + (f" (인쇄값 {raw})" if raw else "")
+    return Markup(f'<a class="num" href="{escape(href)}" title="{escape(title)}">') + text + Markup("</a>")
+
+
+def computed(value: Any, sources: dict[str, set[int]] | None, kind: str = "number", unit: str | None = None) -> Markup:
+    """A value the page computed, linking to the lines it was computed from (first document)."""
+    text = _render(value, kind, unit)
+    href = None
+    if sources:
+        doc = sorted(sources)[0]
+        href = source_href(doc, sources[doc])
+    mark = Markup('<span class="calc" title="계산값">*</span>')
+    if href is None:
+        return Markup('<span class="num computed">') + text + mark + Markup("</span>")
+    n = len(sources[sorted(sources)[0]])
+    title = f"계산값: 원문 {sorted(sources)[0]}의 {n}개 행에서 계산"
+    return Markup(f'<a class="num computed" href="{escape(href)}" title="{escape(title)}">') + text + mark + Markup("</a>")
+
+
+def plain(value: Any, kind: str = "number", unit: str | None = None) -> str:
+    return _plain(value, kind, unit)
+
+
+def add_source(acc: dict[str, set[int]], row: Any, field: str | None = None) -> None:
+    doc, line = source_of(row, field)
+    if doc and line:
+        acc.setdefault(doc, set()).add(int(line))
+
+
+def _get(row: Any, key: str) -> Any:
+    if isinstance(row, dict):
+        return row.get(key)
+    mapping = getattr(row, "_mapping", None)
+    if mapping is not None:
+        return mapping.get(key)
+    return getattr(row, key, None)

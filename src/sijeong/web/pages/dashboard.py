@@ -1,0 +1,133 @@
+"""대시보드: grades by department, execution by department, missed indicators with their
+money, findings by severity, and the change from the previous year."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from .. import charts, queries
+from .. import formatting as f
+from ..deps import ConnDep, ScopeDep, TablesDep
+from ..render import respond
+from ..serialize import jsonable, record
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
+    year = queries.latest_year(conn, T, scope.municipality)
+    params = {"municipality": scope.municipality}
+    if year is not None:
+        params["year"] = year
+    return RedirectResponse("/dashboard?" + urlencode(params), status_code=302)
+
+
+@router.get("/dashboard.json")
+@router.get("/dashboard")
+def dashboard(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
+    m = scope.municipality
+    all_years = queries.years(conn, T, m)
+    year = scope.year if scope.year is not None else queries.latest_year(conn, T, m)
+    grades = queries.grade_counts(conn, T, m, year) if year else []
+    totals = {g: sum(d["counts"].get(g, 0) for d in grades) for g in (*queries.GRADE_ORDER, "-")}
+    total_sources: dict[str, dict[str, set[int]]] = {}
+    for d in grades:
+        for g, src in d["sources"].items():
+            for doc, lines in src.items():
+                total_sources.setdefault(g, {}).setdefault(doc, set()).update(lines)
+    execution = queries.execution_by_department(conn, T, m, year) if year else []
+    exec_total = {
+        "current_budget": sum(e["current_budget"] or 0 for e in execution),
+        "spent": sum(e["spent"] or 0 for e in execution),
+        "sources": _merge(e["sources"] for e in execution),
+    }
+    exec_total["rate"] = f.ratio(exec_total["spent"], exec_total["current_budget"])
+    missed, missed_total = queries.missed_indicators(conn, T, m, year, limit=50) if year else ([], 0)
+    finding_counts = queries.finding_counts(conn, T, m, year)
+    summaries = queries.department_summaries(conn, T, m, year) if year else []
+    previous = max((y for y in all_years if year and y < year), default=None)
+    changes = queries.rate_changes(conn, T, m, year, previous) if previous else []
+    plan_counts = _plan_counts(conn, T, m, year)
+
+    unit = request.state.unit
+    grade_chart = None
+    if grades:
+        grade_chart = charts.bar(
+            f"{year}년 부서별 성과지표 달성도",
+            [d["department"] or "-" for d in grades],
+            {f"{g} {f.GRADES[g]}": [d["counts"].get(g, 0) for d in grades] for g in queries.GRADE_ORDER},
+            desc="; ".join(
+                f"{d['department']}: " + ", ".join(f"{f.GRADES[g]} {d['counts'].get(g, 0)}개" for g in queries.GRADE_ORDER)
+                for d in grades
+            ),
+            horizontal=True, stacked=True, value_suffix="개",
+        )
+    exec_chart = None
+    if execution:
+        exec_chart = charts.bar(
+            f"{year}년 부서별 예산 집행률 (지출액 ÷ 예산현액)",
+            [e["department"] or "-" for e in execution],
+            {"집행률(%)": [round(e["rate"], 1) if e["rate"] is not None else None for e in execution]},
+            desc="; ".join(f"{e['department']}: {f.plain_rate(e['rate'])}" for e in execution),
+            horizontal=True, value_suffix="%",
+        )
+    data = {
+        "municipality": m,
+        "year": year,
+        "years": all_years,
+        "grades": grades,
+        "grade_totals": totals,
+        "execution": execution,
+        "execution_total": exec_total,
+        "missed": [dict(record(r), policy_goal_money=_goal_money(r.get("goal"))) for r in missed],
+        "missed_total": missed_total,
+        "finding_counts": finding_counts,
+        "department_summaries": [record(r) for r in summaries],
+        "previous_year": previous,
+        "rate_changes": [dict(record(r), prev_rate=r["prev"]["rate"]) for r in changes],
+        "plan_task_counts": plan_counts,
+    }
+    ctx = {
+        "title": f"{year}년 대시보드" if year else "대시보드",
+        "section": "dashboard",
+        **data,
+        "grade_sources": total_sources,
+        "missed": missed,
+        "changes": changes,
+        "summaries": summaries,
+        "grade_chart": grade_chart,
+        "exec_chart": exec_chart,
+        "unit": unit,
+    }
+    return respond(request, "dashboard.html", ctx, jsonable(data))
+
+
+def _merge(sources_iter) -> dict[str, set[int]]:
+    out: dict[str, set[int]] = {}
+    for src in sources_iter:
+        for doc, lines in src.items():
+            out.setdefault(doc, set()).update(lines)
+    return out
+
+
+def _goal_money(goal: dict | None) -> dict | None:
+    if not goal:
+        return None
+    return {"name": goal["name"], "budget": goal.get("budget"), "settled": goal.get("settled"),
+            "source": {"doc": goal.get("source_doc"), "line": goal.get("source_line")}}
+
+
+def _plan_counts(conn, T, m: str, year: int | None) -> list[dict]:
+    import sqlalchemy as sa
+
+    t = T["plan_tasks"]
+    if t is None or year is None:
+        return []
+    conds = [t.c.municipality == m, t.c.year == year]
+    q = sa.select(t.c.department, sa.func.count(), sa.func.sum(t.c.budget)).where(*conds).group_by(t.c.department).order_by(t.c.department)
+    src = queries.sources(conn, t, conds, t.c.department)
+    return [{"department": d, "count": n, "budget": b, "sources": src.get(d, {})} for d, n, b in conn.execute(q)]

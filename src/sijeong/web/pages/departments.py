@@ -1,0 +1,88 @@
+"""부서: the list of departments, and one department's goals → indicators → programs tree
+with its plan tasks."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+
+from .. import queries
+from ..deps import ConnDep, ScopeDep, TablesDep
+from ..render import respond
+from ..serialize import jsonable, record
+from ..tables import col
+
+router = APIRouter(include_in_schema=False)
+LIMIT = 500
+
+
+@router.get("/departments.json")
+@router.get("/departments")
+def department_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
+    m = scope.municipality
+    years = queries.years(conn, T, m)
+    year = scope.year
+    names = queries.departments(conn, T, m, year)
+    data = {"municipality": m, "year": year, "items": names, "total": len(names)}
+    ctx = {"title": "부서", "section": "departments", "years": years, "year": year, "names": names,
+           "breadcrumbs": [("/dashboard", "대시보드"), (None, "부서")]}
+    return respond(request, "departments.html", ctx, data)
+
+
+@router.get("/departments/{name}.json")
+@router.get("/departments/{name}")
+def department_page(name: str, request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
+    m = scope.municipality
+    years = [y for y in queries.years(conn, T, m) if name in queries.departments(conn, T, m, y)]
+    if not years:
+        raise HTTPException(404, f"부서를 찾을 수 없습니다: {name}")
+    year = scope.year if scope.year in years else years[0]
+
+    def rows(table: str, order=None):
+        t = T[table]
+        if t is None:
+            return []
+        order = order or [col(t, "doc_order"), t.c.id]
+        return queries.page(conn, T, table, municipality=m, year=year, department=name, order_by=order, limit=LIMIT)[0]
+
+    strategic = rows("strategic_goals")
+    goals = rows("policy_goals")
+    indicators = rows("indicators")
+    tasks = rows("plan_tasks", None)
+    staffing = rows("staffings")
+    settlement = rows("settlement_lines")
+    info = rows("departments")
+
+    by_goal: dict[str, list] = {}
+    for i in indicators:
+        by_goal.setdefault(i.get("policy_goal") or "", []).append(i)
+    for g in goals:
+        g["indicators"] = by_goal.pop(g["name"], [])
+        g["programs"] = queries.programs_for_goal(conn, T, g)
+    by_strategic: dict[str, list] = {}
+    for g in goals:
+        by_strategic.setdefault(g.get("strategic_goal") or "", []).append(g)
+    tree = [{"goal": s, "policy_goals": by_strategic.pop(s["name"], [])} for s in strategic]
+    leftovers = [g for gs in by_strategic.values() for g in gs]
+    if leftovers:
+        tree.append({"goal": None, "policy_goals": leftovers})
+    orphans = [i for gs in by_goal.values() for i in gs]
+
+    data = {
+        "municipality": m, "department": name, "year": year, "years": years,
+        "department_info": [record(r) for r in info],
+        "strategic_goals": [
+            {**(record(n["goal"]) if n["goal"] else {"name": None}),
+             "policy_goals": [{**record(g), "indicators": [record(i) for i in g["indicators"]],
+                               "programs": [record(p) for p in g["programs"]]} for g in n["policy_goals"]]}
+            for n in tree
+        ],
+        "other_indicators": [record(i) for i in orphans],
+        "plan_tasks": [record(t) for t in tasks],
+        "staffing": [record(s) for s in staffing],
+        "settlement_lines": [record(s) for s in settlement],
+    }
+    ctx = {"title": f"{name} ({year}년)", "section": "departments", "name": name, "year": year, "years": years,
+           "tree": tree, "orphans": orphans, "tasks": tasks, "staffing": staffing, "settlement": settlement,
+           "info": info,
+           "breadcrumbs": [("/dashboard?year=%s" % year, "대시보드"), ("/departments?year=%s" % year, "부서"), (None, name)]}
+    return respond(request, "department.html", ctx, jsonable(data))

@@ -1,0 +1,313 @@
+"""The pages' own queries: SQLAlchemy Core over the store's tables.
+
+Every query is filtered by municipality / year / department and paged or aggregated in
+SQL; no page loads a whole table. Rows come back as dicts (JSON columns decoded).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .tables import Tables, as_dict, col, has
+
+RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goals", "department_summaries")
+GRADE_ORDER = ("◎", "○", "×")
+SEVERITY_ORDER = ("error", "warning", "info")
+MAX_SOURCE_ROWS = 2000
+
+
+def _scope(t: sa.Table, municipality: str | None, year: int | None, department: str | None = None) -> list:
+    conds = []
+    if municipality is not None and has(t, "municipality"):
+        conds.append(t.c.municipality == municipality)
+    if year is not None and has(t, "year"):
+        conds.append(t.c.year == year)
+    if department and has(t, "department"):
+        conds.append(t.c.department == department)
+    return conds
+
+
+def municipalities(conn: Connection, T: Tables) -> list[str]:
+    seen: set[str] = set()
+    for name in ("documents", *RECORD_TABLES):
+        t = T[name]
+        if has(t, "municipality"):
+            seen.update(r[0] for r in conn.execute(sa.select(t.c.municipality).distinct()) if r[0])
+    return sorted(seen)
+
+
+def years(conn: Connection, T: Tables, municipality: str, tables: Iterable[str] = RECORD_TABLES) -> list[int]:
+    found: set[int] = set()
+    for name in tables:
+        t = T[name]
+        if has(t, "year"):
+            q = sa.select(t.c.year).where(*_scope(t, municipality, None)).distinct()
+            found.update(r[0] for r in conn.execute(q) if r[0] is not None)
+    return sorted(found, reverse=True)
+
+
+def latest_year(conn: Connection, T: Tables, municipality: str) -> int | None:
+    """The latest year with performance or settlement data, else the latest year of any record."""
+    best = years(conn, T, municipality, ("indicators", "programs", "revenues"))
+    if best:
+        return best[0]
+    any_year = years(conn, T, municipality)
+    return any_year[0] if any_year else None
+
+
+def departments(conn: Connection, T: Tables, municipality: str, year: int | None) -> list[str]:
+    names: set[str] = set()
+    for name in ("departments", *RECORD_TABLES):
+        t = T[name]
+        if has(t, "department"):
+            q = sa.select(t.c.department).where(*_scope(t, municipality, year)).distinct()
+            names.update(r[0] for r in conn.execute(q) if r[0])
+    return sorted(names)
+
+
+def page(conn: Connection, T: Tables, table: str, *, municipality: str | None, year: int | None = None,
+         department: str | None = None, where: Iterable[Any] = (), order_by: Iterable[Any] = (),
+         limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    """One page of a record table and the total count under the same filters."""
+    t = T[table]
+    if t is None:
+        return [], 0
+    conds = _scope(t, municipality, year, department) + list(where)
+    total = conn.execute(sa.select(sa.func.count()).select_from(t).where(*conds)).scalar_one()
+    order = list(order_by) or [t.c.id]
+    rows = conn.execute(sa.select(t).where(*conds).order_by(*order).limit(limit).offset(offset))
+    return [as_dict(r) for r in rows], int(total)
+
+
+def one(conn: Connection, T: Tables, table: str, row_id: int) -> dict | None:
+    t = T[table]
+    if t is None:
+        return None
+    r = conn.execute(sa.select(t).where(t.c.id == row_id)).first()
+    return as_dict(r) if r else None
+
+
+def sources(conn: Connection, t: sa.Table, conds: list, *keys: Any) -> dict[Any, dict[str, set[int]]]:
+    """{key values: {doc: {lines}}} for the rows under ``conds`` (bounded). One key gives
+    plain values as dict keys, several give tuples."""
+    out: dict[Any, dict[str, set[int]]] = {}
+    q = sa.select(*keys, t.c.source_doc, t.c.source_line).where(*conds).limit(MAX_SOURCE_ROWS)
+    for r in conn.execute(q):
+        k = r[0] if len(keys) == 1 else tuple(r[: len(keys)])
+        doc, line = r[-2], r[-1]
+        if doc and line:
+            out.setdefault(k, {}).setdefault(doc, set()).add(int(line))
+    return out
+
+
+# --- dashboard --------------------------------------------------------------------------
+
+
+def effective_grade(t: sa.Table) -> Any:
+    return sa.func.coalesce(col(t, "grade"), col(t, "grade_computed"))
+
+
+def grade_counts(conn: Connection, T: Tables, municipality: str, year: int, department: str | None = None) -> list[dict]:
+    """Per department: counts of ◎/○/× (the reported grade, else the computed one)."""
+    t = T["indicators"]
+    if t is None:
+        return []
+    g = effective_grade(t).label("g")
+    conds = _scope(t, municipality, year, department)
+    q = sa.select(t.c.department, g, sa.func.count().label("n")).where(*conds).group_by(t.c.department, g)
+    src = sources(conn, t, conds, t.c.department, effective_grade(t))
+    by: dict[str, dict] = {}
+    for dept, grade, n in conn.execute(q):
+        d = by.setdefault(dept or "", {"department": dept, "counts": {}, "sources": {}, "total": 0, "total_sources": {}})
+        key = grade if grade in GRADE_ORDER else "-"
+        d["counts"][key] = d["counts"].get(key, 0) + n
+        d["total"] += n
+        s = src.get((dept, grade), {})
+        d["sources"][key] = s
+        for doc, lines in s.items():
+            d["total_sources"].setdefault(doc, set()).update(lines)
+    return [by[k] for k in sorted(by)]
+
+
+def execution_by_department(conn: Connection, T: Tables, municipality: str, year: int) -> list[dict]:
+    """Sum of 예산현액 and 지출액 over each department's policy-level programs."""
+    t = T["programs"]
+    if t is None:
+        return []
+    conds = _scope(t, municipality, year) + [col(t, "level") == "policy"]
+    q = (
+        sa.select(t.c.department, sa.func.sum(col(t, "current_budget")), sa.func.sum(col(t, "spent")), sa.func.count())
+        .where(*conds).group_by(t.c.department).order_by(t.c.department)
+    )
+    src = sources(conn, t, conds, t.c.department)
+    out = []
+    for dept, cur, spent, n in conn.execute(q):
+        cur = int(cur) if cur is not None else None
+        spent = int(spent) if spent is not None else None
+        rate = spent * 100.0 / cur if cur and spent is not None else None
+        out.append({"department": dept, "current_budget": cur, "spent": spent, "rate": rate, "programs": n,
+                    "sources": src.get(dept, {})})
+    return out
+
+
+def missed_indicators(conn: Connection, T: Tables, municipality: str, year: int, *, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    """Indicators graded × with their policy goal's 예산액/결산액 (the money spent on them)."""
+    t = T["indicators"]
+    if t is None:
+        return [], 0
+    rows, total = page(conn, T, "indicators", municipality=municipality, year=year,
+                       where=[effective_grade(t) == "×"], order_by=[t.c.department, t.c.id], limit=limit, offset=offset)
+    for r in rows:
+        r["goal"] = policy_goal_of(conn, T, r)
+    return rows, total
+
+
+def policy_goal_of(conn: Connection, T: Tables, indicator: dict) -> dict | None:
+    g = T["policy_goals"]
+    if g is None or not indicator.get("policy_goal"):
+        return None
+    conds = _scope(g, indicator.get("municipality"), indicator.get("year"), indicator.get("department"))
+    r = conn.execute(sa.select(g).where(*conds, g.c.name == indicator["policy_goal"]).limit(1)).first()
+    return as_dict(r) if r else None
+
+
+def finding_counts(conn: Connection, T: Tables, municipality: str, year: int | None) -> dict[str, int]:
+    t = T["findings"]
+    if t is None:
+        return {}
+    conds = _scope(t, municipality, year)
+    q = sa.select(t.c.severity, sa.func.count()).where(*conds).group_by(t.c.severity)
+    return {s: n for s, n in conn.execute(q)}
+
+
+def department_summaries(conn: Connection, T: Tables, municipality: str, year: int) -> list[dict]:
+    t = T["department_summaries"]
+    if t is None:
+        return []
+    rows, _ = page(conn, T, "department_summaries", municipality=municipality, year=year,
+                   order_by=[col(t, "is_total").desc(), t.c.id], limit=200)
+    return rows
+
+
+def rate_changes(conn: Connection, T: Tables, municipality: str, year: int, previous: int, *, limit: int = 100) -> list[dict]:
+    """Indicators printed for both years (same department and name): rate this year vs the previous."""
+    t = T["indicators"]
+    if t is None:
+        return []
+    prev = t.alias("prev")
+    q = (
+        sa.select(t, prev.c.rate.label("prev_rate"), prev.c.id.label("prev_id"), prev.c.figures.label("prev_figures"),
+                  prev.c.source_doc.label("prev_source_doc"), prev.c.source_line.label("prev_source_line"))
+        .join(prev, sa.and_(prev.c.municipality == t.c.municipality, prev.c.department == t.c.department,
+                            prev.c.name == t.c.name, prev.c.year == previous))
+        .where(*_scope(t, municipality, year)).order_by(t.c.department, t.c.id).limit(limit)
+    )
+    out = []
+    for r in conn.execute(q):
+        d = as_dict(r)
+        pf = d.pop("prev_figures")
+        d["prev"] = {"rate": d.pop("prev_rate"), "id": d.pop("prev_id"), "source_doc": d.pop("prev_source_doc"),
+                     "source_line": d.pop("prev_source_line"),
+                     "figures": json.loads(pf) if isinstance(pf, str) else (pf or {})}
+        out.append(d)
+    return out
+
+
+# --- department, indicator ---------------------------------------------------------------
+
+
+def indicator_history(conn: Connection, T: Tables, indicator: dict) -> list[dict]:
+    t = T["indicators"]
+    conds = _scope(t, indicator.get("municipality"), None, indicator.get("department")) + [t.c.name == indicator["name"]]
+    rows = conn.execute(sa.select(t).where(*conds).order_by(t.c.year, t.c.id).limit(100))
+    return [as_dict(r) for r in rows]
+
+
+def programs_for_goal(conn: Connection, T: Tables, goal: dict | None, *, limit: int = 100) -> list[dict]:
+    """The programs serving a policy goal: the department's policy-level program whose 예산현액
+    equals the goal's 예산액 (or 지출액 its 결산액), then that program's unit and detail programs."""
+    t = T["programs"]
+    if t is None or goal is None or (goal.get("budget") is None and goal.get("settled") is None):
+        return []
+    conds = _scope(t, goal.get("municipality"), goal.get("year"), goal.get("department"))
+    money = []
+    if goal.get("budget") is not None:
+        money.append(col(t, "current_budget") == goal["budget"])
+    if goal.get("settled") is not None:
+        money.append(col(t, "spent") == goal["settled"])
+    top = conn.execute(sa.select(t).where(*conds, col(t, "level") == "policy", sa.or_(*money)).limit(1)).first()
+    if top is None:
+        return []
+    top = as_dict(top)
+    out = [top]
+    parents = [top["name"]]
+    for _ in range(2):  # unit, then detail
+        if not parents or not has(t, "parent"):
+            break
+        kids = [as_dict(r) for r in conn.execute(
+            sa.select(t).where(*conds, t.c.parent.in_(parents)).order_by(col(t, "position"), t.c.id).limit(limit))]
+        out.extend(kids)
+        parents = [k["name"] for k in kids]
+    order = {id(r): i for i, r in enumerate(out)}
+    return sorted(out, key=lambda r: (r.get("position") or 0, order[id(r)]))[:limit]
+
+
+def narratives_about(conn: Connection, T: Tables, *, municipality: str, year: int | None, department: str | None,
+                     about_name: str, limit: int = 5) -> list[dict]:
+    t = T["narratives"]
+    if t is None:
+        return []
+    conds = _scope(t, municipality, year, department) + [col(t, "about_name") == about_name]
+    return [as_dict(r) for r in conn.execute(sa.select(t).where(*conds).order_by(t.c.id).limit(limit))]
+
+
+# --- documents --------------------------------------------------------------------------
+
+
+def document(conn: Connection, T: Tables, name: str) -> dict | None:
+    t = T["documents"]
+    if t is None:
+        return None
+    r = conn.execute(sa.select(t).where(t.c.name == name).limit(1)).first()
+    return as_dict(r) if r else None
+
+
+def document_text(conn: Connection, T: Tables, doc: dict, search_dirs: Iterable[Path] = ()) -> str | None:
+    """The stored text of a document; else a ``document_texts`` table; else the file at the
+    recorded path or in one of ``search_dirs`` whose sha256 matches."""
+    if doc.get("text"):
+        return doc["text"]
+    tt = T["document_texts"]
+    if tt is not None and has(tt, "text"):
+        key = tt.c.document_id == doc["id"] if has(tt, "document_id") else tt.c.name == doc["name"]
+        r = conn.execute(sa.select(tt.c.text).where(key).limit(1)).first()
+        if r and r[0]:
+            return r[0]
+    candidates = [Path(doc["path"])] if doc.get("path") else []
+    candidates += [Path(d) / doc["name"] for d in search_dirs]
+    for p in candidates:
+        try:
+            raw = p.read_bytes()
+        except OSError:
+            continue
+        if doc.get("sha256") and hashlib.sha256(raw.decode("utf-8-sig").encode("utf-8")).hexdigest() != doc["sha256"]:
+            continue
+        return raw.decode("utf-8-sig")
+    return None
+
+
+def documents(conn: Connection, T: Tables, municipality: str | None, *, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
+    t = T["documents"]
+    if t is None:
+        return [], 0
+    cols = [c for c in t.c if c.name != "text"]
+    conds = _scope(t, municipality, None)
+    total = conn.execute(sa.select(sa.func.count()).select_from(t).where(*conds)).scalar_one()
+    rows = conn.execute(sa.select(*cols).where(*conds).order_by(t.c.name).limit(limit).offset(offset))
+    return [as_dict(r) for r in rows], int(total)

@@ -1,0 +1,46 @@
+"""Stored rows -> the export's JSON shape: glossary field names, ``source: {doc, line}``,
+and ``figures`` (each number's raw text and line)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+INTERNAL = {"document_id", "doc_order", "source_doc", "source_line", "text", "loaded_at"}
+
+
+def record(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in row.items() if k not in INTERNAL}
+    out["source"] = {"doc": row.get("source_doc"), "line": row.get("source_line")}
+    out.setdefault("figures", {})
+    out["figures"] = out["figures"] or {}
+    out["appearances"] = out.get("appearances") or []
+    return out
+
+
+def finding(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in row.items() if k not in INTERNAL}
+    lines = row.get("lines") or []
+    out["lines"] = lines
+    out["source"] = {"doc": row.get("doc"), "line": lines[0] if lines else None}
+    return out
+
+
+def document(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k not in {"text", "headings"}}
+
+
+def envelope(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+def jsonable(value: Any) -> Any:
+    """Sets (of source lines) become sorted lists; everything else passes through."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, set):
+        return sorted(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
