@@ -67,7 +67,7 @@ def _save_document(conn: sa.Connection, doc: Document, loaded_at: dt.datetime) -
         saved.extend((rec, rid) for (_, rec), rid in zip(items, ids))
 
     _insert(conn, table("tables"), [R.table_row(t, doc_id, i) for i, t in enumerate(doc.tables)])
-    _insert(conn, table("findings"), [R.finding_row(f, doc_id) for f in doc.findings])
+    _insert(conn, table("findings"), [R.finding_row(f, doc_id, "read") for f in doc.findings])
     _insert(conn, table("search_index"), index_rows(saved, doc_id))
     return doc_id
 
@@ -126,7 +126,7 @@ def load_documents(
         by_id[row["document_id"]].tables.append(R.table_from_row(row))
     ft = table("findings")
     for row in conn.execute(sa.select(ft).where(ft.c.document_id.in_(ids)).order_by(ft.c.id)).mappings():
-        if row["rule"].startswith("read."):
+        if row["origin"] == "read":
             by_id[row["document_id"]].findings.append(R.finding_from_row(row))
     return [by_id[i] for i in ids]
 
@@ -225,8 +225,9 @@ def save_findings(
     replace_for: Iterable[tuple[str, int | None]] = (),
 ) -> int:
     """Store rule findings. ``replace_for`` lists (municipality, year) pairs whose earlier
-    rule findings (every rule but ``read.*``) are deleted first; year None means findings
-    without a year. Each finding is linked to its document (by name) when stored."""
+    rule findings are deleted first (not the findings the readers made, which belong to
+    their document); year None means findings without a year. Each finding is linked to
+    its document (by name) when stored."""
     return _in_tx(conn, _save_findings, list(findings), list(replace_for))
 
 
@@ -235,13 +236,13 @@ def _save_findings(conn: sa.Connection, findings: list[Finding], replace_for: li
     for municipality, year in replace_for:
         year_cond = ft.c.year.is_(None) if year is None else ft.c.year == year
         conn.execute(
-            sa.delete(ft).where(ft.c.municipality == municipality, year_cond, sa.not_(ft.c.rule.startswith("read.")))
+            sa.delete(ft).where(ft.c.municipality == municipality, year_cond, ft.c.origin == "rule")
         )
     docs = table("documents")
     doc_ids: dict[tuple[str, str | None], int] = {}
     for r in conn.execute(sa.select(docs.c.id, docs.c.name, docs.c.municipality)):
         doc_ids[(r.name, r.municipality)] = r.id
-    rows = [R.finding_row(f, doc_ids.get((f.doc, f.municipality))) for f in findings]
+    rows = [R.finding_row(f, doc_ids.get((f.doc, f.municipality)), "rule") for f in findings]
     _insert(conn, ft, rows)
     return len(rows)
 
@@ -254,6 +255,7 @@ def list_findings(
     department: str | None = None,
     rule: str | None = None,
     severity: str | None = None,
+    origin: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
@@ -263,6 +265,8 @@ def list_findings(
         where.append(ft.c.rule.startswith(rule))
     if severity is not None:
         where.append(ft.c.severity == severity)
+    if origin is not None:
+        where.append(ft.c.origin == origin)
     total = conn.execute(sa.select(sa.func.count()).select_from(ft).where(*where)).scalar_one()
     stmt = sa.select(ft).where(*where).order_by(ft.c.id).limit(limit).offset(offset)
     return [dict(r) for r in conn.execute(stmt).mappings()], total

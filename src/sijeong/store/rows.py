@@ -185,8 +185,9 @@ def table_from_row(row: dict[str, Any]) -> Table:
 # --- findings --------------------------------------------------------------------------
 
 
-def finding_row(f: Finding, document_id: int | None) -> dict[str, Any]:
+def finding_row(f: Finding, document_id: int | None, origin: str) -> dict[str, Any]:
     d = f.as_dict()
+    d["origin"] = origin
     d["lines"] = [int(x) for x in f.lines]
     d["expected"] = to_json(f.expected)
     d["actual"] = to_json(f.actual)

@@ -178,6 +178,9 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("year", sa.Integer),
         sa.Column("department", sa.Text),
         sa.Column("subject", sa.Text),
+        # "read": found while reading a document (stored with it by save_document);
+        # "rule": found by a rule (stored by save_findings)
+        sa.Column("origin", sa.Text, nullable=False, server_default="rule"),
         sa.Index("ix_findings_dims", "municipality", "year", "rule"),
         sa.Index("ix_findings_document_id", "document_id"),
     )
@@ -200,6 +203,15 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Index("ix_search_index_document_id", "document_id"),
     )
     return metadata, by_kind
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """For Alembic's comparisons: the search machinery lives outside the metadata, created
+    by the first migration (SQLite's FTS5 table ``search_fts`` and its shadow tables,
+    PostgreSQL's trigram index ``ix_search_index_trgm``)."""
+    if type_ == "table" and name and name.startswith("search_fts"):
+        return False
+    return not (type_ == "index" and name == "ix_search_index_trgm")
 
 
 def metadata() -> sa.MetaData:

@@ -10,11 +10,7 @@ from sijeong.store import schema
 
 config = context.config
 target_metadata = schema.metadata()
-
-
-def include_name(name, type_, parent_names) -> bool:
-    """The FTS5 table of the search index (and its shadow tables) is not in the metadata."""
-    return not (type_ == "table" and name and name.startswith("search_fts"))
+include_name = schema.include_name
 
 
 def _engine():
