@@ -47,6 +47,8 @@ class TaskBuilder:
         self._budgets: list[Figure] = []
         self._splits: dict[str, list[Figure]] = {}
         self._last_objective: int | None = None
+        #: 합계 rows of the task's budget tables: the budget when no statement gives one
+        self.table_totals: list[Figure] = []
 
     @property
     def last(self) -> OutlineItem | None:
@@ -102,7 +104,7 @@ class TaskBuilder:
         t = self.task
         t.sections = self.outline.items + t.sections  # footnotes met mid-task are already there
         t.schedule = milestones(t.sections)
-        _set_sum(t, "budget", self._budgets)
+        _set_sum(t, "budget", self._budgets or self.table_totals[:1])
         for k, figs in self._splits.items():
             _set_sum(t, k, figs)
         self.state.ctx.add(t)

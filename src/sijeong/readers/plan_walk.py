@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Figure, StrategicGoal
+from ..model import BudgetItem, Figure, StrategicGoal
 from .context import ReadContext
 from .plan_outline import FOOTNOTE, OutlineBuilder, classify, clean
 from .plan_overview import overview_table, vision_table
@@ -159,8 +159,13 @@ class PlanWalker:
             if vision_table(self.ctx, self.state, block):
                 return
         task = self.task.task.title if self.task else None
+        before = len(self.ctx.records)
         if not read_table(self.ctx, block, title=title, multiplier=self.multiplier, department=dept, task=task):
             leave_generic(self.ctx, block, title=title, department=dept, multiplier=self.multiplier)
+        if self.task is not None:
+            for r in self.ctx.records[before:]:
+                if isinstance(r, BudgetItem) and r.is_total and "budget" in r.figures:
+                    self.task.table_totals.append(r.figures["budget"])
         self.multiplier = 1
 
     def step(self, ln: Line) -> None:
