@@ -2,7 +2,8 @@
 
 Each page belongs to an account (일반회계 / 특별회계 / 기금) and a department, and holds
 one or more of: a 세입결산 revenue table (after a ``(단위: 원)`` note), ``- 부서 성과``
-(policy goals and indicators) and ``- 사업별조서`` (expenditure by program). A department's
+(policy goals and indicators) and ``- 사업별조서`` (expenditure by program). Money is in
+원 unless the page's unit note says otherwise (a page header resets the unit). A department's
 table continues across page headers naming the same department. The part ends at the first
 line after a page that none of these explains (the 성과보고서 follows).
 """
@@ -62,6 +63,7 @@ class _Walker:
             page = page_header(line)
             if page:
                 self.account, self.department = page
+                self.multiplier = 1  # each page states its own unit; none means 원
                 in_page = True
                 self.mark(i, i + 1)
                 ctx.heading(line, 1, f"【{line.stripped.split('】')[0].strip('【 ')}】 【{self.department}】")
