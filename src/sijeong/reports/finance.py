@@ -73,6 +73,8 @@ def category_amounts(
             prior, printed = (line.prior_year_settled, [src]), True
         if prior[0] is None and not progs:
             prior = (0, [])
+        if cat == RESERVE and prior[0] is None and settled[0] == 0 and line is None:
+            continue  # 예비비 spent nothing and the 결산현황 does not list it
         out[cat] = (settled, prior, printed)
     return out
 
@@ -126,9 +128,9 @@ def _settlement_row(
         [
             ReportCell(label, "text"),
             _computed(s, "money", s_src),
-            _computed(share(s, tot) if tot else 0.0, "rate", s_src),
+            _computed(share(s, tot) if tot else (None if tot is None else 0.0), "rate", s_src),
             prior_cell,
-            _computed(share(p, ptot) if ptot else 0.0, "rate", p_src),
+            _computed(share(p, ptot) if ptot else (None if ptot is None else 0.0), "rate", p_src),
             _computed(change, "money", s_src + p_src),
             _computed(rate, "rate", s_src + p_src),
         ],

@@ -46,6 +46,22 @@ def category(name: str | None) -> str | None:
     return None
 
 
+def match(name: str | None, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The candidate naming the same thing: equal after collapsing whitespace, else the
+    most similar one (the documents spell a goal differently in different tables)."""
+    cands = list(candidates)
+    k = key(name)
+    for c in cands:
+        if key(c) == k:
+            return c
+    best, score = None, cutoff
+    for c in cands:
+        r = difflib.SequenceMatcher(None, k, key(c)).ratio()
+        if r >= score:
+            best, score = c, r
+    return best
+
+
 def records(
     docs: Iterable[Document],
     kind: type[R],

@@ -20,7 +20,7 @@ from ..model import Document, Indicator, PolicyGoal, Program, Source, StrategicG
 from .base import GRADE_LEGEND, ReportCell, ReportRow, ReportTable, header
 from .finance import KINDS as _FINANCE_KINDS
 from .finance import department_settled, plan, programs, related_programs, revenues, settlement
-from .select import departments, fig_source, grade_of, key, rate_of, records, short_year
+from .select import departments, fig_source, grade_of, key, match, rate_of, records, short_year
 
 __all__ = [
     "TABLES",
@@ -74,9 +74,10 @@ def summary(
     for dept in depts:
         d_goals = [g for g in goals_ if key(g.department) == key(dept)]
         d_inds = [i for i in inds if key(i.department) == key(dept)]
-        d_strat = {key(s.name) for s in strat if key(s.department) == key(dept)}
+        # a strategic goal is what the policy goals name (one cell may hold several ○ lines)
+        d_strat = {key(g.strategic_goal) for g in d_goals if g.strategic_goal}
         if not d_strat:
-            d_strat = {key(g.strategic_goal) for g in d_goals if g.strategic_goal}
+            d_strat = {key(s.name) for s in strat if key(s.department) == key(dept)}
         counts = {g: 0 for g in GRADES}
         grade_src: dict[str, list[Source]] = {g: [] for g in GRADES}
         for ind in d_inds:
@@ -160,10 +161,11 @@ def goals(
             by_sg.setdefault(k, []).append(g)
         sums = {k: sum(g.settled or 0 for g in gs) for k, gs in by_sg.items()}
         dept_total = sum(sums.values())
+        goal_of = _goal_matcher([g.name for g in d_goals])
         for k, gs in by_sg.items():
             blocks = []
             for g in gs:
-                g_inds = [i for i in inds if key(i.department) == key(dept) and key(i.policy_goal) == key(g.name)]
+                g_inds = [i for i in inds if key(i.department) == key(dept) and goal_of(i.policy_goal) == g.name]
                 blocks.append((g, g_inds or [None]))
             height = sum(len(b[1]) for b in blocks)
             first_row = True
@@ -201,6 +203,18 @@ def goals(
         year=year,
         department=department,
     )
+
+
+def _goal_matcher(names: list[str]):
+    cache: dict[str, str | None] = {}
+
+    def goal_of(name: str | None) -> str | None:
+        k = key(name)
+        if k not in cache:
+            cache[k] = match(name, names)
+        return cache[k]
+
+    return goal_of
 
 
 def _src_of(strat: list[StrategicGoal], k: str) -> Source | None:
