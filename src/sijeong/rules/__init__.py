@@ -32,8 +32,27 @@ def run_rules(documents: list[Document], only: list[str] | None = None) -> list[
             out.extend(r.func(documents))
         except Exception as e:  # noqa: BLE001
             out.append(_crash(rule_id, documents, e))
+    _soften_unreadable(documents, out)
     out.sort(key=lambda f: (f.doc, min(f.lines) if f.lines else 0, SEVERITY_ORDER.get(f.severity, 3), f.rule))
     return out
+
+
+UNCERTAIN = " — 읽기 경고가 있는 행(열 정렬 불확실)이라 경고로 낮춤"
+
+
+def _soften_unreadable(documents: list[Document], findings: list[Finding]) -> None:
+    """An arithmetic error on a line whose values the reader could not place in columns with
+    confidence (a ``read.*`` warning on that line) is reported as a warning: the numbers
+    disagree, but which column is wrong is uncertain."""
+    shaky: set[tuple[str, int]] = set()
+    for d in documents:
+        for f in d.findings:
+            if f.rule.startswith("read.") and f.severity == "warning":
+                shaky.update((d.name, n) for n in f.lines)
+    for f in findings:
+        if f.severity == "error" and any((f.doc, n) in shaky for n in f.lines):
+            f.severity = "warning"
+            f.message += UNCERTAIN
 
 
 def _crash(rule_id: str, documents: list[Document], e: Exception) -> Finding:

@@ -136,7 +136,29 @@ def children_of(group: list[Program], i: int) -> list[Program]:
     return kids
 
 
-@rule("program.total", "사업 합계", "부서 계 = Σ정책사업, 정책사업 = Σ단위사업, 단위사업 = Σ세부사업 (열마다)")
+def _own(p: Program, key: str) -> Figure | None:
+    """The figure as the program's own table prints it (not merged from another printing)."""
+    fig = p.figures.get(key)
+    if fig is None or any(fig.source == a.source or fig is a.figures.get(key) for a in p.appearances):
+        return None
+    return fig
+
+
+def _sum_finding(parent_name: str, rec: Program, label: str, total: Figure, parts: list[tuple[str, Figure]]) -> Finding | None:
+    expected = sum(f.amount for _, f in parts)
+    if expected == total.amount:
+        return None
+    f = sum_check("program.total", rec, f"{parent_name} {label}", total, parts)
+    if f is None:
+        return None
+    if len(parts) > 4:  # keep the message short; every line is still listed
+        f.message = (f"{parent_name} {label} {fmt(total.amount)}원 ≠ 하위 {len(parts)}개 사업의 합 "
+                     f"{fmt(expected)}원 (차이 {fmt(total.amount - expected)}원)")
+    f.lines = lines_of(total, *[fig for _, fig in parts])
+    return f
+
+
+@rule("program.total", "사업 합계", "부서 계 = Σ정책사업, 정책사업 = Σ단위사업, 단위사업 = Σ세부사업 (열마다, 표마다)")
 def check_total(documents: list[Document]) -> list[Finding]:
     out = []
     for group in program_groups(documents):
@@ -147,19 +169,49 @@ def check_total(documents: list[Document]) -> list[Finding]:
             if not kids:
                 continue
             for key, label in LABELS.items():
-                total = parent.figures.get(key)
-                if total is None or not all(key in k.figures for k in kids):
+                total = _own(parent, key)
+                parts = [(k.name, _own(k, key)) for k in kids]
+                if total is None or any(f is None for _, f in parts):
                     continue
-                parts = [(k.name, k.figures[key]) for k in kids]
-                expected = sum(f.amount for _, f in parts)
-                if expected == total.amount:
-                    continue
-                f = sum_check("program.total", parent, f"{parent.name} {label}", total, parts)
-                if f is None:
-                    continue
-                if len(parts) > 4:  # keep the message short; every line is still listed
-                    f.message = (f"{parent.name} {label} {fmt(total.amount)}원 ≠ 하위 {len(parts)}개 사업의 합 "
-                                 f"{fmt(expected)}원 (차이 {fmt(total.amount - expected)}원)")
-                f.lines = lines_of(total, *[fig for _, fig in parts])
-                out.append(f)
+                f = _sum_finding(parent.name, parent, label, total, parts)
+                if f:
+                    out.append(f)
+    out.extend(_perf_table_totals(documents))
+    return out
+
+
+PERF_SECTION = "관련 예산사업 결산현황"
+
+
+def _perf_table_totals(documents: list[Document]) -> list[Finding]:
+    """관련 예산사업 결산현황: the unit row = Σ its detail rows, as that table prints them
+    (rows merged into 사업별조서 records as appearances, and rows left on their own)."""
+    out = []
+    for d in documents:
+        rows: list[tuple[int, str | None, str, dict[str, Figure], Program]] = []
+        for p in d.of(Program):
+            if p.section == PERF_SECTION:
+                rows.append((p.source.line, p.level, p.name, p.figures, p))
+            for a in p.appearances:
+                if a.section == PERF_SECTION:
+                    rows.append((a.source.line, p.level, a.name or p.name, a.figures, p))
+        rows.sort(key=lambda r: r[0])
+        i = 0
+        while i < len(rows):
+            line, level, name, figs, rec = rows[i]
+            j = i + 1
+            kids = []
+            while j < len(rows) and rows[j][1] == "detail" and rows[j][0] == rows[j - 1][0] + 1:
+                kids.append(rows[j])
+                j += 1
+            if level == "unit" and kids:
+                for key in ("prior_year_spent", "budget", "spent"):
+                    total = figs.get(key)
+                    parts = [(k[2], k[3].get(key)) for k in kids]
+                    if total is None or any(f is None for _, f in parts):
+                        continue
+                    f = _sum_finding(name, rec, f"{PERF_SECTION} " + {"prior_year_spent": "전년도 결산", "budget": "예산", "spent": "결산"}[key], total, parts)
+                    if f:
+                        out.append(f)
+            i = j
     return out
