@@ -31,7 +31,7 @@ def _walk_text(obj: Any, out: list[tuple[int, str]], doc: str, depth: int = 0) -
     line = src.line if isinstance(src, Source) and src.doc == doc else None
     texts: list[str] = []
     for f in dataclasses.fields(obj):
-        if f.name in ("source", "figures", "appearances"):
+        if f.name in ("source", "figures"):  # appearances: their names and text count at their own line
             continue
         v = getattr(obj, f.name)
         if isinstance(v, str):

@@ -92,6 +92,7 @@ def test_indicators_one_record_per_year_with_the_other_printings_as_appearances(
     assert [(a.section, a.name, a.source.line) for a in y20.appearances] == [
         ("부서 성과", "소송 승소를 제고", 20), ("성과목표 및 재원비중", "소송 승소율  제고", 51)]
     assert y20.appearances[0].value("actual") == 90 and y20.appearances[0].figures["actual"].source.line == 20
+    assert y20.appearances[0].text == {"policy_goal": PG_A_TYPO}  # the printing's own text is kept
     assert y20.grade == "○" and y19.grade is None and y19.appearances == []
     assert [a.name for a in other.appearances] == ["인구정책 인식개선 교육"]
     fuzzy = {(f.expected, f.actual) for f in ctx.findings if f.rule == "link.fuzzy"}

@@ -65,6 +65,8 @@ class Appearance:
     source: Source
     figures: dict[str, Figure] = field(default_factory=dict)
     name: str | None = None  # the entity's name as written in this appearance
+    #: other text of this printing as written there (formula, policy goal ...)
+    text: dict[str, str] = field(default_factory=dict)
 
     def value(self, key: str) -> Number | None:
         fig = self.figures.get(key)

@@ -79,8 +79,12 @@ def _assign(
     return out
 
 
+_NOT_TEXT = {"name", "section", "municipality", "department", "grade"}
+
+
 def _merge(ctx: ReadContext, primary: Record, rec: Record, score: float, merged: set[int]) -> None:
-    primary.appearances.append(Appearance(rec.section or rec.kind, rec.source, dict(rec.figures), rec.name))
+    text = {k: v for k, v in rec.data().items() if isinstance(v, str) and v and k not in _NOT_TEXT}
+    primary.appearances.append(Appearance(rec.section or rec.kind, rec.source, dict(rec.figures), rec.name, text))
     primary.appearances.extend(rec.appearances)
     merged.add(id(rec))
     if name_key(primary.name) != name_key(rec.name):

@@ -47,6 +47,7 @@ def appearance_to_json(app: Appearance, doc: str) -> dict[str, Any]:
         "line": app.source.line,
         "name": app.name,
         "figures": figures_to_json(app.figures, app.source.doc),
+        **({"text": dict(app.text)} if app.text else {}),
     }
 
 
@@ -57,6 +58,7 @@ def appearance_from_json(d: dict[str, Any], doc: str) -> Appearance:
         source=Source(adoc, d["line"]),
         figures=figures_from_json(d.get("figures"), adoc),
         name=d.get("name"),
+        text=dict(d.get("text") or {}),
     )
 
 
