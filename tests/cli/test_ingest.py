@@ -1,0 +1,172 @@
+"""``sijeong ingest``: exit codes, messages with FILE:LINE, nothing written for a broken
+document, one transaction per document, replacement on re-ingest."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from sijeong import pipeline
+from sijeong.cli import main
+from sijeong.store import repository
+from sijeong.store.db import create_engine_for
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
+READERS = ("settlement_part", "performance_part", "link", "plan")
+MISSING = [m for m in READERS if importlib.util.find_spec(f"sijeong.readers.{m}") is None]
+needs_readers = pytest.mark.skipif(bool(MISSING), reason=f"readers not written yet: {MISSING}")
+
+
+def counts(url: str) -> dict[str, int]:
+    engine = create_engine_for(url)
+    try:
+        with engine.connect() as conn:
+            return repository.count_rows(conn)
+    finally:
+        engine.dispose()
+
+
+def seed(url: str, doc) -> dict[str, int]:
+    """Store a hand-built document, so 'unchanged' means more than 'still empty'."""
+    from sijeong.store.db import migrate
+
+    engine = create_engine_for(url)
+    migrate(engine)
+    with engine.begin() as conn:
+        repository.save_document(conn, doc)
+    engine.dispose()
+    return counts(url)
+
+
+def test_unknown_document_is_refused_and_nothing_changes(tmp_path, db_url, make_document, capsys):
+    before = seed(db_url, make_document())
+    odd = tmp_path / "odd.txt"
+    odd.write_text("장보기 목록\n사과 3개\n", encoding="utf-8")
+    assert main(["ingest", str(odd), "--db", db_url]) == 1
+    err = capsys.readouterr().err
+    assert f"오류 / error: {odd}:1: " in err and "unknown document family" in err
+    assert counts(db_url) == before
+
+
+def test_non_utf8_file_names_the_line(tmp_path, sqlite_url, capsys):
+    bad = tmp_path / "latin.txt"
+    bad.write_bytes("첫 줄\n둘째 줄\n".encode("utf-8") + b"caf\xe9\n")
+    assert main(["ingest", str(bad), "--db", sqlite_url]) == 1
+    assert f"{bad}:3: " in capsys.readouterr().err
+    assert counts(sqlite_url)["documents"] == 0
+
+
+def test_missing_file(tmp_path, sqlite_url, capsys):
+    assert main(["ingest", str(tmp_path / "nowhere.txt"), "--db", sqlite_url]) == 1
+    assert "cannot read file" in capsys.readouterr().err
+
+
+@needs_readers
+@pytest.mark.parametrize(
+    "name, line, words",
+    [
+        ("broken_letter_in_number.txt", 12, "letter inside a number: '5O0,000'"),
+        ("broken_unknown_unit.txt", 3, "unknown unit: '냥'"),
+        ("broken_truncated_table.txt", 5, "cut off"),
+    ],
+)
+def test_broken_documents_fail_with_file_and_line(fixtures_dir, db_url, make_document, capsys, name, line, words):
+    before = seed(db_url, make_document())
+    path = fixtures_dir / name
+    assert main(["ingest", str(path), "--db", db_url]) == 1
+    err = capsys.readouterr().err
+    assert f"오류 / error: {path}:{line}: " in err
+    assert words in err
+    assert counts(db_url) == before
+
+
+@needs_readers
+def test_good_documents_load_and_broken_ones_are_skipped(fixtures_dir, sqlite_url, capsys):
+    broken = fixtures_dir / "broken_letter_in_number.txt"
+    assert SAMPLES, "samples/ holds the sample documents"
+    code = main(["ingest", str(SAMPLES[0]), str(broken), *map(str, SAMPLES[1:]), "--db", sqlite_url, "--municipality", "예시시"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert f"{broken}:12:" in err
+    for s in SAMPLES:
+        assert f"{s.name}: " in out and "numeric tokens: typed" in out
+    assert "검증 / check:" in out
+    after = counts(sqlite_url)
+    assert after["documents"] == len(SAMPLES)
+    # again, only the good ones: the same rows (replaced, not duplicated), exit 0
+    assert main(["ingest", *map(str, SAMPLES), "--db", sqlite_url, "--municipality", "예시시"]) == 0
+    assert counts(sqlite_url) == after
+
+
+def _fake_loader(doc):
+    def load_path(path, *, municipality="김포시"):
+        return doc
+
+    return load_path
+
+
+def test_stored_document_prints_its_coverage_and_replaces_on_reingest(tmp_path, db_url, make_document, monkeypatch, capsys):
+    doc = make_document()
+    monkeypatch.setattr(pipeline, "load_path", _fake_loader(doc))
+    f = tmp_path / "plan_a.txt"
+    f.write_text("x", encoding="utf-8")
+    assert main(["ingest", str(f), "--db", db_url]) == 0
+    out = capsys.readouterr().out
+    assert doc.coverage.line("plan_a.txt") in out
+    assert "warning: " in out and "no unit" in out
+    first = counts(db_url)
+    assert first["documents"] == 1 and first["programs"] == 1
+    assert main(["ingest", str(f), "--db", db_url]) == 0
+    assert counts(db_url) == first
+
+
+def test_a_failure_while_saving_rolls_the_document_back(tmp_path, db_url, make_document, monkeypatch, capsys):
+    before = seed(db_url, make_document(scale=1))
+    monkeypatch.setattr(pipeline, "load_path", _fake_loader(make_document(scale=7)))
+    real_insert = repository._insert
+
+    def failing_insert(conn, t, rows):
+        if t.name == "search_index":  # the last insert of a save: everything else is written
+            raise sa.exc.OperationalError("INSERT INTO search_index", {}, RuntimeError("injected"))
+        return real_insert(conn, t, rows)
+
+    monkeypatch.setattr(repository, "_insert", failing_insert)
+    f = tmp_path / "plan_a.txt"
+    f.write_text("x", encoding="utf-8")
+    assert main(["ingest", str(f), "--db", db_url]) == 1
+    err = capsys.readouterr().err
+    assert "saving failed, nothing changed" in err and str(f) in err
+    assert counts(db_url) == before
+    engine = create_engine_for(db_url)
+    with engine.connect() as conn:
+        rows, _ = repository.list_records(conn, "programs")
+    engine.dispose()
+    assert [r["budget"] for r in rows] == [900_000]  # the old version, not scale 7
+
+
+def test_rule_findings_are_stored(tmp_path, sqlite_url, make_document, monkeypatch, capsys):
+    from sijeong.model import Finding
+
+    doc = make_document()
+    monkeypatch.setattr(pipeline, "load_path", _fake_loader(doc))
+    calls = []
+
+    def check(docs):
+        calls.append([d.name for d in docs])
+        return [Finding(rule="sum.total", severity="error", doc=d.name, lines=[14], message="합계 불일치",
+                        municipality=d.municipality, year=d.year) for d in docs]
+
+    monkeypatch.setattr(pipeline, "check", check)
+    f = tmp_path / "plan_a.txt"
+    f.write_text("x", encoding="utf-8")
+    assert main(["ingest", str(f), "--db", sqlite_url]) == 0
+    assert main(["ingest", str(f), "--db", sqlite_url]) == 0
+    assert calls == [["plan_a.txt"], ["plan_a.txt"]]
+    assert "1 rule findings (1 errors" in capsys.readouterr().out
+    engine = create_engine_for(sqlite_url)
+    with engine.connect() as conn:
+        rows, total = repository.list_findings(conn, origin="rule")
+    engine.dispose()
+    assert total == 1 and rows[0]["rule"] == "sum.total" and rows[0]["document_id"] is not None
