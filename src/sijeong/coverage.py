@@ -80,12 +80,10 @@ def compute(doc: Document, text: str) -> Coverage:
     for h in doc.headings:
         heading_text[h.source.line].append(h.text)
     generic_lines: dict[int, list[str]] = defaultdict(list)
-    typed_table_lines: set[int] = set()
     for t in doc.tables:
-        if t.typed:
-            typed_table_lines.update(t.lines)
         for hl, cells in zip(t.header_lines, t.header):
-            generic_lines[hl].extend(cells)
+            # a typed table's header was interpreted by its reader (years, grades of columns)
+            (heading_text if t.typed else generic_lines)[hl].extend(cells)
         for row in t.rows:
             generic_lines[row.source.line].extend(c.text for c in row.cells)
     for ln in lines_of(text):
@@ -100,10 +98,7 @@ def compute(doc: Document, text: str) -> Coverage:
             cov.typed_text += _take(left, [t for k in (1, 2) for t in spans.get(ln.no - k, ())])
         cov.structure += _take(left, heading_text.get(ln.no, ()))
         remaining = sum(left.values())
-        if remaining and (ln.no in typed_table_lines):
-            cov.typed_text += _take(left, [ln.text])
-            remaining = sum(left.values())
-        if remaining:
+        if remaining:  # printed only in a table kept as printed (generic, or beside typed records)
             cov.generic += _take(left, generic_lines.get(ln.no, ()))
             remaining = sum(left.values())
         if remaining:

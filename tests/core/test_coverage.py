@@ -43,3 +43,16 @@ def test_a_token_is_not_counted_twice():
     doc = Document(name=d, municipality="m", year=2020, family="x", records=[prog])
     cov = compute(doc, "x\t5\t5")
     assert (cov.typed, cov.nowhere) == (1, 1)
+
+
+def test_typed_table_header_is_structure_and_unplaced_cells_are_generic():
+    d = "c.txt"
+    s1, s2 = Source(d, 1), Source(d, 2)
+    prog = Program(source=s2, municipality="m", year=2020, department=None, name="x")
+    prog.set("budget", Figure(5, "5", s2))
+    printed = Table(source=s1, municipality="m", year=2020, department=None, name="사업별조서",
+                    header=[["사업명", "'20예산"]], header_lines=[1], typed=True, kind="programs",
+                    rows=[TableRow(s2, [cell_of(c, s2) for c in ["x", "5", "7"]])])
+    doc = Document(name=d, municipality="m", year=2020, family="x", records=[prog], tables=[printed])
+    cov = compute(doc, "사업명\t'20예산\nx\t5\t7")
+    assert (cov.typed, cov.structure, cov.generic, cov.nowhere) == (1, 1, 1, 0)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Figure, Program
+from ..model import Figure, Program, Table, TableRow
 from .context import ReadContext
+from .generic import cell_of
 from .settlement_align import Alignment, align, rank
 from .settlement_cells import (
     is_header_continuation,
@@ -51,6 +52,7 @@ class ProgramTable:
     department: str
     account: str
     rows: list[ProgramRow] = field(default_factory=list)
+    multiplier: int = 1
 
 
 def read_table(ctx: ReadContext, i: int, *, table: ProgramTable, multiplier: int) -> int:
@@ -60,6 +62,7 @@ def read_table(ctx: ReadContext, i: int, *, table: ProgramTable, multiplier: int
     while i < len(ctx.lines) and is_header_continuation(ctx.lines[i]):
         ctx.consume(ctx.lines[i])
         i += 1
+    table.multiplier = multiplier
     previous: tuple | None = None
     count = 0
     while i < len(ctx.lines):
@@ -192,4 +195,26 @@ def finish(ctx: ReadContext, table: ProgramTable) -> list[Program]:
                 subject=row.name,
                 actual=raws,
             )
+    ctx.tables.append(_as_printed(ctx, table))
     return out
+
+
+def _as_printed(ctx: ReadContext, table: ProgramTable) -> Table:
+    """The table as printed, kept beside the records: the cells the alignment could not
+    place stay visible there (and in the ``read.alignment`` findings)."""
+    rows: list[TableRow] = []
+    for row in table.rows:
+        for ln in [row.line] + ([row.cont] if row.cont else []):
+            src = ctx.src(ln)
+            rows.append(TableRow(src, [cell_of(c, src, table.multiplier) for c in ln.cells]))
+    first = table.rows[0].line
+    return Table(
+        source=ctx.src(first),
+        municipality=ctx.municipality,
+        year=ctx.year,
+        department=table.department,
+        name=SECTION,
+        rows=rows,
+        typed=True,
+        kind="programs",
+    )
