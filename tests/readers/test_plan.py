@@ -175,3 +175,12 @@ def test_text_fields_are_plain_strings(fixtures_dir):
             it = stack.pop()
             assert isinstance(it.text, str)
             stack.extend(it.children)
+
+
+def test_unreadable_staffing_cell_is_a_read_error(fixtures_dir):
+    text = (fixtures_dir / "plan_bureau.txt").read_text(encoding="utf-8").replace("5/4\t6/5\t1\n전략", "5/4\t6/5\t1\n전략", 1)
+    text = text.replace("합계\t12/10\t1/1", "합계\t12/10\t1/l", 1)
+    doc = read_document("bad.txt", text, municipality="가상시")
+    (f,) = doc.findings
+    assert (f.rule, f.severity) == ("read.syntax", "error")
+    assert f.lines == [24] and "1/l" in f.message

@@ -108,7 +108,7 @@ def _duties(ctx, state, block, cells) -> bool:
                 d.figures["budget"] = fig  # the department's budget for the plan's year
             elif c:
                 d.duties.extend(_list_items(c))
-    keep_table(ctx, block, None, title="주요업무", kind="duties", department=None)
+    keep_table(ctx, block, None, title="주요업무", kind="duties", department=None, header_rows=1)
     return True
 
 

@@ -106,14 +106,17 @@ def grid_of(lines: list[Line], doc: str) -> Grid:
 
 
 def keep_table(ctx: ReadContext, lines: list[Line], grid: Grid | None, *, title: str, kind: str,
-               department: str | None, multiplier: int = 1) -> Table:
-    """Keep the table whole (typed): its header, rows and figures, all lines consumed."""
+               department: str | None, multiplier: int = 1, header_rows: int = 0) -> Table:
+    """Keep the table whole (typed): its header, rows and figures, all lines consumed.
+    Without a grid, ``header_rows`` first lines are the header."""
     src = ctx.src(lines[0])
-    rows = grid.rows if grid else [ln for ln in lines if ln.stripped and not RULE.match(ln.text)]
-    header = [_cells(h) for h in grid.header_lines] if grid else []
+    printed = [ln for ln in lines if ln.stripped and not RULE.match(ln.text)]
+    head_lines = grid.header_lines if grid else printed[:header_rows]
+    rows = grid.rows if grid else printed[header_rows:]
+    header = [_cells(h) for h in head_lines]
     t = Table(
         source=src, municipality=ctx.municipality, year=ctx.year, department=department,
-        name=title, header=header, header_lines=[h.no for h in (grid.header_lines if grid else [])],
+        name=title, header=header, header_lines=[h.no for h in head_lines],
         rows=[TableRow(ctx.src(r), [cell_of(c, ctx.src(r), multiplier) for c in _cells(r)]) for r in rows],
         typed=True, kind=kind,
     )
@@ -236,6 +239,8 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
                     r.figures[f"col:{col}"] = fig
         elif kind == "assets":
             r = Asset(source=src, name=label, category=title, **base)
+            if number_col is not None and cells[0]:
+                r.details[cols[0]] = cells[0]
             if grouped:
                 r.details[cols[start]] = grouped
             for i, c in enumerate(cells):

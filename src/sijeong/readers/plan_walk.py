@@ -104,19 +104,18 @@ class PlanWalker:
                     self.toc = 0
                 i += 1
                 continue
-            if "\t" in ln.text or (RULE.match(ln.text) and "\t" in ln.text):
+            if "\t" in ln.text:
+                if START.match(ln.text):  # the 추진부서 block on a tab line
+                    self.people(i)
+                    i += 1
+                    continue
                 j = i
                 block: list[Line] = []
                 while j < len(lines) and lines[j].stripped and ("\t" in lines[j].text or RULE.match(lines[j].text)):
-                    if START.match(lines[j].text) and block:
+                    if START.match(lines[j].text):
                         break
                     block.append(lines[j])
                     j += 1
-                if START.match(block[0].text) or block[0].stripped.startswith("추진"):
-                    if START.match(block[0].text):
-                        self.people(i)
-                        i += 1
-                        continue
                 if self.structure_table(block):
                     i = j
                     continue
@@ -263,10 +262,7 @@ class PlanWalker:
         target = builder or self.outline
         if c is None:
             if not self.prev_blank and target.last is not None:
-                if isinstance(target, TaskBuilder):
-                    target.continuation(s, src)
-                else:
-                    target.continuation(s, src)
+                target.continuation(s, src)
             else:
                 text = clean(s)
                 (target.item(1, "", text, src) if isinstance(target, TaskBuilder) else target.add(1, "", text, src))
