@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Figure, Finding, PlanTask, Record, Table, TableRow
-from .base import fmt, lines_of, rounding_slack, rule, sum_check
+from .base import finding, fmt, lines_of, rounding_slack, rule, sum_check
 
 TOTAL = re.compile(r"^(총계|합계|소계|계)(\(.*\))?$")
 NOT_ADDITIVE = re.compile(r"%|률|율|비율|구성비|비중|연번|번호|순위|연도|년도|단가|평균|증감|기간|일자|준공")
@@ -106,36 +106,116 @@ def _table_finding(table: Table, severity: str, lines: list[int], msg: str, expe
                    department=table.department, subject=table.name)
 
 
-def _vertical(table: Table, names: list[str], rows: list[TableRow]) -> list[Finding]:
-    totals = [i for i, r in enumerate(rows) if _is_total_row(r)]
+Row = tuple[str, bool, dict, list[int]]  # label, is a total, column → Figure, its lines
+
+
+_UNIT_NOTE = re.compile(r"^\(\s*단위\s*[:：]\s*([^)]*)\)")
+
+
+def unit_step(doc: Document, line: int) -> float:
+    """1 when the unit note in force at ``line`` is 천원/백만원/억원: a table whose figures are
+    kept as printed in that unit is rounded to 1 of it (a difference of a unit or so is
+    rounding)."""
+    note = None
+    for h in doc.headings:
+        if h.source.line < line and _UNIT_NOTE.match(h.text.strip()):
+            if note is None or h.source.line > note.source.line:
+                note = h
+    if note is None or line - note.source.line > 60:
+        return 0.0
+    units = _UNIT_NOTE.match(note.text.strip()).group(1)
+    return 1.0 if any(u in units for u in ("천원", "백만원", "억원")) else 0.0
+
+
+def _unscaled(f: Figure) -> bool:
+    digits = re.sub(r"[^\d]", "", f.raw.split(".")[0])
+    return bool(digits) and abs(f.amount) == int(digits)
+
+
+def _vertical_rows(subject: str, names: dict, rows: list[Row], make, step: float = 0.0) -> list[Finding]:
+    """The grand total row (first or last) = Σ rows that are no total, per additive column."""
+    totals = [i for i, r in enumerate(rows) if r[1]]
     if not totals or len(rows) < 3:
         return []
-    first_total = totals[0]
-    if len(totals) > 1 and first_total != 0 and totals[-1] != len(rows) - 1:
+    if len(totals) > 1 and totals[0] != 0 and totals[-1] != len(rows) - 1:
         return []
-    grand = 0 if first_total == 0 else totals[-1]
-    if len(totals) > 1 and grand != 0 and grand != len(rows) - 1:
+    grand = 0 if totals[0] == 0 else totals[-1]
+    if grand not in (0, len(rows) - 1) and len(totals) > 1:
         return []
     leaves = [r for i, r in enumerate(rows) if i not in totals]
     subs = [r for i, r in enumerate(rows) if i in totals and i != grand]
     out = []
-    for k in _numeric_columns(names, rows):
-        total = _numeric(rows[grand], k)
-        parts = [_numeric(r, k) for r in leaves]
+    for k in rows[grand][2]:
+        name = str(names.get(k, "") or "")
+        if NOT_ADDITIVE.search(name) or not all(k in r[2] for r in rows):
+            continue
+        total = rows[grand][2][k]
+        parts = [r[2][k] for r in leaves]
         expected = sum(p.amount for p in parts)
         if abs(expected - total.amount) < 1e-6:
             continue
         alt = [expected - sum(_nested_runs([p.amount for p in parts]))]
         if subs:  # nesting unknown: also accept Σ of the other total rows, or of everything
-            alt += [sum(_numeric(r, k).amount for r in subs), expected + sum(_numeric(r, k).amount for r in subs)]
+            sub = sum(r[2][k].amount for r in subs)
+            alt += [sub, expected + sub]
         if any(abs(a - total.amount) < 1e-6 for a in alt):
             continue
         slack = rounding_slack([total] + parts)
+        if step and all(_unscaled(f) for f in [total] + parts):
+            slack += step * (len(parts) + 1) / 2
         severity = "info" if abs(expected - total.amount) <= slack else "error"
-        col = names[k] if k < len(names) and names[k] else f"{k + 1}번째 열"
-        msg = (f"{table.name} {col}: {_row_name(rows[grand])} {fmt(total.value)} ≠ {len(parts)}개 행의 합 "
+        col = name or f"{k + 1 if isinstance(k, int) else k}번째 열"
+        msg = (f"{subject} {col}: {rows[grand][0]} {fmt(total.value)} ≠ {len(parts)}개 행의 합 "
                f"{fmt(expected)}" + (" (반올림 차이)" if severity == "info" else ""))
-        out.append(_table_finding(table, severity, lines_of(total, *parts), msg, expected, total.value))
+        out.append(make(severity, lines_of(total, *parts), msg, expected, total.value))
+    return out
+
+
+def _vertical(table: Table, names: list[str], rows: list[TableRow]) -> list[Finding]:
+    drows: list[Row] = []
+    for r in rows:
+        cols = {k: f for k in range(len(r.cells)) if (f := _numeric(r, k)) is not None}
+        drows.append((_row_name(r), _is_total_row(r), cols, [r.source.line]))
+    # a column takes part only when every row holds one number in it
+    keep = [k for k in _numeric_columns(names, rows)]
+    drows = [(a, b, {k: v for k, v in c.items() if k in keep}, d) for a, b, c, d in drows]
+
+    def make(severity, lines, msg, expected, actual):
+        return _table_finding(table, severity, lines, msg, expected, actual)
+
+    return _vertical_rows(table.name, dict(enumerate(names)), drows, make, table_step(table))
+
+
+def table_step(table: Table) -> float:
+    return 1.0 if table.unit in ("천원", "백만원", "억원") else 0.0
+
+
+def _typed_tables(d: Document) -> list[Finding]:
+    """Plan tables the readers typed (Statistic, BudgetItem rows with ``is_total``)."""
+    out = []
+    recs = [r for r in d.records if type(r).__name__ in ("Statistic", "BudgetItem")]
+    recs.sort(key=lambda r: r.source.line)
+    groups: list[list[Record]] = []
+    for r in recs:
+        g = groups[-1] if groups else None
+        if g and g[-1].section == r.section and 0 < r.source.line - g[-1].source.line <= 2:
+            g.append(r)
+        else:
+            groups.append([r])
+    for g in groups:
+        rows: list[Row] = []
+        for r in g:
+            cols = {k: f for k, f in r.figures.items() if f.value is not None or f.raw in ("-", "–")}
+            cols = {k: f for k, f in cols.items() if "%" not in f.raw and k not in ("number",)}
+            rows.append((r.name, bool(getattr(r, "is_total", False)), cols, [r.source.line]))
+        ko = {"budget": "총액", "national": "국비", "provincial": "도비", "city": "시비"}
+        names = {k: ko.get(k, k.removeprefix("col:")) for r in rows for k in r[2]}
+
+        def make(severity, lines, msg, expected, actual, g=g):
+            return finding("table.total", severity, g[0], lines, msg, expected=expected, actual=actual,
+                           subject=g[0].section)
+
+        out.extend(_vertical_rows(g[0].section or "표", names, rows, make, unit_step(d, g[0].source.line)))
     return out
 
 
@@ -187,6 +267,7 @@ def check_table_total(documents: list[Document]) -> list[Finding]:
                 continue
             out.extend(_vertical(table, names, rows))
             out.extend(_horizontal(table, names, rows))
+        out.extend(_typed_tables(d))
     return out
 
 
@@ -196,6 +277,8 @@ def _split_record(r: Record) -> Finding | None:
              if key in r.figures]
     if total is None or total.value is None or not parts:
         return None
+    if any(f.source.line != total.source.line for _, f in parts):
+        return None  # a total put together from several lines: the split covers only a part
     return sum_check("split.sources", r, "총액", total, parts)
 
 
