@@ -44,7 +44,7 @@ STYLE = Style(
 
 def _config(chart_cls, title: str, **kw):
     chart = chart_cls(
-        style=STYLE,
+        style=kw.pop("style", STYLE),
         js=[],  # no script, no network
         disable_xml_declaration=True,
         explicit_size=False,
@@ -79,13 +79,20 @@ def _finish(svg: str, title: str, desc: str) -> Markup:
 
 
 def bar(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], *,
-        desc: str, horizontal: bool = False, value_suffix: str = "", stacked: bool = False) -> Markup:
+        desc: str, horizontal: bool = False, value_suffix: str = "", stacked: bool = False,
+        colors: Sequence[str] | None = None) -> Markup:
     cls = {(False, False): pygal.Bar, (True, False): pygal.HorizontalBar,
            (False, True): pygal.StackedBar, (True, True): pygal.HorizontalStackedBar}[(horizontal, stacked)]
     height = max(260, 60 + 44 * len(labels)) if horizontal else 360
-    chart = _config(cls, title, height=height,
+    style = STYLE
+    if colors:
+        style = Style(**{**{k: getattr(STYLE, k) for k in dir(STYLE) if not k.startswith("_") and not callable(getattr(STYLE, k))},
+                         "colors": tuple(colors)})
+    longest = max((len(x) for x in labels), default=4)
+    chart = _config(cls, title, height=height, style=style,
                     value_formatter=lambda v: _fmt(v) + value_suffix,
-                    x_label_rotation=0 if horizontal else 20)
+                    x_label_rotation=0 if horizontal else 20,
+                    margin_left=(min(longest, 18) * 7 if horizontal else 20))
     chart.x_labels = [_short(x) for x in labels]
     for name, values in series.items():
         chart.add(name, [None if v is None else float(v) for v in values])
@@ -112,3 +119,6 @@ def _fmt(v: float | None) -> str:
 
 def _short(label: str, n: int = 18) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
+
+#: ◎ 초과달성, ○ 달성, × 미달성 — the same hues as the grade badges
+GRADE_COLORS = ("#0b4f8a", "#2f7d32", "#b42318")

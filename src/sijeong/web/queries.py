@@ -6,6 +6,7 @@ SQL; no page loads a whole table. Rows come back as dicts (JSON columns decoded)
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from pathlib import Path
@@ -136,24 +137,36 @@ def grade_counts(conn: Connection, T: Tables, municipality: str, year: int, depa
 
 
 def execution_by_department(conn: Connection, T: Tables, municipality: str, year: int) -> list[dict]:
-    """Sum of 예산현액 and 지출액 over each department's policy-level programs."""
+    """예산현액 and 지출액 by department: the department's printed total line of 사업별조서
+    (level ``total``) when there is one, else the sum of its policy-level programs, else the
+    sum of its top-level programs. ``row`` holds the printed line; sums carry their sources."""
     t = T["programs"]
     if t is None:
         return []
-    conds = _scope(t, municipality, year) + [col(t, "level") == "policy"]
-    q = (
-        sa.select(t.c.department, sa.func.sum(col(t, "current_budget")), sa.func.sum(col(t, "spent")), sa.func.count())
-        .where(*conds).group_by(t.c.department).order_by(t.c.department)
-    )
-    src = sources(conn, t, conds, t.c.department)
-    out = []
-    for dept, cur, spent, n in conn.execute(q):
-        cur = int(cur) if cur is not None else None
-        spent = int(spent) if spent is not None else None
-        rate = spent * 100.0 / cur if cur and spent is not None else None
-        out.append({"department": dept, "current_budget": cur, "spent": spent, "rate": rate, "programs": n,
-                    "sources": src.get(dept, {})})
-    return out
+    base = _scope(t, municipality, year)
+    out: dict[str, dict] = {}
+    totals = conn.execute(sa.select(t).where(*base, col(t, "level") == "total").order_by(t.c.department, t.c.id).limit(500))
+    for r in totals:
+        d = as_dict(r)
+        if d["department"] in out:
+            continue
+        out[d["department"]] = {"department": d["department"], "current_budget": d.get("current_budget"),
+                                "spent": d.get("spent"), "row": d,
+                                "sources": {d["source_doc"]: {d["source_line"]}}}
+    for level_cond in (col(t, "level") == "policy", sa.and_(col(t, "parent").is_(None), col(t, "level") != "total")):
+        conds = base + [level_cond]
+        if out:
+            conds.append(t.c.department.not_in(list(out)))
+        q = (sa.select(t.c.department, sa.func.sum(col(t, "current_budget")), sa.func.sum(col(t, "spent")))
+             .where(*conds).group_by(t.c.department))
+        src = sources(conn, t, conds, t.c.department)
+        for dept, cur, spent in conn.execute(q):
+            out[dept] = {"department": dept, "current_budget": None if cur is None else int(cur),
+                         "spent": None if spent is None else int(spent), "row": None, "sources": src.get(dept, {})}
+    for e in out.values():
+        cur, spent = e["current_budget"], e["spent"]
+        e["rate"] = spent * 100.0 / cur if cur and spent is not None else None
+    return [out[k] for k in sorted(out, key=lambda x: x or "")]
 
 
 def missed_indicators(conn: Connection, T: Tables, municipality: str, year: int, *, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
@@ -174,7 +187,23 @@ def policy_goal_of(conn: Connection, T: Tables, indicator: dict) -> dict | None:
         return None
     conds = _scope(g, indicator.get("municipality"), indicator.get("year"), indicator.get("department"))
     r = conn.execute(sa.select(g).where(*conds, g.c.name == indicator["policy_goal"]).limit(1)).first()
-    return as_dict(r) if r else None
+    if r is not None:
+        return as_dict(r)
+    # the two printings of a goal's name sometimes differ by a character or two
+    cands = [as_dict(c) for c in conn.execute(sa.select(g).where(*conds).limit(200))]
+    name = similar_name(indicator["policy_goal"], [c["name"] for c in cands])
+    return next((c for c in cands if c["name"] == name), None) if name else None
+
+
+def similar_name(wanted: str, names: Iterable[str], threshold: float = 0.85) -> str | None:
+    """The name most like ``wanted`` (spaces ignored), if it is at least ``threshold`` alike."""
+    w = "".join(wanted.split())
+    best, best_ratio = None, 0.0
+    for n in names:
+        ratio = difflib.SequenceMatcher(None, w, "".join((n or "").split())).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = n, ratio
+    return best if best_ratio >= threshold else None
 
 
 def finding_counts(conn: Connection, T: Tables, municipality: str, year: int | None) -> dict[str, int]:
@@ -191,8 +220,9 @@ def department_summaries(conn: Connection, T: Tables, municipality: str, year: i
     if t is None:
         return []
     rows, _ = page(conn, T, "department_summaries", municipality=municipality, year=year,
-                   order_by=[col(t, "is_total").desc(), t.c.id], limit=200)
-    return rows
+                   order_by=[t.c.department, t.c.id], limit=200)
+    named = [r for r in rows if not r.get("is_total")]
+    return named or rows
 
 
 def rate_changes(conn: Connection, T: Tables, municipality: str, year: int, previous: int, *, limit: int = 100) -> list[dict]:

@@ -59,12 +59,12 @@ def dashboard(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
         grade_chart = charts.bar(
             f"{year}년 부서별 성과지표 달성도",
             [d["department"] or "-" for d in grades],
-            {f"{g} {f.GRADES[g]}": [d["counts"].get(g, 0) for d in grades] for g in queries.GRADE_ORDER},
+            {f"{g} {f.GRADES[g]}": [d["counts"].get(g) or None for d in grades] for g in queries.GRADE_ORDER},
             desc="; ".join(
                 f"{d['department']}: " + ", ".join(f"{f.GRADES[g]} {d['counts'].get(g, 0)}개" for g in queries.GRADE_ORDER)
                 for d in grades
             ),
-            horizontal=True, stacked=True, value_suffix="개",
+            horizontal=True, stacked=True, value_suffix="개", colors=charts.GRADE_COLORS,
         )
     exec_chart = None
     if execution:
@@ -81,7 +81,7 @@ def dashboard(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
         "years": all_years,
         "grades": grades,
         "grade_totals": totals,
-        "execution": execution,
+        "execution": [{k: v for k, v in e.items() if k != "row"} for e in execution],
         "execution_total": exec_total,
         "missed": [dict(record(r), policy_goal_money=_goal_money(r.get("goal"))) for r in missed],
         "missed_total": missed_total,

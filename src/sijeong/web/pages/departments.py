@@ -55,6 +55,10 @@ def department_page(name: str, request: Request, conn: ConnDep, T: TablesDep, sc
     by_goal: dict[str, list] = {}
     for i in indicators:
         by_goal.setdefault(i.get("policy_goal") or "", []).append(i)
+    for key in [k for k in by_goal if k and k not in {g["name"] for g in goals}]:
+        near = queries.similar_name(key, [g["name"] for g in goals])
+        if near:
+            by_goal.setdefault(near, []).extend(by_goal.pop(key))
     for g in goals:
         g["indicators"] = by_goal.pop(g["name"], [])
         g["programs"] = queries.programs_for_goal(conn, T, g)
