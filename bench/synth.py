@@ -346,12 +346,24 @@ def work_plan(city: str, year: int, departments: list[str], seed: int = 1) -> st
     """A 주요업무계획 in the layout of the 2022/2025 plans: per department, its vision,
     numbered tasks with ❖ objectives, □ sections, budgets, schedules and the people block."""
     rng = random.Random(f"plan-{city}-{year}-{seed}")
-    out: list[str] = [f"- {year}년도 -", "", "주요 업무계획", ""]
+    out: list[str] = []
     w = out.append
     ext = 4000
     for d in departments:
         tasks = rng.sample(TASK_TOPICS, rng.randint(2, 4))
+        w(f"- {year}년도 -")
+        w("")
+        w("주요 시정계획")
+        w("")
         w(d)
+        w("")
+        w(f"{year - 1}년의 주요성과")
+        w("")
+        w(f"1 {tasks[0][1]} 기반 마련({year - 1}. {rng.randint(1, 12)}월)")
+        w("")
+        w(f"□ {tasks[0][0]} 준비 완료")
+        w("")
+        w(f"- 관계기관 협의 {rng.randint(2, 9)}회, 시민 설명회 {rng.randint(1, 5)}회 개최")
         w("")
         w(f"{year}년도 비전 및 추진목표")
         w("")
@@ -359,10 +371,17 @@ def work_plan(city: str, year: int, departments: list[str], seed: int = 1) -> st
         w("")
         w(f"시민과 함께 여는 {d}의 내일")
         w("")
-        w("주요업무")
+        w("정책목표 [추진방향]")
         w("")
-        for i, (title, _) in enumerate(tasks, 1):
-            w(f"{i}. {title}")
+        for _, topic in tasks:
+            w(f"- {topic} 기반 강화")
+        w("")
+        w("핵심과제 [역점·중점 추진사항]")
+        w("")
+        for title, _ in tasks:
+            w(f"- {title}")
+        w("")
+        w(f"{year}년도 주요업무계획")
         w("")
         for i, (title, topic) in enumerate(tasks, 1):
             budget = rng.randrange(10, 900) * 1_000  # 천원
