@@ -86,6 +86,7 @@ def record_json(kind: str, row: dict[str, Any], doc_names: dict[int, str]) -> di
             "name": a.get("name"),
             "source": {"doc": a["doc"], "line": a["line"]},
             "figures": _figures(a.get("figures")),
+            "text": a.get("text") or {},
         }
         for a in row.get("appearances") or []
     ]
