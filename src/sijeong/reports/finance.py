@@ -48,15 +48,15 @@ def _group(text: str, width: int) -> ReportRow:
 
 def category_amounts(
     docs: list[Document], year: int, dept: str, *, municipality: str | None = None
-) -> dict[str, tuple[Value, Value, bool]]:
-    """{category: ((settled, sources), (prior-year settled, sources), prior printed?)}.
+) -> dict[str, tuple[Value, Value, bool, bool]]:
+    """{category: ((settled, sources), (prior-year settled, sources), prior printed?, settled printed?)}.
 
-    The prior-year amount is taken from the department's 결산현황 line (printed) only where
-    no program-level figure exists; the flag says so, and tables show it as printed."""
+    An amount is taken from the department's 결산현황 line (printed) only where no
+    program-level figure exists; the flags say so, and tables show it as printed."""
     tree = ProgramTree(records(docs, Program, year=year, department=dept, municipality=municipality))
     lines = {key(s.name): s for s in records(docs, SettlementLine, year=year, department=dept, municipality=municipality)}
     cats = tree.categories()
-    out: dict[str, tuple[Value, Value, bool]] = {}
+    out: dict[str, tuple[Value, Value, bool, bool]] = {}
     for cat in CATEGORY_ORDER:
         if cat in ADMIN_PARTS:
             progs = [k for p in cats.get(ADMIN, []) for k in tree.children(p) if category(k.name) == cat]
@@ -68,6 +68,10 @@ def category_amounts(
         prior = sum_values(tree.rollup(p, "prior_year_spent") for p in progs) if progs else (None, [])
         line = lines.get(key(cat))
         printed = False
+        settled_printed = False
+        if not progs and line is not None and line.settled is not None:
+            # no program of this category among the records: the 결산현황 line is all there is
+            settled, settled_printed = (line.settled, [fig_source(line, "settled") or line.source]), True
         if prior[0] is None and line is not None and line.prior_year_settled is not None:
             src = fig_source(line, "prior_year_settled") or line.source
             prior, printed = (line.prior_year_settled, [src]), True
@@ -75,13 +79,13 @@ def category_amounts(
             prior = (0, [])
         if cat == RESERVE and prior[0] is None and settled[0] == 0 and line is None:
             continue  # 예비비 spent nothing and the 결산현황 does not list it
-        out[cat] = (settled, prior, printed)
+        out[cat] = (settled, prior, printed, settled_printed)
     return out
 
 
 def department_settled(
     docs: list[Document], year: int, dept: str, *, municipality: str | None = None
-) -> tuple[Value, Value, dict[str, tuple[Value, Value, bool]]]:
+) -> tuple[Value, Value, dict[str, tuple[Value, Value, bool, bool]]]:
     """The department's 결산액 and 전년도 결산액 (sums of its top categories)."""
     cats = category_amounts(docs, year, dept, municipality=municipality)
     top = [v[:2] for c, v in cats.items() if c not in ADMIN_PARTS]
@@ -103,8 +107,9 @@ def settlement(docs: Iterable[Document], year: int, department: str | None = Non
             rows.append(_group(dept, 7))
         (tot, tot_src), (ptot, ptot_src), cats = department_settled(docs, year, dept, municipality=municipality)
         rows.append(_settlement_row("계", (tot, tot_src), (ptot, ptot_src), tot, ptot, total=True))
-        for cat, (s, p, printed) in cats.items():
-            rows.append(_settlement_row(cat, s, p, tot, ptot, level=1 if cat in ADMIN_PARTS else 0, printed=printed))
+        for cat, (s, p, printed, s_printed) in cats.items():
+            rows.append(_settlement_row(cat, s, p, tot, ptot, level=1 if cat in ADMIN_PARTS else 0,
+                                        printed=printed, settled_printed=s_printed))
     return ReportTable(
         kind="settlement",
         title="결산현황",
@@ -118,7 +123,8 @@ def settlement(docs: Iterable[Document], year: int, department: str | None = Non
 
 
 def _settlement_row(
-    label: str, cur: Value, prev: Value, tot, ptot, *, total: bool = False, level: int = 0, printed: bool = False
+    label: str, cur: Value, prev: Value, tot, ptot, *, total: bool = False, level: int = 0, printed: bool = False,
+    settled_printed: bool = False,
 ) -> ReportRow:
     (s, s_src), (p, p_src) = cur, prev
     change = None if s is None or p is None else s - p
@@ -127,7 +133,7 @@ def _settlement_row(
     return ReportRow(
         [
             ReportCell(label, "text"),
-            _computed(s, "money", s_src),
+            ReportCell(s, "money", source=s_src[0]) if settled_printed and s_src else _computed(s, "money", s_src),
             _computed(share(s, tot) if tot else (None if tot is None else 0.0), "rate", s_src),
             prior_cell,
             _computed(share(p, ptot) if ptot else (None if ptot is None else 0.0), "rate", p_src),

@@ -147,7 +147,15 @@ class ProgramTree:
                 self._children.setdefault((key(p.parent), p.level or ""), []).append(p)
 
     def roots(self) -> list[Program]:
-        return [p for p in self.programs if p.level == "policy"]
+        """The 정책사업, and any program whose parent is not among the records (a 단위사업
+        printed only in 관련 예산사업 결산현황, say) — so every leaf is under one root."""
+        present = {(key(p.name), p.level) for p in self.programs}
+        out = []
+        for p in self.programs:
+            i = LEVELS.index(p.level)
+            if i == 0 or p.parent is None or (key(p.parent), LEVELS[i - 1]) not in present:
+                out.append(p)
+        return out
 
     def children(self, p: Program) -> list[Program]:
         i = LEVELS.index(p.level) if p.level in LEVELS else -1
