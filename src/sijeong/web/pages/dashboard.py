@@ -26,8 +26,8 @@ def home(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
     return RedirectResponse("/dashboard?" + urlencode(params), status_code=302)
 
 
-@router.get("/dashboard.json")
 @router.get("/dashboard")
+@router.get("/dashboard.json")
 def dashboard(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
     m = scope.municipality
     all_years = queries.years(conn, T, m)
@@ -97,6 +97,7 @@ def dashboard(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
         **data,
         "grade_sources": total_sources,
         "missed": missed,
+        "execution": execution,
         "changes": changes,
         "summaries": summaries,
         "grade_chart": grade_chart,

@@ -15,8 +15,8 @@ router = APIRouter(include_in_schema=False)
 LIMIT = 500
 
 
-@router.get("/departments.json")
 @router.get("/departments")
+@router.get("/departments.json")
 def department_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
     m = scope.municipality
     years = queries.years(conn, T, m)
@@ -28,8 +28,8 @@ def department_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeD
     return respond(request, "departments.html", ctx, data)
 
 
-@router.get("/departments/{name}.json")
 @router.get("/departments/{name}")
+@router.get("/departments/{name}.json")
 def department_page(name: str, request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
     m = scope.municipality
     years = [y for y in queries.years(conn, T, m) if name in queries.departments(conn, T, m, y)]

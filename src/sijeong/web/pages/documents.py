@@ -34,8 +34,8 @@ def parse_lines(value: str | None) -> list[int]:
     return sorted(out)[:2000]
 
 
-@router.get("/documents.json")
 @router.get("/documents")
+@router.get("/documents.json")
 def document_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep):
     rows, total = queries.documents(conn, T, scope.municipality, limit=paging.limit, offset=paging.offset)
     ctx = {"title": "원문", "section": "documents", "rows": rows, "pager": pager(total, paging.limit, paging.offset),
@@ -43,8 +43,8 @@ def document_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep
     return respond(request, "documents.html", ctx, jsonable(envelope([document(r) for r in rows], total, paging.limit, paging.offset)))
 
 
-@router.get("/documents/{name}.json")
 @router.get("/documents/{name}")
+@router.get("/documents/{name}.json")
 def document_view(name: str, request: Request, conn: ConnDep, T: TablesDep,
                   lines: Annotated[str | None, Query(description="강조할 행 (예: 12,13 또는 20-22)")] = None):
     doc = queries.document(conn, T, name)

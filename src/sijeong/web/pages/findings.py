@@ -28,8 +28,8 @@ def list_findings(conn, T, scope, severity: str | None, rule: str | None, limit:
                         department=scope.department, where=where, order_by=order, limit=limit, offset=offset)
 
 
-@router.get("/findings.json")
 @router.get("/findings")
+@router.get("/findings.json")
 def findings_page(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep,
                   severity: Annotated[str | None, Query(pattern="^(error|warning|info)$")] = None,
                   rule: Annotated[str | None, Query(max_length=100)] = None):

@@ -17,8 +17,8 @@ from ..tables import col
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/indicators.json")
 @router.get("/indicators")
+@router.get("/indicators.json")
 def indicator_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep,
                    grade: Annotated[str | None, Query()] = None):
     m = scope.municipality
@@ -35,8 +35,8 @@ def indicator_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDe
     return respond(request, "indicators.html", ctx, jsonable(data))
 
 
-@router.get("/indicators/{indicator_id}.json")
 @router.get("/indicators/{indicator_id}")
+@router.get("/indicators/{indicator_id}.json")
 def indicator_page(indicator_id: int, request: Request, conn: ConnDep, T: TablesDep):
     ind = queries.one(conn, T, "indicators", indicator_id)
     if ind is None:

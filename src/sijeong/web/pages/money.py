@@ -92,8 +92,8 @@ def _listing(table: str, columns, request: Request, conn, T, scope, sort, order,
     return rows, total, items
 
 
-@router.get("/programs.json")
 @router.get("/programs")
+@router.get("/programs.json")
 def programs(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, sort: SortQ = None,
              order: OrderQ = "desc", level: Annotated[str | None, Query()] = None,
              limit: LimitQ = 200, offset: OffsetQ = 0):
@@ -110,8 +110,8 @@ def programs(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, sor
     return respond(request, "money.html", ctx, jsonable(envelope(items, total, limit, offset)))
 
 
-@router.get("/revenues.json")
 @router.get("/revenues")
+@router.get("/revenues.json")
 def revenues(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, sort: SortQ = None,
              order: OrderQ = "desc", limit: LimitQ = 200, offset: OffsetQ = 0):
     rows, total, items = _listing("revenues", REVENUE_COLUMNS, request, conn, T, scope, sort, order, limit, offset,

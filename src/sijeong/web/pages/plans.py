@@ -43,8 +43,8 @@ def find_tasks(conn, T, scope, q: str | None, limit: int, offset: int) -> tuple[
     return rows, total, {}
 
 
-@router.get("/plans.json")
 @router.get("/plans")
+@router.get("/plans.json")
 def plan_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep,
               q: Annotated[str | None, Query(description="검색어 (공백으로 나눈 모든 낱말을 포함)", max_length=200)] = None):
     m = scope.municipality
@@ -58,8 +58,8 @@ def plan_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, pa
     return respond(request, "plans.html", ctx, jsonable(envelope(items, total, paging.limit, paging.offset)))
 
 
-@router.get("/plans/{task_id}.json")
 @router.get("/plans/{task_id}")
+@router.get("/plans/{task_id}.json")
 def plan_page(task_id: int, request: Request, conn: ConnDep, T: TablesDep):
     task = queries.one(conn, T, "plan_tasks", task_id)
     if task is None:
