@@ -124,7 +124,7 @@ def summary(
             [("전략 목표수", 2, 1), ("정책 사업목표", 1, 2), ("성과달성도", 1, 3), ("결산액", 2, 1), ("전년도 결산액", 2, 1), ("비교증감", 2, 1)],
             ["개수", "지표수", "초과 달성", "달성", "미달성"],
         ),
-        rows=[total, *rows],
+        rows=[total, *rows] if rows else [],
         municipality=municipality,
         year=year,
         department=department,
