@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..model import DepartmentSummary, Document, Figure, Finding, SettlementLine
+from ..model import DepartmentSummary, Document, Figure, Finding, SettlementLine, Staffing
 from .base import finding, fmt, lines_of, pct, precision, round_half_up, rule, sum_check, truncate
 
 CANON = ("계", "정책사업", "행정운영경비", "인력운영비", "기본경비", "재무활동")
@@ -204,3 +204,30 @@ def check_summary_total(documents: list[Document]) -> list[Finding]:
                     out.append(f)
     return out
 
+
+
+@rule("staffing.total", "인력현황 합계", "정원 계 = 4급이상 + 5급 + 6급이하, 계 행 = Σ부서 행")
+def check_staffing(documents: list[Document]) -> list[Finding]:
+    out = []
+    for d in documents:
+        rows = d.of(Staffing)
+        for r in rows:
+            total = r.figures.get("authorized")
+            parts = [(lab, r.figures[k]) for lab, k in (("4급이상", "authorized_grade4_up"), ("5급", "authorized_grade5"),
+                                                        ("6급이하", "authorized_grade6_down")) if k in r.figures]
+            if total is not None and len(parts) == 3:
+                f = sum_check("staffing.total", r, "정원 계", total, parts, unit="명")
+                if f:
+                    out.append(f)
+        for t in (r for r in rows if r.is_total):
+            depts = [r for r in rows if not r.is_total and 0 < r.source.line - t.source.line <= 10]
+            if not depts:
+                continue
+            for key in Staffing.numeric_fields:
+                fig = t.figures.get(key)
+                if fig is None or not all(key in r.figures for r in depts):
+                    continue
+                f = sum_check("staffing.total", t, f"인력현황 계 {key}", fig, [(r.name, r.figures[key]) for r in depts], unit="명")
+                if f:
+                    out.append(f)
+    return out
