@@ -2,7 +2,6 @@
 
 import dataclasses
 
-import pytest
 import sqlalchemy as sa
 
 from sijeong.model import RECORD_TYPES, Indicator, PlanTask, Program
@@ -87,10 +86,8 @@ def test_sqlite_has_wal_and_foreign_keys(tmp_path):
     eng.dispose()
 
 
-def test_postgres_has_trigram_search_index(engine):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only")
-    with engine.connect() as conn:
+def test_postgres_has_trigram_search_index(pg_engine):
+    with pg_engine.connect() as conn:
         ext = conn.execute(sa.text("select 1 from pg_extension where extname = 'pg_trgm'")).scalar()
         idx = conn.execute(sa.text("select indexdef from pg_indexes where indexname = 'ix_search_index_trgm'")).scalar()
     assert ext == 1

@@ -44,6 +44,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out, engine.connect() as conn:
                 write_export(conn, out, **filters)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp made it private; give it the usual mode
             os.replace(tmp, target)
         except BaseException:
             os.unlink(tmp)

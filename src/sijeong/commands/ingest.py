@@ -67,10 +67,10 @@ def _ingest(engine, files: list[str], municipality: str) -> int:
             print(doc.coverage.line(doc.name))
         else:
             print(f"{doc.name}: 저장됨 / stored")
-        for w in doc.findings:
-            if w.severity != "error":
-                line = w.lines[0] if w.lines else 0
-                print(f"  {w.severity}: {path}:{line}: {w.message}")
+        kept = Counter(f.severity for f in doc.findings)
+        if kept:
+            parts = ", ".join(f"{n} {sev}" for sev, n in sorted(kept.items()))
+            print(f"  읽기 참고사항 / read findings: {parts} (sijeong check)")
     if touched:
         _check(engine, touched)
     return 1 if failed else 0
