@@ -170,3 +170,26 @@ def test_rule_findings_are_stored(tmp_path, sqlite_url, make_document, monkeypat
         rows, total = repository.list_findings(conn, origin="rule")
     engine.dispose()
     assert total == 1 and rows[0]["rule"] == "sum.total" and rows[0]["document_id"] is not None
+
+
+@needs_readers
+@pytest.mark.real
+def test_real_documents_ingest_export_and_search(real_docs, sqlite_url, tmp_path, capsys):
+    import json
+
+    files = sorted(real_docs.glob("*.txt"))
+    assert main(["ingest", *map(str, files), "--db", sqlite_url]) == 0
+    out = capsys.readouterr().out
+    for f in files:
+        assert f"{f.name}: " in out and "nowhere 0" in out
+    assert counts(sqlite_url)["documents"] == len(files)
+    model = tmp_path / "model.json"
+    assert main(["export", "--db", sqlite_url, "-o", str(model)]) == 0
+    data = json.loads(model.read_text(encoding="utf-8"))
+    assert len(data["documents"]) == len(files) and len(data["programs"]) > 50 and len(data["plan_tasks"]) > 10
+    assert all(isinstance(p["budget"], int) for p in data["programs"] if p["budget"] is not None)
+    assert all(p["source"]["line"] > 0 for p in data["programs"])
+    capsys.readouterr()
+    assert main(["search", "자율주행", "--db", sqlite_url]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "#" in first and ".txt:" in first

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from sijeong.model import OutlineItem, Source
 from sijeong.store.repository import delete_document, save_document
-from sijeong.store.search import search
+from sijeong.store.search import search, search_count
 
 
 def _save(engine, *docs):
@@ -51,7 +51,8 @@ def test_paging(engine, make_document):
     _save(engine, *[make_document(f"d{i}.txt", year=2000 + i) for i in range(5)])
     with engine.connect() as conn:
         all_hits = search(conn, "스마트 행정", limit=10)
-        assert len(all_hits) == 5
+        assert len(all_hits) == 5 and search_count(conn, "스마트 행정") == 5
+        assert search_count(conn, "AI 스마트") == 0 and search_count(conn, "행정", year=2001) == 1
         page = search(conn, "스마트 행정", limit=2, offset=2)
         assert [h["record_id"] for h in page] == [h["record_id"] for h in all_hits[2:4]]
 

@@ -3,16 +3,27 @@ keyword-only repository functions. The engine is built by the CLI or ``create_ap
 
 from .db import create_engine_for, migrate
 from .repository import (
+    count_rows,
+    delete_document,
+    document_rows,
     iter_records,
+    list_findings,
     list_records,
     load_documents,
     save_document,
     save_findings,
+    to_record,
 )
-from .search import search
+from .search import search, search_count
 
 __all__ = [
+    "count_rows",
     "create_engine_for",
+    "delete_document",
+    "document_rows",
+    "list_findings",
+    "search_count",
+    "to_record",
     "iter_records",
     "list_records",
     "load_documents",

@@ -83,6 +83,40 @@ def _snippet(text: str, terms: list[str], width: int = 40) -> str:
     return flat[: 2 * width] + ("…" if len(flat) > 2 * width else "")
 
 
+def _statement(conn: sa.Connection, terms: list[str], query: str, filters: list, cols: list, si: sa.Table):
+    dialect = conn.dialect.name
+    if dialect == "sqlite" and all(len(t) >= 3 for t in terms):
+        fts = sa.table("search_fts", sa.column("rowid"), sa.column("rank"))
+        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        return (
+            sa.select(*cols)
+            .select_from(si.join(fts, fts.c.rowid == si.c.id))
+            .where(sa.text("search_fts MATCH :match").bindparams(match=match), *filters)
+            .order_by(fts.c.rank, si.c.id)
+        )
+    text = si.c.title + " " + si.c.body
+    if dialect == "postgresql":
+        likes = [text.ilike(_like(t), escape="\\") for t in terms]
+        order = (sa.func.word_similarity(query, text).desc(), si.c.id)
+    else:  # SQLite LIKE is case-insensitive for ASCII
+        likes = [text.like(_like(t), escape="\\") for t in terms]
+        order = (si.c.year, si.c.department, si.c.number, si.c.id)
+    return sa.select(*cols).where(*likes, *filters).order_by(*order)
+
+
+def _filters(si: sa.Table, year, department, municipality, kinds) -> list:
+    filters = []
+    if year is not None:
+        filters.append(si.c.year == year)
+    if department:
+        filters.append(si.c.department == department)
+    if municipality:
+        filters.append(si.c.municipality == municipality)
+    if kinds:
+        filters.append(si.c.kind.in_(list(kinds)))
+    return filters
+
+
 def search(
     conn: sa.Connection,
     query: str,
@@ -100,40 +134,31 @@ def search(
     if not terms:
         return []
     si = table("search_index")
-    filters = []
-    if year is not None:
-        filters.append(si.c.year == year)
-    if department:
-        filters.append(si.c.department == department)
-    if municipality:
-        filters.append(si.c.municipality == municipality)
-    if kinds:
-        filters.append(si.c.kind.in_(list(kinds)))
     cols = [si.c.id, si.c.kind, si.c.record_id, si.c.municipality, si.c.year, si.c.department, si.c.number,
             si.c.title, si.c.body, si.c.source_doc, si.c.source_line]
-    dialect = conn.dialect.name
-    if dialect == "sqlite" and all(len(t) >= 3 for t in terms):
-        fts = sa.table("search_fts", sa.column("rowid"), sa.column("rank"))
-        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        stmt = (
-            sa.select(*cols)
-            .select_from(si.join(fts, fts.c.rowid == si.c.id))
-            .where(sa.text("search_fts MATCH :match").bindparams(match=match), *filters)
-            .order_by(fts.c.rank, si.c.id)
-        )
-    else:
-        text = si.c.title + " " + si.c.body
-        likes = [(text.ilike(_like(t), escape="\\") if dialect == "postgresql" else text.like(_like(t), escape="\\")) for t in terms]
-        stmt = sa.select(*cols).where(*likes, *filters)
-        if dialect == "postgresql":
-            stmt = stmt.order_by(sa.func.word_similarity(query, text).desc(), si.c.id)
-        else:
-            stmt = stmt.order_by(si.c.year, si.c.department, si.c.number, si.c.id)
-    stmt = stmt.limit(limit).offset(offset)
+    stmt = _statement(conn, terms, query, _filters(si, year, department, municipality, kinds), cols, si)
     hits = []
-    for row in conn.execute(stmt).mappings():
+    for row in conn.execute(stmt.limit(limit).offset(offset)).mappings():
         d = dict(row)
         body = d.pop("body")
         d["snippet"] = _snippet(d["title"] + " " + body, terms)
         hits.append(d)
     return hits
+
+
+def search_count(
+    conn: sa.Connection,
+    query: str,
+    *,
+    year: int | None = None,
+    department: str | None = None,
+    municipality: str | None = None,
+    kinds: Iterable[str] | None = None,
+) -> int:
+    """How many hits :func:`search` has in all (for paging)."""
+    terms = _terms(query)
+    if not terms:
+        return 0
+    si = table("search_index")
+    stmt = _statement(conn, terms, query, _filters(si, year, department, municipality, kinds), [si.c.id], si)
+    return conn.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
