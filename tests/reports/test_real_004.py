@@ -124,3 +124,17 @@ def test_settlement_equals_the_document_except_where_it_is_inconsistent(doc):
         ("기획담당관", "정책사업", "change"): (503_975_530, 485_975_530),
         ("기획담당관", "정책사업", "change_rate"): (2.83, 2.73),
     }
+
+
+def test_every_table_of_004_survives_the_xlsx_round_trip(doc, tmp_path):
+    from sijeong.reports import render
+    from sijeong.reports.xlsx_read import read_xlsx
+
+    report = [T.build(k, [doc], 2020) for k in ("summary", "goals", "indicators", "settlement", "related_programs",
+                                                 "programs", "revenues")]
+    assert all(t.rows for t in report)
+    sheets = read_xlsx(render(report, "xlsx", tmp_path / "004.xlsx"))
+    for table, sheet in zip(report, sheets, strict=True):
+        assert sheet.rows == table.values(), table.kind
+    money = [c.value for t in report for r in t.rows for c in r.cells if c.kind == "money" and c.value]
+    assert len(money) > 1000
