@@ -219,7 +219,6 @@ def programs(docs: Iterable[Document], year: int, department: str | None = None,
     row is computed as the sum of its 정책사업."""
     docs = list(docs)
     progs = records(docs, Program, year=year, department=department, municipality=municipality)
-    width = 1 + len(PROGRAM_COLUMNS)
     rows: list[ReportRow] = []
     for dept in departments(progs):
         tree = ProgramTree([p for p in progs if key(p.department) == key(dept)])
@@ -233,7 +232,6 @@ def programs(docs: Iterable[Document], year: int, department: str | None = None,
             level = ("policy", "unit", "detail").index(p.level)
             cells = [ReportCell(p.name, "text", source=p.source)] + [_printed(p, f) for f, _ in PROGRAM_COLUMNS]
             rows.append(ReportRow(cells, is_total=bool(tree.children(p)), level=level))
-    assert width == 22
     return ReportTable(
         kind="programs",
         title="사업별조서",
