@@ -164,6 +164,43 @@ def check_policy_goal(documents: list[Document]) -> list[Finding]:
     for a, b in _unmerged_pairs(plain):
         out.extend(_pair_findings("cross.policy_goal", a, b, GOAL_KEYS))
     out.extend(_share_totals(documents, goals))
+    out.extend(_goal_vs_program(documents, plain))
+    return out
+
+
+def policy_program_of(documents: list[Document], goal: PolicyGoal) -> Program | None:
+    """The 사업별조서 policy program that carries the goal's name (up to extraction noise)."""
+    cands = [p for d in documents if d.name == goal.source.doc for p in d.of(Program)
+             if p.level == "policy" and p.department == goal.department and p.section != PERF_SECTION]
+    name = best_match(goal.name, [p.name for p in cands], 0.85)
+    same = [p for p in cands if p.name == name] if name else []
+    return same[0] if len(same) == 1 else None
+
+
+def _goal_vs_program(documents: list[Document], goals: list[PolicyGoal]) -> list[Finding]:
+    """부서 성과 prints each goal's 예산액 (the program's 예산현액) and 결산액 (its 지출액).
+    A goal may cover fewer programs than the policy program of the same name: warning."""
+    out = []
+    for g in goals:
+        p = policy_program_of(documents, g)
+        if p is None:
+            continue
+        printings = [(g.figures, g.section)] + [(a.figures, a.section) for a in g.appearances]
+        seen = set()
+        for figs, section in printings:
+            for key, pkeys in (("budget", ("current_budget", "budget")), ("settled", ("spent",))):
+                f = figs.get(key)
+                pf = [p.figures[k] for k in pkeys if k in p.figures]
+                if f is None or not pf or f.source in seen:
+                    continue
+                seen.add(f.source)
+                if any(x.amount == f.amount for x in pf):
+                    continue
+                label = "예산액" if key == "budget" else "결산액"
+                msg = (f"정책사업목표 {g.name} {label}: {section}({f.source.line}행) {fmt(f.amount)}원 ≠ 사업별조서 "
+                       f"{p.name}({pf[0].source.line}행) {fmt(pf[0].amount)}원 (다루는 사업의 범위가 다르거나 한쪽이 틀림)")
+                out.append(finding("cross.policy_goal", "warning", g, lines_of(f, pf[0]), msg,
+                                   expected=pf[0].amount, actual=f.amount))
     return out
 
 

@@ -233,5 +233,34 @@ def check_policy_goal_counts(documents: list[Document]) -> list[Finding]:
                 lines = sorted(set([fig.source.line] + _count_lines(inds)))
                 msg = f"{label} {fmt(fig.value)}개 ≠ 이 목표의 성과지표에서 센 {n}개"
                 out.append(finding("policy_goal.counts", "error", goal, lines, msg, expected=n, actual=fig.value))
+        out.extend(_unit_count(documents, goal, printings))
+    return out
+
+
+def _unit_count(documents: list[Document], goal: PolicyGoal, printings) -> list[Finding]:
+    """단위 사업수 = the unit programs under the policy program of the goal's name (warning:
+    a goal may cover fewer programs)."""
+    from .cross import policy_program_of
+    from .programs import children_of, program_groups
+
+    prog = policy_program_of(documents, goal)
+    if prog is None:
+        return []
+    units = None
+    for group in program_groups(documents):
+        if prog in group:
+            units = [k for k in children_of(group, group.index(prog)) if k.level == "unit"]
+    if not units:
+        return []
+    out, seen = [], set()
+    for figs, section in printings:
+        fig = figs.get("unit_program_count")
+        if fig is None or fig.value is None or fig.value == len(units) or fig.source in seen:
+            continue
+        seen.add(fig.source)
+        msg = (f"단위 사업수 {fmt(fig.value)}개 ≠ 사업별조서 {prog.name}의 단위사업 {len(units)}개 "
+               f"(다루는 사업의 범위가 다르거나 한쪽이 틀림)")
+        lines = lines_of(fig, prog, *units)
+        out.append(finding("policy_goal.counts", "warning", goal, lines, msg, expected=len(units), actual=fig.value))
     return out
 
