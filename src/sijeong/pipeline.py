@@ -20,7 +20,18 @@ def load_text(name: str, text: str, *, municipality: str = "김포시") -> Docum
     doc.line_count = text.count("\n") + 1
     if not read_errors(doc):
         doc.coverage = coverage.compute(doc, text)
+        _computed(doc)
     return doc
+
+
+def _computed(doc: Document) -> None:
+    """The project's own values beside the reported ones (``rate_computed``,
+    ``grade_computed``), stored with the document so pages and exports show both."""
+    try:
+        from .rules import compute
+    except ImportError:
+        return
+    compute([doc])
 
 
 def load_path(path: str | Path, *, municipality: str = "김포시") -> Document:

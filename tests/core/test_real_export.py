@@ -125,3 +125,12 @@ def test_goals_summaries_staffing_settlement(export):
     people = one(export, "settlement_lines", department="공보담당관", name="인력운영비")
     assert (people["settled"], people["prior_year_settled"]) == (101_397_650, 107_444_540)
     assert one(export, "settlement_lines", department="감사담당관", name="계")["change_rate"] == -6.93
+
+
+def test_computed_values_are_stored_beside_the_reported(export):
+    suit = one(export, "indicators", department="기획담당관", name="소송 승소율 제고", year=2020)
+    assert (suit["target"], suit["actual"], suit["rate"]) == (70, 90, 129)
+    assert suit["rate_computed"] == pytest.approx(90 / 70 * 100, abs=1e-3)  # 128.57: printed 129 (rounded)
+    assert (suit["grade"], suit["grade_computed"]) == ("○", "○")  # 128.57% is still ○
+    rank = one(export, "indicators", department="기획담당관", name="시군종합평가 실적 향상", year=2020)
+    assert rank["rate_computed"] == pytest.approx(60.0) and rank["grade_computed"] == "×"  # 3/5: lower is better
