@@ -157,3 +157,22 @@ def test_html_errors_are_korean_pages(client):
     assert '<html lang="ko">' in r.text and "찾을 수 없습니다" in r.text
     r = client.get("/indicators/999999.json")
     assert r.status_code == 404 and r.json()["error"]["status"] == 404
+
+
+@pytest.mark.parametrize("path", [
+    "/plans?q=&year=&department=",
+    "/indicators?grade=&year=&department=",
+    "/programs?level=&year=&department=",
+    "/findings?severity=&rule=&year=&department=",
+    "/revenues?year=&department=",
+])
+def test_forms_submitted_with_empty_fields(client, path):
+    """The GET forms send every field, empty ones included: they mean "all"."""
+    r = client.get(path)
+    assert r.status_code == 200, r.text[:300]
+    assert "pager" in r.text or "count" in r.text
+
+
+def test_bad_year_is_a_korean_422(client):
+    r = client.get("/indicators?year=20x0")
+    assert r.status_code == 422 and "요청 값이 올바르지 않습니다" in r.text

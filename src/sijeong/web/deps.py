@@ -39,11 +39,11 @@ class Scope:
 def get_scope(
     request: Request,
     municipality: Annotated[str | None, Query(description="지방자치단체 (예: 김포시)")] = None,
-    year: Annotated[int | None, Query(description="회계연도", ge=1900, le=2999)] = None,
+    year: Annotated[str | None, Query(description="회계연도 (예: 2020; 빈 값은 전체)", pattern=r"^(\d{4})?$")] = None,
     department: Annotated[str | None, Query(description="부서명")] = None,
 ) -> Scope:
     m = municipality or request.app.state.default_municipality(request)
-    return Scope(municipality=m, year=year, department=department or None)
+    return Scope(municipality=m, year=int(year) if year else None, department=department or None)
 
 
 ScopeDep = Annotated[Scope, Depends(get_scope)]

@@ -64,7 +64,7 @@ for _path, (_table, _label) in RESOURCES.items():
 
 @router.get("/findings", response_model=Page, summary="검증 결과 목록")
 def findings(conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep,
-             severity: Annotated[str | None, Query(pattern="^(error|warning|info)$")] = None,
+             severity: Annotated[str | None, Query(pattern="^(error|warning|info)?$")] = None,
              rule: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
     rows, total = list_findings(conn, T, scope, severity, rule, paging.limit, paging.offset)
     return jsonable(envelope([finding(r) for r in rows], total, paging.limit, paging.offset))

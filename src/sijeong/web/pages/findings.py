@@ -31,7 +31,7 @@ def list_findings(conn, T, scope, severity: str | None, rule: str | None, limit:
 @router.get("/findings")
 @router.get("/findings.json")
 def findings_page(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep,
-                  severity: Annotated[str | None, Query(pattern="^(error|warning|info)$")] = None,
+                  severity: Annotated[str | None, Query(pattern="^(error|warning|info)?$")] = None,
                   rule: Annotated[str | None, Query(max_length=100)] = None):
     rows, total = list_findings(conn, T, scope, severity, rule, paging.limit, paging.offset)
     m = scope.municipality
