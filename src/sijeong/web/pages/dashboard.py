@@ -40,10 +40,11 @@ def dashboard(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
             for doc, lines in src.items():
                 total_sources.setdefault(g, {}).setdefault(doc, set()).update(lines)
     execution = queries.execution_by_department(conn, T, m, year) if year else []
-    exec_total = {
-        "current_budget": sum(e["current_budget"] or 0 for e in execution),
-        "spent": sum(e["spent"] or 0 for e in execution),
-        "sources": _merge(e["sources"] for e in execution),
+    both = [e for e in execution if e["current_budget"] is not None and e["spent"] is not None]
+    exec_total = {  # over departments that print both 예산현액 and 지출액
+        "current_budget": sum(e["current_budget"] for e in both) if both else None,
+        "spent": sum(e["spent"] for e in both) if both else None,
+        "sources": _merge(e["sources"] for e in both),
     }
     exec_total["rate"] = f.ratio(exec_total["spent"], exec_total["current_budget"])
     missed, missed_total = queries.missed_indicators(conn, T, m, year, limit=50) if year else ([], 0)
