@@ -17,6 +17,7 @@ from .readers import read_document, read_errors
 def load_text(name: str, text: str, *, municipality: str = "김포시") -> Document:
     doc = read_document(name, text, municipality=municipality)
     doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    doc.text = text
     doc.line_count = text.count("\n") + 1
     if not read_errors(doc):
         doc.coverage = coverage.compute(doc, text)

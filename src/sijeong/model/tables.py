@@ -112,6 +112,7 @@ class Document:
     findings: list[Finding] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     coverage: "Coverage | None" = None
+    text: str | None = field(default=None, repr=False)  # the text as loaded
 
     def of(self, kind: type) -> list:
         return [r for r in self.records if isinstance(r, kind)]

@@ -66,6 +66,8 @@ def _save_document(conn: sa.Connection, doc: Document, loaded_at: dt.datetime) -
         ids = _insert_returning_ids(conn, t, [R.record_row(rec, doc_id, order) for order, rec in items])
         saved.extend((rec, rid) for (_, rec), rid in zip(items, ids))
 
+    if doc.text is not None:
+        _insert(conn, table("document_texts"), [{"document_id": doc_id, "text": doc.text}])
     _insert(conn, table("tables"), [R.table_row(t, doc_id, i) for i, t in enumerate(doc.tables)])
     _insert(conn, table("findings"), [R.finding_row(f, doc_id, "read") for f in doc.findings])
     _insert(conn, table("search_index"), index_rows(saved, doc_id))

@@ -138,6 +138,13 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("name", "municipality", name="uq_documents_name_municipality"),
     )
+    # the text as loaded, for the document view (kept apart so listings never read it)
+    sa.Table(
+        "document_texts",
+        metadata,
+        sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("text", sa.Text, nullable=False),
+    )
     by_kind: dict[str, sa.Table] = {}
     for cls in record_classes():
         by_kind[cls.kind] = _record_table(metadata, cls)
