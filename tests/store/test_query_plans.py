@@ -1,0 +1,396 @@
+"""The filtered queries are answered through an index, never by a scan of a whole table.
+
+Each test calls the real function (repository, search, the web pages' queries), captures
+every SELECT/DELETE it sends, and asks the database for that statement's plan with the same
+parameters: ``EXPLAIN QUERY PLAN`` on SQLite, ``EXPLAIN (FORMAT JSON)`` with
+``enable_seqscan = off`` on PostgreSQL (so a ``Seq Scan`` in the plan means no index could
+serve the query). The tables hold a few thousand rows over many municipalities, years and
+departments, with statistics (``ANALYZE``), so the planners choose as they would at scale.
+
+No timing here: speed is measured by ``bench/bench_queries.py`` (docs/benchmarks.md).
+Paths known to scan a whole table are marked ``xfail(strict=True)`` with the fix in the
+reason: when the fix lands the test passes, strict xfail turns that into a failure, and
+the marker must go.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from sijeong.model import Finding
+from sijeong.store import repository
+from sijeong.store.schema import metadata, record_tables
+from sijeong.store.search import search
+
+MUNICIPALITIES = [f"시험{i:02d}시" for i in range(24)]
+YEARS = list(range(2016, 2021))
+DEPARTMENTS = [f"부서{i}과" for i in range(6)]
+ROWS_PER_SCOPE = 3
+#: the scope every test asks for
+M, Y, D = MUNICIPALITIES[7], 2018, DEPARTMENTS[2]
+FILLED = ("indicators", "programs", "revenues", "plan_tasks", "policy_goals", "department_summaries", "narratives")
+
+
+# --- filling -------------------------------------------------------------------------------
+
+
+def _fill(engine) -> None:
+    """Documents and rows for every municipality × year × department (only the columns the
+    queries look at are set), then statistics."""
+    md = metadata()
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    docs = [
+        {"name": f"{m}_{y}_{fam}.txt", "municipality": m, "year": y, "family": fam, "sha256": "", "line_count": 1,
+         "loaded_at": now}
+        for m in MUNICIPALITIES for y in YEARS for fam in ("settlement_report", "work_plan")
+    ]
+    with engine.begin() as conn:
+        conn.execute(sa.insert(md.tables["documents"]), docs)
+        doc_id = {(r.municipality, r.year): r.id for r in conn.execute(
+            sa.select(md.tables["documents"].c.id, md.tables["documents"].c.municipality, md.tables["documents"].c.year)
+            .where(md.tables["documents"].c.family == "settlement_report"))}
+        for name in FILLED:
+            t = md.tables[name]
+            rows = []
+            for m in MUNICIPALITIES:
+                for y in YEARS:
+                    for d in DEPARTMENTS:
+                        for k in range(ROWS_PER_SCOPE):
+                            row = {"document_id": doc_id[(m, y)], "doc_order": k, "municipality": m, "year": y,
+                                   "department": d, "name": f"{name} {d} {k}", "source_doc": f"{m}_{y}.txt",
+                                   "source_line": 10 + k}
+                            if name == "indicators":
+                                row.update(grade="×◎○"[k % 3], rate=90.0 + k, policy_goal=f"policy_goals {d} 0")
+                            if name == "programs":
+                                row.update(level=("total", "policy", "unit")[k % 3], current_budget=1000 * (k + 1),
+                                           spent=900 * (k + 1), parent=None if k < 2 else f"programs {d} 1", position=k)
+                            if name == "plan_tasks":
+                                row.update(number=k + 1, budget=5000)
+                            if name == "policy_goals":
+                                row.update(budget=1000, settled=900)
+                            rows.append(row)
+            conn.execute(sa.insert(t), rows)
+        si = md.tables["search_index"]
+        conn.execute(sa.insert(si), [
+            {"document_id": doc_id[(m, y)], "kind": "plan_task", "record_id": k, "municipality": m, "year": y,
+             "department": d, "number": k, "title": f"청렴 시민감사관 운영 {k}", "body": "시민 만족도 향상",
+             "source_doc": f"{m}_{y}.txt", "source_line": k}
+            for m in MUNICIPALITIES for y in YEARS for d in DEPARTMENTS for k in range(ROWS_PER_SCOPE)])
+        ft = md.tables["findings"]
+        conn.execute(sa.insert(ft), [
+            {"document_id": doc_id[(m, y)], "rule": f"program.total.{k}", "severity": "warning", "doc": f"{m}_{y}.txt",
+             "lines": [k], "message": "…", "municipality": m, "year": y, "department": d, "origin": "rule"}
+            for m in MUNICIPALITIES for y in YEARS for d in DEPARTMENTS for k in range(ROWS_PER_SCOPE)])
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+
+
+@pytest.fixture
+def filled(engine):
+    _fill(engine)
+    return engine
+
+
+# --- capturing statements and reading plans ---------------------------------------------------
+
+
+@contextlib.contextmanager
+def captured(engine):
+    """The (statement, parameters) of every SELECT / DELETE sent while the block runs."""
+    seen: list[tuple[str, object]] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not executemany and statement.lstrip().upper().startswith(("SELECT", "WITH", "DELETE")):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@dataclass
+class Access:
+    """How one table is reached: ``full`` means every row (or every index entry) is read."""
+
+    table: str
+    index: str | None
+    cond: str
+    full: bool
+    detail: str
+
+
+def _aliases(statement: str) -> dict[str, str]:
+    names = set(metadata().tables)
+    out = {n: n for n in names}
+    for table, alias in re.findall(r'"?(\w+)"? AS "?(\w+)"?', statement):
+        if table in names:
+            out[alias] = table
+    return out
+
+
+def sqlite_plan(conn, statement: str, params) -> list[Access]:
+    aliases = _aliases(statement)
+    out = []
+    for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params):
+        detail = row[-1]
+        m = re.match(r"(SCAN|SEARCH) (?:TABLE )?(\w+)(?: AS \w+)?(.*)", detail)
+        if not m or m.group(2) not in aliases:  # temp b-trees, subqueries, FTS virtual table ...
+            continue
+        how, name, rest = m.groups()
+        idx = re.search(r"USING (?:COVERING )?INDEX (\w+)(?: \((.*)\))?", rest)
+        pk = re.search(r"USING INTEGER PRIMARY KEY \((.*)\)", rest)
+        out.append(Access(
+            table=aliases[name],
+            index=idx.group(1) if idx else ("PRIMARY KEY" if pk else None),
+            cond=(idx.group(2) or "") if idx else (pk.group(1) if pk else ""),
+            full=how == "SCAN",
+            detail=detail,
+        ))
+    return out
+
+
+def pg_plan(conn, statement: str, params) -> list[Access]:
+    with conn.begin():
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        (plan,) = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, params).scalar_one()
+    out: list[Access] = []
+
+    def bitmap_indexes(node):
+        if node["Node Type"] == "Bitmap Index Scan":
+            yield node
+        for child in node.get("Plans", []):
+            yield from bitmap_indexes(child)
+
+    def walk(node):
+        kind, rel = node["Node Type"], node.get("Relation Name")
+        text = json.dumps({k: v for k, v in node.items() if k != "Plans"}, ensure_ascii=False)
+        if kind == "Seq Scan" and rel:
+            out.append(Access(rel, None, node.get("Filter", ""), True, text))
+        elif kind in ("Index Scan", "Index Only Scan") and rel:
+            cond = node.get("Index Cond", "")
+            out.append(Access(rel, node["Index Name"], cond, not cond, text))
+        elif kind == "Bitmap Heap Scan" and rel:
+            for b in bitmap_indexes(node):
+                cond = b.get("Index Cond", "")
+                out.append(Access(rel, b["Index Name"], cond, not cond, text))
+        for child in node.get("Plans", []):
+            if kind != "Bitmap Heap Scan":
+                walk(child)
+
+    walk(plan["Plan"])
+    return out
+
+
+def plans(engine, statements) -> list[tuple[str, list[Access]]]:
+    out = []
+    with engine.connect() as conn:
+        for statement, params in statements:
+            if engine.dialect.name == "sqlite":
+                out.append((statement, sqlite_plan(conn, statement, params)))
+            else:
+                out.append((statement, pg_plan(conn, statement, params)))
+    return out
+
+
+def _show(statement: str, accesses: list[Access]) -> str:
+    return " ".join(statement.split())[:300] + "\n    " + "\n    ".join(a.detail for a in accesses)
+
+
+def assert_no_full_scan(engine, statements, *, skip_tables: tuple[str, ...] = ()) -> list[tuple[str, list[Access]]]:
+    got = plans(engine, statements)
+    assert got, "the function sent no statement"
+    for statement, accesses in got:
+        bad = [a for a in accesses if a.full and a.table not in skip_tables]
+        assert not bad, "a whole table is read:\n" + _show(statement, accesses)
+    return got
+
+
+def assert_dims_index(engine, statements, table: str, columns=("municipality", "year", "department")) -> None:
+    """Every statement reading ``table`` reaches it through ``ix_<table>_dims`` on ``columns``."""
+    got = assert_no_full_scan(engine, statements)
+    reading = [(s, acc) for s, acc in got if any(a.table == table for a in acc)]
+    assert reading, f"no statement read {table}"
+    for statement, accesses in reading:
+        for a in (a for a in accesses if a.table == table):
+            assert a.index == f"ix_{table}_dims", "not the (municipality, year, department) index:\n" + _show(statement, accesses)
+            for c in columns:
+                assert c in a.cond, f"the index is not used for {c}:\n" + _show(statement, accesses)
+
+
+# --- the repository -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["indicators", "programs", "revenues", "plan_tasks"])
+def test_list_records_page_uses_the_dims_index(filled, kind):
+    with filled.connect() as conn, captured(filled) as stmts:
+        rows, total = repository.list_records(conn, kind, municipality=M, year=Y, department=D, limit=2)
+    assert total == ROWS_PER_SCOPE and len(rows) == 2
+    assert len(stmts) == 2  # the count and the page
+    assert_dims_index(filled, stmts, kind)
+
+
+def test_iter_records_with_filters_uses_the_dims_index(filled):
+    """The filtered export (``sijeong export --municipality M --year Y``) walks the index,
+    not the primary key from the first row on."""
+    with filled.connect() as conn, captured(filled) as stmts:
+        rows = list(repository.iter_records(conn, "programs", municipality=M, year=Y, department=D, batch_size=2))
+    assert len(rows) == ROWS_PER_SCOPE and len(stmts) == 2
+    assert_dims_index(filled, stmts, "programs")
+
+
+ORDER_BY_ID = (
+    "'WHERE <filters> ORDER BY id LIMIT n' when more than n rows match: the planner walks the "
+    "primary key in id order and filters (it assumes the matches are spread evenly over the ids, "
+    "while one municipality's rows sit together), so a page of a municipality ingested last "
+    "reads almost the whole table. ")
+
+
+@pytest.mark.xfail(strict=True, reason=ORDER_BY_ID + (
+    "repository.iter_records ('sijeong export --municipality M'): every batch. Fix: fetch the "
+    "matching ids through the dims index first (SELECT id ... WHERE dims ORDER BY id: an "
+    "index-only scan) and read the rows by 'id IN (batch)'; or stream one 'WHERE dims ORDER BY "
+    "id' query with execution_options(yield_per=n); or an index on (municipality, year, "
+    "department, id) with ORDER BY those columns"))
+def test_iter_records_of_one_municipality_uses_the_dims_index(filled):
+    with filled.connect() as conn, captured(filled) as stmts:
+        rows = list(repository.iter_records(conn, "indicators", municipality=M, batch_size=20))
+    assert len(rows) == len(YEARS) * len(DEPARTMENTS) * ROWS_PER_SCOPE
+    assert_dims_index(filled, stmts, "indicators", columns=("municipality",))
+
+
+def test_list_findings_uses_its_index(filled, request):
+    if filled.dialect.name == "postgresql":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=ORDER_BY_ID + (
+            "repository.list_findings orders by id. Fix: an index on (municipality, year, id) "
+            "for findings, or ORDER BY municipality, year, rule, id (the ix_findings_dims order)")))
+    with filled.connect() as conn, captured(filled) as stmts:
+        rows, total = repository.list_findings(conn, municipality=M, year=Y, limit=5)
+    assert total == len(DEPARTMENTS) * ROWS_PER_SCOPE and len(rows) == 5
+    got = assert_no_full_scan(filled, stmts)
+    assert all(a.index == "ix_findings_dims" for _, acc in got for a in acc if a.table == "findings")
+
+
+def test_load_documents_reads_records_by_document_id(filled):
+    """What ``sijeong check`` and the reports load: every record table by document id."""
+    with filled.connect() as conn, captured(filled) as stmts:
+        docs = repository.load_documents(conn, municipality=M, year=Y)
+    assert len(docs) == 2 and sum(len(d.records) for d in docs) == len(FILLED) * len(DEPARTMENTS) * ROWS_PER_SCOPE
+    record_stmts = [s for s in stmts if "FROM documents" not in s[0]]
+    got = assert_no_full_scan(filled, record_stmts)
+    names = {t.name for t in record_tables().values()}
+    for statement, accesses in got:
+        for a in accesses:
+            if a.table in names:
+                assert a.index == f"ix_{a.table}_document_id", _show(statement, accesses)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "documents has no index on (municipality, year): repository.document_rows (load_documents, "
+    "sijeong export, sijeong check) and web.queries.documents scan it. Fix: a migration adding "
+    "Index('ix_documents_dims', 'municipality', 'year') to the documents table in store/schema.py"))
+def test_documents_of_one_municipality_year_use_an_index(filled):
+    with filled.connect() as conn, captured(filled) as stmts:
+        rows = repository.document_rows(conn, municipality=M, year=Y)
+    assert len(rows) == 2
+    assert_no_full_scan(filled, stmts)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "repository._save_findings reads every row of documents (id, name, municipality) to link "
+    "findings to their document, on every save_findings (every sijeong ingest). Fix: select only "
+    "the documents named by the findings (WHERE name IN (...) AND municipality IN (...)), "
+    "served by uq_documents_name_municipality"))
+def test_save_findings_does_not_read_every_document(filled):
+    finding = Finding(rule="program.total", severity="warning", doc=f"{M}_{Y}_settlement_report.txt", lines=[3],
+                      message="…", municipality=M, year=Y, department=D)
+    with filled.begin() as conn, captured(filled) as stmts:
+        repository.save_findings(conn, [finding], replace_for=[(M, Y)])
+    assert_no_full_scan(filled, stmts)
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def test_short_term_search_in_one_scope_uses_an_index(filled):
+    """A two-syllable Korean word (청렴) is too short for the trigram index: SQLite falls
+    back to LIKE, which must then be narrowed by the (municipality, year, department) index."""
+    with filled.connect() as conn, captured(filled) as stmts:
+        hits = search(conn, "청렴", municipality=M, year=Y, department=D)
+    assert len(hits) == ROWS_PER_SCOPE
+    got = assert_no_full_scan(filled, stmts)
+    if filled.dialect.name == "sqlite":
+        assert all(a.index == "ix_search_index_dims" for _, acc in got for a in acc), _show(*got[0])
+
+
+def test_long_term_search_uses_the_text_index(filled):
+    with filled.connect() as conn, captured(filled) as stmts:
+        hits = search(conn, "시민감사관", municipality=M)
+    assert len(hits) == 20  # the limit
+    assert_no_full_scan(filled, stmts)
+
+
+# --- the web pages' queries ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def T(filled):
+    from sijeong.web.tables import Tables
+
+    return Tables(filled)
+
+
+@pytest.mark.parametrize("table", ["indicators", "programs", "revenues", "plan_tasks"])
+def test_web_page_uses_the_dims_index(filled, T, table):
+    from sijeong.web import queries
+
+    t = T[table]
+    with filled.connect() as conn, captured(filled) as stmts:
+        rows, total = queries.page(conn, T, table, municipality=M, year=Y, department=D,
+                                   order_by=[t.c.year, t.c.department, t.c.doc_order, t.c.id], limit=2)
+    assert total == ROWS_PER_SCOPE and len(rows) == 2
+    assert_dims_index(filled, stmts, table)
+
+
+@pytest.mark.parametrize("name", ["years", "departments", "grade_counts", "execution_by_department",
+                                  "missed_indicators", "department_summaries", "rate_changes", "finding_counts"])
+def test_dashboard_queries_use_indexes(filled, T, name):
+    from sijeong.web import queries
+
+    calls = {
+        "years": lambda c: queries.years(c, T, M),
+        "departments": lambda c: queries.departments(c, T, M, Y),
+        "grade_counts": lambda c: queries.grade_counts(c, T, M, Y),
+        "execution_by_department": lambda c: queries.execution_by_department(c, T, M, Y),
+        "missed_indicators": lambda c: queries.missed_indicators(c, T, M, Y)[0],
+        "department_summaries": lambda c: queries.department_summaries(c, T, M, Y),
+        "rate_changes": lambda c: queries.rate_changes(c, T, M, Y, Y - 1),
+        "finding_counts": lambda c: list(queries.finding_counts(c, T, M, Y)),
+    }
+    with filled.connect() as conn, captured(filled) as stmts:
+        got = calls[name](conn)
+    assert got, f"{name} found nothing: the test data do not reach it"
+    assert_no_full_scan(filled, stmts)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "web.queries.municipalities (called by app._default_municipality on every request without "
+    "?municipality=) runs SELECT DISTINCT municipality over documents and six record tables: a "
+    "scan of a whole table or index each, per request. Fix: read the names from documents only "
+    "(one row per document), and cache them on app.state until the next ingest"))
+def test_municipalities_do_not_scan_record_tables(filled, T):
+    from sijeong.web import queries
+
+    with filled.connect() as conn, captured(filled) as stmts:
+        assert queries.municipalities(conn, T) == sorted(MUNICIPALITIES)
+    assert_no_full_scan(filled, stmts, skip_tables=("documents",))  # listing them all reads documents
