@@ -416,6 +416,39 @@ def work_plan(city: str, year: int, departments: list[str], seed: int = 1) -> st
     return "\n".join(out) + "\n"
 
 
+def misprint(text: str) -> tuple[str, list[str]]:
+    """Three deliberate misprints of the kind real documents have, for the sample data:
+    a rate that does not follow from its target and actual, a program's settled amount
+    printed differently in two tables, and a revenue row whose 미수납액 breaks its identity.
+    Returns the text and a description of each change (with its line)."""
+    lines = text.split("\n")
+    notes: list[str] = []
+    for i, ln in enumerate(lines):
+        if ln.startswith("\t\t달성률(%)"):
+            cells = ln.split("\t")
+            old = int(cells[-1].rstrip("%"))
+            cells[-1] = f"{old + 7}%"
+            lines[i] = "\t".join(cells)
+            notes.append(f"line {i + 1}: 달성률 {old}% printed as {old + 7}%")
+            break
+    for i, ln in enumerate(lines):
+        if ln.startswith("사업명\t회계구분"):
+            cells = lines[i + 1].split("\t")
+            old = int(cells[-1].replace(",", ""))
+            cells[-1] = won(old + 1_000_000)
+            lines[i + 1] = "\t".join(cells)
+            notes.append(f"line {i + 2}: 결산액 {won(old)} printed as {cells[-1]} (사업별조서 says {won(old)})")
+            break
+    for i, ln in enumerate(lines):
+        if ln.startswith("216-01 "):
+            cells = ln.split("\t")
+            cells[-1] = won(10_000)
+            lines[i] = "\t".join(cells)
+            notes.append(f"line {i + 1}: 미수납액 printed as 10,000 (징수결정액 − 실제수납액 − 불납결손액 = 0)")
+            break
+    return "\n".join(lines), notes
+
+
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
@@ -426,12 +459,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--city", default="예시시")
     ap.add_argument("--year", type=int, default=2023)
     ap.add_argument("--departments", default="기획예산과,시민소통과,감사법무과")
+    ap.add_argument("--misprint", action="store_true", help="add three deliberate misprints (see misprint())")
     args = ap.parse_args(argv)
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
     depts = args.departments.split(",")
     path = out / f"{args.city}_{args.year}_결산_성과보고서.txt"
-    path.write_text(settlement_report(args.city, args.year, depts), encoding="utf-8")
+    report = settlement_report(args.city, args.year, depts)
+    if args.misprint:
+        report, notes = misprint(report)
+        print("\n".join(notes))
+    path.write_text(report, encoding="utf-8")
     plan = out / f"{args.city}_{args.year + 1}_주요업무계획.txt"
     plan.write_text(work_plan(args.city, args.year + 1, depts), encoding="utf-8")
     print(path, plan)
