@@ -75,7 +75,7 @@ def respond(request: Request, template: str, context: dict[str, Any], data: Any)
     ctx.setdefault("unit", request.state.unit)
     ctx.setdefault("unit_label", f.unit_label(request.state.unit))
     ctx.setdefault("json_href", _json_href(request))
-    ctx.setdefault("municipality", getattr(request.state, "municipality", None) or state.settings.municipality)
+    ctx.setdefault("municipality", getattr(request.state, "municipality", None) or state.default_municipality(request))
     return state.templates.TemplateResponse(request, template, ctx)
 
 
