@@ -140,3 +140,72 @@ def test_search_form(page, live_server, app):
     assert page.locator("[role=status]").inner_text().startswith(f"‘{word}’ 검색 결과")
     assert page.locator("article.task").count() >= 1
     axe_check(page)
+
+
+# --- 알기 쉬운 예산, 보고서, 공공데이터 -------------------------------------------------------
+
+NEW_PAGES = [("citizens", "/citizens?year=2020"), ("reports", "/reports"), ("opendata", "/opendata?year=2020")]
+
+
+def test_citizens_reports_opendata_pass_axe_and_are_screenshotted(page, live_server):
+    SHOTS.mkdir(exist_ok=True)
+    for name, path in NEW_PAGES:
+        resp = page.goto(live_server + path)
+        assert resp.status == 200, path
+        assert page.locator("html").get_attribute("lang") == "ko"
+        assert page.locator(f".site-nav a[href='/{name}']").get_attribute("aria-current") == "page"
+        axe_check(page)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    # the data dictionary's tables, opened, pass too
+    page.goto(live_server + "/opendata?year=2020")
+    page.locator("details.dict summary").first.click()
+    assert page.locator("details.dict").first.get_attribute("open") is not None
+    axe_check(page)
+
+
+def test_citizens_charts_have_names_and_a_table(page, live_server):
+    page.goto(live_server + "/citizens?year=2020")
+    charts = page.locator("svg[role=img]")
+    assert charts.count() >= 3
+    for i in range(charts.count()):
+        ids = charts.nth(i).get_attribute("aria-labelledby").split()
+        title = page.locator(f"#{ids[0]}").text_content()
+        desc = page.locator(f"#{ids[1]}").text_content()
+        assert title.startswith("2020년") and desc
+    # each chart section has a table with the same numbers, and its sums link to source lines
+    assert page.locator("#h-in ~ .table-wrap table caption").count() == 1
+    link = page.locator("#h-in ~ .table-wrap a.num").first
+    link.click()
+    page.wait_for_load_state()
+    assert re.search(r"/documents/[^?]+\?lines=[\d,]+#L\d+$", page.url)
+    assert page.locator("li.hl").count() >= 1
+
+
+def test_citizens_phone_width_and_print(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="ko-KR")
+    pg = context.new_page()
+    try:
+        pg.goto(live_server + "/citizens?year=2020")
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 380
+        axe_check(pg)
+        pg.screenshot(path=str(SHOTS / "phone-citizens.png"), full_page=False)
+        pg.emulate_media(media="print")
+        assert pg.locator(".site-nav").is_hidden()
+        assert pg.locator(".citizens-tools").is_hidden()
+        assert pg.locator("#h-goal").is_visible()
+        pg.screenshot(path=str(SHOTS / "print-citizens.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_report_form_downloads_a_korean_named_file(page, live_server):
+    page.goto(live_server + "/reports")
+    page.select_option("#r-kind", "summary")
+    page.select_option("#r-year", "2020")
+    page.select_option("#r-format", "xlsx")
+    with page.expect_download() as info:
+        page.locator("form.filters button[type=submit]").click()
+    download = info.value
+    assert download.suggested_filename == "김포시_2020년_총괄.xlsx"
+    path = download.path()
+    assert path and Path(path).read_bytes()[:2] == b"PK"

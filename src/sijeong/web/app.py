@@ -63,11 +63,11 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
 
     from .api import records as api_records
     from .api import search as api_search
-    from .pages import dashboard, departments, documents, findings, indicators, money, plans
+    from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports
 
     for r in (api_records.router, api_search.router):
         app.include_router(r, prefix="/api/v1")
-    for mod in (dashboard, departments, indicators, money, plans, findings, documents):
+    for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata):
         app.include_router(mod.router)
     return app
 

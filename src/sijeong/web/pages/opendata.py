@@ -1,0 +1,182 @@
+"""공공데이터: every record table (and the findings) as CSV and JSON, streamed.
+
+``/opendata`` shows the resources and the data dictionary (Korean and English, from
+``reports.dictionary``); ``/opendata/{resource}.csv`` and ``.json`` stream the rows through
+``store.repository.iter_records`` in batches (never a whole table in memory), filtered by
+``municipality`` / ``year`` / ``department``. Rows have the shape of ``sijeong report
+opendata`` (``reports.opendata.row``): the record's fields, ``source_doc``, ``source_line``
+and ``figure_lines``. CSV is UTF-8 with a BOM so that spreadsheet programs read Korean.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import StreamingResponse
+
+from .. import queries
+from ..deps import ConnDep, ScopeDep, TablesDep
+from ..render import respond
+from .reports import content_disposition
+
+router = APIRouter(include_in_schema=False)
+CHUNK = 64 * 1024
+
+#: resource (table) -> Korean title
+TITLES: dict[str, str] = {
+    "indicators": "성과지표", "policy_goals": "정책사업목표", "strategic_goals": "전략목표",
+    "department_summaries": "부서별 성과목표 총괄", "programs": "세출 사업 (사업별조서)", "revenues": "세입결산",
+    "settlement_lines": "결산현황", "departments": "부서 (조직)", "staffings": "인력 현황", "plan_tasks": "주요업무계획 과제",
+    "budget_items": "과제별 예산 표", "committees": "위원회", "assets": "자산·장비", "statistics": "통계 표",
+    "narratives": "성과분석 등 설명글", "findings": "검증 결과",
+}
+#: the findings' columns, which the record dictionary does not describe
+FINDING_FIELDS: dict[str, tuple[str, str, str]] = {
+    "municipality": ("지방자치단체", "municipality", "text"),
+    "year": ("연도", "fiscal year the finding concerns", "integer"),
+    "department": ("부서", "department the finding concerns", "text"),
+    "rule": ("검증 규칙", "rule id (e.g. settlement.current_budget)", "text"),
+    "severity": ("심각도", "error, warning or info", "text"),
+    "origin": ("발생", "read (while reading a document) or rule (a check)", "text"),
+    "subject": ("대상", "what the finding is about", "text"),
+    "message": ("내용", "message stating both sides", "text"),
+    "expected": ("기대값", "expected value, JSON", "json"),
+    "actual": ("인쇄값", "printed value, JSON", "json"),
+    "doc": ("문서", "document file", "text"),
+    "lines": ("줄", "lines of the document, JSON list", "json"),
+}
+
+
+def resources() -> dict[str, str | None]:
+    """resource name (table) -> record kind (None for findings), in the model's order."""
+    from ...store.schema import record_tables
+
+    out: dict[str, str | None] = {t.name: kind for kind, t in record_tables().items()}
+    out["findings"] = None
+    return out
+
+
+def columns(resource: str) -> list[str]:
+    from ...reports.opendata import columns as record_columns
+    from ...store.schema import record_class
+
+    kind = resources()[resource]
+    return list(FINDING_FIELDS) if kind is None else record_columns(record_class(kind))
+
+
+def dictionary(resource: str) -> list[dict[str, str]]:
+    from ...reports.dictionary import describe
+
+    kind = resources()[resource]
+    out = []
+    for c in columns(resource):
+        ko, en, typ = FINDING_FIELDS[c] if kind is None else describe(c)
+        out.append({"field": c, "label_ko": ko, "description_en": en, "type": typ})
+    return out
+
+
+def _rows(engine, resource: str, filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Rows in the export's shape, read in batches on a connection of their own (the
+    response streams after the request's dependencies have closed theirs)."""
+    from ...reports.opendata import row as record_row
+    from ...store.repository import iter_records, to_record
+
+    kind = resources()[resource]
+    with engine.connect() as conn:
+        for r in iter_records(conn, resource, **filters):
+            if kind is None:
+                yield {c: r.get(c) for c in FINDING_FIELDS}
+            else:
+                yield record_row(to_record(kind, r))
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def stream_csv(rows: Iterator[dict[str, Any]], cols: list[str]) -> Iterator[bytes]:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    buf.write("\ufeff")
+    w.writerow(cols)
+    for r in rows:
+        w.writerow([_cell(r.get(c)) for c in cols])
+        if buf.tell() >= CHUNK:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
+
+
+def stream_json(rows: Iterator[dict[str, Any]], head: dict[str, Any]) -> Iterator[bytes]:
+    """``{...head, "records": [...]}`` written record by record."""
+    opening = json.dumps({**head, "records": []}, ensure_ascii=False)
+    yield opening[:-2].encode("utf-8")  # up to and including "[
+    parts: list[str] = []
+    size, first = 0, True
+    for r in rows:
+        text = ("" if first else ",\n") + json.dumps(r, ensure_ascii=False, default=str)
+        first = False
+        parts.append(text)
+        size += len(text)
+        if size >= CHUNK:
+            yield "".join(parts).encode("utf-8")
+            parts, size = [], 0
+    parts.append("]}")
+    yield "".join(parts).encode("utf-8")
+
+
+@router.get("/opendata")
+@router.get("/opendata.json")
+def opendata_page(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
+    m = scope.municipality
+    params = {"municipality": m, **({"year": scope.year} if scope.year else {}),
+              **({"department": scope.department} if scope.department else {})}
+    q = "?" + urlencode(params)
+    items = []
+    for res, kind in resources().items():
+        items.append({"resource": res, "kind": kind, "title": TITLES.get(res, res),
+                      "csv": f"/opendata/{res}.csv{q}", "json": f"/opendata/{res}.json{q}",
+                      "dictionary": dictionary(res)})
+    data = {"municipality": m, "year": scope.year, "department": scope.department, "resources": items,
+            "dictionary": {"csv": "/opendata/data-dictionary.csv", "json": "/opendata/data-dictionary.json"}}
+    ctx = {"title": "공공데이터", "section": "opendata", **data,
+           "years": queries.years(conn, T, m), "departments": queries.departments(conn, T, m, scope.year),
+           "breadcrumbs": [("/dashboard", "대시보드"), (None, "공공데이터")]}
+    return respond(request, "opendata.html", ctx, data)
+
+
+@router.get("/opendata/{resource}.{fmt}")
+def opendata_file(resource: str, fmt: str, request: Request, scope: ScopeDep):
+    if fmt not in ("csv", "json"):
+        raise HTTPException(404, f"알 수 없는 형식입니다: {fmt} (csv, json)")
+    if resource == "data-dictionary":
+        rows = iter([{"resource": res, **d} for res in resources() for d in dictionary(res)])
+        cols = ["resource", "field", "label_ko", "description_en", "type"]
+        head: dict[str, Any] = {"resource": resource, "columns": cols}
+    elif resource in resources():
+        filters = {"municipality": scope.municipality, "year": scope.year, "department": scope.department}
+        rows = _rows(request.app.state.engine, resource, filters)
+        cols = columns(resource)
+        head = {"resource": resource, "kind": resources()[resource], **filters, "columns": cols}
+    else:
+        raise HTTPException(404, f"알 수 없는 자료입니다: {resource} ({', '.join(resources())})")
+    name = "_".join(str(x) for x in (scope.municipality, scope.year and f"{scope.year}년", scope.department, resource) if x)
+    disposition = content_disposition(f"{name}.{fmt}", f"sijeong-{resource}.{fmt}")
+    if fmt == "csv":
+        return StreamingResponse(stream_csv(rows, cols), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": disposition})
+    return StreamingResponse(stream_json(rows, head), media_type="application/json",
+                             headers={"Content-Disposition": disposition})
