@@ -287,3 +287,9 @@ def test_crash_becomes_a_finding(monkeypatch):
     fs = run_rules([doc()])
     crash = only(fs, "test.boom")
     assert len(crash) == 1 and crash[0].severity == "error" and "RuntimeError: 깨짐" in crash[0].message
+
+
+def test_fixture_is_current():
+    from .consistent_builder import FIXTURE, build
+
+    assert FIXTURE.read_text(encoding="utf-8") == build()
