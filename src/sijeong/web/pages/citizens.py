@@ -70,6 +70,19 @@ def won_words(value: Any) -> str:
     return f"{about}{sign}{' '.join(parts)} 원"
 
 
+def particle(word: str, pair: str) -> str:
+    """The particle of ``pair`` ("을/를", "은/는", "이/가") that fits the last sound of ``word``."""
+    with_final, without = pair.split("/")
+    last = (word or " ").rstrip()[-1:] or " "
+    if "가" <= last <= "힣":
+        return with_final if (ord(last) - 0xAC00) % 28 else without
+    return f"{with_final}({without})"
+
+
+def josa(word: str, pair: str) -> str:
+    return word + particle(word, pair)
+
+
 def _amount(value: Any, href: str | None, title: str, computed: bool) -> Markup:
     text = escape(won_words(value))
     mark = Markup('<span class="calc" title="계산값">*</span>') if computed else Markup("")
@@ -213,7 +226,7 @@ def top_programs(conn, T, m: str, year: int, goal_names: set[str] = frozenset())
         flat = "".join(d["name"].split())
         d["note"] = next((text for word, text in PROGRAM_NOTES if word in flat), "")
         if not d["note"] and flat in goal_names:
-            d["note"] = f"정책목표 ‘{d['name']}’를 이루기 위한 사업"
+            d["note"] = f"정책목표 ‘{d['name']}’{particle(d['name'], '을/를')} 이루기 위한 사업"
         out.append(d)
     return out
 
@@ -342,7 +355,7 @@ def _context(request: Request, conn, T, scope) -> tuple[dict, dict]:
     ctx = {"title": f"{year}년 알기 쉬운 예산" if year else "알기 쉬운 예산", "section": "citizens",
            "municipality": m, "year": year, "years": years, **data,
            "spent_rate": f.ratio(data["spent_total"], data["budget_total"]),
-           "charts": make_charts(year, data) if year else {}, "krw": krw, "krw_calc": krw_calc,
+           "charts": make_charts(year, data) if year else {}, "krw": krw, "krw_calc": krw_calc, "josa": josa,
            "GRADE_WORDS": GRADE_WORDS, "NO_GRADE": NO_GRADE,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "알기 쉬운 예산")]}
     return ctx, public
