@@ -76,10 +76,22 @@ class Alignment:
     parts_match: bool = False
     order: int = 0
     checks: list[str] = field(default_factory=list)
+    overflow: bool = False  # the row prints more top cells than the table has columns
 
     @property
     def score(self) -> int:
         return self.satisfied - self.violated
+
+    @property
+    def lost(self) -> int:
+        """Printed non-zero values this reading leaves out. Where the row has no more cells
+        than the table has columns, a reading may leave out a stray 0 but never a printed
+        amount just to make the identities hold: that would hide the document's own errors
+        from the rules. A row with more cells than columns must leave something out; there
+        the identities decide what."""
+        if self.overflow:
+            return 0
+        return sum(1 for f in self.unplaced if f.value not in (0, None))
 
     def value(self, key: str) -> int:
         fig = self.fields.get(key)
@@ -227,6 +239,7 @@ def align(
                     pattern=(dropped, extras),
                     cost=len(dropped) + len(extras) + len(r_extra),
                     order=order,
+                    overflow=n > m,
                 )
                 evaluate(a)
                 out.append(a)
@@ -237,12 +250,12 @@ def align(
 
 
 def rank(a: Alignment, previous: tuple | None = None) -> tuple:
-    """Most identities first; then the budget officer's reading (what is left over is
+    """No printed amount left out; then most identities; then the budget officer's reading (what is left over is
     집행잔액, not 반납금, unless the identities demand it); then the fewest dropped/extra
     cells; then parts that add up; then the previous row's layout."""
     officer = 1 if a.value("subsidy_returned") != 0 else 0
     key_dropped = sum(k not in a.fields for k in KEY_FIELDS)
-    return (-a.score, officer, a.cost, key_dropped, not a.parts_match, a.pattern != previous, a.order)
+    return (a.lost, -a.score, officer, a.cost, key_dropped, not a.parts_match, a.pattern != previous, a.order)
 
 
 def same_reading(a: Alignment, b: Alignment) -> bool:
