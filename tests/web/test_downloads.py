@@ -183,9 +183,10 @@ RESOURCES = ["indicators", "policy_goals", "programs", "revenues", "departments"
 @pytest.mark.parametrize("resource", RESOURCES)
 def test_csv_and_json_have_the_dictionary_columns_and_every_row(client, fixture_db, resource):
     url, _ = fixture_db
-    dictionary = next(x for x in client.get("/opendata.json").json()["resources"] if x["resource"] == resource)["dictionary"]
-    cols = [d["field"] for d in dictionary]
+    entry = next(x for x in client.get("/opendata.json").json()["resources"] if x["resource"] == resource)
+    cols = [d["field"] for d in entry["dictionary"]]
     expected = count_rows(url, resource)
+    assert entry["count"] == expected
     r = client.get(f"/opendata/{resource}.csv")
     assert r.status_code == 200
     assert r.headers["content-type"] == "text/csv; charset=utf-8"

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
@@ -147,7 +148,7 @@ def opendata_page(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep
     q = "?" + urlencode(params)
     items = []
     for res, kind in resources().items():
-        items.append({"resource": res, "kind": kind, "title": TITLES.get(res, res),
+        items.append({"resource": res, "kind": kind, "title": TITLES.get(res, res), "count": _count(conn, T, res, scope),
                       "csv": f"/opendata/{res}.csv{q}", "json": f"/opendata/{res}.json{q}",
                       "dictionary": dictionary(res)})
     data = {"municipality": m, "year": scope.year, "department": scope.department, "resources": items,
@@ -156,6 +157,18 @@ def opendata_page(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep
            "years": queries.years(conn, T, m), "departments": queries.departments(conn, T, m, scope.year),
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "공공데이터")]}
     return respond(request, "opendata.html", ctx, data)
+
+
+def _count(conn, T, resource: str, scope) -> int | None:
+    t = T[resource]
+    if t is None:
+        return None
+    conds = [t.c.municipality == scope.municipality]
+    if scope.year is not None:
+        conds.append(t.c.year == scope.year)
+    if scope.department:
+        conds.append(t.c.department == scope.department)
+    return conn.execute(sa.select(sa.func.count()).select_from(t).where(*conds)).scalar_one()
 
 
 @router.get("/opendata/{resource}.{fmt}")
