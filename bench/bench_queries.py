@@ -26,7 +26,6 @@ import copy
 import dataclasses
 import io
 import json
-import os
 import random
 import sys
 import time
@@ -301,7 +300,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--departments", type=int, default=6)
     ap.add_argument("--fill", choices=["replicate", "read"], default="replicate")
     ap.add_argument("--templates", type=int, default=3, help="municipality-years read for --fill replicate")
-    ap.add_argument("--backends", default="sqlite,postgresql")
+    ap.add_argument("--backends", help="comma-separated: sqlite, postgresql (default: both, or only the ones "
+                                       "given with --sqlite / --pg)")
     ap.add_argument("--sqlite", metavar="FILE", help="use this filled SQLite file (no filling)")
     ap.add_argument("--pg", metavar="URL", help="use this filled PostgreSQL database (no filling)")
     ap.add_argument("--pg-admin", default=PG_ADMIN)
@@ -315,7 +315,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    default = ",".join(b for b, given in (("sqlite", args.sqlite), ("postgresql", args.pg)) if given) or "sqlite,postgresql"
+    backends = [b.strip() for b in (args.backends or default).split(",") if b.strip()]
     if args.sqlite and "sqlite" not in backends:
         backends.append("sqlite")
     if args.pg and "postgresql" not in backends:
