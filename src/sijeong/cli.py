@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "search": "업무계획 전문 검색 / full-text search over plans",
     "serve": "웹 애플리케이션을 시작합니다 / start the web application",
     "report": "공식 서식 보고서를 만듭니다 / write official tables",
+    "direction": "성과지표의 방향(높을수록/낮을수록 좋음)을 정합니다 / set an indicator's direction",
 }
 
 

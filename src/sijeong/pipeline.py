@@ -55,6 +55,25 @@ def _failed(name: str, municipality: str, line: int, message: str) -> Document:
     return doc
 
 
+def apply_directions(documents: list[Document], directions: dict[tuple[str, str], str]) -> int:
+    """Set the user's direction on the matching indicators ((department, name) → direction),
+    recompute their rate and grade, and return how many indicators changed."""
+    from .model import Indicator
+
+    changed = []
+    for doc in documents:
+        for ind in doc.of(Indicator):
+            want = directions.get((ind.department or "", ind.name))
+            if want:
+                ind.direction, ind.direction_basis = want, "user"
+                changed.append(ind)
+    if changed:
+        from .rules import compute
+
+        compute(documents)
+    return len(changed)
+
+
 def check(documents: list[Document]) -> list[Finding]:
     """Run every rule over the documents. A crash inside a rule becomes a finding."""
     try:

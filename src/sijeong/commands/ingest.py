@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import pipeline
 from ..readers import read_errors
 from ..settings import Settings
-from ..store import db, repository
+from ..store import db, directions, repository
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +57,7 @@ def _ingest(engine, files: list[str], municipality: str) -> int:
             continue
         try:
             with engine.begin() as conn:
+                pipeline.apply_directions([doc], directions.user_directions(conn, municipality=doc.municipality))
                 repository.save_document(conn, doc)
         except (SQLAlchemyError, ValueError) as e:
             failed = True

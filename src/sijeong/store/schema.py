@@ -209,6 +209,19 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Index("ix_search_index_dims", "municipality", "year", "department"),
         sa.Index("ix_search_index_document_id", "document_id"),
     )
+    # a user's word on which way an indicator is better; outlives re-ingesting its documents
+    sa.Table(
+        "indicator_directions",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("department", sa.Text, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("direction", sa.Text, nullable=False),
+        sa.Column("note", sa.Text),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("municipality", "department", "name", name="uq_indicator_directions"),
+    )
     return metadata, by_kind
 
 
