@@ -52,6 +52,7 @@ def test_reports_page_lists_every_kind_with_a_get_form(client):
     kinds = {k["kind"]: k for k in data["kinds"]}
     assert set(kinds) == {*TABLES, "all"}
     assert kinds["summary"]["year"] == 2020 and kinds["plan"]["year"] in kinds["plan"]["years"]
+    assert kinds["summary"]["years"] == [2020]  # 2019 indicators are history in a 2020 document, not a report
     for k in kinds.values():
         for fmt, href in k["links"].items():
             assert href.startswith(f"/reports/{k['kind']}.{fmt}?") and f'href="{escape(href)}"' in html

@@ -51,7 +51,10 @@ def content_disposition(filename: str, fallback: str, *, inline: bool = False) -
 
 
 def kind_years(conn, T, m: str) -> dict[str, list[int]]:
-    return {k: queries.years(conn, T, m, tables) for k, (_, _, tables) in KINDS.items()}
+    """Years each kind has records for, among the years of the stored documents (a report is
+    built from the documents of its year; a 2020 report's 2019 column is not a 2019 report)."""
+    doc_years = set(queries.years(conn, T, m, ("documents",)))
+    return {k: [y for y in queries.years(conn, T, m, tables) if y in doc_years] for k, (_, _, tables) in KINDS.items()}
 
 
 @router.get("/reports")
@@ -109,7 +112,7 @@ def report_file(kind: str, fmt: str, request: Request, conn: ConnDep, T: TablesD
     m = scope.municipality
     year = scope.year
     if year is None:
-        ys = queries.years(conn, T, m, KINDS[kind][2])
+        ys = kind_years(conn, T, m)[kind]
         year = ys[0] if ys else None
     who = f" {scope.department}" if scope.department else ""
     tables = build_tables(conn, kind, m, year, scope.department) if year is not None else []
