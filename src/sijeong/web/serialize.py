@@ -3,6 +3,7 @@ and ``figures`` (each number's raw text and line)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 INTERNAL = {"document_id", "doc_order", "source_doc", "source_line", "text", "loaded_at"}
@@ -34,13 +35,16 @@ def envelope(items: list[Any], total: int, limit: int, offset: int) -> dict[str,
 
 
 def jsonable(value: Any) -> Any:
-    """Sets (of source lines) become sorted lists; everything else passes through."""
+    """Sets (of source lines) become sorted lists; a ``Decimal`` (PostgreSQL's SUM and AVG
+    give ``numeric``) an int when it is whole, else a float; everything else passes through."""
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, set):
         return sorted(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

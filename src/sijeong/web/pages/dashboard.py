@@ -130,6 +130,8 @@ def _plan_counts(conn, T, m: str, year: int | None) -> list[dict]:
     if t is None or year is None:
         return []
     conds = [t.c.municipality == m, t.c.year == year]
-    q = sa.select(t.c.department, sa.func.count(), sa.func.sum(t.c.budget)).where(*conds).group_by(t.c.department).order_by(t.c.department)
+    # SUM(bigint) is numeric on PostgreSQL (a Decimal): cast back to the column's integer won
+    budget = sa.cast(sa.func.sum(t.c.budget), sa.BigInteger)
+    q = sa.select(t.c.department, sa.func.count(), budget).where(*conds).group_by(t.c.department).order_by(t.c.department)
     src = queries.sources(conn, t, conds, t.c.department)
     return [{"department": d, "count": n, "budget": b, "sources": src.get(d, {})} for d, n, b in conn.execute(q)]
