@@ -191,9 +191,10 @@ def table_step(table: Table) -> float:
 
 
 def _typed_tables(d: Document) -> list[Finding]:
-    """Plan tables the readers typed (Statistic, BudgetItem rows with ``is_total``)."""
+    """Plan tables the readers typed (Statistic, BudgetItem rows with ``is_total``; Asset
+    rows, whose 합계 row is known by its label)."""
     out = []
-    recs = [r for r in d.records if type(r).__name__ in ("Statistic", "BudgetItem")]
+    recs = [r for r in d.records if type(r).__name__ in ("Statistic", "BudgetItem", "Asset")]
     recs.sort(key=lambda r: r.source.line)
     groups: list[list[Record]] = []
     for r in recs:
@@ -206,8 +207,9 @@ def _typed_tables(d: Document) -> list[Finding]:
         rows: list[Row] = []
         for r in g:
             cols = {k: f for k, f in r.figures.items() if f.value is not None or f.raw in ("-", "–")}
-            cols = {k: f for k, f in cols.items() if "%" not in f.raw and k not in ("number",)}
-            rows.append((r.name, bool(getattr(r, "is_total", False)), cols, [r.source.line]))
+            cols = {k: f for k, f in cols.items() if "%" not in f.raw and k not in ("number", "quantity")}
+            is_total = bool(getattr(r, "is_total", False)) or (type(r).__name__ == "Asset" and is_total_label(r.name))
+            rows.append((r.name, is_total, cols, [r.source.line]))
         ko = {"budget": "총액", "national": "국비", "provincial": "도비", "city": "시비"}
         names = {k: ko.get(k, k.removeprefix("col:")) for r in rows for k in r[2]}
 
@@ -215,7 +217,8 @@ def _typed_tables(d: Document) -> list[Finding]:
             return finding("table.total", severity, g[0], lines, msg, expected=expected, actual=actual,
                            subject=g[0].section)
 
-        out.extend(_vertical_rows(g[0].section or "표", names, rows, make, unit_step(d, g[0].source.line)))
+        step = 0.0 if type(g[0]).__name__ == "Asset" else unit_step(d, g[0].source.line)  # assets are counts
+        out.extend(_vertical_rows(g[0].section or "표", names, rows, make, step))
     return out
 
 
