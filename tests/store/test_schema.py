@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from sijeong.model import RECORD_TYPES, Indicator, PlanTask, Program
 from sijeong.store import schema
-from sijeong.store.db import current_revision, normalize_url
+from sijeong.store.db import create_engine_for, current_revision, normalize_url
 
 
 def test_record_tables_are_named_by_the_plural_of_kind():
@@ -41,12 +41,14 @@ def test_every_dataclass_field_has_a_column_of_its_type():
 def test_every_record_table_is_indexed_on_dimensions_and_document():
     for t in schema.record_tables().values():
         cols = {tuple(c.name for c in ix.columns) for ix in t.indexes}
-        assert ("municipality", "year", "department") in cols, t.name
+        assert ("municipality", "year", "department", "id") in cols, t.name
         assert ("document_id",) in cols, t.name
         (fk,) = t.c.document_id.foreign_keys
         assert fk.column.table.name == "documents" and fk.ondelete == "CASCADE"
     f = schema.table("findings")
-    assert ("municipality", "year", "rule") in {tuple(c.name for c in ix.columns) for ix in f.indexes}
+    assert ("municipality", "year", "rule", "id") in {tuple(c.name for c in ix.columns) for ix in f.indexes}
+    d = schema.table("documents")
+    assert ("municipality", "year") in {tuple(c.name for c in ix.columns) for ix in d.indexes}
     assert f.c.document_id.nullable
 
 
@@ -70,6 +72,35 @@ def test_migrations_build_exactly_the_model_schema(engine):
         diff = compare_metadata(ctx, schema.metadata())
     assert diff == [], f"the database at head differs from the model: {diff}"
     assert current_revision(engine) is not None
+
+
+def test_migration_0006_replaces_the_scope_indexes_and_goes_back(tmp_path):
+    """0005 -> 0006 -> 0005 on a database holding a document: the indexes change, no row is lost."""
+    from alembic import command
+
+    from sijeong.store.db import alembic_config, migrate
+
+    eng = create_engine_for(f"sqlite:///{tmp_path / 'm.db'}")
+
+    def columns(table, name):
+        return next((tuple(ix["column_names"]) for ix in sa.inspect(eng).get_indexes(table) if ix["name"] == name), None)
+
+    migrate(eng, "0005")
+    with eng.begin() as conn:
+        conn.execute(sa.text("insert into documents (name, municipality, year, family, loaded_at) "
+                             "values ('a.txt', '가온시', 2020, 'work_plan', '2024-01-01')"))
+    assert columns("programs", "ix_programs_dims") == ("municipality", "year", "department")
+    assert columns("documents", "ix_documents_dims") is None
+    migrate(eng)
+    assert columns("programs", "ix_programs_dims") == ("municipality", "year", "department", "id")
+    assert columns("findings", "ix_findings_dims") == ("municipality", "year", "rule", "id")
+    assert columns("documents", "ix_documents_dims") == ("municipality", "year")
+    command.downgrade(alembic_config(eng), "0005")
+    assert columns("programs", "ix_programs_dims") == ("municipality", "year", "department")
+    assert columns("documents", "ix_documents_dims") is None
+    with eng.connect() as conn:
+        assert conn.execute(sa.text("select count(*) from documents")).scalar_one() == 1
+    eng.dispose()
 
 
 def test_sqlite_has_wal_and_foreign_keys(tmp_path):

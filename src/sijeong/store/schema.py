@@ -114,7 +114,8 @@ def _record_table(metadata: sa.MetaData, cls: type[Record]) -> sa.Table:
         name,
         metadata,
         *cols,
-        sa.Index(f"ix_{name}_dims", "municipality", "year", "department"),
+        # ``id`` last: a scope's rows in id order straight from the index (keyset paging)
+        sa.Index(f"ix_{name}_dims", "municipality", "year", "department", "id"),
         sa.Index(f"ix_{name}_document_id", "document_id"),
     )
 
@@ -137,6 +138,7 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("headings", JSONType),
         sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("name", "municipality", name="uq_documents_name_municipality"),
+        sa.Index("ix_documents_dims", "municipality", "year"),
     )
     # the text as loaded, for the document view (kept apart so listings never read it)
     sa.Table(
@@ -166,7 +168,7 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("header", JSONType),
         sa.Column("header_lines", JSONType),
         sa.Column("rows", JSONType),
-        sa.Index("ix_tables_dims", "municipality", "year", "department"),
+        sa.Index("ix_tables_dims", "municipality", "year", "department", "id"),
         sa.Index("ix_tables_document_id", "document_id"),
     )
     sa.Table(
@@ -188,7 +190,7 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         # "read": found while reading a document (stored with it by save_document);
         # "rule": found by a rule (stored by save_findings)
         sa.Column("origin", sa.Text, nullable=False, server_default="rule"),
-        sa.Index("ix_findings_dims", "municipality", "year", "rule"),
+        sa.Index("ix_findings_dims", "municipality", "year", "rule", "id"),
         sa.Index("ix_findings_document_id", "document_id"),
     )
     sa.Table(
