@@ -295,28 +295,28 @@ def test_load_documents_reads_records_by_document_id(filled):
                 assert a.index == f"ix_{a.table}_document_id", _show(statement, accesses)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "documents has no index on (municipality, year): repository.document_rows (load_documents, "
-    "sijeong export, sijeong check) and web.queries.documents scan it. Fix: a migration adding "
-    "Index('ix_documents_dims', 'municipality', 'year') to the documents table in store/schema.py"))
 def test_documents_of_one_municipality_year_use_an_index(filled):
+    """repository.document_rows (load_documents, sijeong export, sijeong check) through
+    ix_documents_dims (migration 0006), not a scan of documents."""
     with filled.connect() as conn, captured(filled) as stmts:
         rows = repository.document_rows(conn, municipality=M, year=Y)
     assert len(rows) == 2
     assert_no_full_scan(filled, stmts)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "repository._save_findings reads every row of documents (id, name, municipality) to link "
-    "findings to their document, on every save_findings (every sijeong ingest). Fix: select only "
-    "the documents named by the findings (WHERE name IN (...) AND municipality IN (...)), "
-    "served by uq_documents_name_municipality"))
 def test_save_findings_does_not_read_every_document(filled):
+    """repository._save_findings links findings to their documents by reading only the
+    documents the findings name (through uq_documents_name_municipality)."""
     finding = Finding(rule="program.total", severity="warning", doc=f"{M}_{Y}_settlement_report.txt", lines=[3],
                       message="…", municipality=M, year=Y, department=D)
     with filled.begin() as conn, captured(filled) as stmts:
         repository.save_findings(conn, [finding], replace_for=[(M, Y)])
     assert_no_full_scan(filled, stmts)
+    with filled.connect() as conn:
+        linked = conn.execute(sa.text(
+            "select d.name, d.municipality from findings f join documents d on d.id = f.document_id "
+            "where f.rule = 'program.total'")).all()
+    assert [tuple(r) for r in linked] == [(finding.doc, M)]
 
 
 # --- search ------------------------------------------------------------------------------------

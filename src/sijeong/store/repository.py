@@ -240,13 +240,26 @@ def _save_findings(conn: sa.Connection, findings: list[Finding], replace_for: li
         conn.execute(
             sa.delete(ft).where(ft.c.municipality == municipality, year_cond, ft.c.origin == "rule")
         )
-    docs = table("documents")
-    doc_ids: dict[tuple[str, str | None], int] = {}
-    for r in conn.execute(sa.select(docs.c.id, docs.c.name, docs.c.municipality)):
-        doc_ids[(r.name, r.municipality)] = r.id
+    doc_ids = _document_ids(conn, {(f.doc, f.municipality) for f in findings if f.municipality is not None})
     rows = [R.finding_row(f, doc_ids.get((f.doc, f.municipality)), "rule") for f in findings]
     _insert(conn, ft, rows)
     return len(rows)
+
+
+def _document_ids(conn: sa.Connection, keys: set[tuple[str, str]], chunk: int = 500) -> dict[tuple[str, str], int]:
+    """(name, municipality) -> documents.id for the given keys only, through
+    uq_documents_name_municipality (never a read of the whole table)."""
+    docs = table("documents")
+    out: dict[tuple[str, str], int] = {}
+    names = sorted({n for n, _ in keys})
+    municipalities = sorted({m for _, m in keys})
+    for i in range(0, len(names), chunk):
+        stmt = sa.select(docs.c.id, docs.c.name, docs.c.municipality).where(
+            docs.c.name.in_(names[i : i + chunk]), docs.c.municipality.in_(municipalities))
+        for r in conn.execute(stmt):
+            if (r.name, r.municipality) in keys:
+                out[(r.name, r.municipality)] = r.id
+    return out
 
 
 def list_findings(
