@@ -276,3 +276,19 @@ def test_injected_plan_faults_are_caught(baseline):
         assert caught[fam] >= CAUGHT_SHARE * tried[fam], (fam, report_line, missed[fam][:15])
     assert uncheckable, "the plan has numbers in no identity (dates, extensions): they must be counted"
     assert elapsed < TIME_LIMIT, elapsed
+
+
+def test_harnesses_try_500_faults_together(baseline):
+    """The settlement harness samples fewer faults since the plan's are tried here: together
+    they re-read at least 500 faulty documents."""
+    pytest.importorskip("sijeong.readers.settlement_part", reason="the settlement readers are not there yet")
+    from . import test_fault_injection as other
+
+    text, plan, report, _ = baseline
+    checkable = [f for f in faults(text, identities(plan, report)) if f[2] != "not checkable"]
+    here = len(thin(checkable, MAX_FAULTS, MIN_PER_FAMILY))
+    rtext = other.FIXTURE.read_text(encoding="utf-8")
+    rdoc = load_text(other.FIXTURE.name, rtext)
+    there = len(other.thin(other.faults(rtext, other.line_families(rdoc)), other.MIN_PER_FAMILY, other.MIN_FAULTS))
+    assert here + there >= 500, (here, there)
+
