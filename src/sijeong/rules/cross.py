@@ -341,3 +341,51 @@ def check_plan_budget(documents: list[Document]) -> list[Finding]:
                         expected=p.figures["budget"].amount, actual=fig.amount)
             out.append(f)
     return out
+
+
+NON_POLICY = ("행정운영경비", "재무활동", "예비비")
+
+
+@rule("cross.prior_year", "전년도 결산 대조",
+      "결산현황 정책사업의 전년도 결산액 = 관련 예산사업 결산현황 단위사업들의 전년도 결산 합 (올해 없는 사업은 빠질 수 있어 경고)")
+def check_prior_year(documents: list[Document]) -> list[Finding]:
+    """The 관련 예산사업 결산현황 tables print each unit program's previous-year settlement;
+    summed over the department's policy programs they should give 결산현황's 정책사업
+    전년도 결산액. They list only this year's programs, so a program that ended last year is
+    missing from the sum: a difference is a warning to look at, not an arithmetic error."""
+    from .programs import children_of, program_groups
+
+    out = []
+    for group in program_groups(documents):
+        if not group or group[0].section == PERF_SECTION:
+            continue
+        units: list[Program] = []
+        complete = True
+        for i, p in enumerate(group):
+            if level_of(p) != 1 or any(p.name.replace(" ", "").startswith(n) for n in NON_POLICY):
+                continue
+            kids = children_of(group, i)
+            if not kids or any("prior_year_spent" not in k.figures for k in kids):
+                complete = False
+                break
+            units.extend(kids)
+        if not complete or not units:
+            continue
+        dept, doc = group[0].department, group[0].source.doc
+        total = sum(k.figures["prior_year_spent"].amount for k in units)
+        for d in documents:
+            if d.name != doc:
+                continue
+            for line in d.of(SettlementLine):
+                if line.department != dept or canonical(line.name) != "정책사업":
+                    continue
+                printed = line.figures.get("prior_year_settled")
+                if printed is None or printed.amount == total:
+                    continue
+                figs = [k.figures["prior_year_spent"] for k in units]
+                msg = (f"{dept} 결산현황 정책사업 전년도 결산액 {fmt(printed.amount)}원 ≠ 관련 예산사업 결산현황 "
+                       f"단위사업 {len(units)}개의 전년도 결산 합 {fmt(total)}원 (차이 {fmt(printed.amount - total)}원; "
+                       f"올해 없는 사업이 빠졌거나 한쪽이 틀림)")
+                out.append(finding("cross.prior_year", "warning", line, lines_of(printed, *figs), msg,
+                                   expected=total, actual=printed.amount, subject=dept))
+    return out
