@@ -329,7 +329,7 @@ def departments() -> list[Dept]:
     ]
     return [
         Dept("미래가치담당관", "데이터로 여는 미래 행정", a_rev, a_prog, a_inds, (0, 1, 15, 15), "미래전략팀, 데이터팀",
-             dict(policy=301_844_780, personnel=0, basic=33_907_120, financial=3_118_400)),
+             dict(policy=349_639_040, personnel=0, basic=33_907_120, financial=3_118_400)),
         Dept("열린소통담당관", "시민과 함께 여는 열린 시정", b_rev, b_prog, b_inds, (0, 1, 9, 9), "홍보팀, 소통팀",
              dict(policy=429_191_720, personnel=0, basic=28_440_910, financial=0)),
     ]
