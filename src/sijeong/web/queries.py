@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import time
+import weakref
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -34,13 +36,30 @@ def _scope(t: sa.Table, municipality: str | None, year: int | None, department: 
     return conds
 
 
-def municipalities(conn: Connection, T: Tables) -> list[str]:
-    seen: set[str] = set()
-    for name in ("documents", *RECORD_TABLES):
-        t = T[name]
-        if has(t, "municipality"):
-            seen.update(r[0] for r in conn.execute(sa.select(t.c.municipality).distinct()) if r[0])
-    return sorted(seen)
+#: how long a list of municipalities is trusted without being read again (seconds)
+MUNICIPALITIES_TTL = 60.0
+#: Tables (one per app) -> (when read, documents' max(id) then, the names)
+_municipalities_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def municipalities(conn: Connection, T: Tables, *, ttl: float = MUNICIPALITIES_TTL) -> list[str]:
+    """The municipalities with a stored document, sorted. Every record belongs to a document
+    of its municipality, so ``documents`` alone answers (``SELECT DISTINCT`` through
+    ix_documents_dims). Called on every request without ``?municipality=``, so the list is
+    kept per app (per ``Tables``) and read again when the documents' max(id) moves (every
+    save inserts a new row; one probe of the primary key) or after ``ttl`` seconds (a
+    deleted document)."""
+    t = T["documents"]
+    if t is None or not has(t, "municipality"):
+        return []
+    stamp = conn.execute(sa.select(sa.func.max(t.c.id))).scalar() if has(t, "id") else None
+    now = time.monotonic()
+    cached = _municipalities_cache.get(T)
+    if cached is not None and cached[1] == stamp and stamp is not None and now - cached[0] < ttl:
+        return list(cached[2])
+    names = sorted(r[0] for r in conn.execute(sa.select(t.c.municipality).distinct()) if r[0])
+    _municipalities_cache[T] = (now, stamp, names)
+    return list(names)
 
 
 def years(conn: Connection, T: Tables, municipality: str, tables: Iterable[str] = RECORD_TABLES) -> list[int]:
