@@ -249,34 +249,54 @@ def test_iter_records_with_filters_uses_the_dims_index(filled):
     assert_dims_index(filled, stmts, "programs")
 
 
-ORDER_BY_ID = (
-    "'WHERE <filters> ORDER BY id LIMIT n' when more than n rows match: the planner walks the "
-    "primary key in id order and filters (it assumes the matches are spread evenly over the ids, "
-    "while one municipality's rows sit together), so a page of a municipality ingested last "
-    "reads almost the whole table. ")
-
-
-@pytest.mark.xfail(strict=True, reason=ORDER_BY_ID + (
-    "repository.iter_records ('sijeong export --municipality M'): every batch. Fix: fetch the "
-    "matching ids through the dims index first (SELECT id ... WHERE dims ORDER BY id: an "
-    "index-only scan) and read the rows by 'id IN (batch)'; or stream one 'WHERE dims ORDER BY "
-    "id' query with execution_options(yield_per=n); or an index on (municipality, year, "
-    "department, id) with ORDER BY those columns"))
 def test_iter_records_of_one_municipality_uses_the_dims_index(filled):
+    """``sijeong export --municipality M`` and /opendata: the scopes of M listed through the
+    index, then each scope's rows by keyset on the index (which ends with id), never
+    ``WHERE municipality = M ORDER BY id LIMIT n`` (a walk of the primary key)."""
     with filled.connect() as conn, captured(filled) as stmts:
-        rows = list(repository.iter_records(conn, "indicators", municipality=M, batch_size=20))
+        rows = list(repository.iter_records(conn, "indicators", municipality=M, batch_size=2))
     assert len(rows) == len(YEARS) * len(DEPARTMENTS) * ROWS_PER_SCOPE
+    assert len({r["id"] for r in rows}) == len(rows) and {r["municipality"] for r in rows} == {M}
+    scopes = [(r["year"], r["department"], r["id"]) for r in rows]
+    assert scopes == sorted(scopes)  # scope by scope, ids ascending within each
     assert_dims_index(filled, stmts, "indicators", columns=("municipality",))
+    for statement, accesses in plans(filled, stmts)[1:]:  # the pages: the whole scope in the index condition
+        assert all(c in a.cond for a in accesses for c in ("year", "department")), _show(statement, accesses)
 
 
-def test_list_findings_uses_its_index(filled, request):
-    if filled.dialect.name == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=ORDER_BY_ID + (
-            "repository.list_findings orders by id. Fix: an index on (municipality, year, id) "
-            "for findings, or ORDER BY municipality, year, rule, id (the ix_findings_dims order)")))
+def test_iter_records_of_one_municipality_keeps_rows_without_year_or_department(filled):
+    """Scopes with an empty year or department are streamed too (IS NULL, not = NULL), last."""
+    t = metadata().tables["indicators"]
+    with filled.begin() as conn:
+        doc_id = conn.execute(sa.select(t.c.document_id).where(t.c.municipality == M).limit(1)).scalar_one()
+        conn.execute(sa.insert(t), [
+            {"document_id": doc_id, "municipality": M, "year": y, "department": d, "name": f"빈 범위 {k}",
+             "source_doc": "x.txt", "source_line": 1}
+            for k, (y, d) in enumerate([(None, None), (Y, None), (None, D), (Y, None)])])
+    with filled.connect() as conn:
+        rows = list(repository.iter_records(conn, "indicators", municipality=M, batch_size=1))
+        every = conn.execute(sa.select(t.c.id).where(t.c.municipality == M)).scalars().all()
+    assert sorted(r["id"] for r in rows) == sorted(every)
+    tail = [(r["year"], r["department"]) for r in rows if r["name"].startswith("빈 범위")]
+    assert tail == [(Y, None), (Y, None), (None, D), (None, None)]
+    assert [r["name"] for r in rows[-2:]] == ["빈 범위 2", "빈 범위 0"]
+
+
+def test_iter_records_of_one_municipality_year_streams_findings_by_their_index(filled):
+    with filled.connect() as conn, captured(filled) as stmts:
+        rows = list(repository.iter_records(conn, "findings", municipality=M, year=Y, batch_size=2))
+    assert len(rows) == len(DEPARTMENTS) * ROWS_PER_SCOPE and {(r["municipality"], r["year"]) for r in rows} == {(M, Y)}
+    assert_dims_index(filled, stmts, "findings", columns=("municipality", "year"))
+
+
+def test_list_findings_uses_its_index(filled):
+    """Ordered by (municipality, year, rule, id), the order of ix_findings_dims: a page is
+    read from the index (ORDER BY id alone walked the primary key on PostgreSQL)."""
     with filled.connect() as conn, captured(filled) as stmts:
         rows, total = repository.list_findings(conn, municipality=M, year=Y, limit=5)
     assert total == len(DEPARTMENTS) * ROWS_PER_SCOPE and len(rows) == 5
+    assert [(r["rule"], r["id"]) for r in rows] == sorted((r["rule"], r["id"]) for r in rows)
+    assert {r["rule"] for r in rows} == {"program.total.0"}  # the first rule's findings come first
     got = assert_no_full_scan(filled, stmts)
     assert all(a.index == "ix_findings_dims" for _, acc in got for a in acc if a.table == "findings")
 
@@ -383,14 +403,32 @@ def test_dashboard_queries_use_indexes(filled, T, name):
     assert_no_full_scan(filled, stmts)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "web.queries.municipalities (called by app._default_municipality on every request without "
-    "?municipality=) runs SELECT DISTINCT municipality over documents and six record tables: a "
-    "scan of a whole table or index each, per request. Fix: read the names from documents only "
-    "(one row per document), and cache them on app.state until the next ingest"))
 def test_municipalities_do_not_scan_record_tables(filled, T):
+    """web.queries.municipalities (app._default_municipality, every request without
+    ?municipality=) reads documents only."""
     from sijeong.web import queries
 
     with filled.connect() as conn, captured(filled) as stmts:
         assert queries.municipalities(conn, T) == sorted(MUNICIPALITIES)
     assert_no_full_scan(filled, stmts, skip_tables=("documents",))  # listing them all reads documents
+    assert all(a.table == "documents" for _, acc in plans(filled, stmts) for a in acc)
+
+
+def test_municipalities_are_cached_until_a_document_is_saved_or_the_ttl_ends(filled, T, make_document):
+    from sijeong.web import queries
+
+    with filled.connect() as conn:
+        assert queries.municipalities(conn, T) == sorted(MUNICIPALITIES)
+        with captured(filled) as stmts:
+            assert queries.municipalities(conn, T) == sorted(MUNICIPALITIES)
+        assert len(stmts) == 1 and "max" in stmts[0][0].lower()  # the probe only
+        assert_no_full_scan(filled, stmts)
+    with filled.begin() as conn:  # a new municipality: seen at once
+        repository.save_document(conn, make_document("new.txt", municipality="가나다시", year=2018))
+    with filled.connect() as conn:
+        assert queries.municipalities(conn, T) == sorted([*MUNICIPALITIES, "가나다시"])
+    with filled.begin() as conn:  # a deletion does not move max(id): seen when the ttl ends
+        conn.execute(sa.text("delete from documents where municipality = :m"), {"m": MUNICIPALITIES[0]})
+    with filled.connect() as conn:
+        assert MUNICIPALITIES[0] in queries.municipalities(conn, T)
+        assert MUNICIPALITIES[0] not in queries.municipalities(conn, T, ttl=0)
