@@ -1,8 +1,16 @@
 """``sijeong check``: run every rule and print the findings.
 
 Documents come from the database (``--db``, default ``SIJEONG_DB`` or ``./sijeong.db``) or,
-with ``--files``, straight from text files without a database. Findings are the command's
-output, not its failure: the exit code is 0 unless the documents cannot be loaded at all.
+with ``--files``, straight from text files without a database. From the database the rules
+run one municipality-year at a time (as ``sijeong ingest`` runs them), so memory holds one
+scope's documents, never the whole database; a municipality that has a document without a
+year is checked whole (that document may belong with any year). ``--municipality`` and
+``--year`` narrow the scopes; ``--save`` stores the findings, replacing the earlier rule
+findings of each scope checked (the stored ones the web pages show).
+
+Findings are the command's output, not its failure: the exit code is 0 unless the documents
+cannot be loaded at all (2 for ``--save`` with ``--rule``, which would store a part of the
+findings in place of all of them).
 """
 
 from __future__ import annotations
@@ -10,6 +18,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
+from typing import Iterator
 
 from ..model import Document, Finding
 
@@ -19,17 +29,62 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--files", nargs="+", metavar="FILE", help="데이터베이스 없이 이 파일들을 읽어 검증 / check these files without a database")
     p.add_argument("--format", choices=("text", "json"), default="text", help="출력 형식 / output format")
     p.add_argument("--rule", action="append", metavar="ID", help="이 규칙(또는 규칙 묶음)만 / only this rule id or family")
+    p.add_argument("--municipality", help="이 지방자치단체만 / only this municipality (database)")
+    p.add_argument("--year", type=int, action="append", metavar="YEAR", help="이 연도만 / only this year (database; repeatable)")
+    p.add_argument("--save", action="store_true",
+                   help="검증 결과를 저장(범위별로 교체) / store the findings, replacing each scope's earlier rule findings")
 
 
-def load_from_db(url: str | None) -> list[Document]:
+def scopes(conn, *, municipality: str | None = None, years: list[int] | None = None) -> list[tuple[str, list[int] | None]]:
+    """(municipality, years) to check one at a time: one year each, or None (every year)
+    for a municipality with a document without a year. Read through ix_documents_dims."""
+    import sqlalchemy as sa
+
+    from ..store.schema import table
+
+    docs = table("documents")
+    stmt = sa.select(docs.c.municipality, docs.c.year).distinct()
+    if municipality is not None:
+        stmt = stmt.where(docs.c.municipality == municipality)
+    pairs = {(m, y) for m, y in conn.execute(stmt)}
+    out: list[tuple[str, list[int] | None]] = []
+    for m in sorted({m for m, _ in pairs}):
+        ys = {y for mm, y in pairs if mm == m}
+        if None in ys:
+            out.append((m, years))
+        else:
+            out.extend((m, [y]) for y in sorted(ys) if not years or y in years)
+    return out
+
+
+def check_db(url: str | None, *, municipality: str | None = None, years: list[int] | None = None,
+             only: list[str] | None = None, save: bool = False) -> Iterator[tuple[list[Document], list[Finding]]]:
+    """For each scope: its documents and its findings (read findings, then the rules')."""
+    from ..rules import run_rules
     from ..settings import Settings
     from ..store import db, repository
 
     settings = Settings.from_env(url)
     engine = db.create_engine_for(settings.db_url)
-    db.migrate(engine)
-    with engine.connect() as conn:
-        return list(repository.load_documents(conn))
+    try:
+        db.migrate(engine)
+        with engine.connect() as conn:
+            todo = scopes(conn, municipality=municipality, years=years)
+        cleared: set[str] = set()  # municipalities whose year-less findings are replaced already
+        for m, ys in todo:
+            with engine.begin() as conn:
+                docs = repository.load_documents(conn, municipality=m, year=ys)
+                rule_findings = run_rules(docs, only=only)
+                if save:
+                    replace = {(m, d.year) for d in docs}
+                    if m not in cleared:
+                        replace.add((m, None))
+                        cleared.add(m)
+                    repository.save_findings(conn, rule_findings,
+                                             replace_for=sorted(replace, key=lambda p: (p[0], p[1] or 0)))
+            yield docs, [f for d in docs for f in d.findings if f.rule.startswith("read.")] + rule_findings
+    finally:
+        engine.dispose()
 
 
 def load_files(paths: list[str]) -> list[Document]:
@@ -43,26 +98,41 @@ def format_text(f: Finding) -> str:
     return f"{f.severity} {f.rule} {f.doc}:{lines} {f.message}"
 
 
-def run(args: argparse.Namespace) -> int:
+def _from_files(args: argparse.Namespace) -> Iterator[tuple[list[Document], list[Finding]]]:
     from ..rules import run_rules
 
+    documents = load_files(args.files)
+    yield documents, [f for d in documents for f in d.findings if f.rule.startswith("read.")] + run_rules(documents, only=args.rule)
+
+
+def run(args: argparse.Namespace) -> int:
     if args.files:
-        documents = load_files(args.files)
+        batches = _from_files(args)
+    elif args.save and args.rule:
+        print("--save 와 --rule 은 함께 쓸 수 없습니다 / --save stores every rule's findings: drop --rule", file=sys.stderr)
+        return 2
     else:
-        try:
-            documents = load_from_db(args.db)
-        except ImportError as e:
-            print(f"저장소를 쓸 수 없습니다 / the store is not available: {e}; --files FILE... 를 쓰세요", file=sys.stderr)
-            return 2
-    findings = [f for d in documents for f in d.findings if f.rule.startswith("read.")]
-    findings += run_rules(documents, only=args.rule)
-    if args.format == "json":
-        json.dump([f.as_dict() for f in findings], sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    else:
-        for f in findings:
-            print(format_text(f))
-        counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-        print(f"# 문서 {len(documents)}개: 오류 {counts['error']}, 경고 {counts['warning']}, 참고 {counts['info']}",
-              file=sys.stderr)
+        batches = check_db(args.db, municipality=args.municipality, years=args.year, only=args.rule, save=args.save)
+    counts: Counter[str] = Counter()
+    n_docs = 0
+    first = True
+    try:
+        if args.format == "json":
+            sys.stdout.write("[")
+        for docs, findings in batches:
+            n_docs += len(docs)
+            counts.update(f.severity for f in findings)
+            for f in findings:
+                if args.format == "json":
+                    sys.stdout.write(("\n" if first else ",\n") + json.dumps(f.as_dict(), ensure_ascii=False))
+                    first = False
+                else:
+                    print(format_text(f))
+        if args.format == "json":
+            sys.stdout.write("\n]\n" if not first else "]\n")
+    except ImportError as e:
+        print(f"저장소를 쓸 수 없습니다 / the store is not available: {e}; --files FILE... 를 쓰세요", file=sys.stderr)
+        return 2
+    if args.format != "json":
+        print(f"# 문서 {n_docs}개: 오류 {counts['error']}, 경고 {counts['warning']}, 참고 {counts['info']}", file=sys.stderr)
     return 0
