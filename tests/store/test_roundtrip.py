@@ -48,6 +48,26 @@ def test_hand_built_document_round_trips(engine, make_document):
     assert isinstance(prog.budget, int) and prog.budget == 900_000
 
 
+def test_json_columns_hold_korean_as_itself(engine, make_document):
+    """Korean in JSON columns is stored as UTF-8 text, not as \\uXXXX escapes (half the
+    bytes), and still reads back the same (the round trip above)."""
+    doc = make_document()
+    with engine.begin() as conn:
+        save_document(conn, doc)
+    cast = "::text" if engine.dialect.name == "postgresql" else ""
+    with engine.connect() as conn:
+        raw = {
+            "appearances": conn.execute(sa.text(f"select appearances{cast} from indicators")).scalar_one(),
+            "rows": conn.execute(sa.text(f"select rows{cast} from tables")).scalar_one(),
+            "headings": conn.execute(sa.text(f"select headings{cast} from documents")).scalar_one(),
+        }
+    assert "성과지표 달성현황" in raw["appearances"] and "예산위원회" in raw["rows"] and "주요업무계획" in raw["headings"]
+    assert not any("\\u" in v for v in raw.values()), raw
+    with engine.connect() as conn:
+        (back,) = load_documents(conn)
+    assert back.tables == doc.tables and back.headings == doc.headings
+
+
 def test_saving_again_replaces_the_document(engine, make_document):
     with engine.begin() as conn:
         save_document(conn, make_document(scale=1))
