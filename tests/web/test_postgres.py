@@ -135,6 +135,24 @@ def test_dashboard_json_on_postgresql_sums_plan_budgets_as_integers(pg_client, l
         assert got == {c["department"]: c["budget"] for c in lite}
 
 
+def test_jsonable_turns_decimals_into_numbers():
+    """What psycopg gives for PostgreSQL's numeric (SUM, AVG): whole -> int, else float."""
+    from decimal import Decimal
+
+    from sijeong.web.serialize import jsonable
+
+    got = jsonable({"sum": Decimal("52000000"), "avg": Decimal("12.5"), "rows": [{"n": Decimal("-3")}], "s": {2, 1}})
+    assert got == {"sum": 52_000_000, "avg": 12.5, "rows": [{"n": -3}], "s": [1, 2]}
+    assert type(got["sum"]) is int and type(got["avg"]) is float and type(got["rows"][0]["n"]) is int
+    json.dumps(got)
+
+
+def test_documents_say_loaded_at_in_utc_on_both_databases(pg_client, lite_client):
+    for client in (lite_client, pg_client):
+        items = client.get("/documents.json").json()["items"]
+        assert items and all(i["loaded_at"].endswith("+00:00") for i in items), items[0]["loaded_at"]
+
+
 def test_every_page_answers_the_same_on_postgresql(pg_client, lite_client, fixture_db):
     _, docs = fixture_db
     paths = page_paths(docs)

@@ -3,6 +3,7 @@ and ``figures`` (each number's raw text and line)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +28,15 @@ def finding(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def document(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k not in {"text", "headings"}}
+    return {k: (_iso(v) if hasattr(v, "isoformat") else v) for k, v in row.items() if k not in {"text", "headings"}}
+
+
+def _iso(value: Any) -> str:
+    """ISO 8601; a datetime without a zone is UTC (the store writes UTC, and SQLite gives
+    it back without the zone PostgreSQL keeps), so both databases answer alike."""
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.isoformat()
 
 
 def envelope(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
