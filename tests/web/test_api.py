@@ -69,3 +69,33 @@ def test_openapi(client):
     for name in RESOURCES + ["search"]:
         assert f"/api/v1/{name}" in spec["paths"]
     assert client.get("/docs").status_code == 404  # no Swagger UI from a CDN
+
+
+def test_items_have_the_export_shape(client, fixture_db):
+    """An API item carries the same keys as the export's record (plus its ``id``), its
+    appearances the export's ``source: {doc, line}``, and numbers as the export writes them."""
+    import io
+    import json
+
+    from sijeong.commands.export import write_export
+    from sijeong.store import create_engine_for
+
+    engine = create_engine_for(fixture_db[0])
+    buf = io.StringIO()
+    with engine.connect() as conn:
+        write_export(conn, buf)
+    engine.dispose()
+    export = json.loads(buf.getvalue())
+    checked_appearances = 0
+    for path, key in [("indicators", "indicators"), ("programs", "programs"), ("policy-goals", "policy_goals"),
+                      ("revenues", "revenues"), ("departments", "departments"), ("plan-tasks", "plan_tasks")]:
+        items = client.get(f"/api/v1/{path}?limit=500").json()["items"]
+        exported = {(e["source"]["doc"], e["source"]["line"], e["name"], e["year"]): e for e in export[key]}
+        assert items and len(items) == len(export[key]) == len(exported), path
+        for item in items:
+            e = exported[(item["source"]["doc"], item["source"]["line"], item["name"], item["year"])]
+            assert set(item) - {"id"} == set(e), (path, set(item) ^ set(e))
+            for k, v in e.items():
+                assert json.dumps(item[k], sort_keys=True) == json.dumps(v, sort_keys=True), (path, item["name"], k)
+            checked_appearances += len(e["appearances"])
+    assert checked_appearances > 0

@@ -11,12 +11,26 @@ INTERNAL = {"document_id", "doc_order", "source_doc", "source_line", "text", "lo
 
 
 def record(row: dict[str, Any]) -> dict[str, Any]:
+    """A record row in the export's shape (``sijeong export``, docs/export.md), plus its id:
+    ``document``, ``source: {doc, line}``, appearances with ``source: {doc, line}``, and a
+    number printed as an integer given back as one (not as the column's double)."""
+    from ..store.repository import tidy_row
+
+    row = tidy_row(dict(row))
     out = {k: v for k, v in row.items() if k not in INTERNAL}
+    out["document"] = row.get("source_doc")  # a record's source is a line of its own document
     out["source"] = {"doc": row.get("source_doc"), "line": row.get("source_line")}
-    out.setdefault("figures", {})
-    out["figures"] = out["figures"] or {}
-    out["appearances"] = out.get("appearances") or []
+    out["figures"] = out.get("figures") or {}
+    out["appearances"] = [_appearance(a) for a in out.get("appearances") or []]
     return out
+
+
+def _appearance(a: dict[str, Any]) -> dict[str, Any]:
+    """A stored appearance (``{section, doc, line, name, figures, text}``) as the export
+    writes it."""
+    return {"section": a.get("section"), "name": a.get("name"),
+            "source": {"doc": a.get("doc"), "line": a.get("line")},
+            "figures": a.get("figures") or {}, "text": a.get("text") or {}}
 
 
 def finding(row: dict[str, Any]) -> dict[str, Any]:
