@@ -99,3 +99,29 @@ def test_items_have_the_export_shape(client, fixture_db):
                 assert json.dumps(item[k], sort_keys=True) == json.dumps(v, sort_keys=True), (path, item["name"], k)
             checked_appearances += len(e["appearances"])
     assert checked_appearances > 0
+
+
+def test_findings_have_the_export_shape(client, fixture_db):
+    """A finding from the API carries the export's keys (plus ``id`` and ``source``) and values."""
+    import io
+    import json
+
+    from sijeong.commands.export import write_export
+    from sijeong.store import create_engine_for
+
+    engine = create_engine_for(fixture_db[0])
+    buf = io.StringIO()
+    with engine.connect() as conn:
+        write_export(conn, buf)
+    engine.dispose()
+    exported = json.loads(buf.getvalue())["findings"]
+    items = client.get("/api/v1/findings?limit=500").json()["items"]
+    assert items and len(items) == len(exported)
+    key = lambda f: json.dumps([f["rule"], f["doc"], f["lines"], f["message"]], ensure_ascii=False)  # noqa: E731
+    by_key = {key(e): e for e in exported}
+    assert any(e["document"] for e in exported)
+    for item in items:
+        e = by_key[key(item)]
+        assert set(item) - {"id", "source"} == set(e), set(item) ^ set(e)
+        for k, v in e.items():
+            assert json.dumps(item[k], sort_keys=True) == json.dumps(v, sort_keys=True), (item["rule"], k)

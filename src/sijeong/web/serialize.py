@@ -37,6 +37,8 @@ def finding(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in INTERNAL}
     lines = row.get("lines") or []
     out["lines"] = lines
+    # as the export: the stored document the finding is linked to (by its name), if any
+    out["document"] = row.get("doc") if row.get("document_id") is not None else None
     out["source"] = {"doc": row.get("doc"), "line": lines[0] if lines else None}
     return out
 
