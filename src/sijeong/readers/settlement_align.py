@@ -12,71 +12,82 @@ The extraction prints the bottom values stacked inside the top cell (``264,144,0
 shifts cells, so a row has 14–17 values. We enumerate the ways the printed cells can fall
 into the columns in order (a column left out is *dropped*, a cell that fits nowhere is
 *extra*), score each by the identities the settlement obeys, and keep the best.
+
+Speed: the candidates are scored all at once on plain ints (:mod:`settlement_scoring`);
+Alignments are built only for the candidates a caller keeps, and their fields only when
+read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from itertools import combinations
-
 from ..model import Figure
-
-TOP = (
-    "budget",
-    "carried_over",
-    "transfer_use",
-    "revenue_substitute",
-    "current_budget",
-    "spent",
-    "carry_forward",
-    "carry_explicit",
-    "carry_accident",
-    "carry_continuing",
-    "subsidy_returned",
-    "unspent",
-    "subsidy_balance",
-    "savings",
-    "plan_change",
+from .settlement_columns import (  # noqa: F401 - the columns are part of this module's interface
+    ADJUSTMENTS,
+    BOTTOM_LEFT,
+    BOTTOM_OF,
+    BOTTOM_RIGHT,
+    CONT_COLUMN,
+    KEY_FIELDS,
+    PARTS,
+    PARTS_TOP,
+    TOP,
+    TOP_INDEX,
+    left_options as _left,
+    nonzero,
+    right_options as _right_options,
 )
-#: top column index -> the field printed below it
-BOTTOM_OF = {
-    1: "reserve_used",
-    2: "transfer_divert",
-    3: "change",
-    12: "bid_difference",
-    13: "spending_balance",
-    14: "plan_change_bottom",
-}
-BOTTOM_LEFT = ("reserve_used", "transfer_divert", "change")
-BOTTOM_RIGHT = ("bid_difference", "spending_balance", "reserve")
-ADJUSTMENTS = ("carried_over", "transfer_use", "revenue_substitute") + BOTTOM_LEFT
-PARTS_TOP = ("subsidy_balance", "savings", "plan_change")
-PARTS = PARTS_TOP + BOTTOM_RIGHT
-#: totals a reading should rather not leave out (a dropped part is less harmful)
-KEY_FIELDS = ("budget", "current_budget", "spent", "carry_forward", "subsidy_returned", "unspent")
-#: continuation-line column of each bottom field (the header's cell positions)
-CONT_COLUMN = {2: "reserve_used", 3: "transfer_divert", 4: "change", 13: "bid_difference", 14: "spending_balance", 15: "reserve"}
+from .settlement_scoring import Row, matchings as _matchings, table_for
 
 
-def _bottom(col: int) -> str:
-    name = BOTTOM_OF[col]
-    return "reserve" if name == "plan_change_bottom" else name
-
-
-@dataclass
 class Alignment:
-    """One way of placing a row's values. ``fields`` maps a field to its Figure."""
+    """One way of placing a row's values. ``fields`` maps a field to its Figure.
 
-    fields: dict[str, Figure]
-    unplaced: list[Figure]
-    pattern: tuple  # which columns were dropped, which cells extra
-    cost: int  # dropped + extra
-    satisfied: int = 0
-    violated: int = 0
-    parts_match: bool = False
-    order: int = 0
-    checks: list[str] = field(default_factory=list)
-    overflow: bool = False  # the row prints more top cells than the table has columns
+    Alignments made by :func:`align` build ``fields``, ``unplaced`` and ``checks`` only when
+    they are asked for: a row has hundreds of candidates and only the chosen one is read."""
+
+    __slots__ = ("_fields", "_unplaced", "_checks", "_row", "_mi", "_r", "pattern", "cost", "satisfied",
+                 "violated", "parts_match", "order", "overflow", "_lost", "_base")
+
+    def __init__(self, fields: dict[str, Figure], unplaced: list[Figure], pattern: tuple, cost: int,
+                 satisfied: int = 0, violated: int = 0, parts_match: bool = False, order: int = 0,
+                 checks: list[str] | None = None, overflow: bool = False) -> None:
+        self._fields, self._unplaced = fields, unplaced
+        self._checks = [] if checks is None else checks
+        self._row = self._mi = self._r = self._lost = self._base = None
+        self.pattern = pattern  # which columns were dropped, which cells extra
+        self.cost = cost  # dropped + extra
+        self.satisfied, self.violated, self.parts_match = satisfied, violated, parts_match
+        self.order = order
+        self.overflow = overflow  # the row prints more top cells than the table has columns
+
+    @classmethod
+    def _of(cls, row: "Row", mi: int, r: int, order: int, satisfied: int, violated: int, base: tuple) -> "Alignment":
+        a = cls.__new__(cls)
+        a._fields = a._unplaced = a._checks = None
+        a._row, a._mi, a._r = row, mi, r
+        a.pattern = row.table.pattern[mi]
+        a.cost, a.parts_match = base[3], not base[5]
+        a.satisfied, a.violated, a.order, a.overflow = satisfied, violated, order, row.overflow
+        a._lost, a._base = base[0], base
+        return a
+
+    @property
+    def fields(self) -> dict[str, Figure]:
+        if self._fields is None:
+            self._fields, self._unplaced = self._row.place(self._mi, self._r)
+        return self._fields
+
+    @property
+    def unplaced(self) -> list[Figure]:
+        if self._unplaced is None:
+            self._fields, self._unplaced = self._row.place(self._mi, self._r)
+        return self._unplaced
+
+    @property
+    def checks(self) -> list[str]:
+        if self._checks is None:
+            self._checks = self._row.broken(self._mi, self._r)
+        return self._checks
 
     @property
     def score(self) -> int:
@@ -91,69 +102,34 @@ class Alignment:
         the identities decide what."""
         if self.overflow:
             return 0
-        return sum(1 for f in self.unplaced if f.value not in (0, None))
+        if self._lost is not None:
+            return self._lost
+        return sum(1 for f in self.unplaced if nonzero(f))
+
+    def has(self, key: str) -> bool:
+        if self._fields is None:
+            col = TOP_INDEX.get(key)
+            if col is not None:  # a top field is always its column's first figure
+                return self._row.table.cols[self._mi][col] is not None
+        return key in self.fields
 
     def value(self, key: str) -> int:
+        if self._fields is None:
+            col = TOP_INDEX.get(key)
+            if col is not None:
+                ci = self._row.table.cols[self._mi][col]
+                return 0 if ci is None else self._row.ints[ci]
         fig = self.fields.get(key)
         return 0 if fig is None else int(fig.amount)
 
-
-def _matchings(n: int, m: int, max_cost: int):
-    """Monotone matchings of n cells to m columns: (column -> cell index or None, extras)."""
-    seen: set = set()
-
-    def rec(i: int, j: int, cost: int, acc: tuple, extras: tuple):
-        if j == m:
-            rest = tuple(range(i, n))
-            if cost + len(rest) <= max_cost:
-                key = (acc, extras + rest)
-                if key not in seen:
-                    seen.add(key)
-                    yield key
-            return
-        if i == n:
-            if cost + (m - j) <= max_cost:
-                key = (acc + (None,) * (m - j), extras)
-                if key not in seen:
-                    seen.add(key)
-                    yield key
-            return
-        # the cheapest cost still needed: the difference in what is left
-        if cost + abs((n - i) - (m - j)) > max_cost:
-            return
-        yield from rec(i + 1, j + 1, cost, acc + (i,), extras)
-        yield from rec(i, j + 1, cost + 1, acc + (None,), extras)
-        yield from rec(i + 1, j, cost + 1, acc, extras + (i,))
-
-    yield from rec(0, 0, 0, (), ())
-
-
-def _right_options(right: list[tuple[int, Figure]]):
-    """Ways to put the continuation line's right-hand values into 낙찰차액/지출잔액/예비비."""
-    if not right:
-        return [({}, [])]
-    if len(right) <= 3:
-        if all(idx in CONT_COLUMN for idx, _ in right) and len({i for i, _ in right}) == len(right):
-            return [({CONT_COLUMN[idx]: fig for idx, fig in right}, [])]
-        return [({BOTTOM_RIGHT[k]: fig for k, (_, fig) in enumerate(right)}, [])]
-    out = []
-    figs = [f for _, f in right]
-    for keep in combinations(range(len(figs)), 3):
-        placed = {BOTTOM_RIGHT[k]: figs[i] for k, i in enumerate(keep)}
-        out.append((placed, [figs[i] for i in range(len(figs)) if i not in keep]))
-    return out
-
-
-def _left(left: list[tuple[int, Figure]]) -> tuple[dict[str, Figure], list[Figure]]:
-    if not left:
-        return {}, []
-    if len(left) <= 3 and all(idx in CONT_COLUMN for idx, _ in left):
-        return {CONT_COLUMN[idx]: fig for idx, fig in left}, []
-    placed = {BOTTOM_LEFT[k]: fig for k, (_, fig) in enumerate(left[:3])}
-    return placed, [fig for _, fig in left[3:]]
+    def __repr__(self) -> str:
+        return (f"Alignment(pattern={self.pattern!r}, cost={self.cost}, satisfied={self.satisfied}, "
+                f"violated={self.violated}, order={self.order}, checks={self.checks!r})")
 
 
 def evaluate(a: Alignment) -> None:
+    """Count the identities ``a`` satisfies and breaks (what :func:`align` computes for every
+    candidate at once, written out for one)."""
     f = a.fields
 
     def has(*keys: str) -> bool:
@@ -166,6 +142,7 @@ def evaluate(a: Alignment) -> None:
             a.violated += 1
             a.checks.append(name)
 
+    a._base = None
     v = a.value
     # an identity whose result column was dropped while its inputs are printed counts as
     # broken: leaving out 예산현액 or 집행잔액 must not be a way to dodge the arithmetic
@@ -189,63 +166,60 @@ def align(
     right: list[tuple[int, Figure]] | None = None,
     *,
     previous: tuple | None = None,
+    within: int | None = None,
+    limit: int | None = None,
 ) -> list[Alignment]:
-    """Every good alignment of a row, best first.
+    """Every good alignment of a row, best first (ordered by :func:`rank`).
 
     ``cells``: the top line's value cells in order, each one or two (stacked) figures;
     ``left``/``right``: the continuation line's values as (column index, figure).
     ``previous``: the pattern chosen for the previous row of the same table.
+    ``within``: keep only the alignments whose score is at most this much below the best
+    one's; ``limit``: at most this many (the same as filtering and cutting the full list).
     """
-    n, m = len(cells), len(TOP)
-    base_left, left_extra = _left(left or [])
-    rights = _right_options(right or [])
-    least = abs(n - m)
-    out: list[Alignment] = []
+    n = len(cells)
+    row = Row(cells, left, right)
+    least = abs(n - len(TOP))
+    packed: list[int] = []
     for max_cost in (least + 2, least + 4):
-        out = []
-        order = 0
-        for cols, extras in _matchings(n, m, max_cost):
-            fields: dict[str, Figure] = {}
-            unplaced: list[Figure] = []
-            ok = True
-            for col, ci in enumerate(cols):
-                if ci is None:
-                    continue
-                figs = cells[ci]
-                fields[TOP[col]] = figs[0]
-                if len(figs) > 1:
-                    if col not in BOTTOM_OF:
-                        ok = False
-                        break
-                    fields[_bottom(col)] = figs[1]
-                    unplaced.extend(figs[2:])
-            if not ok:
-                continue
-            for ci in extras:
-                unplaced.extend(cells[ci])
-            dropped = tuple(j for j, c in enumerate(cols) if c is None)
-            for placed, r_extra in rights:
-                order += 1
-                flds = dict(fields)
-                lost = list(unplaced)
-                for k, fig in list(base_left.items()) + list(placed.items()):
-                    if k in flds:  # stacked and continuation both: keep the stacked one
-                        lost.append(fig)
-                        continue
-                    flds[k] = fig
-                a = Alignment(
-                    fields=flds,
-                    unplaced=lost + left_extra + r_extra,
-                    pattern=(dropped, extras),
-                    cost=len(dropped) + len(extras) + len(r_extra),
-                    order=order,
-                    overflow=n > m,
-                )
-                evaluate(a)
-                out.append(a)
-        if out and max(a.violated == 0 for a in out):
+        packed = row.score(table_for(n, max_cost))
+        # a reading that breaks no identity ends the search; otherwise try the wider one
+        if any(p & 0xFF == 0 for p in packed):
             break
-    out.sort(key=lambda a: rank(a, previous))
+    if not packed:
+        return []
+    if within is None:
+        kept: Iterable[int] = range(len(packed))
+    else:
+        worst = (min(packed) >> 8 & 0xFF) + within  # the best's (8 - score), plus within
+        kept = [k for k, p in enumerate(packed) if p >> 8 & 0xFF <= worst]
+    # rank packed in one int per kept candidate: (lost, -score) from the packed score, then
+    # officer, cost, key totals dropped, parts not adding up, pattern changed, order
+    table, rights, valid, officer, matches = row.table, row.rights, row.valid, row.officer, row.parts_match
+    extra_cost = [len(r_extra) << 3 for _, r_extra in rights]
+    same = table.index().get(previous) if previous is not None else None
+    bits = len(packed).bit_length()
+    keys = []
+    segs, static, nr = table.segs, table.static, len(rights)
+    for k in kept:
+        idx, r = divmod(k, nr) if nr > 1 else (k, 0)
+        mi = valid[idx]
+        _, b, _, d, _ = segs[mi]
+        key = (packed[k] >> 8 << 1 | officer[b]) << 11 | static[mi] + extra_cost[r]
+        key = (key << 1 | (not matches[r][d])) << 1 | (mi != same)
+        keys.append(key << bits | k + 1)
+    keys.sort()
+    out: list[Alignment] = []
+    for key in keys[:limit]:
+        order = key & ((1 << bits) - 1)
+        idx, r = divmod(order - 1, len(rights))
+        mi = valid[idx]
+        p = packed[order - 1]
+        _, b, _, d, _ = table.segs[mi]
+        violated, score = p & 0xFF, 8 - (p >> 8 & 0xFF)
+        base = (p >> 16, -score, officer[b], table.cost[mi] + len(rights[r][1]), table.key_dropped[mi],
+                not matches[r][d])
+        out.append(Alignment._of(row, mi, r, order, score + violated, violated, base))
     return out
 
 
@@ -253,9 +227,12 @@ def rank(a: Alignment, previous: tuple | None = None) -> tuple:
     """No printed amount left out; then most identities; then the budget officer's reading (what is left over is
     집행잔액, not 반납금, unless the identities demand it); then the fewest dropped/extra
     cells; then parts that add up; then the previous row's layout."""
-    officer = 1 if a.value("subsidy_returned") != 0 else 0
-    key_dropped = sum(k not in a.fields for k in KEY_FIELDS)
-    return (a.lost, -a.score, officer, a.cost, key_dropped, not a.parts_match, a.pattern != previous, a.order)
+    base = a._base
+    if base is None:
+        officer = 1 if a.value("subsidy_returned") != 0 else 0
+        key_dropped = sum(not a.has(k) for k in KEY_FIELDS)
+        base = (a.lost, -a.score, officer, a.cost, key_dropped, not a.parts_match)
+    return base + (a.pattern != previous, a.order)
 
 
 def same_reading(a: Alignment, b: Alignment) -> bool:

@@ -74,10 +74,9 @@ def read_table(ctx: ReadContext, i: int, *, table: ProgramTable, multiplier: int
         if i < len(ctx.lines) and is_value_continuation(ctx.lines[i]):
             _continuation(ctx, row, ctx.lines[i], multiplier)
             i += 1
-        candidates = align(row.cells, row.left, row.right, previous=previous)
-        row.chosen = candidates[0]
-        best = candidates[0].score
-        row.alternatives = [c for c in candidates if c.score >= best - 2][:300]
+        # the best alignment and those within 2 identities of it (at most 300), best first
+        row.alternatives = align(row.cells, row.left, row.right, previous=previous, within=2, limit=300)
+        row.chosen = row.alternatives[0]
         previous = row.chosen.pattern
         table.rows.append(row)
         count += 1
@@ -123,23 +122,28 @@ def _agree_with_parents(rows: list[ProgramRow], levels: list[tuple[str | None, i
     for k, (_, parent) in enumerate(levels):
         if parent is not None:
             children.setdefault(parent, []).append(k)
+    # what the choice reads of each alternative, computed once: its rank (the first key apart)
+    # and its tree fields
+    ranked: dict[int, list[tuple]] = {}
     for _ in range(2):
         for k, (_, parent) in enumerate(levels):
             if parent is None:
                 continue
+            if k not in ranked:
+                ranked[k] = [(base[0], base[1:], c.value(TREE_FIELDS[0]), c.value(TREE_FIELDS[1]), c)
+                             for c in rows[k].alternatives for base in (rank(c),)]
             p = rows[parent].chosen
             siblings = [s for s in children[parent] if s != k]
+            # per tree field the parent prints: what this row must hold for the siblings to add up
+            # (None where the parent has no such field: nothing to agree with)
+            want0, want1 = (p.value(f) - sum(rows[s].chosen.value(f) for s in siblings) if p.has(f) else None
+                            for f in TREE_FIELDS)
 
-            def key(c: Alignment) -> tuple:
-                agree = 0
-                for f in TREE_FIELDS:
-                    if f in p.fields:
-                        total = c.value(f) + sum(rows[s].chosen.value(f) for s in siblings)
-                        agree += total == p.value(f)
-                base = rank(c)
-                return (base[0] - agree,) + base[1:]
+            def key(item: tuple) -> tuple:
+                lost, rest, value0, value1, _ = item
+                return (lost - (value0 == want0) - (value1 == want1), rest)
 
-            rows[k].chosen = min(rows[k].alternatives, key=key)
+            rows[k].chosen = min(ranked[k], key=key)[4]
 
 
 def finish(ctx: ReadContext, table: ProgramTable) -> list[Program]:

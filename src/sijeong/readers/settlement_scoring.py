@@ -1,0 +1,250 @@
+"""Scoring every candidate alignment of a 사업별조서 row at once.
+
+A clean row has ~226 candidate matchings of its cells to the 15 columns, a row of 16 cells
+~1,800, and a report has hundreds of rows. The matchings depend only on the row's width,
+so they are enumerated once per width and cost (:class:`Table`). Each identity reads only a
+few columns, so it is evaluated once per distinct choice of cells for those columns (a
+*segment*, :class:`Row`), and a candidate's score is the sum of its segments' packed scores.
+"""
+
+from __future__ import annotations
+
+from itertools import compress
+from operator import itemgetter
+
+from ..model import Figure
+from .settlement_columns import (
+    BOTTOM_OF,
+    CHECK_NAMES,
+    KEY_FIELDS,
+    SEG_BUDGET,
+    SEG_CARRY,
+    SEG_PARTS,
+    SEG_UNSPENT,
+    TOP,
+    TOP_INDEX,
+    bottom_field,
+    left_options,
+    nonzero,
+    right_options,
+)
+
+def matchings(n: int, m: int, max_cost: int):
+    """Monotone matchings of n cells to m columns: (column -> cell index or None, extras)."""
+    seen: set = set()
+
+    def rec(i: int, j: int, cost: int, acc: tuple, extras: tuple):
+        if j == m:
+            rest = tuple(range(i, n))
+            if cost + len(rest) <= max_cost:
+                key = (acc, extras + rest)
+                if key not in seen:
+                    seen.add(key)
+                    yield key
+            return
+        if i == n:
+            if cost + (m - j) <= max_cost:
+                key = (acc + (None,) * (m - j), extras)
+                if key not in seen:
+                    seen.add(key)
+                    yield key
+            return
+        # the cheapest cost still needed: the difference in what is left
+        if cost + abs((n - i) - (m - j)) > max_cost:
+            return
+        yield from rec(i + 1, j + 1, cost, acc + (i,), extras)
+        yield from rec(i, j + 1, cost + 1, acc + (None,), extras)
+        yield from rec(i + 1, j, cost + 1, acc, extras + (i,))
+
+    yield from rec(0, 0, 0, (), ())
+
+
+class Table:
+    """Every monotone matching of n cells to the 15 columns within a cost, with what the
+    scoring needs of each: the cells each identity reads (as ids of distinct segments), the
+    cost, the key totals it drops, the cells it puts in a column without a bottom field."""
+
+    def __init__(self, n: int, max_cost: int) -> None:
+        self.n, self.max_cost = n, max_cost
+        self.cols: list[tuple] = []
+        self.pattern: list[tuple] = []
+        self.cost: list[int] = []
+        self.key_dropped: list[int] = []
+        self.flat: list[int] = []  # bit i: cell i sits in a column that cannot hold a stacked pair
+        self.segs: list[tuple[int, int, int, int, int]] = []
+        ids: tuple[dict, ...] = ({}, {}, {}, {}, {})
+        id_a, id_b, id_c, id_d, id_e = ids
+        seg_a, seg_b, seg_c, seg_d = (itemgetter(*cols) for cols in (SEG_BUDGET, SEG_UNSPENT, SEG_CARRY, SEG_PARTS))
+        key_cols, flat_cols = itemgetter(*KEY_COLS), itemgetter(*(j for j in range(len(TOP)) if j not in BOTTOM_OF))
+        for cols, extras in matchings(n, len(TOP), max_cost):
+            dropped = tuple(compress(range(len(TOP)), [c is None for c in cols]))
+            self.cols.append(cols)
+            self.pattern.append((dropped, extras))
+            self.cost.append(len(dropped) + len(extras))
+            self.key_dropped.append(key_cols(cols).count(None))
+            self.flat.append(sum(1 << c for c in flat_cols(cols) if c is not None))
+            a, b, c, d = seg_a(cols), seg_b(cols), seg_c(cols), seg_d(cols)
+            self.segs.append((id_a.setdefault(a, len(id_a)), id_b.setdefault(b, len(id_b)),
+                              id_c.setdefault(c, len(id_c)), id_d.setdefault(d, len(id_d)),
+                              id_e.setdefault(extras, len(id_e))))
+        self.keys = [list(d) for d in ids]  # ids are insertion positions
+        #: cost and key totals dropped, packed for the ranking (a row adds its right-hand extras)
+        self.static = [cost << 3 | kd for cost, kd in zip(self.cost, self.key_dropped)]
+        self._index: dict[tuple, int] | None = None
+
+    def index(self) -> dict[tuple, int]:
+        """Pattern -> matching (a pattern names one matching)."""
+        if self._index is None:
+            self._index = {p: mi for mi, p in enumerate(self.pattern)}
+        return self._index
+
+    def __len__(self) -> int:
+        return len(self.cols)
+
+
+KEY_COLS = tuple(TOP_INDEX[k] for k in KEY_FIELDS)
+_TABLES: dict[tuple[int, int], Table] = {}
+_CACHED_UP_TO = 20_000  # matchings (≈ 6 MB); a wider table is kept only until the next one
+_last_wide: list[Table] = []
+
+
+def table_for(n: int, max_cost: int) -> Table:
+    table = _TABLES.get((n, max_cost))
+    if table is None:
+        if _last_wide and (_last_wide[0].n, _last_wide[0].max_cost) == (n, max_cost):
+            return _last_wide[0]
+        table = Table(n, max_cost)
+        if len(table) <= _CACHED_UP_TO:
+            _TABLES[(n, max_cost)] = table
+        else:
+            _last_wide[:] = [table]
+    return table
+
+
+class Row:
+    """A row's values as plain ints, and the score of each segment of every matching.
+
+    A candidate's score is packed in one int, ``lost << 16 | (8 - score) << 8 | violated``,
+    summed over the identities' segments: ordering by it orders by (lost, -score) as
+    :func:`rank` does."""
+
+    def __init__(self, cells: list[list[Figure]], left, right) -> None:
+        self.cells = cells
+        self.ints = [int(c[0].amount) for c in cells]
+        self.overflow = len(cells) > len(TOP)
+        self.base_left, self.left_extra = left_options(left or [])
+        self.rights = right_options(right or [])
+        self.stacked = sum(1 << i for i, c in enumerate(cells) if len(c) > 1)
+        self.table: Table | None = None
+
+    def place(self, mi: int, r: int) -> tuple[dict[str, Figure], list[Figure]]:
+        """The fields and left-out values of matching ``mi`` with right-hand option ``r``."""
+        cols, extras = self.table.cols[mi], self.table.pattern[mi][1]
+        fields: dict[str, Figure] = {}
+        unplaced: list[Figure] = []
+        for col, ci in enumerate(cols):
+            if ci is None:
+                continue
+            figs = self.cells[ci]
+            fields[TOP[col]] = figs[0]
+            if len(figs) > 1:
+                fields[bottom_field(col)] = figs[1]
+                unplaced.extend(figs[2:])
+        for ci in extras:
+            unplaced.extend(self.cells[ci])
+        placed, r_extra = self.rights[r]
+        for k, fig in list(self.base_left.items()) + list(placed.items()):
+            if k in fields:  # stacked and continuation both: keep the stacked one
+                unplaced.append(fig)
+                continue
+            fields[k] = fig
+        return fields, unplaced + self.left_extra + r_extra
+
+    def broken(self, mi: int, r: int) -> list[str]:
+        a, b, c, d, _ = self.table.segs[mi]
+        results = (self.check_a[a], self.check_b[b], self.check_c[c], self.check_d[r][d])
+        return [name for name, ok in zip(CHECK_NAMES, results) if ok is False]
+
+    def score(self, table: Table) -> list[int]:
+        """The packed score of every candidate (matching × right-hand option) of ``table``
+        whose stacked cells sit under columns that have a bottom field."""
+        self.table = table
+        cells, ints, keep = self.cells, self.ints, not self.overflow
+
+        def v(ci):
+            return 0 if ci is None else ints[ci]
+
+        def nz(figs) -> int:
+            return sum(1 for f in figs if nonzero(f)) if keep else 0
+
+        def bottoms(pairs, extra: dict[str, Figure]) -> tuple[dict[str, int], int]:
+            """Bottom fields from stacked cells, then from the continuation line."""
+            out: dict[str, int] = {}
+            lost = 0
+            for col, ci in pairs:
+                if ci is not None and len(cells[ci]) > 1:
+                    out[bottom_field(col)] = int(cells[ci][1].amount)
+                    lost += nz(cells[ci][2:])
+            for k, fig in extra.items():
+                if k in out:
+                    lost += nz([fig])
+                else:
+                    out[k] = int(fig.amount)
+            return out, lost
+
+        def pack(lost: int, ok: bool | None) -> int:
+            return lost << 16 | (1 if ok else 3 if ok is False else 2) << 8 | (ok is False)
+
+        self.check_a, pa = [], []
+        for c0, c1, c2, c3, c4 in table.keys[0]:
+            bottom, lost = bottoms(((1, c1), (2, c2), (3, c3)), self.base_left)
+            ok = None if c0 is None else (
+                c4 is not None and ints[c0] + v(c1) + v(c2) + v(c3) + sum(bottom.values()) == ints[c4])
+            self.check_a.append(ok)
+            pa.append(pack(lost, ok))
+        self.check_b, self.officer, pb = [], [], []
+        for c4, c5, c6, c10, c11 in table.keys[1]:
+            ok = None if c4 is None or c5 is None else (
+                c11 is not None and ints[c4] - ints[c5] - v(c6) - v(c10) == ints[c11])
+            self.check_b.append(ok)
+            self.officer.append(1 if v(c10) != 0 else 0)
+            pb.append(pack(0, ok))
+        self.check_c, pc = [], []
+        for c6, c7, c8, c9 in table.keys[2]:
+            ok = None if c6 is None or (c7 is None and c8 is None and c9 is None) else (
+                ints[c6] == v(c7) + v(c8) + v(c9))
+            self.check_c.append(ok)
+            pc.append(pack(0, ok))
+        self.check_d, self.parts_match, pds = [], [], []
+        for placed, r_extra in self.rights:
+            checks, matches, pd = [], [], []
+            for c11, c12, c13, c14 in table.keys[3]:
+                bottom, lost = bottoms(((12, c12), (13, c13), (14, c14)), placed)
+                match = c11 is not None and v(c12) + v(c13) + v(c14) + sum(bottom.values()) == ints[c11]
+                ok = match if bottom else None
+                checks.append(ok)
+                matches.append(match)
+                pd.append(pack(lost + nz(r_extra), ok))
+            self.check_d.append(checks)
+            self.parts_match.append(matches)
+            pds.append(pd)
+        if keep:
+            left_lost = nz(self.left_extra)
+            pe = [(left_lost + sum(nz(cells[ci]) for ci in extras)) << 16 for extras in table.keys[4]]
+        else:  # a row with more cells than columns must leave something out: nothing is lost
+            pe = [0] * len(table.keys[4])
+
+        segs = table.segs
+        if self.stacked:
+            self.valid = [mi for mi, flat in enumerate(table.flat) if not flat & self.stacked]
+            segs = [segs[mi] for mi in self.valid]
+        else:
+            self.valid = range(len(table))
+        if len(pds) == 1:
+            pd = pds[0]
+            return [pa[a] + pb[b] + pc[c] + pd[d] + pe[e] for a, b, c, d, e in segs]
+        out = []
+        for a, b, c, d, e in segs:
+            rest = pa[a] + pb[b] + pc[c] + pe[e]
+            out.extend(rest + pd[d] for pd in pds)
+        return out
