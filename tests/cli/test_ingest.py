@@ -193,3 +193,28 @@ def test_real_documents_ingest_export_and_search(real_docs, sqlite_url, tmp_path
     assert main(["search", "자율주행", "--db", sqlite_url]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert "#" in first and ".txt:" in first
+
+
+def test_ingesting_a_year_keeps_the_rule_findings_of_a_stored_document_without_a_year(
+        tmp_path, sqlite_url, make_document, monkeypatch, capsys):
+    """The rules' findings of a stored document without a year (year None) are replaced
+    only by a check that ran over that document again, not dropped when another year is loaded."""
+    from sijeong.model import Finding
+
+    docs = {"undated.txt": make_document("undated.txt", year=None), "dated.txt": make_document("dated.txt", year=2020)}
+    monkeypatch.setattr(pipeline, "load_path", lambda path, municipality="김포시": docs[Path(path).name])
+
+    def check(ds):
+        return [Finding(rule="sum.total", severity="error", doc=d.name, lines=[14], message="합계 불일치",
+                        municipality=d.municipality, year=d.year) for d in ds]
+
+    monkeypatch.setattr(pipeline, "check", check)
+    for name in docs:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert main(["ingest", str(tmp_path / "undated.txt"), "--db", sqlite_url]) == 0
+    assert main(["ingest", str(tmp_path / "dated.txt"), "--db", sqlite_url]) == 0
+    engine = create_engine_for(sqlite_url)
+    with engine.connect() as conn:
+        rows, _ = repository.list_findings(conn, origin="rule")
+    engine.dispose()
+    assert sorted(r["doc"] for r in rows) == ["dated.txt", "undated.txt"]

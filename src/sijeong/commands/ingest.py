@@ -83,7 +83,10 @@ def _check(engine, touched: set[tuple[str, int | None]]) -> None:
         docs = []
         for municipality in sorted({m for m, _ in touched}):
             years = {y for m, y in touched if m == municipality}
-            year_filter = None if None in years else sorted(years)  # a document without a year: check them all
+            # a document without a year (loaded now or stored before) may belong with any
+            # year: check them all, since its findings (year None) are replaced below
+            undated = None in years or _has_undated(conn, municipality)
+            year_filter = None if undated else sorted(years)
             docs.extend(repository.load_documents(conn, municipality=municipality, year=year_filter))
         findings = pipeline.check(docs)
         replace = set(touched) | {(m, None) for m, _ in touched}
@@ -95,3 +98,14 @@ def _check(engine, touched: set[tuple[str, int | None]]) -> None:
         f"({counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, {counts.get('info', 0)} info); "
         f"{warnings} read warnings"
     )
+
+
+def _has_undated(conn, municipality: str) -> bool:
+    """Whether the municipality has a stored document without a year."""
+    import sqlalchemy as sa
+
+    from ..store.schema import table
+
+    docs = table("documents")
+    stmt = sa.select(docs.c.id).where(docs.c.municipality == municipality, docs.c.year.is_(None)).limit(1)
+    return conn.execute(stmt).first() is not None
