@@ -106,3 +106,21 @@ def test_check_save_replaces_each_scopes_rule_findings(stored, capsys):
     assert stored_rules() == after  # replaced, not added again
     assert main(["check", "--db", stored, "--save", "--rule", "program"]) == 2
     engine.dispose()
+
+
+def test_check_save_for_one_year_keeps_the_findings_of_a_document_without_a_year(stored, capsys, make_document):
+    """``--year 2023 --save`` does not check the document without a year, so it must not
+    delete that document's rule findings (year None) either."""
+    from sijeong.model import Finding
+
+    engine = create_engine_for(stored)
+    undated = make_document("undated.txt", municipality=TOWNS[0], year=None)
+    with engine.begin() as conn:
+        repository.save_document(conn, undated)
+        repository.save_findings(conn, [Finding(rule="kept.rule", severity="error", doc="undated.txt", lines=[14],
+                                                message="합계 불일치", municipality=TOWNS[0], year=None)])
+    run_json(capsys, "--db", stored, "--municipality", TOWNS[0], "--year", "2023", "--save")
+    with engine.connect() as conn:
+        rows, _ = repository.list_findings(conn, origin="rule", rule="kept.rule")
+    engine.dispose()
+    assert [(r["doc"], r["year"]) for r in rows] == [("undated.txt", None)]

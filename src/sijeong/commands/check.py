@@ -70,16 +70,14 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
         db.migrate(engine)
         with engine.connect() as conn:
             todo = scopes(conn, municipality=municipality, years=years)
-        cleared: set[str] = set()  # municipalities whose year-less findings are replaced already
         for m, ys in todo:
             with engine.begin() as conn:
                 docs = repository.load_documents(conn, municipality=m, year=ys)
                 rule_findings = run_rules(docs, only=only)
                 if save:
+                    # the years of the documents checked; (m, None) only when a document
+                    # without a year was among them (else its findings would go unreplaced)
                     replace = {(m, d.year) for d in docs}
-                    if m not in cleared:
-                        replace.add((m, None))
-                        cleared.add(m)
                     repository.save_findings(conn, rule_findings,
                                              replace_for=sorted(replace, key=lambda p: (p[0], p[1] or 0)))
             yield docs, [f for d in docs for f in d.findings if f.rule.startswith("read.")] + rule_findings
