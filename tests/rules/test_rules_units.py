@@ -293,3 +293,16 @@ def test_fixture_is_current():
     from .consistent_builder import FIXTURE, build
 
     assert FIXTURE.read_text(encoding="utf-8") == build()
+
+
+def test_staffing_total_names_the_column_in_korean():
+    from sijeong.model import Staffing
+
+    total = rec(Staffing, 10, "계", {"authorized": 20, "current": 17}, is_total=True)
+    a = rec(Staffing, 11, "가과", {"authorized": 12, "current": 11})
+    b = rec(Staffing, 12, "나과", {"authorized": 7, "current": 7})
+    found = only(run_rules([doc(total, a, b)]), "staffing.total")
+    assert [f.lines for f in found] == [[10, 11, 12], [10, 11, 12]]
+    messages = sorted(f.message for f in found)
+    assert messages[0].startswith("인력현황 계 정원 20명") and messages[1].startswith("인력현황 계 현원 17명")
+    assert not any("authorized" in m or "current" in m for m in messages)

@@ -205,6 +205,14 @@ def check_summary_total(documents: list[Document]) -> list[Finding]:
     return out
 
 
+STAFFING_LABELS = {
+    "authorized": "정원",
+    "authorized_grade4_up": "4급이상",
+    "authorized_grade5": "5급",
+    "authorized_grade6_down": "6급이하",
+    "current": "현원",
+}
+
 
 @rule("staffing.total", "인력현황 합계", "정원 계 = 4급이상 + 5급 + 6급이하, 계 행 = Σ부서 행")
 def check_staffing(documents: list[Document]) -> list[Finding]:
@@ -227,7 +235,8 @@ def check_staffing(documents: list[Document]) -> list[Finding]:
                 fig = t.figures.get(key)
                 if fig is None or not all(key in r.figures for r in depts):
                     continue
-                f = sum_check("staffing.total", t, f"인력현황 계 {key}", fig, [(r.name, r.figures[key]) for r in depts], unit="명")
+                f = sum_check("staffing.total", t, f"인력현황 계 {STAFFING_LABELS[key]}", fig,
+                              [(r.name, r.figures[key]) for r in depts], unit="명")
                 if f:
                     out.append(f)
     return out
