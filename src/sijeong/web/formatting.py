@@ -87,15 +87,20 @@ def plain_money(won: Any, unit: str | None = None) -> str:
     return plain_number(scale_money(won, unit), decimals=0)
 
 
+#: decimals of a percentage: the documents print rates with two at most, and a reported
+#: rate is shown as printed (99.95% rounded to one decimal would read "100%", beside ×)
+RATE_DECIMALS = 2
+
+
 def rate(value: Any) -> Markup:
-    """A percentage as reported (123 -> '123%'), one decimal at most."""
+    """A percentage as reported (123 -> '123%', 99.95 -> '99.95%'), two decimals at most."""
     if value is None:
         return Markup("-")
-    return number(value, decimals=1) + Markup("%")
+    return number(value, decimals=RATE_DECIMALS) + Markup("%")
 
 
 def plain_rate(value: Any) -> str:
-    return "-" if value is None else plain_number(value, decimals=1) + "%"
+    return "-" if value is None else plain_number(value, decimals=RATE_DECIMALS) + "%"
 
 
 def ratio(part: Any, whole: Any) -> float | None:
