@@ -176,3 +176,17 @@ def test_forms_submitted_with_empty_fields(client, path):
 def test_bad_year_is_a_korean_422(client):
     r = client.get("/indicators?year=20x0")
     assert r.status_code == 422 and "요청 값이 올바르지 않습니다" in r.text
+
+
+def test_computed_rate_on_the_indicator_page_links_to_target_and_actual(client):
+    """달성률(계산) is a number on the page too: it links to the lines of 목표 and 실적."""
+    items = client.get("/api/v1/indicators?limit=500").json()["items"]
+    ind = next(i for i in items if i["rate_computed"] is not None and {"target", "actual"} <= set(i["figures"]))
+    html = client.get(f"/indicators/{ind['id']}").text
+    dd = re.search(r"<dt>달성률\(계산\)</dt><dd>(.*?)</dd>", html, re.S)
+    assert dd, "no 달성률(계산) on the page"
+    link = re.search(r'<a class="num computed" href="([^"]+)"', dd.group(1))
+    assert link, dd.group(1)
+    lines = {ind["figures"]["target"]["line"], ind["figures"]["actual"]["line"]}
+    want = ",".join(str(n) for n in sorted(lines))
+    assert f"?lines={want}#L{min(lines)}" in unescape(link.group(1))
