@@ -319,12 +319,23 @@ def narratives_about(conn: Connection, T: Tables, *, municipality: str, year: in
 # --- documents --------------------------------------------------------------------------
 
 
-def document(conn: Connection, T: Tables, name: str) -> dict | None:
+def document(conn: Connection, T: Tables, name: str, municipality: str | None = None) -> dict | None:
+    """The document of that name (of that municipality when given)."""
     t = T["documents"]
     if t is None:
         return None
-    r = conn.execute(sa.select(t).where(t.c.name == name).limit(1)).first()
+    conds = [t.c.name == name] + ([t.c.municipality == municipality] if municipality else [])
+    r = conn.execute(sa.select(t).where(*conds).order_by(t.c.id).limit(1)).first()
     return as_dict(r) if r else None
+
+
+def document_municipalities(conn: Connection, T: Tables, name: str) -> list[str]:
+    """Every municipality that has a document of that name (names are unique per municipality)."""
+    t = T["documents"]
+    if t is None:
+        return []
+    rows = conn.execute(sa.select(t.c.municipality).where(t.c.name == name).order_by(t.c.municipality).limit(50))
+    return [r[0] for r in rows]
 
 
 def document_text(conn: Connection, T: Tables, doc: dict, search_dirs: Iterable[Path] = ()) -> str | None:

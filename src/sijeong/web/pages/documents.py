@@ -46,17 +46,28 @@ def document_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep
 @router.get("/documents/{name}")
 @router.get("/documents/{name}.json")
 def document_view(name: str, request: Request, conn: ConnDep, T: TablesDep,
-                  lines: Annotated[str | None, Query(description="강조할 행 (예: 12,13 또는 20-22)")] = None):
-    doc = queries.document(conn, T, name)
+                  lines: Annotated[str | None, Query(description="강조할 행 (예: 12,13 또는 20-22)")] = None,
+                  municipality: Annotated[str | None, Query(description="지방자치단체 (같은 이름의 문서가 여럿일 때)")] = None):
+    # two municipalities may store documents of the same file name: without ?municipality=
+    # the default municipality's is shown, and the page says which others have one
+    owners = queries.document_municipalities(conn, T, name)
+    if municipality is None and len(owners) > 1:
+        default = request.app.state.default_municipality(request)
+        municipality = default if default in owners else owners[0]
+    doc = queries.document(conn, T, name, municipality)
     if doc is None:
         raise HTTPException(404, f"문서를 찾을 수 없습니다: {name}")
+    others = [m for m in owners if m != doc["municipality"]]
     text = queries.document_text(conn, T, doc, request.app.state.document_dirs)
     marked = parse_lines(lines)
     text_lines = text.split("\n") if text is not None else []
     data = {**document(doc), "lines": marked,
             "text_available": text is not None,
             "highlighted": [{"line": n, "text": text_lines[n - 1]} for n in marked if 0 < n <= len(text_lines)]}
+    data["municipality"] = doc["municipality"]
+    data["same_name_elsewhere"] = others
     ctx = {"title": f"원문 {name}", "section": "documents", "doc": doc, "text_lines": text_lines, "marked": set(marked),
+           "others": others, "lines_param": lines or "",
            "first": marked[0] if marked else None, "text_missing": text is None,
            "breadcrumbs": [("/documents", "원문"), (None, name)]}
     return respond(request, "document.html", ctx, jsonable(data))
