@@ -89,6 +89,7 @@ def _indicator(ctx: ReadContext, line: Line, cells: list[str], goal: PolicyGoal,
         unit=unit,
         formula=formula or None,
     )
+    LABELS = {"target": "목표", "actual": "실적", "rate": "달성률"}
     for key, raw in zip(("target", "actual", "rate"), cells[-3:]):
         raw = raw.strip()
         if not raw:
@@ -104,7 +105,7 @@ def _indicator(ctx: ReadContext, line: Line, cells: list[str], goal: PolicyGoal,
                 "read.alignment",
                 "warning",
                 [line.no],
-                f"성과지표 '{name}'의 {key} 값이 숫자가 아닙니다 / {key} is not a number: {raw!r}",
+                f"성과지표 '{name}'의 {LABELS[key]} 값이 숫자가 아닙니다 / {key} is not a number: {raw!r}",
                 department=department,
                 subject=name,
                 actual=raw,

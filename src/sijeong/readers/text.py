@@ -133,8 +133,6 @@ def parse_number(
             if abs(scaled - round(scaled)) > 1e-6:
                 raise ReadError(source, f"원 단위로 바꿀 수 없는 금액 / fractional won: {token!r}", token)
             value = int(round(scaled))
-        elif value == int(value) and m.group("pct"):
-            value = float(value)
     else:
         value = int(digits) * multiplier
     if neg:

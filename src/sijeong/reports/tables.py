@@ -63,7 +63,7 @@ def summary(
     sel = dict(department=department, municipality=municipality)
     goals_ = records(docs, PolicyGoal, year=year, **sel)
     inds = records(docs, Indicator, year=year, **sel)
-    strat = records(docs, StrategicGoal, **sel)
+    strat = records(docs, StrategicGoal, year=year, **sel)
     progs = records(docs, Program, year=year, **sel)
     depts = departments([*goals_, *inds, *progs])
 
@@ -148,7 +148,7 @@ def goals(
     sel = dict(department=department, municipality=municipality)
     goals_ = records(docs, PolicyGoal, year=year, **sel)
     inds = records(docs, Indicator, year=year, **sel)
-    strat = records(docs, StrategicGoal, **sel)
+    strat = records(docs, StrategicGoal, year=year, **sel)
     rows: list[ReportRow] = []
     for dept in departments([*goals_, *inds]):
         d_goals = [g for g in goals_ if key(g.department) == key(dept)]

@@ -198,8 +198,9 @@ def check_summary_total(documents: list[Document]) -> list[Finding]:
                 fig = t.figures.get(key)
                 if fig is None or not all(key in r.figures for r in depts):
                     continue
+                money = key in ("settled", "prior_year_settled", "change")
                 f = sum_check("summary.total", t, f"총괄 계 {SUMMARY_LABELS.get(key, key)}", fig,
-                              [(r.name, r.figures[key]) for r in depts], unit="")
+                              [(r.name, r.figures[key]) for r in depts], unit="원" if money else "개")
                 if f:
                     out.append(f)
     return out

@@ -1,0 +1,16 @@
+"""A report of one year counts that year's records only (a later work plan names the same departments)."""
+
+from pathlib import Path
+
+from sijeong.pipeline import load_path
+from sijeong.reports.tables import summary
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_summary_counts_only_the_years_strategic_goals():
+    docs = [load_path(p) for p in sorted((ROOT / "samples").glob("*.txt"))]
+    assert {d.year for d in docs} == {2023, 2024}
+    table = summary(docs, 2023)
+    values = {r.cells[0].value: r.cells[1].value for r in table.rows}
+    assert values["기획예산과"] == 1, values  # the 2024 plan's goals of the same department do not count
