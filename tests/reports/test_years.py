@@ -12,5 +12,8 @@ def test_summary_counts_only_the_years_strategic_goals():
     docs = [load_path(p) for p in sorted((ROOT / "samples").glob("*.txt"))]
     assert {d.year for d in docs} == {2023, 2024}
     table = summary(docs, 2023)
-    values = {r.cells[0].value: r.cells[1].value for r in table.rows}
-    assert values["기획예산과"] == 1, values  # the 2024 plan's goals of the same department do not count
+    cells = {r.cells[0].value: r.cells[1] for r in table.rows}
+    goals = cells["기획예산과"]
+    assert goals.value == 1
+    # the cell links to the lines it counted: none of them in the 2024 plan
+    assert goals.inputs and {s.doc for s in goals.inputs} == {"예시시_2023_결산_성과보고서.txt"}
