@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +30,31 @@ from sijeong.readers.settlement_align import (
 
 
 # --- the reference: one Alignment per candidate, identities through dictionaries ----------
+
+
+def ref_matchings(n: int, m: int, max_cost: int):
+    seen: set = set()
+
+    def rec(i, j, cost, acc, extras):
+        if j == m:
+            rest = tuple(range(i, n))
+            if cost + len(rest) <= max_cost and (acc, extras + rest) not in seen:
+                seen.add((acc, extras + rest))
+                yield acc, extras + rest
+            return
+        if i == n:
+            key = (acc + (None,) * (m - j), extras)
+            if cost + (m - j) <= max_cost and key not in seen:
+                seen.add(key)
+                yield key
+            return
+        if cost + abs((n - i) - (m - j)) > max_cost:
+            return
+        yield from rec(i + 1, j + 1, cost, acc + (i,), extras)
+        yield from rec(i, j + 1, cost + 1, acc + (None,), extras)
+        yield from rec(i + 1, j, cost + 1, acc, extras + (i,))
+
+    yield from rec(0, 0, 0, (), ())
 
 
 @dataclass
@@ -95,7 +121,7 @@ def ref_align(cells, left=None, right=None, *, previous=None) -> list[Ref]:
     out: list[Ref] = []
     for max_cost in (least + 2, least + 4):
         out, order = [], 0
-        for cols, extras in _matchings(n, m, max_cost):
+        for cols, extras in ref_matchings(n, m, max_cost):
             fields, unplaced, ok = {}, [], True
             for col, ci in enumerate(cols):
                 if ci is None:
@@ -129,6 +155,11 @@ def ref_align(cells, left=None, right=None, *, previous=None) -> list[Ref]:
             break
     out.sort(key=lambda a: ref_rank(a, previous))
     return out
+
+
+@pytest.mark.parametrize("n, max_cost", [(12, 5), (13, 4), (14, 3), (14, 5), (15, 2), (15, 4), (16, 3), (17, 4)])
+def test_matchings_are_listed_in_depth_first_order_once_each(n, max_cost):
+    assert list(_matchings(n, len(TOP), max_cost)) == list(ref_matchings(n, len(TOP), max_cost))
 
 
 # --- rows as the extraction prints them ---------------------------------------------------

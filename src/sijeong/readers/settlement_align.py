@@ -20,6 +20,8 @@ read.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from ..model import Figure
 from .settlement_columns import (  # noqa: F401 - the columns are part of this module's interface
     ADJUSTMENTS,
@@ -205,7 +207,7 @@ def align(
         idx, r = divmod(k, nr) if nr > 1 else (k, 0)
         mi = valid[idx]
         _, b, _, d, _ = segs[mi]
-        key = (packed[k] >> 8 << 1 | officer[b]) << 11 | static[mi] + extra_cost[r]
+        key = (packed[k] >> 8 << 1 | officer[b]) << 16 | static[mi] + extra_cost[r]  # cost < 8192
         key = (key << 1 | (not matches[r][d])) << 1 | (mi != same)
         keys.append(key << bits | k + 1)
     keys.sort()

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from itertools import compress
 from operator import itemgetter
+from typing import Sequence
 
 from ..model import Figure
 from .settlement_columns import (
+    BOTTOM_LEFT,
     BOTTOM_OF,
+    BOTTOM_RIGHT,
     CHECK_NAMES,
     KEY_FIELDS,
     SEG_BUDGET,
@@ -29,34 +32,35 @@ from .settlement_columns import (
     right_options,
 )
 
-def matchings(n: int, m: int, max_cost: int):
-    """Monotone matchings of n cells to m columns: (column -> cell index or None, extras)."""
-    seen: set = set()
 
-    def rec(i: int, j: int, cost: int, acc: tuple, extras: tuple):
+def matchings(n: int, m: int, max_cost: int) -> list[tuple[tuple, tuple]]:
+    """Monotone matchings of n cells to m columns: (column -> cell index or None, extras).
+
+    In depth-first order: at each step the next cell goes in the next column, or the column
+    is dropped, or the cell is extra; a matching reached again by another path is listed once,
+    where it was first reached. The ways to finish from (cell i, column j, cost so far) do not
+    depend on how that point was reached, so each is listed once and shared."""
+    memo: dict[tuple[int, int, int], list] = {}
+
+    def finish(i: int, j: int, cost: int) -> list:
+        got = memo.get((i, j, cost))
+        if got is not None:
+            return got
         if j == m:
-            rest = tuple(range(i, n))
-            if cost + len(rest) <= max_cost:
-                key = (acc, extras + rest)
-                if key not in seen:
-                    seen.add(key)
-                    yield key
-            return
-        if i == n:
-            if cost + (m - j) <= max_cost:
-                key = (acc + (None,) * (m - j), extras)
-                if key not in seen:
-                    seen.add(key)
-                    yield key
-            return
-        # the cheapest cost still needed: the difference in what is left
-        if cost + abs((n - i) - (m - j)) > max_cost:
-            return
-        yield from rec(i + 1, j + 1, cost, acc + (i,), extras)
-        yield from rec(i, j + 1, cost + 1, acc + (None,), extras)
-        yield from rec(i + 1, j, cost + 1, acc, extras + (i,))
+            out = [((), tuple(range(i, n)))] if cost + (n - i) <= max_cost else []
+        elif i == n:
+            out = [((None,) * (m - j), ())] if cost + (m - j) <= max_cost else []
+        elif cost + abs((n - i) - (m - j)) > max_cost:  # the cheapest cost still needed
+            out = []
+        else:
+            ways = [((i,) + acc, extras) for acc, extras in finish(i + 1, j + 1, cost)]
+            ways += [((None,) + acc, extras) for acc, extras in finish(i, j + 1, cost + 1)]
+            ways += [(acc, (i,) + extras) for acc, extras in finish(i + 1, j, cost + 1)]
+            out = list(dict.fromkeys(ways))  # first occurrences, in order
+        memo[(i, j, cost)] = out
+        return out
 
-    yield from rec(0, 0, 0, (), ())
+    return finish(0, 0, 0)
 
 
 class Table:
@@ -66,28 +70,28 @@ class Table:
 
     def __init__(self, n: int, max_cost: int) -> None:
         self.n, self.max_cost = n, max_cost
-        self.cols: list[tuple] = []
-        self.pattern: list[tuple] = []
-        self.cost: list[int] = []
-        self.key_dropped: list[int] = []
-        self.flat: list[int] = []  # bit i: cell i sits in a column that cannot hold a stacked pair
-        self.segs: list[tuple[int, int, int, int, int]] = []
-        ids: tuple[dict, ...] = ({}, {}, {}, {}, {})
-        id_a, id_b, id_c, id_d, id_e = ids
-        seg_a, seg_b, seg_c, seg_d = (itemgetter(*cols) for cols in (SEG_BUDGET, SEG_UNSPENT, SEG_CARRY, SEG_PARTS))
-        key_cols, flat_cols = itemgetter(*KEY_COLS), itemgetter(*(j for j in range(len(TOP)) if j not in BOTTOM_OF))
-        for cols, extras in matchings(n, len(TOP), max_cost):
-            dropped = tuple(compress(range(len(TOP)), [c is None for c in cols]))
-            self.cols.append(cols)
-            self.pattern.append((dropped, extras))
-            self.cost.append(len(dropped) + len(extras))
-            self.key_dropped.append(key_cols(cols).count(None))
-            self.flat.append(sum(1 << c for c in flat_cols(cols) if c is not None))
-            a, b, c, d = seg_a(cols), seg_b(cols), seg_c(cols), seg_d(cols)
-            self.segs.append((id_a.setdefault(a, len(id_a)), id_b.setdefault(b, len(id_b)),
-                              id_c.setdefault(c, len(id_c)), id_d.setdefault(d, len(id_d)),
-                              id_e.setdefault(extras, len(id_e))))
-        self.keys = [list(d) for d in ids]  # ids are insertion positions
+        found = matchings(n, len(TOP), max_cost)
+        self.cols: list[tuple] = [cols for cols, _ in found]
+        extras = [e for _, e in found]
+        columns = range(len(TOP))
+        dropped = [tuple(compress(columns, [c is None for c in cols])) for cols in self.cols]
+        #: (dropped columns, extra cells): names one matching
+        self.pattern: list[tuple] = list(zip(dropped, extras))
+        self.cost: list[int] = [len(d) + len(e) for d, e in self.pattern]
+        key_cols = itemgetter(*(TOP_INDEX[k] for k in KEY_FIELDS))
+        self.key_dropped: list[int] = [key_cols(cols).count(None) for cols in self.cols]
+        #: bit i: cell i sits in a column that cannot hold a stacked pair
+        flat_cols = itemgetter(*(j for j in columns if j not in BOTTOM_OF))
+        self.flat: list[int] = [sum(1 << c for c in flat_cols(cols) if c is not None) for cols in self.cols]
+        # each identity's cells, as ids of the distinct choices (a segment), and the extras
+        self.keys: list[list[tuple]] = []
+        ids = []
+        for seg in (SEG_BUDGET, SEG_UNSPENT, SEG_CARRY, SEG_PARTS, None):
+            known: dict[tuple, int] = {}
+            chosen = extras if seg is None else map(itemgetter(*seg), self.cols)
+            ids.append([known.setdefault(k, len(known)) for k in chosen])
+            self.keys.append(list(known))  # ids are insertion positions
+        self.segs: list[tuple[int, int, int, int, int]] = list(zip(*ids))
         #: cost and key totals dropped, packed for the ranking (a row adds its right-hand extras)
         self.static = [cost << 3 | kd for cost, kd in zip(self.cost, self.key_dropped)]
         self._index: dict[tuple, int] | None = None
@@ -102,7 +106,6 @@ class Table:
         return len(self.cols)
 
 
-KEY_COLS = tuple(TOP_INDEX[k] for k in KEY_FIELDS)
 _TABLES: dict[tuple[int, int], Table] = {}
 _CACHED_UP_TO = 20_000  # matchings (≈ 6 MB); a wider table is kept only until the next one
 _last_wide: list[Table] = []
@@ -134,8 +137,13 @@ class Row:
         self.overflow = len(cells) > len(TOP)
         self.base_left, self.left_extra = left_options(left or [])
         self.rights = right_options(right or [])
+        # the segments rely on it: the left half feeds 예산현액's adjustments, the right half
+        # 집행잔액's parts (the reader splits a continuation line at column 5)
+        if not set(self.base_left) <= set(BOTTOM_LEFT) or any(not set(p) <= set(BOTTOM_RIGHT) for p, _ in self.rights):
+            raise ValueError("continuation values: left-hand ones go in columns 0-5, right-hand ones after")
         self.stacked = sum(1 << i for i, c in enumerate(cells) if len(c) > 1)
         self.table: Table | None = None
+        self.valid: Sequence[int] = ()
 
     def place(self, mi: int, r: int) -> tuple[dict[str, Figure], list[Figure]]:
         """The fields and left-out values of matching ``mi`` with right-hand option ``r``."""
