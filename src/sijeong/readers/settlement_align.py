@@ -38,7 +38,7 @@ from .settlement_columns import (  # noqa: F401 - the columns are part of this m
     nonzero,
     right_options as _right_options,
 )
-from .settlement_scoring import Row, matchings as _matchings, table_for
+from .settlement_scoring import Row, matchings as _matchings, table_for  # noqa: F401 - _matchings as before
 
 
 class Alignment:
