@@ -37,6 +37,10 @@ FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "consistent_report.
 MIN_FAULTS = 300
 MIN_PER_FAMILY = 30
 CAUGHT_SHARE = 0.95
+#: share of each family's faults the rules alone must catch (not a reader warning): the
+#: 사업별조서 hierarchy is read despite a misprint (fewest broken sums), so program.total names
+#: the broken sum (186/186 when this was set; 126/186 before)
+RULES_ONLY_SHARE = {"program": 0.97}
 
 #: the family of a changed line (by the record it feeds) → rule families allowed to catch it
 FAMILIES: dict[type, tuple[str, set[str]]] = {
@@ -172,3 +176,5 @@ def test_injected_faults_are_caught(baseline):
     assert set(tried) == {name for name, _ in FAMILIES.values()}, report
     for fam in tried:
         assert caught[fam] >= CAUGHT_SHARE * tried[fam], (fam, report, missed[fam][:15])
+    for fam, share in RULES_ONLY_SHARE.items():
+        assert rules_only[fam] >= share * tried[fam], (fam, f"{rules_only[fam]}/{tried[fam]}")

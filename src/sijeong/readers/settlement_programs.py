@@ -21,7 +21,7 @@ from .settlement_cells import (
     split_name,
     squeeze,
 )
-from .settlement_tree import infer_levels
+from .settlement_tree import COLUMNS, infer_levels, infer_tolerant
 from .text import Line, ReadError
 
 SECTION = "사업별조서"
@@ -146,6 +146,37 @@ def _agree_with_parents(rows: list[ProgramRow], levels: list[tuple[str | None, i
             rows[k].chosen = min(ranked[k], key=key)[4]
 
 
+COLUMN_LABELS = {"budget": "예산액", "current_budget": "예산현액", "spent": "지출액", "unspent": "집행잔액"}
+LEVEL_LABELS = {"policy": "정책사업", "unit": "단위사업", "detail": "세부사업"}
+
+
+def _tolerant_levels(ctx: ReadContext, table: ProgramTable, has_total: bool) -> list | None:
+    """No reading makes every sum agree (a misprint): the reading with the fewest broken
+    parent sums, reported as an info naming the structure and the rows that do not add up
+    (the ``program.total`` rule then reports each broken sum on its lines)."""
+    columns = {c: [r.chosen.value(c) for r in table.rows] for c in COLUMNS}
+    reading = infer_tolerant(columns, has_total=has_total)
+    if reading is None:
+        return None
+    rows = table.rows
+    counts = [f"{label} {sum(1 for lv, _ in reading.levels if lv == lv_key)}개"
+              for lv_key, label in LEVEL_LABELS.items()]
+    names = ", ".join(f"'{rows[i].name}'" for i in reading.disagreeing)
+    ctx.finding(
+        "read.hierarchy",
+        "info",
+        [rows[i].line.no for i in reading.disagreeing],
+        f"{table.department} 사업별조서: 합이 모두 맞는 구조가 없어 {COLUMN_LABELS[reading.column]}의 합으로 "
+        f"구조를 정했습니다 ({', '.join(counts)}); 하위 사업의 합과 맞지 않는 행: {names} / "
+        f"no hierarchy whose sums all agree: read by {reading.column}, "
+        f"{len(reading.disagreeing)} parent row(s) differ from the sum of their children",
+        department=table.department,
+        expected=reading.column,
+        actual=[rows[i].name for i in reading.disagreeing],
+    )
+    return reading.levels
+
+
 def finish(ctx: ReadContext, table: ProgramTable) -> list[Program]:
     """Infer the hierarchy of a department's rows and create the Program records."""
     if not table.rows:
@@ -156,6 +187,8 @@ def finish(ctx: ReadContext, table: ProgramTable) -> list[Program]:
     if levels is None:
         keys = [(k[0], 0) for k in keys]
         levels = infer_levels(keys, has_total=has_total)
+    if levels is None:
+        levels = _tolerant_levels(ctx, table, has_total)
     if levels is None:
         ctx.finding(
             "read.hierarchy",
