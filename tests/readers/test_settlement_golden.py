@@ -32,7 +32,8 @@ UPDATE = os.environ.get("SIJEONG_UPDATE_GOLDEN") == "1"
 
 OWN = sorted(
     [p.relative_to(ROOT).as_posix() for p in (ROOT / "samples").glob("*.txt")]
-    + [p.relative_to(ROOT).as_posix() for p in (ROOT / "tests" / "fixtures").glob("settlement_*.txt")]
+    + [p.relative_to(ROOT).as_posix() for p in (ROOT / "tests" / "fixtures").glob("settlement_*.txt")
+       if "broken" not in p.name]  # the hand-broken fixtures do not parse: nothing to align
     + ["tests/fixtures/consistent_report.txt", "tests/fixtures/performance_report.txt"]
 )
 
@@ -119,8 +120,7 @@ def compare(name: str, got: dict) -> None:
 def test_own_documents_read_as_in_the_snapshot(name):
     path = ROOT / name
     got = snapshot(path)
-    if got["read_errors"] and not golden_file(name).exists():
-        pytest.skip(f"{name} does not parse")  # the broken fixtures: nothing to align
+    assert not got["read_errors"], f"{name} does not parse"
     compare(name, got)
 
 
