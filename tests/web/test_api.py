@@ -102,7 +102,7 @@ def test_items_have_the_export_shape(client, fixture_db):
 
 
 def test_findings_have_the_export_shape(client, fixture_db):
-    """A finding from the API carries the export's keys (plus ``id`` and ``source``) and values."""
+    """A finding from the API carries the export's keys (plus ``id``) and values."""
     import io
     import json
 
@@ -122,6 +122,6 @@ def test_findings_have_the_export_shape(client, fixture_db):
     assert any(e["document"] for e in exported)
     for item in items:
         e = by_key[key(item)]
-        assert set(item) - {"id", "source"} == set(e), set(item) ^ set(e)
+        assert set(item) - {"id"} == set(e), set(item) ^ set(e)
         for k, v in e.items():
             assert json.dumps(item[k], sort_keys=True) == json.dumps(v, sort_keys=True), (item["rule"], k)

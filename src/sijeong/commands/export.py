@@ -138,6 +138,8 @@ def finding_json(row: dict[str, Any], doc_names: dict[int, str]) -> dict[str, An
             "department", "subject", "origin")
     out = {k: row[k] for k in keys}
     out["document"] = doc_names.get(row["document_id"]) if row["document_id"] is not None else None
+    # like every record: where to look first (the first line taking part; all are in lines)
+    out["source"] = {"doc": row["doc"], "line": row["lines"][0] if row["lines"] else None}
     return out
 
 
