@@ -154,3 +154,118 @@ def test_link_keeps_records_of_other_kinds_untouched():
     ctx = ctx_with(primary_a)
     link(ctx)
     assert ctx.records == [primary_a] and ctx.findings == []
+
+
+# --- policy goal → the policy program it describes ----------------------------------------
+
+
+def goal(line, name, budget, settled, dept=DEPT):
+    return rec(PolicyGoal, line, name, "부서 성과", dept=dept, figures={"budget": budget, "settled": settled})
+
+
+def policy(line, name, current_budget, spent, dept=DEPT, position=0):
+    p = prog(line, name, "사업별조서", "policy", current_budget=current_budget, spent=spent)
+    p.department, p.position = dept, position
+    return p
+
+
+def test_a_goal_finds_its_program_by_amounts_though_the_names_differ():
+    g = goal(10, "햇살 경쟁력 제고 및 만족도 향상", 300_000_000, 250_000_000)
+    other = policy(300, "햇살 경쟁력 제고 및 만족도 강화", 310_000_000, 240_000_000, position=1)
+    it = policy(310, "지역발전과 효율성 제고", 300_000_000, 250_000_000, position=2)
+    admin = policy(320, "행정운영경비(햇살 경쟁력 제고 및 만족도 향상)", 300_000_000, 250_000_000, position=3)
+    ctx = ctx_with(g, other, it, admin)
+    link(ctx)
+    assert (g.program, g.program_basis) == ("지역발전과 효율성 제고", "amount")
+    assert not [f for f in ctx.findings if f.rule == "link.unmatched"]
+
+
+def test_both_amounts_equal_beat_one_then_the_closer_name_decides():
+    g = goal(10, "햇살 재정 건전화", 75_000_000, 70_000_000)
+    one = policy(300, "햇살 재정 건전화", 75_000_000, 1_000, position=1)
+    both = policy(310, "지방재정 운영", 75_000_000, 70_000_000, position=2)
+    ctx = ctx_with(g, one, both)
+    link(ctx)
+    assert g.program == "지방재정 운영"
+    h = goal(11, "햇살 재정 건전화", 75_000_000, None)
+    far = policy(300, "시민 안전 지원", 75_000_000, 1, position=1)
+    near = policy(310, "햇살 재정 건전성", 75_000_000, 2, position=2)
+    ctx = ctx_with(h, far, near)
+    link(ctx)
+    assert (h.program, h.program_basis) == ("햇살 재정 건전성", "amount")
+
+
+def test_without_equal_amounts_a_similar_name_else_nothing_with_an_info():
+    named = goal(10, "햇살 정책 역량 강화", 210_000_000, 200_000_000)
+    lost = goal(12, "달빛 축제 운영", 5_000_000, 4_000_000)
+    zero = goal(14, "별빛 예비 재원", 0, 0)
+    p = policy(300, "햇살 정책역량 강화 사업", 260_000_000, 230_000_000, position=1)
+    reserve = policy(310, "예비비", 0, 0, position=2)
+    misprinted = policy(320, "재우활동(햇살정책담당관)", 5_000_000, 4_000_000, position=3)  # 재무활동
+    elsewhere = policy(330, "달빛 축제 운영", 5_000_000, 4_000_000, dept="달빛소통담당관")
+    unit = prog(340, "달빛 축제 운영", "사업별조서", "unit", "햇살 정책역량 강화 사업", current_budget=5_000_000, spent=4_000_000)
+    ctx = ctx_with(named, lost, zero, p, reserve, misprinted, elsewhere, unit)
+    link(ctx)
+    assert (named.program, named.program_basis) == ("햇살 정책역량 강화 사업", "name")
+    assert (lost.program, lost.program_basis) == (None, None)
+    assert (zero.program, zero.program_basis) == (None, None)  # 0 = 0 proves nothing; 예비비 is no 정책사업
+    unmatched = [f for f in ctx.findings if f.rule == "link.unmatched"]
+    assert sorted(f.lines[0] for f in unmatched) == [12, 14] and all(f.severity == "info" for f in unmatched)
+    assert {f.subject for f in unmatched} == {"달빛 축제 운영", "별빛 예비 재원"}
+
+
+def test_the_amounts_of_the_status_printing_serve_when_the_primary_has_none():
+    *_, status_a, status_b, _ = goals()  # 정책사업목표 현황 only: settled, no budget
+    p = policy(300, "역량 있는 정책 지원", 999, 200_000_000)
+    ctx = ctx_with(status_a, status_b, p)
+    link(ctx)
+    assert (status_a.program, status_a.program_basis) == ("역량 있는 정책 지원", "amount")
+    assert status_b.program is None
+
+
+# --- on documents ---------------------------------------------------------------------------
+
+#: 004 (FY2020 김포시 성과보고서), checked by hand: each goal's line in 부서 성과 and the
+#: 사업별조서 line of its 정책사업 print the same 예산액/예산현액 and 결산액/지출액 —
+#: except 주민자치 기반 강화 (1,800,939,000 vs 2,282,539,000: the goal covers fewer
+#: programs), which only the name links.
+REAL_004 = {
+    ("기획담당관", "시 경쟁력 제고 및 시민 만족도 향상"): ("지역발전과 시장의 효율성 제고", "amount"),
+    ("기획담당관", "인구정책 미래전략 대응 강화"): ("인구정책 미래전략 대응 강화", "amount"),
+    ("기획담당관", "전략적 재원확보 및 효율적 재정 운영"): ("지방재정 운영", "amount"),
+    ("기획담당관", "시장의 성과창출 및 효율적인 공기업 운영지원을 통한 지역발전 경쟁력 확보"): ("지역발전 경쟁력 강화", "amount"),
+    ("주민협치담당관", "주민자치 기반 강화"): ("주민자치 기반 강화", "name"),
+    ("주민협치담당관", "사회적경제 생태계 조성"): ("사회적 경제 생태계 조성", "amount"),
+    ("감사담당관", "소통, 예방 감사실시와 청렴시스템 구축으로 깨끗하고 투명한 감사행정을 구현"): ("깨끗하고 투명한 감사행정 구현", "amount"),
+    ("공보담당관", "역동적 시정홍보 역량 강화 및 소통행정 구현"): ("역동적 시정홍보 역량 강화", "amount"),
+}
+
+
+def _read(path):
+    from sijeong.readers import read_document
+
+    return read_document(path.name, path.read_text(encoding="utf-8"))
+
+
+def test_real_004_every_policy_goal_names_its_program(real_docs):
+    paths = sorted(real_docs.glob("004_*.txt"))
+    if not paths:
+        import pytest
+
+        pytest.skip("004 is not among the real documents")
+    doc = _read(paths[0])
+    got = {(g.department, g.name): (g.program, g.program_basis) for g in doc.of(PolicyGoal)}
+    assert got == REAL_004
+    programs = {(p.department, p.name) for p in doc.of(Program) if p.level == "policy" and p.section == "사업별조서"}
+    assert all((dept, prog_) in programs for (dept, _), (prog_, _) in REAL_004.items())
+    assert not [f for f in doc.findings if f.rule == "link.unmatched" and f.severity == "info"]
+
+
+def test_fixtures_goals_link_to_their_programs_and_never_to_the_reserve(fixtures_dir):
+    part = _read(fixtures_dir / "settlement_part.txt")
+    got = {g.name: (g.program, g.program_basis) for g in part.of(PolicyGoal)}
+    assert got == {"도시 활력 증진": ("도시 활력 증진", "amount"), "예비 재원 관리": (None, None)}
+    assert [f.subject for f in part.findings if f.rule == "link.unmatched" and f.severity == "info"] == ["예비 재원 관리"]
+    report = _read(fixtures_dir / "consistent_report.txt")
+    linked = [(g.name, g.program, g.program_basis) for g in report.of(PolicyGoal)]
+    assert linked and all(p == n and b == "amount" for n, p, b in linked)

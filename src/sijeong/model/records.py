@@ -98,6 +98,8 @@ class PolicyGoal(Record):
     achieved_indicator_count: int | None = None
     unit_program_count: int | None = None
     share: Number | None = None  # 비중(%) in 성과목표 및 재원비중
+    program: str | None = None  # the 정책사업 it describes, as 사업별조서 names it (readers.link)
+    program_basis: str | None = None  # how that was found: "amount" | "name" | None
 
 
 @dataclass(kw_only=True, slots=True)

@@ -15,11 +15,19 @@ into an :class:`Appearance` on it (each Figure keeps its own source line):
   ``prior_year_spent`` is copied onto the program.
 
 A printing that matches nothing stays its own record, with a ``link.unmatched`` warning.
+
+Then each PolicyGoal gets ``program``: the department's 정책사업 in 사업별조서 (not
+행정운영경비, 재무활동 or 예비비) it describes. The names often differ entirely, the amounts
+do not: the goal's 예산액 is the program's 예산현액 and its 결산액 the program's 지출액
+(``program_basis = "amount"``; among several, both equal first, then the closer name).
+Else the most similar name, at least ``GOAL_PROGRAM_THRESHOLD`` alike (``"name"``). Else
+``None`` with a ``link.unmatched`` info finding — only when the document has 정책사업 at all.
 Nothing else is computed here.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterable, TypeVar
 
 from ..model import Appearance, Indicator, PolicyGoal, Program, Record
@@ -33,6 +41,9 @@ INDICATOR_PRIMARY = "성과지표 달성현황"
 PROGRAM_PRIMARY = "사업별조서"
 THRESHOLD = 0.75  # names below this similarity are different entities
 PROGRAM_THRESHOLD = 0.85
+GOAL_PROGRAM_THRESHOLD = 0.8
+#: 결산현황 categories that are not 정책사업 (and the parts of 행정운영경비)
+NOT_POLICY = ("행정운영경비", "재무활동", "예비비", "인력운영비", "기본경비")
 
 
 def link(ctx: ReadContext) -> None:
@@ -41,6 +52,7 @@ def link(ctx: ReadContext) -> None:
     _link_indicators(ctx, alias, merged)
     _link_programs(ctx, merged)
     ctx.records[:] = [r for r in ctx.records if id(r) not in merged]
+    _link_goal_programs(ctx)
 
 
 # --- the matching --------------------------------------------------------------------
@@ -194,3 +206,50 @@ def _link_programs(ctx: ReadContext, merged: set[int]) -> None:
             _merge(ctx, p, o, s, merged)
             if p.prior_year_spent is None and "prior_year_spent" in o.figures:
                 p.set("prior_year_spent", o.figures["prior_year_spent"])
+
+
+# --- policy goal → policy program ------------------------------------------------------
+
+
+def _is_policy_program(p: Program) -> bool:
+    if p.level != "policy" or p.section != PROGRAM_PRIMARY:
+        return False
+    base = re.sub(r"\(.*\)$", "", re.sub(r"\s+", "", p.name))  # 기본경비(기획담당관) → 기본경비
+    # one misprinted syllable (재우활동) still names the category
+    return not any(len(base) == len(c) and similarity(base, c) >= 0.75 for c in NOT_POLICY)
+
+
+def _goal_amount(g: PolicyGoal, key: str) -> int | None:
+    """The goal's 예산액/결산액: its own printing, else the first other printing's."""
+    value = getattr(g, key)
+    if value is None:
+        value = next((a.value(key) for a in g.appearances if a.value(key) is not None), None)
+    return value if value else None  # 0 or a blank proves nothing
+
+
+def _link_goal_programs(ctx: ReadContext) -> None:
+    progs = _by_department(p for p in ctx.records if isinstance(p, Program) and _is_policy_program(p))
+    if not progs:
+        return
+    for g in (r for r in ctx.records if isinstance(r, PolicyGoal)):
+        cands = [p for p in progs.get(g.department, []) if g.year is None or p.year in (None, g.year)]
+        budget, settled = _goal_amount(g, "budget"), _goal_amount(g, "settled")
+        scored = []
+        for p in cands:
+            equal = (budget is not None and p.current_budget == budget) + (settled is not None and p.spent == settled)
+            if equal:
+                scored.append((equal, similarity(g.name, p.name), -p.position, p))
+        if scored:
+            g.program, g.program_basis = max(scored, key=lambda t: t[:3])[3].name, "amount"
+            continue
+        named = [(similarity(g.name, p.name), -p.position, p) for p in cands]
+        best = max(named, key=lambda t: t[:2], default=None)
+        if best is not None and best[0] >= GOAL_PROGRAM_THRESHOLD:
+            g.program, g.program_basis = best[2].name, "name"
+            continue
+        ctx.finding(
+            "link.unmatched", "info", [g.source.line],
+            f"정책사업목표 '{g.name}': 같은 부서 사업별조서의 정책사업 중 예산현액·지출액이 같거나 이름이 비슷한 "
+            f"사업이 없습니다 / no policy program of the department has its amounts or a similar name",
+            actual=g.name, department=g.department, subject=g.name,
+        )

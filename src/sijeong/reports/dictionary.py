@@ -41,6 +41,8 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "achieved_indicator_count": ("달성 지표 수", "number of indicators achieved", "integer"),
     "unit_program_count": ("단위사업 수", "number of unit programs", "integer"),
     "share": ("비중·구성비(%)", "share in percent (123 for 123%)", "number"),
+    "program": ("해당 정책사업", "policy goal: the 정책사업 it describes, as 사업별조서 names it", "text"),
+    "program_basis": ("정책사업 연결 근거", "how that program was found: amount (예산현액/지출액 equal) or name", "text"),
     "unit": ("단위", "unit of measure as printed (%, 건, 위, 등급 ...)", "text"),
     "formula": ("측정산식", "formula as written", "text"),
     "direction": ("지표 방향", "higher or lower is better", "text"),
