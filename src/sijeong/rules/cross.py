@@ -169,9 +169,14 @@ def check_policy_goal(documents: list[Document]) -> list[Finding]:
 
 
 def policy_program_of(documents: list[Document], goal: PolicyGoal) -> Program | None:
-    """The 사업별조서 policy program that carries the goal's name (up to extraction noise)."""
+    """The 사업별조서 policy program the goal describes: ``goal.program`` as the reader linked
+    it; for a goal read without that link, the program carrying its name (up to noise)."""
     cands = [p for d in documents if d.name == goal.source.doc for p in d.of(Program)
              if p.level == "policy" and p.department == goal.department and p.section != PERF_SECTION]
+    if goal.program is not None:
+        same = [p for p in cands if p.name == goal.program]
+        same.sort(key=lambda p: (p.current_budget != goal.budget) + (p.spent != goal.settled))
+        return same[0] if same else None
     name = best_match(goal.name, [p.name for p in cands], 0.85)
     same = [p for p in cands if p.name == name] if name else []
     return same[0] if len(same) == 1 else None

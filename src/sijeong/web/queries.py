@@ -279,18 +279,28 @@ def indicator_history(conn: Connection, T: Tables, indicator: dict) -> list[dict
 
 
 def programs_for_goal(conn: Connection, T: Tables, goal: dict | None, *, limit: int = 100) -> list[dict]:
-    """The programs serving a policy goal: the department's policy-level program whose 예산현액
-    equals the goal's 예산액 (or 지출액 its 결산액), then that program's unit and detail programs."""
+    """The programs serving a policy goal: the department's policy-level program the reader
+    linked it to (``program``), then that program's unit and detail programs. A goal stored
+    without the link falls back to the policy program whose 예산현액 equals the goal's 예산액
+    (or 지출액 its 결산액)."""
     t = T["programs"]
-    if t is None or goal is None or (goal.get("budget") is None and goal.get("settled") is None):
+    if t is None or goal is None:
         return []
     conds = _scope(t, goal.get("municipality"), goal.get("year"), goal.get("department"))
-    money = []
-    if goal.get("budget") is not None:
-        money.append(col(t, "current_budget") == goal["budget"])
-    if goal.get("settled") is not None:
-        money.append(col(t, "spent") == goal["settled"])
-    top = conn.execute(sa.select(t).where(*conds, col(t, "level") == "policy", sa.or_(*money)).limit(1)).first()
+    policy = [*conds, col(t, "level") == "policy"]
+    if goal.get("program"):
+        same_doc = [t.c.source_doc != goal["source_doc"]] if goal.get("source_doc") and has(t, "source_doc") else []
+        q = sa.select(t).where(*policy, t.c.name == goal["program"]).order_by(*same_doc, t.c.id)
+        top = conn.execute(q.limit(1)).first()
+    else:
+        money = []
+        if goal.get("budget") is not None:
+            money.append(col(t, "current_budget") == goal["budget"])
+        if goal.get("settled") is not None:
+            money.append(col(t, "spent") == goal["settled"])
+        if not money:
+            return []
+        top = conn.execute(sa.select(t).where(*policy, sa.or_(*money)).limit(1)).first()
     if top is None:
         return []
     top = as_dict(top)
