@@ -269,3 +269,17 @@ def test_fixtures_goals_link_to_their_programs_and_never_to_the_reserve(fixtures
     report = _read(fixtures_dir / "consistent_report.txt")
     linked = [(g.name, g.program, g.program_basis) for g in report.of(PolicyGoal)]
     assert linked and all(p == n and b == "amount" for n, p, b in linked)
+
+
+def test_the_rules_compare_a_goal_with_its_linked_program():
+    from sijeong.model import Document
+    from sijeong.rules.cross import check_policy_goal
+
+    g = goal(10, "햇살 경쟁력 제고 및 만족도 향상", 300_000_000, 250_000_000)
+    it = policy(310, "지역발전과 효율성 제고", 300_000_000, 260_000_000)  # 지출액 differs from 결산액
+    ctx = ctx_with(g, it)
+    link(ctx)
+    assert (g.program, g.program_basis) == ("지역발전과 효율성 제고", "amount")
+    doc = Document(name=DOC, municipality="테스트시", year=2020, family="settlement", records=ctx.records)
+    found = [f for f in check_policy_goal([doc]) if f.rule == "cross.policy_goal"]
+    assert [(f.expected, f.actual) for f in found] == [(260_000_000, 250_000_000)]

@@ -196,9 +196,9 @@ def _goal_vs_program(documents: list[Document], goals: list[PolicyGoal]) -> list
             for key, pkeys in (("budget", ("current_budget", "budget")), ("settled", ("spent",))):
                 f = figs.get(key)
                 pf = [p.figures[k] for k in pkeys if k in p.figures]
-                if f is None or not pf or f.source in seen:
+                if f is None or not pf or (key, f.source) in seen:  # 예산액 and 결산액 share a line
                     continue
-                seen.add(f.source)
+                seen.add((key, f.source))
                 if any(x.amount == f.amount for x in pf):
                     continue
                 label = "예산액" if key == "budget" else "결산액"
