@@ -62,6 +62,22 @@ class ReadContext:
         )
 
     def document(self, family: str, title: str | None = None) -> Document:
+        """The finished document. Every tab-separated block the part readers did not
+        consume is kept as a generic table first: nothing is silently dropped."""
+        from .generic import generic_tables
+
+        self.tables.extend(
+            generic_tables(
+                self.lines,
+                self.consumed,
+                doc=self.doc,
+                municipality=self.municipality,
+                year=self.year,
+                department_at=self.department_at,
+                title_at=self.title_at,
+                multiplier_at=self.multiplier_at,
+            )
+        )
         return Document(
             name=self.doc,
             municipality=self.municipality,

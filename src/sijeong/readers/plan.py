@@ -16,7 +16,6 @@ from collections import Counter
 from ..model import Document
 from . import register
 from .context import ReadContext
-from .generic import generic_tables
 
 FAMILY = "work_plan"
 
@@ -60,18 +59,6 @@ class PlanReader:
         walker.run()
         # departments first, in the order they were met
         ctx.records[:0] = list(walker.state.departments.values())
-        ctx.tables.extend(
-            generic_tables(
-                ctx.lines,
-                ctx.consumed,
-                doc=name,
-                municipality=municipality,
-                year=ctx.year,
-                department_at=ctx.department_at,
-                title_at=ctx.title_at,
-                multiplier_at=ctx.multiplier_at,
-            )
-        )
         title = "주요 시정계획" if "시정계획" in text[:400] else "주요업무계획"
         return ctx.document(FAMILY, title=title)
 

@@ -17,7 +17,6 @@ import re
 from ..model import Document
 from . import register
 from .context import ReadContext
-from .generic import generic_tables
 
 FAMILY = "settlement_report"
 
@@ -58,18 +57,6 @@ class SettlementReader:
         settlement_part.read(ctx)
         performance_part.read(ctx)
         link.link(ctx)
-        ctx.tables.extend(
-            generic_tables(
-                ctx.lines,
-                ctx.consumed,
-                doc=name,
-                municipality=municipality,
-                year=ctx.year,
-                department_at=ctx.department_at,
-                title_at=ctx.title_at,
-                multiplier_at=ctx.multiplier_at,
-            )
-        )
         return ctx.document(FAMILY, title="결산 및 성과보고서")
 
 
