@@ -42,40 +42,33 @@ MONEY = (("settled", "결산액"), ("prior_year_settled", "전년도 결산액")
 SHARES = (("share", "구성비"), ("prior_year_share", "전년도 구성비"))
 
 
-@rule("settlement.total", "결산현황 계", "결산현황 계 = 정책사업 + 행정운영경비 + 재무활동 (결산액·전년도·증감·구성비)")
-def check_total(documents: list[Document]) -> list[Finding]:
+def _sum_lines(documents: list[Document], rule_id: str, total_name: str, part_names: tuple[str, ...],
+               label: str) -> list[Finding]:
+    """A 결산현황 row = the sum of other rows, column by column (money and shares)."""
     out = []
     for rows in line_sets(documents).values():
-        total = rows.get("계")
-        parts = [rows[c] for c in ("정책사업", "행정운영경비", "재무활동") if c in rows]
+        total = rows.get(total_name)
+        parts = [rows[c] for c in part_names if c in rows]
         if total is None or len(parts) < 2:
             continue
-        for key, label in MONEY + SHARES:
+        for key, col in MONEY + SHARES:
             if key not in total.figures or not all(key in p.figures for p in parts):
                 continue
-            f = sum_check("settlement.total", total, f"결산현황 계 {label}", total.figures[key],
+            f = sum_check(rule_id, total, f"{label} {col}", total.figures[key],
                           [(p.name, p.figures[key]) for p in parts], unit="%" if "share" in key else "원")
             if f:
                 out.append(f)
     return out
+
+
+@rule("settlement.total", "결산현황 계", "결산현황 계 = 정책사업 + 행정운영경비 + 재무활동 (결산액·전년도·증감·구성비)")
+def check_total(documents: list[Document]) -> list[Finding]:
+    return _sum_lines(documents, "settlement.total", "계", ("정책사업", "행정운영경비", "재무활동"), "결산현황 계")
 
 
 @rule("settlement.operating", "행정운영경비", "행정운영경비 = 인력운영비 + 기본경비 (결산액·전년도·증감·구성비)")
 def check_operating(documents: list[Document]) -> list[Finding]:
-    out = []
-    for rows in line_sets(documents).values():
-        total = rows.get("행정운영경비")
-        parts = [rows[c] for c in ("인력운영비", "기본경비") if c in rows]
-        if total is None or len(parts) < 2:
-            continue
-        for key, label in MONEY + SHARES:
-            if key not in total.figures or not all(key in p.figures for p in parts):
-                continue
-            f = sum_check("settlement.operating", total, f"행정운영경비 {label}", total.figures[key],
-                          [(p.name, p.figures[key]) for p in parts], unit="%" if "share" in key else "원")
-            if f:
-                out.append(f)
-    return out
+    return _sum_lines(documents, "settlement.operating", "행정운영경비", ("인력운영비", "기본경비"), "행정운영경비")
 
 
 @rule("settlement.share", "구성비", "구성비 = 결산액 / 계 × 100 (반올림은 info), 정책사업·행정운영경비·재무활동의 구성비 합 = 100")
