@@ -18,10 +18,15 @@ the rules report:
 - ``staffing``: 정원/현원 of the staffing table (its rows' 계, its 합계 row, and the line above
   it ``정원 N명 / 현원 M명, 정원외 인력 K명``); ``organization``: ``기구 : N과 M팀`` and ``(n팀)``;
 - ``cross``: a task's or budget row's budget where the settlement has a program of exactly
-  that name and year.
+  that name and year;
+- ``task_budget``: a task's 소요예산/사업비 statement and the 합계 row of the one budget table
+  that follows it in the same □ block of the task;
+- ``years``: a row of a multi-year budget table (총예산 and year columns, one of them an open
+  range ``'18년이전``/``'21년이후``).
 
 Tokens in no identity (dates, extensions, committee sizes, numbers of tasks and rows, counts
-in running text, the department budgets of 주요업무) are **not checkable**: no rule can see
+in running text, the department budgets of 주요업무 — the whole department's budget, another
+scope than its tasks) are **not checkable**: no rule can see
 them change. They are counted and reported, and a sample is re-read to report how often a
 rule or the reader still notices something — they never count as caught.
 """
@@ -55,11 +60,14 @@ FAMILIES = {
     "staffing": {"plan"},
     "organization": {"plan", "read"},
     "cross": {"cross"},
+    "task_budget": {"plan"},
+    "years": {"table"},
 }
 #: the bucket a fault is reported in: its most specific identity
-PRIORITY = ("staffing", "organization", "split", "table", "cross")
+PRIORITY = ("staffing", "organization", "split", "task_budget", "years", "table", "cross")
 TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 TOTAL = re.compile(r"^(합계|총계|소계|계)$")
+YEAR_COLUMN = re.compile(r"^~?(?:'\d{2}|\d{4})년(?:도)?(이전|이후|까지|~)?$")
 STATED = {"staffing": re.compile(r"인력\s*:\s*정원"), "organization": re.compile(r"기구\s*:\s*\d+\s*과")}
 
 
@@ -114,6 +122,16 @@ def identities(plan, settlement) -> dict[int, list[tuple[str, set[str]]]]:
                 if k == "budget" and _squash(r.name) in programs:
                     ids.append("cross")
                 add(f, *ids)
+    for t, stated, total in _task_budget_pairs(plan):
+        add(stated, "task_budget")
+        add(total, "task_budget")
+    for r in plan.of(BudgetItem):
+        years = [(m, f) for k, f in r.figures.items() if k.startswith("col:")
+                 for m in [YEAR_COLUMN.match(_squash(k.split(" ")[-1]))] if m]
+        if "budget" in r.figures and len(years) >= 2 and any(m.group(1) for m, _ in years):
+            add(r.figures["budget"], "years")
+            for _, f in years:
+                add(f, "years")
     for kind in (Statistic, Asset):
         for g in _groups(plan, kind):
             names = {_squash(r.name) for r in g}
@@ -128,6 +146,31 @@ def identities(plan, settlement) -> dict[int, list[tuple[str, set[str]]]]:
                     for f in r.figures.values():
                         add(f, "table")
     return out
+
+
+def _task_budget_pairs(plan):
+    """(task, its budget statement, the 합계 figure of the one budget table after it in the
+    same □ block of the task)."""
+    totals = [r for r in plan.of(BudgetItem) if r.is_total and "budget" in r.figures]
+
+    def boxes(items):
+        for it in items:
+            if it.marker == "□":
+                yield it.source.line
+            yield from boxes(it.children)
+
+    for t in plan.of(PlanTask):
+        marks = sorted(boxes(t.sections))
+        own = [r for r in totals if r.task == t.title and r.department == t.department and r.source.line > t.source.line]
+        for k, f in t.figures.items():
+            if not re.fullmatch(r"budget(_\d+)?", k) or not f.source.line:
+                continue
+            if any(r.figures["budget"].source.line == f.source.line for r in own):
+                continue
+            end = min((b for b in marks if b > f.source.line), default=10**9)
+            inside = [r for r in own if f.source.line < r.source.line < end]
+            if len(inside) == 1:
+                yield t, f, inside[0].figures["budget"]
 
 
 def _whole(line: str, start: int, end: int) -> bool:

@@ -10,15 +10,18 @@ column (계/합계/소계) of a typed statistics or assets table.
 - ``table.total_column``: a column whose header is 계/합계/소계/총계 = Σ the other additive
   columns of its header group, row by row (a one-line header is one group; ``행정상 처분``
   over ``소계 주의 시정 …`` is a group of its own).
+- ``plan.task_budget``: a task's 소요예산/사업비 statement = the 합계 row of the one budget
+  table that follows it in the same □ block of the task (a table under another □ heading is
+  another part of the task; a multi-year table is ``table.years``' business).
 """
 
 from __future__ import annotations
 
 import re
 
-from ..model import Department, Document, Figure, Finding, Source, Table
+from ..model import Department, Document, Figure, Finding, OutlineItem, PlanTask, Source, Table
 from .base import finding, fmt, lines_of, rounding_slack, rule, sum_check
-from .tables import _UNIT_NOTE, NOT_ADDITIVE, _unscaled, is_total_label
+from .tables import _UNIT_NOTE, NOT_ADDITIVE, _unscaled, is_total_label, year_parts
 
 _HEAD_COUNTS = re.compile(r"정원\s*(?P<a>\d+)\s*명\s*/\s*현원\s*(?P<c>\d+)\s*명(?:.*?정원\s*외\s*(?:인력\s*)?(?P<x>\d+)\s*명)?")
 _ORG_COUNTS = re.compile(r"기구\s*[:：]\s*(?P<d>\d+)\s*과\s*(?P<t>\d+)\s*팀")
@@ -251,4 +254,49 @@ def check_total_column(documents: list[Document]) -> list[Finding]:
                            + (" (반올림 차이)" if severity == "info" else ""))
                     out.append(finding("table.total_column", severity, r, lines_of(total, *[f for _, f in parts]),
                                        msg, expected=expected, actual=total.value, subject=table.name))
+    return out
+
+
+# --- a task's budget statement against its own budget table --------------------------------
+
+_STATED_BUDGET = re.compile(r"^budget(_\d+)?$")
+
+
+def _box_lines(items: list[OutlineItem]) -> list[int]:
+    """Lines of the task's □ headings, nested ones included."""
+    out = []
+    for it in items:
+        if it.marker == "□":
+            out.append(it.source.line)
+        out.extend(_box_lines(it.children))
+    return out
+
+
+@rule("plan.task_budget", "과제 소요예산·예산표",
+      "과제의 소요예산(사업비) = 같은 □ 항목 안에서 그 아래 나오는 예산표의 합계 행 (표가 하나일 때만)")
+def check_task_budget(documents: list[Document]) -> list[Finding]:
+    out: list[Finding] = []
+    for d in documents:
+        totals = [r for r in d.records if type(r).__name__ == "BudgetItem" and r.is_total
+                  and r.figures.get("budget") is not None and r.figures["budget"].value is not None
+                  and not year_parts(r)]
+        for t in d.of(PlanTask):
+            boxes = sorted(_box_lines(t.sections))
+            own = [r for r in totals if r.task == t.title and r.department == t.department
+                   and r.source.line > t.source.line]
+            for key, stated in t.figures.items():
+                if not _STATED_BUDGET.match(key) or stated.value is None:
+                    continue
+                line = stated.source.line
+                if stated.source.doc != d.name or not line or any(r.source.line == line for r in own):
+                    continue  # a sum of several statements, or the budget read from the table itself
+                end = min((b for b in boxes if b > line), default=None)
+                inside = [r for r in own if r.source.line > line and (end is None or r.source.line < end)]
+                if len(inside) != 1:
+                    continue
+                r = inside[0]
+                f = sum_check("plan.task_budget", t, f"{t.title} 소요예산", stated,
+                              [(f"{r.section or '예산표'} {r.name}", r.figures["budget"])], subject=t.title)
+                if f:
+                    out.append(f)
     return out

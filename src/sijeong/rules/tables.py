@@ -329,3 +329,46 @@ def check_split(documents: list[Document]) -> list[Finding]:
                 out.extend(_split_table(table))
     return out
 
+
+
+# --- a multi-year table: 총예산 = Σ year columns ------------------------------------------
+
+#: a year column of a multi-year budget table: ``'18년이전``, ``'20년``, ``2026년 이후``, ``~'19년``
+YEAR_COLUMN = re.compile(r"^~?(?:'\d{2}|\d{4})년(?:도)?(?P<range>이전|이후|까지|~)?$")
+
+
+def year_parts(r: Record) -> list[tuple[str, Figure]]:
+    """The year columns of a budget row (``col:국비지원현황 '19년``), when they partition time:
+    at least two, and at least one open range (이전/이후/까지) — a table of ``2024년 | 2025년``
+    side by side compares years, it does not split a total."""
+    cols = []
+    ranged = False
+    for k, f in r.figures.items():
+        if not k.startswith("col:"):
+            continue
+        leaf = _label(k.removeprefix("col:").split(" ")[-1])
+        m = YEAR_COLUMN.match(leaf)
+        if m:
+            cols.append((leaf, f))
+            ranged = ranged or bool(m.group("range"))
+    return cols if len(cols) >= 2 and ranged else []
+
+
+@rule("table.years", "연차별 합계", "계획의 연차별 예산표: 총예산(사업비) = 연도 열(이전·연도별·이후)의 합 (행마다)")
+def check_years(documents: list[Document]) -> list[Finding]:
+    out = []
+    for d in documents:
+        for r in d.records:
+            if type(r).__name__ != "BudgetItem":
+                continue
+            total = r.figures.get("budget")
+            parts = year_parts(r)
+            if total is None or total.value is None or "%" in total.raw or not parts:
+                continue
+            if any(f.value is None and f.raw.strip() not in ("-", "–") for _, f in parts):
+                continue  # a year cell that is no number: what it holds is unknown
+            f = sum_check("table.years", r, f"{r.section or '표'} {r.name} 총예산", total, parts, unit="원",
+                          subject=r.section)
+            if f:
+                out.append(f)
+    return out
