@@ -1,7 +1,8 @@
-"""The command line: ``sijeong ingest | export | check | search | serve | report``.
+"""The command line: ``sijeong ingest | export | check | search | serve | report | direction``.
 
 Each subcommand lives in ``sijeong.commands.<name>`` with ``add_arguments(parser)`` and
-``run(args) -> int``; this module only dispatches.
+``run(args) -> int``; this module only dispatches. Only the chosen command's module is
+imported (``sijeong --help`` imports none), so a command pays for its own imports only.
 """
 
 from __future__ import annotations
@@ -21,24 +22,42 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_module(name: str):
+    """The module of a command, or None when it is not there (not written yet)."""
+    try:
+        return importlib.import_module(f"sijeong.commands.{name}")
+    except ModuleNotFoundError as e:
+        if e.name != f"sijeong.commands.{name}":
+            raise
+        return None
+
+
+def _chosen(argv: list[str]) -> str | None:
+    """The command named on the command line (the first word that is not an option)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; the arguments of the command ``argv`` names (all commands when ``argv`` is
+    None) are added, the others are listed by name only."""
+    chosen = None if argv is None else _chosen(argv)
     parser = argparse.ArgumentParser(prog="sijeong", description="시정 — 성과관리·예산 투명성 시스템")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in COMMANDS.items():
-        try:
-            mod = importlib.import_module(f"sijeong.commands.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"sijeong.commands.{name}":
-                raise
+        load = argv is None or name == chosen
+        mod = _command_module(name) if load else None
+        if load and mod is None:
             continue
         p = sub.add_parser(name, help=help_text, description=help_text)
-        mod.add_arguments(p)
-        p.set_defaults(_run=mod.run)
+        if mod is not None:
+            mod.add_arguments(p)
+            p.set_defaults(_run=mod.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv).parse_args(argv)
     return int(args._run(args) or 0)
 
 

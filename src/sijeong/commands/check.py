@@ -63,6 +63,7 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
     from ..rules import run_rules
     from ..settings import Settings
     from ..store import db, repository
+    from .ingest import own_findings
 
     settings = Settings.from_env(url)
     engine = db.create_engine_for(settings.db_url)
@@ -71,10 +72,13 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
         with engine.connect() as conn:
             todo = scopes(conn, municipality=municipality, years=years)
         for m, ys in todo:
-            with engine.begin() as conn:
+            # --save: one write transaction per scope (BEGIN IMMEDIATE on SQLite, waiting for
+            # other writers), so the findings replaced are those of the documents checked
+            with (db.writing(engine) if save else engine.connect()) as conn:
                 docs = repository.load_documents(conn, municipality=m, year=ys)
                 rule_findings = run_rules(docs, only=only)
                 if save:
+                    own_findings(rule_findings, m, docs)
                     # the years of the documents checked; (m, None) only when a document
                     # without a year was among them (else its findings would go unreplaced)
                     replace = {(m, d.year) for d in docs}

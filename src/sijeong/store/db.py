@@ -1,21 +1,42 @@
 """Engines and migrations. Nothing here runs at import time.
 
 SQLite (the default): one file, WAL journal, foreign keys on, and real transactions
-(``BEGIN`` emitted by us, so a failed save rolls back every statement of it).
+(``BEGIN`` emitted by us, so a failed save rolls back every statement of it). A connection
+that writes is opened by :func:`writing`: on SQLite its transaction starts with
+``BEGIN IMMEDIATE``, which takes the write lock at once (waiting up to ``busy_timeout`` for
+another writer to finish) instead of reading first and then failing with ``database is
+locked`` when the lock cannot be upgraded. Every other transaction (``engine.connect()``,
+``engine.begin()``: the web's, the reports') starts with a plain ``BEGIN`` and never waits
+for the write lock — in WAL mode readers and the writer do not block each other.
 PostgreSQL: ``postgresql+psycopg://...`` (``postgresql://`` and ``postgres://`` are
 rewritten to the psycopg driver).
+
+:func:`migrate` costs one ``SELECT`` when the database is at the newest revision (the head is
+read from the migration files' ``revision`` / ``down_revision`` lines, without Alembic);
+only a database behind it is upgraded, under the write lock (SQLite) or an advisory lock
+(PostgreSQL), so concurrent commands on a new database migrate it once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: how long a SQLite writer waits for the write lock (milliseconds)
+BUSY_TIMEOUT_MS = 120_000
+#: the execution option that marks a connection as a writer (see :func:`writing`)
+WRITE_OPTION = "sijeong_write"
+#: the pg_advisory_xact_lock key that serializes migrations on PostgreSQL
+PG_MIGRATE_LOCK = 0x5139_6A65  # "Q9je": any constant of our own
 
 
 def normalize_url(url: str) -> str:
@@ -47,32 +68,106 @@ def _sqlite_setup(engine: Engine) -> None:
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised through every test
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
         cur = dbapi_conn.cursor()
+        # first: switching a new file to WAL takes a lock, which must wait like any other
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
         if engine.url.database not in (None, "", ":memory:"):
             cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=10000")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        immediate = conn.get_execution_options().get(WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def alembic_config(engine: Engine):
+@contextlib.contextmanager
+def writing(engine: Engine) -> Iterator[sa.Connection]:
+    """A connection in a write transaction, committed at the end (rolled back on an
+    exception): ``BEGIN IMMEDIATE`` on SQLite, so concurrent writers wait for each other
+    (up to :data:`BUSY_TIMEOUT_MS`) instead of failing; an ordinary transaction elsewhere."""
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            yield conn
+
+
+# --- migrations ------------------------------------------------------------------------
+
+
+def alembic_config(engine: Engine, connection: sa.Connection | None = None):
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("path_separator", "os")
     cfg.attributes["engine"] = engine
+    if connection is not None:
+        cfg.attributes["connection"] = connection
     return cfg
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to ``revision`` (the newest by default) with Alembic."""
-    from alembic import command
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(None|['\"]([^'\"]+)['\"])", re.M)
 
-    command.upgrade(alembic_config(engine), revision)
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest revision id, from the ``revision = '…'`` and ``down_revision = '…'`` lines
+    of the migration files (the one revision no other revises), without loading Alembic.
+    Raises RuntimeError when the files do not form one line of revisions."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(text), _DOWN.search(text)
+        if rev is None or down is None:
+            raise RuntimeError(f"{path.name}: no revision / down_revision line")
+        revisions.add(rev.group(1))
+        if down.group(2):
+            revised.add(down.group(2))
+    heads = revisions - revised
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations: expected one head, found {sorted(heads)}")
+    return heads.pop()
+
+
+def stored_revision(conn: sa.Connection, *, probe: bool = False) -> str | None:
+    """The revision recorded in ``alembic_version``, or None for a database that has none
+    (new, or not ours). ``probe``: just run the one SELECT and take an error for "none"
+    (rolling the connection back) — for a connection outside any transaction of ours."""
+    stmt = sa.text("SELECT version_num FROM alembic_version")
+    if probe:
+        try:
+            rows = conn.execute(stmt).scalars().all()
+        except sa.exc.DBAPIError:
+            conn.rollback()
+            return None
+    else:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.execute(stmt).scalars().all()
+    return rows[0] if len(rows) == 1 else None
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the database to ``revision`` (the newest by default) with Alembic. At the head
+    already: one query and nothing else. Otherwise the upgrade runs in one write transaction
+    that first takes the write lock (SQLite ``BEGIN IMMEDIATE``; PostgreSQL an advisory
+    lock) and then reads the revision again: of several commands started together on a new
+    database, one migrates and the others find it done."""
+    target = head_revision() if revision == "head" else revision
+    with engine.connect() as conn:
+        if stored_revision(conn, probe=True) == target:
+            return
+    with writing(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_MIGRATE_LOCK})
+        if stored_revision(conn) == target:
+            return
+        from alembic import command
+
+        command.upgrade(alembic_config(engine, conn), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -1,7 +1,8 @@
 """Keyword-only repository functions over a SQLAlchemy ``Connection``.
 
-Writes run in the caller's transaction when there is one (``with engine.begin() as conn``)
-and in their own otherwise; either way a document is saved entirely or not at all.
+Writes run in the caller's transaction when there is one (``with db.writing(engine) as
+conn``) and in their own write transaction otherwise (``BEGIN IMMEDIATE`` on SQLite); either
+way a document is saved entirely or not at all.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 
 from ..model import Document, Finding, Record
 from . import rows as R
+from .db import WRITE_OPTION
 from .schema import record_class, record_table, record_tables, table
 from .search import index_rows
 
@@ -21,8 +23,13 @@ from .search import index_rows
 def _in_tx(conn: sa.Connection, fn, *args, **kw):
     if conn.in_transaction():
         return fn(conn, *args, **kw)
-    with conn.begin():
-        return fn(conn, *args, **kw)
+    was_writer = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.execution_options(**{WRITE_OPTION: True})  # BEGIN IMMEDIATE on SQLite: wait, don't fail
+    try:
+        with conn.begin():
+            return fn(conn, *args, **kw)
+    finally:
+        conn.execution_options(**{WRITE_OPTION: was_writer})
 
 
 def _insert_returning_ids(conn: sa.Connection, t: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
@@ -89,9 +96,10 @@ def _as_list(value) -> list | None:
 
 
 def document_rows(
-    conn: sa.Connection, *, municipality: str | None = None, year=None, names: Iterable[str] | None = None
+    conn: sa.Connection, *, municipality: str | None = None, year=None, names: Iterable[str] | None = None,
+    exclude: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The ``documents`` rows (without loading their records)."""
+    """The ``documents`` rows (without loading their records); ``exclude``: not these names."""
     docs = table("documents")
     stmt = sa.select(docs).order_by(docs.c.id)
     if municipality is not None:
@@ -101,15 +109,19 @@ def document_rows(
         stmt = stmt.where(docs.c.year.in_(years))
     if names is not None:
         stmt = stmt.where(docs.c.name.in_(list(names)))
+    if exclude:
+        stmt = stmt.where(docs.c.name.not_in(list(exclude)))
     return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
 def load_documents(
-    conn: sa.Connection, *, municipality: str | None = None, year=None, names: Iterable[str] | None = None
+    conn: sa.Connection, *, municipality: str | None = None, year=None, names: Iterable[str] | None = None,
+    exclude: Iterable[str] | None = None,
 ) -> list[Document]:
     """Rebuild whole documents (records with figures and appearances, tables, headings,
-    read findings, coverage). ``year`` may be one year or several."""
-    drows = document_rows(conn, municipality=municipality, year=year, names=names)
+    read findings, coverage). ``year`` may be one year or several; ``exclude`` names
+    documents not to load (e.g. those the caller holds in memory)."""
+    drows = document_rows(conn, municipality=municipality, year=year, names=names, exclude=exclude)
     if not drows:
         return []
     by_id = {r["id"]: R.document_from_row(r) for r in drows}

@@ -1,4 +1,6 @@
-"""Alembic environment: runs against the engine handed over by ``sijeong.store.db.migrate``
+"""Alembic environment: runs on the connection handed over by ``sijeong.store.db.migrate``
+(``config.attributes["connection"]``, already in the transaction that holds the write lock:
+every migration then commits with it, or none), on the engine handed over
 (``config.attributes["engine"]``), or against ``sqlalchemy.url`` / ``SIJEONG_DB`` when run
 by the ``alembic`` command line."""
 
@@ -31,14 +33,21 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _run(connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      include_name=include_name,
+                      render_as_batch=connection.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_migrations_online() -> None:
-    engine = _engine()
-    with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata,
-                          include_name=include_name,
-                          render_as_batch=connection.dialect.name == "sqlite")
-        with context.begin_transaction():
-            context.run_migrations()
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    with _engine().connect() as connection:
+        _run(connection)
 
 
 if context.is_offline_mode():
