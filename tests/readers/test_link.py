@@ -283,3 +283,69 @@ def test_the_rules_compare_a_goal_with_its_linked_program():
     doc = Document(name=DOC, municipality="테스트시", year=2020, family="settlement", records=ctx.records)
     found = [f for f in check_policy_goal([doc]) if f.rule == "cross.policy_goal"]
     assert [(f.expected, f.actual) for f in found] == [(260_000_000, 250_000_000)]
+
+
+# --- the screened similarity gives exactly similarity's pairs -------------------------------
+
+import random  # noqa: E402
+
+from sijeong.readers.link import GOAL_PROGRAM_THRESHOLD, PROGRAM_THRESHOLD, THRESHOLD, Similar, _assign  # noqa: E402
+from sijeong.readers.performance_text import similarity  # noqa: E402
+
+SYLLABLES = "가나다라마바사아자차카타파하지원운영관리사업"
+
+
+def _random_name(rng: random.Random, base: str | None = None) -> str:
+    """A random name, or a variation of ``base`` (a word more or less, a letter changed,
+    spaces and a unit note moved) — the cases that land near the thresholds."""
+    if base is None or rng.random() < 0.3:
+        return "".join(rng.choice(SYLLABLES + "  ") for _ in range(rng.randint(0, 14))).strip() or rng.choice(SYLLABLES)
+    name = list(base)
+    for _ in range(rng.randint(0, 3)):
+        op = rng.randrange(4)
+        i = rng.randrange(len(name) + 1)
+        if op == 0:
+            name.insert(i, rng.choice(SYLLABLES))
+        elif op == 1 and name:
+            del name[min(i, len(name) - 1)]
+        elif op == 2 and name:
+            name[min(i, len(name) - 1)] = rng.choice(SYLLABLES)
+        else:
+            name.insert(i, " ")
+    out = "".join(name)
+    if rng.random() < 0.2:
+        out = (out + rng.choice(["지원", "사업", "(단위:천원)", " 운영"])) if rng.random() < 0.5 else rng.choice(["", "시 "]) + out
+    return out
+
+
+def test_similar_at_least_is_similarity_above_the_threshold():
+    rng = random.Random(20261202)
+    sim = Similar()
+    names = [_random_name(rng) for _ in range(40)]
+    checked = above = 0
+    for _ in range(6000):
+        a = rng.choice(names) if rng.random() < 0.5 else _random_name(rng, rng.choice(names))
+        b = _random_name(rng, a) if rng.random() < 0.7 else rng.choice(names)
+        if rng.random() < 0.05:
+            a = None
+        t = rng.choice([THRESHOLD, PROGRAM_THRESHOLD, GOAL_PROGRAM_THRESHOLD, 0.8, rng.random()])
+        want = similarity(a, b)
+        got = sim.at_least(a, b, t)
+        assert got == (want if want >= t else None), (a, b, t, want, got)
+        checked += 1
+        above += got is not None
+    assert above > checked // 10  # the random names do reach the thresholds
+
+
+def test_assign_pairs_are_the_same_as_with_similarity():
+    rng = random.Random(9)
+    for case in range(60):
+        base = [_random_name(rng) for _ in range(rng.randint(1, 12))]
+        primaries = [rec(Program, i + 1, n, "사업별조서") for i, n in enumerate(base)]
+        others = [rec(Program, 100 + i, _random_name(rng, rng.choice(base)), rng.choice(["관련 예산사업 결산현황", "기타"]))
+                  for i in range(rng.randint(1, 12))]
+        t = rng.choice([THRESHOLD, PROGRAM_THRESHOLD])
+        sim = Similar()
+        old = _assign(primaries, others, lambda o, p: similarity(o.name, p.name), t)
+        new = _assign(primaries, others, lambda o, p: sim.at_least(o.name, p.name, t), t)
+        assert [(id(o), id(p), s) for o, p, s in old] == [(id(o), id(p), s) for o, p, s in new], case

@@ -23,11 +23,20 @@ do not: the goal's 예산액 is the program's 예산현액 and its 결산액 the
 Else the most similar name, at least ``GOAL_PROGRAM_THRESHOLD`` alike (``"name"``). Else
 ``None`` with a ``link.unmatched`` info finding — only when the document has 정책사업 at all.
 Nothing else is computed here.
+
+Speed: a department can have hundreds of programs, and every printing is compared with every
+primary. :class:`Similar` gives :func:`similarity`'s value only where it reaches the
+threshold asked for, and rejects most pairs without running difflib: the same name by its key
+(cached per name), then the upper bounds difflib itself offers (``real_quick_ratio``, from the
+lengths, then ``quick_ratio``, from the letters), each of which the ratio can never exceed.
+The pairs kept and their scores are exactly :func:`similarity`'s
+(``tests/readers/test_link.py`` compares both on random names).
 """
 
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import Callable, Iterable, TypeVar
 
 from ..model import Appearance, Indicator, PolicyGoal, Program, Record
@@ -48,11 +57,47 @@ NOT_POLICY = ("행정운영경비", "재무활동", "예비비", "인력운영�
 
 def link(ctx: ReadContext) -> None:
     merged: set[int] = set()
-    alias = _link_policy_goals(ctx, merged)
-    _link_indicators(ctx, alias, merged)
-    _link_programs(ctx, merged)
+    sim = Similar()
+    alias = _link_policy_goals(ctx, merged, sim)
+    _link_indicators(ctx, alias, merged, sim)
+    _link_programs(ctx, merged, sim)
     ctx.records[:] = [r for r in ctx.records if id(r) not in merged]
     _link_goal_programs(ctx)
+
+
+class Similar:
+    """:func:`similarity` with a floor: ``at_least(a, b, t)`` is ``similarity(a, b)`` when that
+    is at least ``t``, else None — without running difflib for most pairs below ``t``."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str | None, str] = {}
+        self._matchers: dict[str, SequenceMatcher] = {}
+
+    def key(self, name: str | None) -> str:
+        k = self._keys.get(name)
+        if k is None:
+            k = self._keys[name] = name_key(name)
+        return k
+
+    def at_least(self, a: str | None, b: str | None, threshold: float) -> float | None:
+        ka, kb = self.key(a), self.key(b)
+        if not ka or not kb:
+            return 0.0 if 0.0 >= threshold else None
+        if ka == kb:
+            return 1.0 if 1.0 >= threshold else None
+        short, long_ = (ka, kb) if len(ka) <= len(kb) else (kb, ka)  # as sorted((ka, kb), key=len)
+        contained = len(short) >= 4 and short in long_  # similarity lifts such a pair to 0.8
+        m = self._matchers.get(kb)
+        if m is None:  # seq2 is b, as in SequenceMatcher(None, ka, kb): difflib caches what it learns of b
+            m = self._matchers[kb] = SequenceMatcher(None, "", kb, autojunk=False)
+        m.set_seq1(ka)
+        if not (contained and 0.8 >= threshold):  # the ratio alone must reach the threshold
+            if m.real_quick_ratio() < threshold or m.quick_ratio() < threshold:
+                return None  # both bound the ratio from above
+        ratio = m.ratio()
+        if contained:
+            ratio = max(ratio, 0.8)
+        return ratio if ratio >= threshold else None
 
 
 # --- the matching --------------------------------------------------------------------
@@ -126,7 +171,7 @@ def _by_department(records: Iterable[R]) -> dict[str | None, list[R]]:
 # --- policy goals --------------------------------------------------------------------
 
 
-def _link_policy_goals(ctx: ReadContext, merged: set[int]) -> dict[tuple[str | None, str], str]:
+def _link_policy_goals(ctx: ReadContext, merged: set[int], sim: Similar) -> dict[tuple[str | None, str], str]:
     """Returns alias: (department, name_key of any printing) → the primary's name."""
     alias: dict[tuple[str | None, str], str] = {}
     pgs = [r for r in ctx.records if isinstance(r, PolicyGoal)]
@@ -136,7 +181,7 @@ def _link_policy_goals(ctx: ReadContext, merged: set[int]) -> dict[tuple[str | N
         others = [r for r in recs if r.section != section]
         for p in primaries:
             alias[(dept, name_key(p.name))] = p.name
-        for o, p, s in _assign(primaries, others, lambda o, p: similarity(o.name, p.name), THRESHOLD):
+        for o, p, s in _assign(primaries, others, lambda o, p: sim.at_least(o.name, p.name, THRESHOLD), THRESHOLD):
             if p is None:
                 _unmatched(ctx, o, section)
                 continue
@@ -153,20 +198,23 @@ def _link_policy_goals(ctx: ReadContext, merged: set[int]) -> dict[tuple[str | N
 # --- indicators ----------------------------------------------------------------------
 
 
-def _link_indicators(ctx: ReadContext, alias: dict[tuple[str | None, str], str], merged: set[int]) -> None:
+def _link_indicators(ctx: ReadContext, alias: dict[tuple[str | None, str], str], merged: set[int],
+                     sim: Similar) -> None:
     inds = [r for r in ctx.records if isinstance(r, Indicator)]
 
     def goal(r: Indicator) -> str | None:
         if not r.policy_goal:
             return None
-        return alias.get((r.department, name_key(r.policy_goal)), r.policy_goal)
+        return alias.get((r.department, sim.key(r.policy_goal)), r.policy_goal)
 
     def score(o: Indicator, p: Indicator) -> float | None:
         if (o.year or ctx.year) != p.year:
             return None
-        s = similarity(o.name, p.name)
+        s = sim.at_least(o.name, p.name, THRESHOLD)  # None: below the threshold, not a pair
+        if s is None:
+            return None
         go, gp = goal(o), goal(p)
-        if s < 1.0 and go and gp and similarity(go, gp) < THRESHOLD:
+        if s < 1.0 and go and gp and sim.at_least(go, gp, THRESHOLD) is None:
             return None  # a fuzzy match only within the same policy goal
         return s
 
@@ -185,7 +233,7 @@ def _link_indicators(ctx: ReadContext, alias: dict[tuple[str | None, str], str],
 # --- programs ------------------------------------------------------------------------
 
 
-def _link_programs(ctx: ReadContext, merged: set[int]) -> None:
+def _link_programs(ctx: ReadContext, merged: set[int], sim: Similar) -> None:
     progs = [r for r in ctx.records if isinstance(r, Program)]
 
     def tiebreak(o: Program, p: Program) -> tuple:
@@ -198,7 +246,8 @@ def _link_programs(ctx: ReadContext, merged: set[int]) -> None:
         others = [r for r in recs if r.section != PROGRAM_PRIMARY]
         if not others:
             continue
-        pairs = _assign(primaries, others, lambda o, p: similarity(o.name, p.name), PROGRAM_THRESHOLD, tiebreak)
+        pairs = _assign(primaries, others, lambda o, p: sim.at_least(o.name, p.name, PROGRAM_THRESHOLD),
+                        PROGRAM_THRESHOLD, tiebreak)
         for o, p, s in pairs:
             if p is None:
                 _unmatched(ctx, o, PROGRAM_PRIMARY)
@@ -231,6 +280,7 @@ def _link_goal_programs(ctx: ReadContext) -> None:
     progs = _by_department(p for p in ctx.records if isinstance(p, Program) and _is_policy_program(p))
     if not progs:
         return
+    sim = Similar()
     for g in (r for r in ctx.records if isinstance(r, PolicyGoal)):
         cands = [p for p in progs.get(g.department, []) if g.year is None or p.year in (None, g.year)]
         budget, settled = _goal_amount(g, "budget"), _goal_amount(g, "settled")
@@ -242,7 +292,8 @@ def _link_goal_programs(ctx: ReadContext) -> None:
         if scored:
             g.program, g.program_basis = max(scored, key=lambda t: t[:3])[3].name, "amount"
             continue
-        named = [(similarity(g.name, p.name), -p.position, p) for p in cands]
+        # below the threshold a score only has to lose: -1 in place of similarity's value
+        named = [(sim.at_least(g.name, p.name, GOAL_PROGRAM_THRESHOLD) or -1.0, -p.position, p) for p in cands]
         best = max(named, key=lambda t: t[:2], default=None)
         if best is not None and best[0] >= GOAL_PROGRAM_THRESHOLD:
             g.program, g.program_basis = best[2].name, "name"
