@@ -218,3 +218,128 @@ def test_ingesting_a_year_keeps_the_rule_findings_of_a_stored_document_without_a
         rows, _ = repository.list_findings(conn, origin="rule")
     engine.dispose()
     assert sorted(r["doc"] for r in rows) == ["dated.txt", "undated.txt"]
+
+
+# --- one bad file does not stop the batch; many municipalities in one call ----------------
+
+
+def _fake_tree_loader(make_document, years: dict[str, int | None] | None = None):
+    """load_path giving a hand-built document named after the file, of the municipality asked."""
+
+    def load_path(path, *, municipality="김포시"):
+        name = Path(path).name
+        return make_document(name, municipality=municipality, year=(years or {}).get(name, 2020))
+
+    return load_path
+
+
+def _stored(url: str) -> list[tuple[str, str, int | None]]:
+    engine = create_engine_for(url)
+    try:
+        with engine.connect() as conn:
+            return sorted((r.municipality, r.name, r.year) for r in conn.execute(
+                sa.text("SELECT municipality, name, year FROM documents")))
+    finally:
+        engine.dispose()
+
+
+def test_an_unexpected_failure_of_one_file_is_reported_and_the_batch_goes_on(tmp_path, sqlite_url, make_document,
+                                                                             monkeypatch, capsys):
+    from sijeong.model import Figure, Program, Source
+
+    def load_path(path, *, municipality="김포시"):
+        name = Path(path).name
+        if name == "b.txt":
+            raise RuntimeError("reader blew up")
+        doc = make_document(name, municipality=municipality)
+        if name == "c.txt":  # more than a BIGINT holds: the save itself fails
+            prog = next(r for r in doc.records if isinstance(r, Program))
+            prog.set("budget", Figure(2**63, "9,223,372,036,854,775,808", Source(name, 14)))
+        return doc
+
+    monkeypatch.setattr(pipeline, "load_path", load_path)
+    checked = []
+    real_check = pipeline.check
+    monkeypatch.setattr(pipeline, "check", lambda docs: checked.append(sorted(d.name for d in docs)) or real_check(docs))
+    files = [tmp_path / n for n in ("a.txt", "b.txt", "c.txt", "d.txt")]
+    for f in files:
+        f.write_text("x", encoding="utf-8")
+    assert main(["ingest", *map(str, files), "--db", sqlite_url, "--municipality", "가온시"]) == 1
+    out, err = capsys.readouterr()
+    assert f"{files[1]}: " in err and "RuntimeError: reader blew up" in err
+    assert f"{files[2]}: " in err and "saving failed, nothing changed" in err
+    assert _stored(sqlite_url) == [("가온시", "a.txt", 2020), ("가온시", "d.txt", 2020)]
+    assert checked == [["a.txt", "d.txt"]] and "검증 / check:" in out
+
+
+def test_tree_loads_each_municipality_and_checks_each_year(tmp_path, sqlite_url, make_document, monkeypatch, capsys):
+    root = tmp_path / "docs"
+    layout = {"가온시/2020/report.txt": 2020, "가온시/2021/plan.txt": 2021, "나래군/report.txt": 2020,
+              "다솜시/2019/late.txt": 2020, "가온시/2020/notes.md": None}
+    for rel in layout:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    years = {Path(rel).name: y for rel, y in layout.items()}
+    monkeypatch.setattr(pipeline, "load_path", _fake_tree_loader(make_document, years))
+    scopes = []
+    real_check = pipeline.check
+    monkeypatch.setattr(pipeline, "check", lambda docs: scopes.append(sorted((d.municipality, d.year, d.name) for d in docs))
+                        or real_check(docs))
+    assert main(["ingest", "--tree", str(root), "--db", sqlite_url]) == 0
+    err = capsys.readouterr().err
+    assert _stored(sqlite_url) == [("가온시", "plan.txt", 2021), ("가온시", "report.txt", 2020),
+                                   ("나래군", "report.txt", 2020), ("다솜시", "late.txt", 2020)]
+    # one check per municipality-year, over that year's documents only
+    assert scopes == [[("가온시", 2020, "report.txt")], [("가온시", 2021, "plan.txt")],
+                      [("나래군", 2020, "report.txt")], [("다솜시", 2020, "late.txt")]]
+    assert "late.txt" in err and "2019" in err and "2020" in err  # the path's year differs: a warning
+    engine = create_engine_for(sqlite_url)
+    with engine.connect() as conn:
+        rows, _ = repository.list_findings(conn, origin="rule", municipality="가온시")
+    engine.dispose()
+    assert {r["year"] for r in rows} == {2020, 2021}
+
+
+def test_manifest_names_municipality_and_year_per_file(tmp_path, sqlite_url, make_document, monkeypatch, capsys):
+    monkeypatch.setattr(pipeline, "load_path", _fake_tree_loader(make_document))
+    (tmp_path / "in").mkdir()
+    for n in ("a.txt", "b.txt"):
+        (tmp_path / "in" / n).write_text("x", encoding="utf-8")
+    manifest = tmp_path / "files.csv"
+    manifest.write_text(f"file,municipality,year\nin/a.txt,가온시,2020\n{tmp_path / 'in' / 'b.txt'},나래군,\n", encoding="utf-8")
+    assert main(["ingest", "--manifest", str(manifest), "--db", sqlite_url]) == 0
+    assert _stored(sqlite_url) == [("가온시", "a.txt", 2020), ("나래군", "b.txt", 2020)]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("file,municipality,year\nin/a.txt,다솜시,2020\nin/b.txt,다솜시,이천\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ingest", "--manifest", str(bad), "--db", sqlite_url]) == 2
+    assert f"{bad}:3:" in capsys.readouterr().err
+    assert main(["ingest", "--manifest", str(tmp_path / "in" / "a.txt"), "--db", sqlite_url]) == 2  # no header
+    assert _stored(sqlite_url) == [("가온시", "a.txt", 2020), ("나래군", "b.txt", 2020)]  # nothing read
+
+
+@needs_readers
+def test_jobs_read_in_processes_and_store_the_same(tmp_path, capsys):
+    """--jobs 2 reads in a process pool (documents travel pickled) and stores what --jobs 1 does."""
+    root = tmp_path / "tree"
+    for town in ("가온시", "나래군"):
+        (root / town).mkdir(parents=True)
+        for s in SAMPLES:
+            (root / town / s.name).write_bytes(s.read_bytes())
+    (root / "나래군" / "broken.txt").write_bytes((ROOT / "tests" / "fixtures" / "broken_letter_in_number.txt").read_bytes())
+    states = []
+    for jobs in ("1", "2"):
+        url = f"sqlite:///{tmp_path / f'jobs{jobs}.db'}"
+        assert main(["ingest", "--tree", str(root), "--jobs", jobs, "--db", url]) == 1
+        out, err = capsys.readouterr()
+        assert "broken.txt:12:" in err and out.count("numeric tokens") == 2 * len(SAMPLES)
+        engine = create_engine_for(url)
+        with engine.connect() as conn:
+            states.append((
+                sorted(conn.execute(sa.text("SELECT municipality, name, sha256, year FROM documents")).all()),
+                sorted(conn.execute(sa.text("SELECT municipality, doc, rule, message FROM findings")).all()),
+                {k: v for k, v in repository.count_rows(conn).items()},
+            ))
+        engine.dispose()
+    assert states[0] == states[1]
+    assert len(states[0][0]) == 2 * len(SAMPLES) and states[0][1]
