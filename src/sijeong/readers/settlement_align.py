@@ -195,6 +195,12 @@ def align(
     else:
         worst = (min(packed) >> 8 & 0xFF) + within  # the best's (8 - score), plus within
         kept = [k for k, p in enumerate(packed) if p >> 8 & 0xFF <= worst]
+    if limit is not None and len(kept) > limit:
+        # a key (below) starts with packed >> 8, i.e. (lost, -score): the best ``limit`` keys
+        # are among the candidates whose packed >> 8 is at most the limit-th smallest one, so
+        # only theirs are built (a row of 16 cells has thousands of candidates, 300 are kept)
+        bound = sorted([packed[k] >> 8 for k in kept])[limit - 1]
+        kept = [k for k in kept if packed[k] >> 8 <= bound]
     # rank packed in one int per kept candidate: (lost, -score) from the packed score, then
     # officer, cost, key totals dropped, parts not adding up, pattern changed, order
     table, rights, valid, officer, matches = row.table, row.rights, row.valid, row.officer, row.parts_match
