@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     engine = db.create_engine_for(Settings.from_env(args.db).db_url)
     try:
         db.migrate(engine)
-        with engine.begin() as conn:
+        with db.writing(engine) as conn:  # BEGIN IMMEDIATE on SQLite: waits for other writers
             t = record_table("indicator")
             where = (t.c.municipality == args.municipality, t.c.department == args.department, t.c.name == args.indicator)
             rows = conn.execute(sa.select(t.c.id, t.c.target, t.c.actual, t.c.unit, t.c.formula, t.c.year).where(*where)).all()
