@@ -243,8 +243,10 @@ def _stored(url: str) -> list[tuple[str, str, int | None]]:
         engine.dispose()
 
 
-def test_an_unexpected_failure_of_one_file_is_reported_and_the_batch_goes_on(tmp_path, sqlite_url, make_document,
+def test_an_unexpected_failure_of_one_file_is_reported_and_the_batch_goes_on(tmp_path, db_url, make_document,
                                                                              monkeypatch, capsys):
+    """A reader that crashes, a save that fails (in a savepoint: the others of the same
+    transaction stay) — each named with its file; the rest is stored and checked."""
     from sijeong.model import Figure, Program, Source
 
     def load_path(path, *, municipality="김포시"):
@@ -264,11 +266,11 @@ def test_an_unexpected_failure_of_one_file_is_reported_and_the_batch_goes_on(tmp
     files = [tmp_path / n for n in ("a.txt", "b.txt", "c.txt", "d.txt")]
     for f in files:
         f.write_text("x", encoding="utf-8")
-    assert main(["ingest", *map(str, files), "--db", sqlite_url, "--municipality", "가온시"]) == 1
+    assert main(["ingest", *map(str, files), "--db", db_url, "--municipality", "가온시"]) == 1
     out, err = capsys.readouterr()
     assert f"{files[1]}: " in err and "RuntimeError: reader blew up" in err
     assert f"{files[2]}: " in err and "saving failed, nothing changed" in err
-    assert _stored(sqlite_url) == [("가온시", "a.txt", 2020), ("가온시", "d.txt", 2020)]
+    assert _stored(db_url) == [("가온시", "a.txt", 2020), ("가온시", "d.txt", 2020)]
     assert checked == [["a.txt", "d.txt"]] and "검증 / check:" in out
 
 
