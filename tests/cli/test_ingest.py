@@ -345,3 +345,18 @@ def test_jobs_read_in_processes_and_store_the_same(tmp_path, capsys):
         engine.dispose()
     assert states[0] == states[1]
     assert len(states[0][0]) == 2 * len(SAMPLES) and states[0][1]
+
+
+def test_tree_refuses_a_second_file_of_the_same_name_for_a_municipality(tmp_path, sqlite_url, make_document,
+                                                                        monkeypatch, capsys):
+    """A document is known by (file name, municipality): 2020/결산.txt and 2021/결산.txt would
+    replace each other, so the second is refused and named."""
+    root = tmp_path / "docs"
+    for rel in ("가온시/2020/결산.txt", "가온시/2021/결산.txt", "나래군/2021/결산.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    monkeypatch.setattr(pipeline, "load_path", _fake_tree_loader(make_document))
+    assert main(["ingest", "--tree", str(root), "--db", sqlite_url]) == 1
+    err = capsys.readouterr().err
+    assert f"{root / '가온시' / '2021' / '결산.txt'}: " in err and "same file name" in err
+    assert _stored(sqlite_url) == [("가온시", "결산.txt", 2020), ("나래군", "결산.txt", 2020)]

@@ -46,6 +46,7 @@ class Item:
     path: str
     municipality: str
     year: int | None = None
+    listed: bool = False  # from --tree or --manifest (not a FILE argument)
 
 
 class UsageError(Exception):
@@ -89,9 +90,9 @@ def tree_items(root: str | Path) -> list[Item]:
     out: list[Item] = []
     for mdir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for f in sorted(mdir.glob("*.txt")):
-            out.append(Item(str(f), mdir.name))
+            out.append(Item(str(f), mdir.name, listed=True))
         for ydir in sorted(p for p in mdir.iterdir() if p.is_dir() and YEAR_DIR.match(p.name)):
-            out.extend(Item(str(f), mdir.name, int(ydir.name)) for f in sorted(ydir.glob("*.txt")))
+            out.extend(Item(str(f), mdir.name, int(ydir.name), True) for f in sorted(ydir.glob("*.txt")))
     return out
 
 
@@ -120,7 +121,8 @@ def manifest_items(path: str | Path) -> list[Item]:
         if year_text and not YEAR_DIR.match(year_text):
             raise UsageError(f"{path}:{line}: 연도가 아닙니다 / not a year: {year_text!r}")
         f = Path(file)
-        out.append(Item(str(f if f.is_absolute() else path.parent / f), municipality, int(year_text) if year_text else None))
+        out.append(Item(str(f if f.is_absolute() else path.parent / f), municipality,
+                        int(year_text) if year_text else None, True))
     return out
 
 
@@ -217,6 +219,9 @@ class Ingest:
     def run(self, items: list[Item], jobs: int) -> int:
         from ..readers import read_errors
 
+        items = self.unique(items)
+        if jobs > 1:
+            self.engine.dispose()  # no open database connection is inherited by the workers
         batch: list[tuple[Item, object]] = []
         for it, doc, error in read_all(items, jobs):
             if batch and batch[0][0].municipality != it.municipality:
@@ -246,6 +251,29 @@ class Ingest:
                   f"({c.get('error', 0)} errors, {c.get('warning', 0)} warnings, {c.get('info', 0)} info); "
                   f"{self.read_warnings} read warnings")
         return 1 if self.failed else 0
+
+    def unique(self, items: list[Item]) -> list[Item]:
+        """A document is known by its file name and municipality: a file from ``--tree`` or
+        ``--manifest`` with the name of another file of the same municipality would replace
+        it (``2020/결산.txt`` and ``2021/결산.txt``), so it is refused. FILE arguments keep
+        their old behaviour: the later one replaces the earlier."""
+        seen: dict[tuple[str, str], Item] = {}
+        out = []
+        for it in items:
+            key = (it.municipality, Path(it.path).name)
+            first = seen.get(key)
+            if first is None or not (it.listed or first.listed):
+                seen[key] = it
+            elif first.path == it.path:
+                continue  # the same file twice: once
+            else:
+                self.failed = True
+                _err(f"오류 / error: {it.path}: {it.municipality}의 {first.path}와 파일 이름이 같아 저장하지 않았습니다 "
+                     f"(문서는 파일 이름으로 구별됩니다) / same file name as {first.path} for {it.municipality}: "
+                     f"not stored, rename one")
+                continue
+            out.append(it)
+        return out
 
     def store_municipality(self, batch: list[tuple[Item, object]]) -> None:
         years: dict[int | None, list[tuple[Item, object]]] = {}
