@@ -123,3 +123,62 @@ def test_postgres_has_trigram_search_index(pg_engine):
         idx = conn.execute(sa.text("select indexdef from pg_indexes where indexname = 'ix_search_index_trgm'")).scalar()
     assert ext == 1
     assert "gin_trgm_ops" in idx
+
+
+# --- migrations cost one query at the head; writers queue ------------------------------------
+
+
+def test_head_revision_read_from_the_files_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from sijeong.store.db import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config(None)).get_current_head()
+
+
+def test_migrate_at_the_head_is_one_select_and_behind_it_upgrades(tmp_path):
+    from sqlalchemy import event
+
+    from sijeong.store.db import head_revision, migrate
+
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate(engine, "0006")
+    assert current_revision(engine) == "0006"
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda conn, cur, stmt, *a: statements.append(stmt))
+    migrate(engine)  # behind: upgraded
+    assert current_revision(engine) == head_revision() and len(statements) > 1
+    statements.clear()
+    migrate(engine)  # at the head: one SELECT (in the BEGIN sijeong emits on SQLite)
+    assert [s for s in statements if s != "BEGIN"] == ["SELECT version_num FROM alembic_version"]
+    engine.dispose()
+
+
+def test_a_writer_waits_for_the_other_and_readers_wait_for_none(tmp_path):
+    import threading
+    import time
+
+    from sijeong.store.db import migrate, writing
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    first, second = create_engine_for(url), create_engine_for(url)
+    migrate(first)
+    entered = threading.Event()
+
+    def other_writer():
+        with writing(second) as conn:
+            entered.set()
+            conn.execute(sa.text("SELECT count(*) FROM documents")).scalar()
+
+    with writing(first) as conn:
+        conn.execute(sa.text("DELETE FROM documents"))
+        t = threading.Thread(target=other_writer)
+        t.start()
+        time.sleep(0.5)
+        assert not entered.is_set()  # BEGIN IMMEDIATE: waiting for the write lock, not failing
+        with second.connect() as reader:  # a plain BEGIN: reads at once
+            assert reader.execute(sa.text("SELECT count(*) FROM documents")).scalar() == 0
+    t.join(timeout=60)
+    assert entered.is_set()
+    first.dispose()
+    second.dispose()
