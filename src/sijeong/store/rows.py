@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from typing import Any
 
@@ -72,11 +73,18 @@ def record_row(rec: Record, document_id: int, order: int) -> dict[str, Any]:
         "figures": figures_to_json(rec.figures, doc),
         "appearances": [appearance_to_json(a, doc) for a in rec.appearances],
     }
-    h = hints(type(rec))
-    for f in own_fields(type(rec)):
-        value = getattr(rec, f.name)
-        row[f.name] = value if scalar_kind(h[f.name]) else to_json(value)
+    for name, scalar in _row_fields(type(rec)):
+        value = getattr(rec, name)
+        row[name] = value if scalar else to_json(value)
     return row
+
+
+@functools.cache
+def _row_fields(cls: type) -> tuple[tuple[str, bool], ...]:
+    """(field name, stored as a scalar column) for a record class's own fields, worked out
+    once per class rather than for every row."""
+    h = hints(cls)
+    return tuple((f.name, scalar_kind(h[f.name]) is not None) for f in own_fields(cls))
 
 
 def _allows_none(tp: Any) -> bool:
