@@ -147,6 +147,20 @@ def _read(path: str, municipality: str):
     return pipeline.load_path(path, municipality=municipality)
 
 
+def _preload() -> None:
+    """Import every reader module and the rules before the workers fork, so that each of
+    them starts with what it needs instead of importing it again (where the start method is
+    fork; elsewhere this costs the parent a little and changes nothing)."""
+    import importlib
+    import pkgutil
+
+    from .. import pipeline, readers  # noqa: F401
+
+    for m in pkgutil.iter_modules(readers.__path__):
+        importlib.import_module(f"{readers.__name__}.{m.name}")
+    importlib.import_module("sijeong.rules")
+
+
 def read_all(items: list[Item], jobs: int) -> Iterator[tuple[Item, object | None, str | None]]:
     """(item, document, None) or (item, None, error) for each item, in order. With jobs > 1
     the files are read in a process pool, at most 2·jobs ahead of the writer."""
@@ -159,8 +173,7 @@ def read_all(items: list[Item], jobs: int) -> Iterator[tuple[Item, object | None
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    from .. import pipeline  # noqa: F401 - imported before the workers fork, so they share it
-
+    _preload()
     with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
         todo = iter(items)
         pending: deque = deque()
