@@ -12,11 +12,17 @@ from pathlib import Path
 from . import coverage
 from .model import Document, Finding
 from .readers import read_document, read_errors
+from .readers.text import normalise_text
 
 
 def load_text(name: str, text: str, *, municipality: str = "김포시") -> Document:
+    """Read one text. Line ends are normalised first (CR, CRLF, U+2028 … → ``\\n``), so the
+    line numbers of findings, coverage and the stored text agree; the hash is of the text
+    as given."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    text = normalise_text(text)
     doc = read_document(name, text, municipality=municipality)
-    doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    doc.sha256 = digest
     doc.text = text
     doc.line_count = text.count("\n") + 1
     if not read_errors(doc):
