@@ -53,7 +53,7 @@ def _load_builtin() -> None:
                 raise
 
 
-def read_document(name: str, text: str, *, municipality: str = "김포시") -> Document:
+def read_document(name: str, text: str, *, municipality: str = "김포시", check_range: bool = True) -> Document:
     """Pick the reader whose ``detect`` is most confident and read the text. Never raises.
 
     Read errors come back as findings of severity ``error`` (rule ``read.*``), each naming a
@@ -61,7 +61,9 @@ def read_document(name: str, text: str, *, municipality: str = "김포시") -> D
     of more than :data:`~.text.MAX_DIGITS` digits), ``read.range`` (a number the database
     cannot store), ``read.empty`` (nothing read), ``read.family`` (unknown family) and
     ``read.crash`` (an unexpected exception inside a reader — a bug, located at the line the
-    reader was on). Line ends are normalised first (:func:`~.text.normalise_text`)."""
+    reader was on). Line ends are normalised first (:func:`~.text.normalise_text`).
+    ``check_range=False`` leaves the range check to the caller (``load_text`` checks once,
+    after the computed values are added)."""
     text = normalise_text(text)
     long = long_number(text)
     if long is not None:
@@ -89,16 +91,9 @@ def read_document(name: str, text: str, *, municipality: str = "김포시") -> D
         )
     if read_errors(doc):
         return doc
-    from .guard import out_of_range
-
-    bad = out_of_range(doc)
-    if bad is not None:
-        line, value = bad
-        return _refused(
-            name, municipality, doc.family, "read.range", line,
-            f"저장할 수 없는 크기의 숫자 (|값| ≥ 2^63 또는 무한대) / number out of the storable range: {_short(repr(value))}",
-            _short(repr(value)),
-        )
+    refused = refuse_out_of_range(doc) if check_range else None
+    if refused is not None:
+        return refused
     if not doc.records:
         return _refused(
             name, municipality, doc.family, "read.empty", 1,
@@ -106,6 +101,22 @@ def read_document(name: str, text: str, *, municipality: str = "김포시") -> D
             "nothing was read from the document (check its line ends and format)",
         )
     return doc
+
+
+def refuse_out_of_range(doc: Document) -> Document | None:
+    """A ``read.range`` refusal when the document holds a number the store cannot keep
+    (|v| ≥ 2^63, or a float that is not finite), else None."""
+    from .guard import out_of_range
+
+    bad = out_of_range(doc)
+    if bad is None:
+        return None
+    line, value = bad
+    return _refused(
+        doc.name, doc.municipality, doc.family, "read.range", line,
+        f"저장할 수 없는 크기의 숫자 (|값| ≥ 2^63 또는 무한대) / number out of the storable range: {_short(repr(value))}",
+        _short(repr(value)),
+    )
 
 
 def _short(text: str | None, limit: int = 120) -> str | None:
