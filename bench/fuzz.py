@@ -327,7 +327,7 @@ def classify(name: str, text: str) -> tuple[str, str]:
     return "ok", f"{len(doc.records)} records"
 
 
-def _worker(conn, seed_paths: list[str]) -> None:
+def _worker(conn, seed_paths: list[str], parent: int) -> None:
     seeds = load_seeds([Path(p) for p in seed_paths])
     import sijeong.pipeline  # noqa: F401 - import once, before the clock starts
     import sijeong.readers
@@ -335,6 +335,9 @@ def _worker(conn, seed_paths: list[str]) -> None:
     sijeong.readers.readers()
     conn.send(("ready", None))
     while True:
+        while not conn.poll(5):
+            if os.getppid() != parent:  # the run was stopped: do not linger
+                return
         job = conn.recv()
         if job is None:
             return
@@ -364,7 +367,7 @@ class _Slot:
 
     def start(self):
         self.conn, child = self.ctx.Pipe()
-        self.proc = self.ctx.Process(target=_worker, args=(child, self.seed_paths), daemon=True)
+        self.proc = self.ctx.Process(target=_worker, args=(child, self.seed_paths, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
         self.conn.recv()  # ready
