@@ -11,18 +11,45 @@ from pathlib import Path
 
 from . import coverage
 from .model import Document, Finding
-from .readers import read_document, read_errors
+from .readers import read_document, read_errors, refuse_out_of_range
+from .readers.text import normalise_text
 
 
 def load_text(name: str, text: str, *, municipality: str = "김포시") -> Document:
-    doc = read_document(name, text, municipality=municipality)
-    doc.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """Read one text. Line ends are normalised first (CR, CRLF, U+2028 … → ``\\n``), so the
+    line numbers of findings, coverage and the stored text agree; the hash is of the text
+    as given."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    text = normalise_text(text)
+    doc = read_document(name, text, municipality=municipality, check_range=False)
+    doc.sha256 = digest
     doc.text = text
     doc.line_count = text.count("\n") + 1
     if not read_errors(doc):
-        doc.coverage = coverage.compute(doc, text)
-        _computed(doc)
+        try:
+            doc.coverage = coverage.compute(doc, text)
+            _computed(doc)
+        except Exception as e:  # a bug must not take ingest down: refuse the document, say where
+            return _crashed(doc, e)
+        # read values and computed ones (a sum, a rate) must fit the store (read.range)
+        refused = refuse_out_of_range(doc)
+        if refused is not None:
+            refused.sha256, refused.text, refused.line_count = doc.sha256, doc.text, doc.line_count
+            return refused
     return doc
+
+
+def _crashed(doc: Document, e: Exception) -> Document:
+    from .readers.guard import crash_line
+
+    line = crash_line(e.__traceback__, doc.name, doc.line_count)
+    failed = Document(name=doc.name, municipality=doc.municipality, year=None, family=doc.family,
+                      sha256=doc.sha256, line_count=doc.line_count, text=doc.text)
+    failed.findings.append(Finding(
+        rule="read.crash", severity="error", doc=doc.name, lines=[line],
+        message=f"읽은 뒤 계산 중 예기치 않은 오류 / crashed after reading: {type(e).__name__}: {str(e)[:120]}",
+    ))
+    return failed
 
 
 def _computed(doc: Document) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable, Protocol
 
 from ..model import Document, Finding
-from .text import ReadError
+from .text import ReadError, long_number, normalise_text, too_long_message
 
 
 class Reader(Protocol):
@@ -53,39 +53,87 @@ def _load_builtin() -> None:
                 raise
 
 
-def read_document(name: str, text: str, *, municipality: str = "김포시") -> Document:
-    """Pick the reader whose ``detect`` is most confident and read the text.
+def read_document(name: str, text: str, *, municipality: str = "김포시", check_range: bool = True) -> Document:
+    """Pick the reader whose ``detect`` is most confident and read the text. Never raises.
 
-    Read errors come back as findings of severity ``error`` (rule ``read.*``)."""
-    candidates = sorted(((r.detect(text), i, r) for i, r in enumerate(readers())), reverse=True)
-    if not candidates or candidates[0][0] <= 0:
-        doc = Document(name=name, municipality=municipality, year=None, family="unknown")
-        doc.findings.append(
-            Finding(
-                rule="read.family",
-                severity="error",
-                doc=name,
-                lines=[1],
-                message="어떤 문서인지 알 수 없습니다 (결산·성과보고서도 주요업무계획도 아님) / unknown document family",
-            )
-        )
-        return doc
-    reader = candidates[0][2]
+    Read errors come back as findings of severity ``error`` (rule ``read.*``), each naming a
+    line: ``read.syntax`` (a :class:`ReadError`, e.g. a letter inside a number or a number
+    of more than :data:`~.text.MAX_DIGITS` digits), ``read.range`` (a number the database
+    cannot store), ``read.empty`` (nothing read), ``read.family`` (unknown family) and
+    ``read.crash`` (an unexpected exception inside a reader — a bug, located at the line the
+    reader was on). Line ends are normalised first (:func:`~.text.normalise_text`).
+    ``check_range=False`` leaves the range check to the caller (``load_text`` checks once,
+    after the computed values are added)."""
+    text = normalise_text(text)
+    long = long_number(text)
+    if long is not None:
+        return _refused(name, municipality, "unknown", "read.syntax", long[0], too_long_message(long[1]), long[1])
+    family = "unknown"
     try:
-        return reader.read(name, text, municipality=municipality)
-    except ReadError as e:
-        doc = Document(name=name, municipality=municipality, year=None, family=reader.family)
-        doc.findings.append(
-            Finding(
-                rule="read.syntax",
-                severity="error",
-                doc=name,
-                lines=[e.source.line],
-                message=e.message,
-                actual=e.raw,
+        candidates = sorted(((r.detect(text), i, r) for i, r in enumerate(readers())), reverse=True)
+        if not candidates or candidates[0][0] <= 0:
+            return _refused(
+                name, municipality, family, "read.family", 1,
+                "어떤 문서인지 알 수 없습니다 (결산·성과보고서도 주요업무계획도 아님) / unknown document family",
             )
+        reader = candidates[0][2]
+        family = reader.family
+        doc = reader.read(name, text, municipality=municipality)
+    except ReadError as e:
+        return _refused(name, municipality, family, "read.syntax", e.source.line, e.message, e.raw)
+    except Exception as e:  # a reader's bug must not take the caller down
+        from .guard import crash_line
+
+        line = crash_line(e.__traceback__, name, text.count("\n") + 1)
+        return _refused(
+            name, municipality, family, "read.crash", line,
+            f"읽는 중 예기치 않은 오류 / reader crashed: {type(e).__name__}: {_short(str(e))}",
         )
+    if read_errors(doc):
         return doc
+    refused = refuse_out_of_range(doc) if check_range else None
+    if refused is not None:
+        return refused
+    if not doc.records:
+        return _refused(
+            name, municipality, doc.family, "read.empty", 1,
+            f"읽어 낸 항목이 없습니다 ({len(text.splitlines())}줄) — 줄바꿈이나 문서 형식을 확인하세요 / "
+            "nothing was read from the document (check its line ends and format)",
+        )
+    return doc
+
+
+def refuse_out_of_range(doc: Document) -> Document | None:
+    """A ``read.range`` refusal when the document holds a number the store cannot keep
+    (|v| ≥ 2^63, or a float that is not finite), else None."""
+    from .guard import out_of_range
+
+    bad = out_of_range(doc)
+    if bad is None:
+        return None
+    line, value = bad
+    return _refused(
+        doc.name, doc.municipality, doc.family, "read.range", line,
+        f"저장할 수 없는 크기의 숫자 (|값| ≥ 2^63 또는 무한대) / number out of the storable range: {_short(repr(value))}",
+        _short(repr(value)),
+    )
+
+
+def _short(text: str | None, limit: int = 120) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[:limit] + "…"
+
+
+def _refused(name: str, municipality: str, family: str, rule: str, line: int, message: str,
+             actual: str | None = None) -> Document:
+    """A document that stores nothing: one ``read.*`` error finding at ``line``."""
+    doc = Document(name=name, municipality=municipality, year=None, family=family)
+    doc.findings.append(
+        Finding(rule=rule, severity="error", doc=name, lines=[line], message=_short(message, 400),
+                actual=_short(actual))
+    )
+    return doc
 
 
 def read_errors(doc: Document) -> list[Finding]:

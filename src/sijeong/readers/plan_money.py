@@ -17,17 +17,26 @@ from ..model import Figure, Source
 _SMALL = {"천": 1_000, "백": 100, "십": 10}
 _BIG = {"조": 10**12, "억": 10**8, "만": 10**4}
 
-#: one component: a number, an optional 천/백/십 and an optional 조/억/만
+#: one component: a number, an optional 천/백/십 and an optional 조/억/만.
+#:
+#: Linear time: a component's number ends where its digits end (``(?!\d)``), each unit
+#: takes its own leading spaces, and components are joined by ``\s*`` followed by a digit —
+#: so a text splits into components in exactly one way. (The former
+#: ``(?:\d+\s*[천백십]?\s*[조억만]?\s*)+?`` could split a run of n digits, or the spaces
+#: between numbers, in exponentially many ways and never finished on 40 digits.)
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_PART = _NUM + r"\s*[천백십]?\s*[조억만]?"
-AMOUNT = re.compile(rf"(?P<amount>(?:{_PART}\s*)+?)원")
+_PART = _NUM + r"(?!\d)(?:\s*[천백십])?(?:\s*[조억만])?"
+#: one or more components, then the spaces before 원 (the amount never starts inside a number)
+_PARTS = rf"(?<!\d){_PART}(?:\s*{_PART})*"
+AMOUNT = re.compile(rf"(?P<amount>{_PARTS})\s*원")
 _COMPONENT = re.compile(rf"(?P<num>{_NUM})\s*(?P<small>[천백십])?\s*(?P<big>[조억만])?")
 
 _LABELS = r"소요\s*예산|총\s*사\s*업\s*비|사\s*업\s*비|사업\s*금액|사업\s*예산|예\s*산"
 BUDGET_STATEMENT = re.compile(
-    rf"(?P<label>{_LABELS})\s*[:：]?\s*(?:약\s*)?(?P<amount>(?:{_PART}\s*)+?)원"
+    rf"(?P<label>{_LABELS})\s*[:：]?\s*(?:약\s*)?(?P<amount>{_PARTS})\s*원"
     r"(?:\s*\((?P<split>[^)]*)\))?"
 )
+_CELL_AMOUNT = re.compile(rf"\s*(?:약\s*)?({_PARTS})\s*원\s*")
 _SPLIT = re.compile(
     rf"(?P<who>국비|도비|시비)\s*(?P<num>{_NUM})\s*(?P<unit>%|천원|백만원|억원|원)?"
 )
@@ -94,7 +103,7 @@ def budget_statements(text: str, source: Source) -> list[BudgetStatement]:
 
 def cell_amount(text: str, source: Source) -> Figure | None:
     """A table cell holding an amount with its unit: ``750,548천원``."""
-    m = re.fullmatch(r"\s*(?:약\s*)?((?:" + _PART + r"\s*)+?)원\s*", text)
+    m = _CELL_AMOUNT.fullmatch(text)
     if not m:
         return None
     parsed = amount_value(m.group(1))

@@ -14,9 +14,12 @@ from .plan_parts import PlanState
 from .plan_tables import grid_of, keep_table, leave_generic, read_table
 from .text import DASHES, Line, ReadError, collapse, strip_html
 
-_TEAMS = re.compile(r"^(?P<name>\S.*?)\s*\((?P<n>\d+)팀\)$")
+#: greedy name (``\S(?:.*\S)?``), not ``\S.*?``: the same split, without retrying ``\s*`` at
+#: every space of a long run (quadratic)
+_TEAMS = re.compile(r"^(?P<name>\S(?:.*\S)?)\s*\((?P<n>\d+)팀\)$")
 _RATIO = re.compile(r"^(?P<a>\d+)\s*/\s*(?P<c>\d+)$")
-_BULLET = re.compile(r"\s*[•○]\s*")
+#: starts only where a whitespace run starts (the same matches; no quadratic retries)
+_BULLET = re.compile(r"(?<!\s)\s*[•○]\s*")
 
 
 def _cells(ln: Line) -> list[str]:

@@ -16,7 +16,7 @@ from ..model import Asset, BudgetItem, Committee, Figure, Source, Statistic, Tab
 from .context import ReadContext
 from .generic import cell_of
 from .plan_money import cell_amount
-from .text import DASHES, Line, collapse, strip_html
+from .text import DASHES, Line, check_digits, collapse, strip_html
 
 RULE = re.compile(r"^[\s\-\t]*-{3,}[\s\-\t]*$")
 _NUM = r"[△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -43,6 +43,7 @@ def cell_number(text: str, source: Source, multiplier: int = 1) -> Figure | None
     unit = m.group("unit")
     neg = raw[0] in "△▲-"
     digits = raw.lstrip("△▲-").replace(",", "")
+    check_digits(digits, source, raw)
     if unit and unit not in _NONMONEY_UNITS and unit not in ("km", "㎡", "㎞"):
         return None
     mult = multiplier if unit is None and "." not in digits else 1

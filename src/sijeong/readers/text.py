@@ -50,6 +50,57 @@ def lines_of(text: str) -> list[Line]:
     return [Line(i, t.rstrip("\r")) for i, t in enumerate(text.split("\n"), 1)]
 
 
+# --- line ends and limits ----------------------------------------------------------------
+
+#: every line separator ``str.splitlines`` knows besides ``\n``: CR (old Mac files), NEL,
+#: LINE/PARAGRAPH SEPARATOR — each ends a line — and the form feed, vertical tab and the
+#: file/group/record separators, which extractions leave at page breaks: those become a space
+#: (a line number must mean the same to the reader, the coverage, an editor and the web page).
+_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
+_SPACES = re.compile("[\x0b\x0c\x1c\x1d\x1e]")
+
+
+def normalise_text(text: str) -> str:
+    """CRLF, lone CR, NEL, U+2028 and U+2029 → ``\\n``; form feed, vertical tab and
+    U+001C–U+001E → a space. Idempotent; a text with plain ``\\n`` ends comes back as is."""
+    if _BREAKS.search(text):
+        text = _BREAKS.sub("\n", text)
+    if _SPACES.search(text):
+        text = _SPACES.sub(" ", text)
+    return text
+
+
+#: the most digits a number token may have (integer and fraction digits together). The
+#: documents print at most 12; 30 leaves room and keeps every parse far from Python's
+#: 4,300-digit int limit and the float range.
+MAX_DIGITS = 30
+#: the database stores integers in 64 bits: |v| must stay below this
+INT_LIMIT = 2**63
+
+_NUMBER_SHAPE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def long_number(text: str) -> tuple[int, str] | None:
+    """The first number token of more than :data:`MAX_DIGITS` digits: (line, token cut to
+    40 characters), or None. One linear pass over the text."""
+    for m in _NUMBER_SHAPE.finditer(text):
+        tok = m.group(0)
+        if len(tok) > MAX_DIGITS and sum(c.isdigit() for c in tok) > MAX_DIGITS:
+            return text.count("\n", 0, m.start()) + 1, tok[:40] + ("…" if len(tok) > 40 else "")
+    return None
+
+
+def too_long_message(token: str) -> str:
+    return f"숫자가 너무 깁니다 ({MAX_DIGITS}자리 초과) / number too long (more than {MAX_DIGITS} digits): {token!r}"
+
+
+def check_digits(digits: str, source: Source, token: str) -> None:
+    """Raise a located ReadError when a number has more than :data:`MAX_DIGITS` digits."""
+    if len(digits) > MAX_DIGITS and sum(c.isdigit() for c in digits) > MAX_DIGITS:
+        short = token[:40] + ("…" if len(token) > 40 else "")
+        raise ReadError(source, too_long_message(short), short)
+
+
 def split_cells(text: str) -> list[str]:
     """Tab-separated cells, stripped; leading empty cells kept (they carry column position)."""
     return [c.strip() for c in text.rstrip().split("\t")]
@@ -123,6 +174,7 @@ def parse_number(
         raise ReadError(source, f"숫자가 아닙니다 / not a number: {token!r}", token)
     digits = m.group("int").replace(",", "")
     frac = m.group("frac")
+    check_digits(digits + (frac or ""), source, token)
     neg = bool(m.group("neg"))
     if m.group("pct"):
         unit = "%"
