@@ -21,6 +21,8 @@ text grid, so tests (and users) can check it.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -67,74 +69,114 @@ def font_size(tables: list[ReportTable], width_mm: float) -> float:
     return round(max(6.0, min(10.0, best)), 1)
 
 
-MARKER = "\u2063SIJEONG-TABLE-{}\u2063"  # a placeholder paragraph's text, replaced by the table
+MARKER = "\u2063SIJEONG-BODY\u2063"  # the placeholder paragraph's text, replaced by the body
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    """A paragraph of :func:`write_blocks`: ``style`` is title, heading, text or unit (right aligned)."""
+
+    text: str
+    style: str = "text"
 
 
 def write_hwpx(tables: list[ReportTable], path: str | Path, *, title: str | None = None) -> Path:
-    """python-hwpx writes the document around the tables (styles, page, paragraphs, with a
-    placeholder paragraph where each table goes); the tables' XML is then put in place in
-    the section part of the saved package. python-hwpx validates every element it saves,
-    which takes seconds for a table of thousands of cells; the tables are written in one
-    pass instead, and the tests open the result with python-hwpx and validate it."""
+    """Each table with its heading, unit line and footnotes, after the document's title."""
+    blocks: list[Para | ReportTable] = [Para(title, "title")] if title else []
+    for table in tables:
+        blocks.append(Para(table_heading(table), "heading"))
+        if table.unit_note:
+            blocks.append(Para(table.unit_note, "unit"))
+        blocks.append(table)
+        blocks += [Para(note) for note in table.footnotes]
+        blocks.append(Para(""))
+    return write_blocks(blocks, path)
+
+
+def write_blocks(blocks: list[Para | ReportTable | str], path: str | Path) -> Path:
+    """An HWPX of paragraphs and tables in this order (a ``str`` is a text paragraph).
+
+    python-hwpx makes the package, the page and the styles, and the section's first
+    paragraph (which holds the page setup) gets the first line. Everything after it is
+    written as OWPML in one pass — paragraphs (``hp:p``/``hp:run``/``hp:t``, a tab as
+    ``hp:tab``) and tables (:func:`table_xml`, in a run of their own paragraph) — and put
+    in place of one placeholder paragraph in the saved section part. (python-hwpx builds
+    and validates each element it saves, which takes seconds for a table of thousands of
+    cells or a document of thousands of paragraphs; the tests open the result with
+    python-hwpx and validate it.)"""
     from hwpx import HwpxDocument
 
     path = Path(path)
+    tables = [b for b in blocks if isinstance(b, ReportTable)]
     doc = HwpxDocument.new()
     wide = any(t.column_count > WIDE_COLUMNS for t in tables)
     if wide:
         doc.page.setup(paper_size="A4", orientation="LANDSCAPE",
-                           margins_mm={"left": 15, "right": 15, "top": 15, "bottom": 15})
+                       margins_mm={"left": 15, "right": 15, "top": 15, "bottom": 15})
     width_mm = PAGE_MM["landscape" if wide else "portrait"]
     st = _Styles(doc, font_size(tables, width_mm))
-    if title:
-        doc.add_paragraph(title, char_pr_id_ref=st.title, para_pr_id_ref=st.left)
-    placed: dict[str, str] = {}
-    for table in tables:
-        doc.add_paragraph(table_heading(table), char_pr_id_ref=st.heading, para_pr_id_ref=st.left)
-        if table.unit_note:
-            doc.add_paragraph(table.unit_note, char_pr_id_ref=st.text, para_pr_id_ref=st.right)
-        if table.column_count and (table.header or table.rows):
-            marker = MARKER.format(len(placed))
-            doc.add_paragraph(marker, char_pr_id_ref=st.text, para_pr_id_ref=st.left)
-            placed[marker] = table_xml(table, st, int(width_mm * MM))
-        for note in table.footnotes:
-            doc.add_paragraph(note, char_pr_id_ref=st.text, para_pr_id_ref=st.left)
-        doc.add_paragraph("", char_pr_id_ref=st.text, para_pr_id_ref=st.left)
+    styles = {"title": (st.title, st.left), "heading": (st.heading, st.left), "text": (st.text, st.left),
+              "unit": (st.text, st.right)}
+    rest = list(blocks)
+    first = doc.paragraphs[0] if doc.paragraphs and not doc.paragraphs[0].text else None  # holds the page setup
+    if first is not None and rest and not isinstance(rest[0], ReportTable):
+        para = Para(rest[0]) if isinstance(rest[0], str) else rest[0]
+        first.text = para.text
+        first.char_pr_id_ref, first.para_pr_id_ref = styles[para.style]
+        rest = rest[1:]
+    body: list[str] = []
+    for block in rest:
+        if isinstance(block, ReportTable):
+            if block.column_count and (block.header or block.rows):
+                tbl = table_xml(block, st, int(width_mm * MM)).replace(f' xmlns:hp="{HP_NS}"', "", 1)
+                body.append(_p(st.left, st.text, tbl + "<hp:t/>"))
+            continue
+        para = Para(block) if isinstance(block, str) else block
+        char_pr, para_pr = styles[para.style]
+        body.append(_p(para_pr, char_pr, _t(para.text)))
+    if body:
+        doc.add_paragraph(MARKER, char_pr_id_ref=st.text, para_pr_id_ref=st.left)
     tmp = path.with_name(f".{path.name}.part")
     try:
         doc.save_to_path(tmp)
-        _put_tables(tmp, path, placed)
+        _put_body(tmp, path, "".join(body) if body else None)
     finally:
         tmp.unlink(missing_ok=True)
     return path
 
 
-def _put_tables(src: Path, dst: Path, placed: dict[str, str]) -> None:
-    """Copy the package ``src`` to ``dst`` with each placeholder ``<hp:t>`` replaced by its
-    table (in the same run, followed by an empty ``<hp:t/>`` as Hancom writes it)."""
+def _t(text: str) -> str:
+    if not text:
+        return "<hp:t/>"
+    return "<hp:t>" + "<hp:tab/>".join(escape(part) for part in text.split("\t")) + "</hp:t>"
+
+
+def _p(para_pr, char_pr, run_content: str) -> str:
+    return (f'<hp:p id="{next(_ids)}" paraPrIDRef={quoteattr(str(para_pr))} styleIDRef="0" pageBreak="0" '
+            f'columnBreak="0" merged="0"><hp:run charPrIDRef={quoteattr(str(char_pr))}>{run_content}</hp:run></hp:p>')
+
+
+_PLACEHOLDER = re.compile(r"<hp:p [^>]*><hp:run [^>]*><hp:t>" + re.escape(MARKER) + r"</hp:t></hp:run>"
+                          r"(?:<hp:linesegarray>.*?</hp:linesegarray>)?</hp:p>", re.S)
+
+
+def _put_body(src: Path, dst: Path, body: str | None) -> None:
+    """Copy the package ``src`` to ``dst`` with the placeholder paragraph replaced by ``body``."""
     import zipfile
 
-    declaration = f' xmlns:hp="{HP_NS}"'
-    left = set(placed)
+    done = body is None
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename.startswith("Contents/section") and info.filename.endswith(".xml"):
-                xml = data.decode("utf-8")
-                for marker in list(left):
-                    t = f"<hp:t>{marker}</hp:t>"
-                    if t in xml:
-                        xml = xml.replace(t, placed[marker].replace(declaration, "", 1) + "<hp:t/>", 1)
-                        left.discard(marker)
+            if not done and info.filename.startswith("Contents/section") and info.filename.endswith(".xml"):
+                xml, n = _PLACEHOLDER.subn(lambda _m: body, data.decode("utf-8"), count=1)
+                done = n == 1
                 data = xml.encode("utf-8")
             elif info.filename == "Preview/PrvText.txt":
-                text = data.decode("utf-8", errors="replace")
-                for marker in placed:
-                    text = text.replace(marker, "")
-                data = text.encode("utf-8")
+                data = data.decode("utf-8", errors="replace").replace(MARKER, "").encode("utf-8")
             zout.writestr(info, data)
-    if left:
-        raise RuntimeError(f"표 {len(left)}개를 넣지 못했습니다 / {len(left)} table placeholder(s) not found in the HWPX")
+    if not done:
+        raise RuntimeError("본문을 넣지 못했습니다 / the HWPX body placeholder was not found")
 
 
 _ids = iter(range(1_000_000_000, 2**31 - 1))
