@@ -98,13 +98,13 @@ def place_of(decoded: Decoded, line: int, field_index: int | None = None) -> Pla
 
 
 def sniff(raw: bytes) -> str:
-    """``pdf``, ``hwpx``, ``hwp``, ``zip``, ``ole`` or ``text`` (a guess from the first bytes)."""
+    """``pdf``, ``hwpx``, ``hwp`` (any OLE compound file), ``zip`` or ``text`` (from the first bytes)."""
     if raw.startswith(b"%PDF-") or raw[:1024].find(b"%PDF-") >= 0:
         return "pdf"
     if raw.startswith(b"PK\x03\x04"):
         return "hwpx" if b"application/hwp+zip" in raw[:200] or _zip_is_hwpx(raw) else "zip"
     if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "hwp" if _ole_is_hwp(raw) else "ole"
+        return "hwp"  # an OLE compound file: :mod:`.hwp` refuses one that is not HWP 5.0
     return "text"
 
 
@@ -122,18 +122,6 @@ def _zip_is_hwpx(raw: bytes) -> bool:
         return False
 
 
-def _ole_is_hwp(raw: bytes) -> bool:
-    try:
-        import io
-
-        import olefile
-
-        with olefile.OleFileIO(io.BytesIO(raw)) as ole:
-            return ole.exists("FileHeader") and ole.openstream("FileHeader").read(17) == b"HWP Document File"
-    except Exception:  # noqa: BLE001 - any failure: not an HWP file we can read
-        return False
-
-
 def decode(raw: bytes, *, name: str = "") -> Decoded:
     """The normalised text of a file's bytes, or :class:`FormatError` (Korean / English,
     naming the formats that are read)."""
@@ -147,11 +135,9 @@ def decode(raw: bytes, *, name: str = "") -> Decoded:
             label = {"pdf": "PDF", "hwpx": "HWPX", "hwp": "HWP"}[kind]
             raise FormatError(f"{name}: {label} 파일을 읽지 못했습니다(손상되었거나 지원하지 않는 구조) / "
                               f"cannot read this {label} file (damaged or unsupported): {type(e).__name__}: {e}") from e
-    if kind in ("zip", "ole"):
-        what = "ZIP 묶음" if kind == "zip" else "OLE 복합 문서"
-        raise FormatError(f"{name}: 읽을 수 없는 형식입니다({what}; HWPX·HWP가 아님). 읽는 형식: {READ_FORMATS_KO} / "
-                          f"not a format sijeong reads ({'a ZIP archive' if kind == 'zip' else 'an OLE compound file'}, "
-                          f"not HWPX or HWP). Read: {READ_FORMATS_EN}")
+    if kind == "zip":
+        raise FormatError(f"{name}: 읽을 수 없는 형식입니다(ZIP 묶음; HWPX가 아님). 읽는 형식: {READ_FORMATS_KO} / "
+                          f"not a format sijeong reads (a ZIP archive, not HWPX). Read: {READ_FORMATS_EN}")
     try:
         text, encoding = decode_text(raw)
     except NotText as e:
