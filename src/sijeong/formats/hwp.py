@@ -1,9 +1,10 @@
 """HWP 5.0 binary (an OLE compound file: FileHeader, DocInfo, zlib-compressed
 BodyText/Section*) → normalised text, through python-hwpx's HWP 5.0 converter.
 
-python-hwpx (Apache-2.0, already the project's HWPX writer) reads the compound file and
-the records of Hancom's published format document (HWP 5.0 revision 1.3) and converts each
-BodyText section into the OWPML section it corresponds to — one ``hp:p`` per paragraph
+python-hwpx (Apache-2.0, already the project's HWPX writer) reads the compound file with its
+own CFB reader, inflates the record streams and decodes the records Hancom's published
+HWP 5.0 format document describes, and converts each BodyText section into the OWPML
+section it corresponds to — one ``hp:p`` per paragraph
 record, one ``hp:tbl`` per table control with its cells' addresses and spans. The
 converted sections are then read exactly like an HWPX file (:mod:`.hwpx`), so a line's
 origin is the HWP section, paragraph, table, row and column. Why not pyhwp: it is AGPL-3.0,
