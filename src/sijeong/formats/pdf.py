@@ -6,7 +6,9 @@ joined by tabs (a merged area's text at its anchor, covered positions empty; the
 a wrapped cell joined with a space); the text outside tables becomes lines from the words'
 positions (words on one baseline form a line); a vertical gap of a whole line pitch (the
 page's commonest distance between lines) or more stands for that many empty lines, as
-a text export has them (empty lines at the top of a page cannot be seen and are lost). A table that goes on at
+a text export has them; at a page break, the space left at the foot of the page (below
+the last item, down to the lowest item of any page) and above the first item (below the
+highest first item of any page) counts the same way. A table that goes on at
 the top of the next page with the same columns continues the table: header rows repeated
 there (the same cells as the table's first rows) are dropped.
 
@@ -63,14 +65,28 @@ def decode_pdf(raw: bytes, *, name: str = "") -> Decoded:
             table_rows = [(t.bbox, [[_cell(c) for c in row] for row in t.extract(x_tolerance=1.5)]) for t in tables]
             pages.append((p_no, text_lines, table_rows))
     pitch = _pitch(pages)
+    laid = []
     for p_no, text_lines, table_rows in pages:
         # a text line's box is one line pitch high, centred on its glyphs
         items = [(top - (pitch - h) / 2, top - (pitch - h) / 2 + pitch, "text", text) for top, text, h in text_lines]
         items += [(bbox[1], bbox[3], "table", rows) for bbox, rows in table_rows if rows]
         items.sort(key=lambda x: x[0])
-        prev_bottom: float | None = None
+        if items:
+            laid.append((p_no, items))
+    # the text area: the highest first item and the lowest last item of any page
+    area_top = min((items[0][0] for _p, items in laid), default=0.0)
+    area_bottom = max((items[-1][1] for _p, items in laid), default=0.0)
+    prev_bottom: float | None = None
+    for p_no, items in laid:
         for idx, (top, bottom, kind, obj) in enumerate(items):
-            if prev_bottom is not None:
+            if idx == 0 and prev_bottom is not None:
+                continues = (kind == "table" and open_table is not None
+                             and open_table.columns == max(len(r) for r in obj))
+                if not continues:  # empty lines at the foot of the last page and the head of this one
+                    blanks = int((area_bottom - prev_bottom) / pitch + 0.1) + round((top - area_top) / pitch)
+                    for _ in range(max(0, blanks)):
+                        add("", Place(page=p_no))
+            elif prev_bottom is not None:
                 for _ in range(max(0, round((top - prev_bottom) / pitch))):
                     add("", Place(page=p_no))
             prev_bottom = bottom
@@ -92,7 +108,7 @@ def decode_pdf(raw: bytes, *, name: str = "") -> Decoded:
                 add("\t".join(r), Place(page=p_no, table=t.number, row=row_no),
                     tuple(Place(page=p_no, table=t.number, row=row_no, column=c) for c in range(1, width + 1)))
             open_table = t
-        if items and items[-1][2] == "text":
+        if items[-1][2] == "text":
             open_table = None
     if chars_seen == 0:
         raise FormatError(f"{name}: 텍스트 층이 없는 PDF입니다(스캔한 이미지). 글자 인식(OCR)을 거친 PDF나 원본(HWP·HWPX·텍스트)을 "
