@@ -96,3 +96,20 @@ def test_real_documents_read_the_same_in_every_encoding(real_docs, tmp_path):
         a, b = load_path(base), load_path(other)
         assert a.records, src.name
         _same_document(a, b)
+
+
+def test_utf8_with_a_control_character_stays_utf8():
+    text = "첫 줄\x0b 둘\n"
+    assert decode_text(text.encode("utf-8")) == (text, "utf-8")
+    assert decode_text(codecs.BOM_UTF8 + text.encode("utf-8")) == (text, "utf-8 (BOM)")
+
+
+def test_text_mentioning_pdf_is_text():
+    d = decode("메모: %PDF-1.7 이라는 글자가 든 텍스트\n금액\t1,000\n".encode("utf-8"), name="note.txt")
+    assert d.format == "text"
+
+
+def test_damaged_pdf_is_a_message_not_a_crash():
+    with pytest.raises(FormatError) as e:
+        decode(b"%PDF-1.7\n" + bytes(range(256)) * 4, name="broken.pdf")
+    assert "broken.pdf: PDF 파일을 읽지 못했습니다" in e.value.message and "damaged" in e.value.message

@@ -99,8 +99,8 @@ def place_of(decoded: Decoded, line: int, field_index: int | None = None) -> Pla
 
 def sniff(raw: bytes) -> str:
     """``pdf``, ``hwpx``, ``hwp`` (any OLE compound file), ``zip`` or ``text`` (from the first bytes)."""
-    if raw.startswith(b"%PDF-") or raw[:1024].find(b"%PDF-") >= 0:
-        return "pdf"
+    if raw.startswith(b"%PDF-") or (b"%PDF-" in raw[:1024] and b"%%EOF" in raw[-2048:]):
+        return "pdf"  # the header may follow up to 1 KB of other bytes (PDF 1.7, annex H)
     if raw.startswith(b"PK\x03\x04"):
         return "hwpx" if b"application/hwp+zip" in raw[:200] or _zip_is_hwpx(raw) else "zip"
     if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):

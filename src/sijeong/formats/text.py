@@ -2,10 +2,11 @@
 and CP949 (the superset of EUC-KR), detected by content, never by the file's extension.
 
 Order: a byte-order mark; strict UTF-8 (without NUL characters, which no text export
-holds); UTF-16 without a BOM, recognised by the NUL bytes of its ASCII characters (digits,
-spaces, tabs and line ends are ASCII even in Korean text) falling on one parity; strict
-CP949. Whatever decodes, the result must hold no control characters but tab, line end and
-form feed — a binary file that happens to decode as CP949 is still refused.
+holds, while UTF-16 of ASCII text is valid UTF-8 full of them); UTF-16 without a BOM,
+recognised by the NUL bytes of its ASCII characters (digits, spaces, tabs and line ends
+are ASCII even in Korean text) falling on one parity; strict CP949. A guess (UTF-16
+without a BOM, CP949) must hold no control characters but tab, line end and form feed —
+a binary file that happens to decode as CP949 is still refused.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
                 text = raw[len(bom):].decode(enc)
             except UnicodeDecodeError:
                 break
-            if _clean(text):
+            if "\x00" not in text:
                 return text, enc + " (BOM)"
             break
     try:
@@ -40,9 +41,9 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as e:
         first_bad = raw[: e.start].count(b"\n") + 1
     else:
-        if _clean(text):
+        if "\x00" not in text:  # UTF-8 as before (a stray control character is the readers' concern)
             return text, "utf-8"
-        first_bad = text[: _CONTROL.search(text).start()].count("\n") + 1
+        first_bad = text[: text.index("\x00")].count("\n") + 1
     enc = utf16_guess(raw)
     if enc:
         try:
