@@ -31,7 +31,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 EXTENSIONS = {".xlsx": "xlsx", ".hwpx": "hwpx", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-FAMILY = {"plan": "주요업무계획"}  # every other kind is a table of the 성과보고서 (결산)
 
 
 def output_format(fmt: str | None, output: str) -> str:
@@ -51,6 +50,8 @@ def output_format(fmt: str | None, output: str) -> str:
 def heading(tables: list, *, municipality: str | None, year: int, department: str | None) -> str:
     """The report's title: municipality, year, the document family, the table's name when
     there is one table, and the department (``김포시 2020년 성과보고서 사업별조서 — 기획담당관``)."""
+    from ..reports.html import FAMILY
+
     family = FAMILY.get(tables[0].kind, "성과보고서") if tables else "성과보고서"
     words = [municipality, f"{year}년", family]
     if len(tables) == 1 and not tables[0].title.startswith(f"{year}년 {family}"):
