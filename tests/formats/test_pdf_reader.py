@@ -67,3 +67,12 @@ def test_real_document_from_pdf_reads_the_same_figures(real_docs, tmp_path):
     a, b = load_text(src.name, text), load_text(src.name, d.text)
     assert len(a.records) > 20 and not differences(a, b)
     assert sum(1 for o in d.origins if o.place.table) > 100
+
+
+def test_columns_without_rules_become_tabs(tmp_path):
+    html = ('<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"><style>body{font: 10pt "Noto Sans CJK KR";}'
+            "p{margin:0} table{border-spacing:0} td{padding:0 24pt 0 0; border:0}</style></head><body><p>표 없는 줄 두 칸 띄움</p>"
+            "<table><tr><td>구분</td><td>예산액</td><td>결산액</td></tr>"
+            "<tr><td>가람 사업</td><td>1,000</td><td>△20</td></tr></table></body></html>")
+    d = decode(_pdf(tmp_path, html).read_bytes(), name="plain.pdf")
+    assert d.text.split("\n") == ["표 없는 줄 두 칸 띄움", "구분\t예산액\t결산액", "가람 사업\t1,000\t△20"]

@@ -4,7 +4,8 @@ Per page, top to bottom: tables found from their ruling lines (pdfplumber's ``li
 strategy: a grid of drawn cell borders) become one line per grid row with the cells
 joined by tabs (a merged area's text at its anchor, covered positions empty; the lines of
 a wrapped cell joined with a space); the text outside tables becomes lines from the words'
-positions (words on one baseline form a line); a vertical gap of a whole line pitch (the
+positions (characters on one baseline form a line; a gap of three spaces or more between
+two characters is a tab — the columns of a table printed without rules); a vertical gap of a whole line pitch (the
 page's commonest distance between lines) or more stands for that many empty lines, as
 a text export has them; at a page break, the space left at the foot of the page (below
 the last item, down to the lowest item of any page) and above the first item (below the
@@ -146,16 +147,38 @@ def _cell(text: str | None) -> str:
 
 
 def _text_lines(page, space: float) -> list[tuple[float, str, float]]:
-    """(top, text, height) of each line of text (words sharing a baseline); a line set in
-    from the page's left text edge starts with as many spaces as fit in the indent, as the
-    text export's indented lines do."""
-    lines = page.extract_text_lines(layout=False, strip=True, return_chars=False, x_tolerance=1.5)
+    """(top, text, height) of each line of text (characters sharing a baseline).
+
+    A line set in from the page's left text edge starts with as many spaces as fit in the
+    indent, as the text export's indented lines do. Inside a line, a space character or a
+    gap of more than half a space is one space, and a gap of three spaces or more between
+    two characters is a tab: the columns of a table printed without rules."""
+    lines = page.extract_text_lines(layout=False, strip=True, return_chars=True, x_tolerance=1.5)
     left = min((line["x0"] for line in lines), default=0.0)
     out = []
     for line in lines:
-        indent = round((line["x0"] - left) / space) if space > 0 else 0
-        out.append((line["top"], " " * indent + line["text"], line["bottom"] - line["top"]))
+        indent = int((line["x0"] - left) / space + 0.25) if space > 0 else 0  # a whole space, give or take a quarter
+        out.append((line["top"], " " * indent + _line_text(line["chars"], space), line["bottom"] - line["top"]))
     return out
+
+
+def _line_text(chars, space: float) -> str:
+    parts: list[str] = []
+    prev_x1: float | None = None
+    pending = False
+    for c in sorted(chars, key=lambda c: c["x0"]):
+        if c["text"].isspace():
+            pending = prev_x1 is not None
+            continue
+        if prev_x1 is not None:
+            gap = c["x0"] - prev_x1
+            if space > 0 and gap >= 3 * space:
+                parts.append("\t")
+            elif pending or (space > 0 and gap > 0.5 * space):
+                parts.append(" ")
+        parts.append(c["text"])
+        prev_x1, pending = c["x1"], False
+    return "".join(parts)
 
 
 def _space_width(page) -> float:
