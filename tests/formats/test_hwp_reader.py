@@ -33,7 +33,15 @@ def test_two_tables(fixtures_dir):
     d = _read(fixtures_dir, "hwplib-basic-table.hwp")
     lines = d.text.split("\n")
     assert lines[:3] == ["ABC 123\tDEF\tGHI", "LMN\tOPQ\tSTR", "UVM\t123\t456"]
+    assert lines[3].strip() == "표 1"  # the caption below the table, its number filled in
+    assert place_of(d, 4) == Place(section=1, paragraph=1, table=1)
     assert max(o.place.table or 0 for o in d.origins) == 2
+
+
+def test_text_boxes_and_their_caption(fixtures_dir):
+    d = _read(fixtures_dir, "hwplib-textbox.hwp")
+    assert [x.strip() for x in d.text.split("\n")] == ["ABC", "그림 1", "123", "ABC"]
+    assert all(o.place == Place(section=1, paragraph=1) for o in d.origins)
 
 
 def test_distribution_document_is_refused(fixtures_dir):

@@ -6,7 +6,10 @@ lists them) are read with lxml. A paragraph (``hp:p``) is one line: the text of 
 (``hp:t``; ``hp:tab`` is a tab, ``hp:lineBreak`` starts a new line with the same
 origin). A table (``hp:tbl``) in a run becomes one line per grid row, the cells joined
 by tabs, a merged area's text at its anchor (``hp:cellAddr``, ``hp:cellSpan``) and the
-positions it covers empty — the shape a text export of the table has. A cell's
+positions it covers empty — the shape a text export of the table has; its caption (with
+its automatic number, ``표 1``) is a line above or below it, as it is printed. The text of
+a text box (a drawing object's ``hp:drawText``) is a line per paragraph where the object
+is anchored. Headers, footers, footnotes and endnotes are not body text and are left out. A cell's
 paragraphs are joined with a space; a table inside a cell is flattened into the cell's
 text (its cells joined with spaces, its rows with " / "). Text before a table in the same
 paragraph is a line of its own, as is text after it.
@@ -78,9 +81,9 @@ class _Out:
 
 def _paragraph(p, out: _Out, place: Place) -> None:
     """Lines of a top-level paragraph: its text (one line per line break; an empty
-    paragraph is an empty line), each table on lines of its own; the text around a table
-    only when there is some."""
-    segments: list[str | object] = []
+    paragraph is an empty line), each table and each text box (a drawing object's
+    ``hp:drawText``) on lines of its own; the text around them only when there is some."""
+    segments: list[object] = []
     buf: list[str] = []
     for run in p.iterchildren(f"{HP}run"):
         for el in run.iterchildren():
@@ -89,15 +92,50 @@ def _paragraph(p, out: _Out, place: Place) -> None:
             elif el.tag == f"{HP}tbl":
                 segments += ["".join(buf), el]
                 buf = []
+            elif el.tag not in (f"{HP}ctrl", f"{HP}secPr") and (boxes := _box_lines(el)):
+                segments += ["".join(buf), boxes]
+                buf = []
     segments.append("".join(buf))
-    has_table = len(segments) > 1
+    has_objects = len(segments) > 1
     for seg in segments:
         if isinstance(seg, str):
-            if seg or not has_table:
+            if seg or not has_objects:
                 for piece in seg.split("\n"):
                     out.add(piece, place)
+        elif isinstance(seg, list):
+            for line in seg:
+                out.add(line, place)
         else:
             _table(seg, out, place)
+
+
+def _box_lines(shape) -> list[str]:
+    """The paragraphs of a drawing object's text boxes, then its caption."""
+    lines = [_inline_text(p) for box in shape.iter(f"{HP}drawText") for p in box.iterfind(f"{HP}subList/{HP}p")]
+    return lines + _caption(shape)
+
+
+def _caption(obj) -> list[str]:
+    cap = obj.find(f"{HP}caption")
+    if cap is None:
+        return []
+    return [_inline_text(p, autonum=True) for p in cap.iterfind(f"{HP}subList/{HP}p")]
+
+
+def _inline_text(p, *, autonum: bool = False) -> str:
+    """A paragraph inside a cell, caption or text box as one line: tabs and line breaks as
+    spaces, an automatic number (표 1) when ``autonum``, a nested table flattened."""
+    bits = []
+    for run in p.iterchildren(f"{HP}run"):
+        for el in run.iterchildren():
+            if el.tag == f"{HP}t":
+                bits.append(_t_text(el).replace("\n", " ").replace("\t", " "))
+            elif el.tag == f"{HP}tbl":
+                rows = _grid(el)
+                bits.append(" / ".join(" ".join(c for c in row if c) for row in rows if any(row)))
+            elif el.tag == f"{HP}ctrl" and autonum:
+                bits += [n.get("num", "") for n in el.iter(f"{HP}autoNum")]
+    return "".join(bits)
 
 
 def _t_text(t) -> str:
@@ -117,21 +155,10 @@ def _t_text(t) -> str:
 
 def _cell_text(tc) -> str:
     """A cell's text: its paragraphs joined with a space, nested tables flattened."""
-    paras = []
     sub = tc.find(f"{HP}subList")
     if sub is None:
         return ""
-    for p in sub.iterchildren(f"{HP}p"):
-        bits = []
-        for run in p.iterchildren(f"{HP}run"):
-            for el in run.iterchildren():
-                if el.tag == f"{HP}t":
-                    bits.append(_t_text(el).replace("\n", " ").replace("\t", " "))
-                elif el.tag == f"{HP}tbl":
-                    rows = _grid(el)
-                    bits.append(" / ".join(" ".join(c for c in row if c) for row in rows if any(row)))
-        paras.append("".join(bits))
-    return " ".join(x for x in paras if x)
+    return " ".join(x for x in (_inline_text(p) for p in sub.iterchildren(f"{HP}p")) if x)
 
 
 def _grid(tbl) -> list[list[str]]:
@@ -171,8 +198,16 @@ def _table(tbl, out: _Out, place: Place) -> None:
     out.tables += 1
     t_no = out.tables
     grid = _grid(tbl)
+    caption = _caption(tbl)
+    cap = tbl.find(f"{HP}caption")
+    above = cap is not None and cap.get("side", "BOTTOM") in ("TOP", "LEFT")
+    cap_place = Place(section=place.section, paragraph=place.paragraph, table=t_no)
+    for line in caption if above else []:
+        out.add(line, cap_place)
     for r, row in enumerate(grid, 1):
         base = Place(section=place.section, paragraph=place.paragraph, table=t_no, row=r)
         cells = tuple(Place(section=place.section, paragraph=place.paragraph, table=t_no, row=r, column=c)
                       for c in range(1, len(row) + 1))
         out.add("\t".join(row), base, cells)
+    for line in [] if above else caption:
+        out.add(line, cap_place)
