@@ -68,11 +68,12 @@ def load_path(path: str | Path, *, municipality: str = "김포시") -> Document:
         raw = path.read_bytes()
     except OSError as e:
         return _failed(path.name, municipality, 0, f"파일을 읽을 수 없습니다 / cannot read file: {e.strerror}")
+    from .formats import FormatError, decode
+
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        return _failed(path.name, municipality, line, "UTF-8 텍스트가 아닙니다 / not UTF-8 text")
+        text = decode(raw, name=path.name).text
+    except FormatError as e:
+        return _failed(path.name, municipality, e.line, e.message)
     return load_text(path.name, text, municipality=municipality)
 
 

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from sijeong.reports import render
 from sijeong.reports import tables as T
+from sijeong.reports.html import table_heading
 from sijeong.reports.xlsx_read import read_xlsx
 
 from .sample import sample_docs
@@ -42,7 +43,8 @@ def test_xlsx_merges_formats_and_fonts(report, tmp_path):
     assert ws["A1"].font.name == "맑은 고딕" and ws["H7"].font.name == "맑은 고딕"
     goals = wb[wb.sheetnames[1]]
     assert "A4:A6" in {str(m) for m in goals.merged_cells.ranges}  # strategic goal over its 3 indicators
-    assert goals["F4"].number_format.startswith("0.00")
+    # a rate keeps the printed number and shows as printed: 100 → "100%"
+    assert goals["F4"].value == 100.0 and goals["F4"].number_format == '#,##0"%";"△"#,##0"%";0"%"'
     src = wb["출처"]
     assert src.max_row > 10 and any(row[5].value for row in src.iter_rows(min_row=2))
 
@@ -52,7 +54,7 @@ def test_xlsx_round_trip_keeps_every_figure(report, tmp_path):
     sheets = read_xlsx(path)
     assert len(sheets) == len(report)
     for table, sheet in zip(report, sheets):
-        assert sheet.title == table.title and sheet.unit_note == table.unit_note
+        assert sheet.title == table_heading(table) and sheet.title.endswith(table.title) and sheet.unit_note == table.unit_note
         assert len(sheet.header) == table.header_height
         assert sheet.rows == table.values(), table.kind
         assert sheet.footnotes == table.footnotes

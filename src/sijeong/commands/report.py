@@ -22,11 +22,42 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, required=True, help="회계연도(계획연도) / fiscal or plan year")
     p.add_argument("--department", help="부서 / only this department")
     p.add_argument("--municipality", help="지방자치단체 / municipality (e.g. 김포시)")
-    p.add_argument("--format", choices=("xlsx", "hwpx", "html", "pdf"), default="xlsx", help="출력 형식 / output format")
+    p.add_argument("--format", choices=("xlsx", "hwpx", "html", "pdf"),
+                   help="출력 형식 / output format (기본: 출력 파일의 확장자, 없으면 xlsx / default: the output's extension, else xlsx)")
     p.add_argument("-o", "--output", required=True, help="출력 파일(opendata는 폴더) / output file (a folder for opendata)")
     p.add_argument("--db", help="데이터베이스 URL 또는 파일 / database URL or file")
     p.add_argument("--files", nargs="+", metavar="FILE", help="데이터베이스 없이 이 파일들을 읽음 / read these files, no database")
     p.add_argument("--title", help="문서 제목 / document title")
+
+
+EXTENSIONS = {".xlsx": "xlsx", ".hwpx": "hwpx", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+def output_format(fmt: str | None, output: str) -> str:
+    """The format to write: ``--format`` when given, else the output's extension (xlsx when it
+    has none). A known or unknown extension that contradicts the format is refused, so
+    ``-o x.docx`` never holds XLSX bytes."""
+    ext = Path(output).suffix.lower()
+    by_ext = EXTENSIONS.get(ext)
+    if ext and by_ext is None:
+        raise ValueError(f"{output}: 확장자 {ext}로는 쓸 수 없습니다. 쓸 수 있는 형식: .xlsx, .hwpx, .html, .pdf / "
+                         f"cannot write a {ext} file; formats written: .xlsx, .hwpx, .html, .pdf")
+    if fmt and by_ext and fmt != by_ext:
+        raise ValueError(f"{output}: 확장자({ext})와 형식({fmt})이 다릅니다 / the extension {ext} contradicts --format {fmt}")
+    return fmt or by_ext or "xlsx"
+
+
+def heading(tables: list, *, municipality: str | None, year: int, department: str | None) -> str:
+    """The report's title: municipality, year, the document family, the table's name when
+    there is one table, and the department (``김포시 2020년 성과보고서 사업별조서 — 기획담당관``)."""
+    from ..reports.html import FAMILY
+
+    family = FAMILY.get(tables[0].kind, "성과보고서") if tables else "성과보고서"
+    words = [municipality, f"{year}년", family]
+    if len(tables) == 1 and not tables[0].title.startswith(f"{year}년 {family}"):
+        words.append(tables[0].title)
+    title = " ".join(w for w in words if w)
+    return f"{title} — {department}" if department else title
 
 
 def load(args) -> list:
@@ -51,6 +82,12 @@ def run(args) -> int:
     from ..reports import render
     from ..reports import tables as T
 
+    if args.kind != "opendata":
+        try:
+            fmt = output_format(args.format, args.output)
+        except ValueError as e:
+            print(f"오류 / error: {e}", file=sys.stderr)
+            return 2
     try:
         docs = load(args)
     except Exception as e:  # a database that cannot be opened
@@ -73,12 +110,20 @@ def run(args) -> int:
         who = f" ({args.department})" if args.department else ""
         print(f"{args.year}년{who} 자료가 없습니다 / no data for {args.year}{who}", file=sys.stderr)
         return 1
-    title = args.title or " ".join(x for x in (args.municipality, f"{args.year}년", args.department) if x)
+    municipality = args.municipality or _one({d.municipality for d in docs})
+    for t in tables:
+        t.municipality = t.municipality or municipality
+    title = args.title or heading(tables, municipality=municipality, year=args.year, department=args.department)
     out = Path(args.output)
     try:
-        render(tables, args.format, out, title=title)
+        render(tables, fmt, out, title=title)
     except Exception as e:  # Chromium missing, unwritable path ...
         print(f"보고서를 쓰지 못했습니다 / cannot write the report: {e}", file=sys.stderr)
         return 2
-    print(f"{out} ({args.format}, {len(tables)}개 표 / tables)")
+    print(f"{out} ({fmt}, {len(tables)}개 표 / tables)")
     return 0
+
+
+def _one(values: set):
+    values.discard(None)
+    return next(iter(values)) if len(values) == 1 else None

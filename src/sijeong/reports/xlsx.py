@@ -1,8 +1,11 @@
 """ReportTable → XLSX (openpyxl): one sheet per table, the official layout.
 
 Row 1 the title, row 2 the unit note, then the header rows (merged as printed), then the
-body (merged where cells span), then the footnotes after one empty row. Money and counts
-use ``#,##0`` (negative as ``△``), rates ``0.00``. Total rows are bold, panes are frozen
+body (merged where cells span), then the footnotes after one empty row. The title names
+the municipality, year, document and table (and department). Money and counts use
+``#,##0`` (negative as ``△``); a rate keeps the value the document prints (134) and shows
+it as printed, ``134%``, with as many decimals as it has (``0"%"``, ``0.0"%"``; at most two
+for a computed rate) — the value stays the printed number, not a fraction. Total rows are bold, panes are frozen
 below the header and right of the first column, and every cell uses a Korean font.
 A sheet ``출처`` lists where each value came from (document and line, or computed).
 :mod:`.xlsx_read` reads such a workbook back.
@@ -18,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .base import ReportTable
+from .html import column_units, rate_decimals, table_heading
 
 FONT = "맑은 고딕"
 TITLE_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 3
@@ -26,7 +30,7 @@ SOURCES_SHEET = "출처"
 NUMBER_FORMATS = {
     "money": '#,##0;"△"#,##0;0',
     "count": "#,##0",
-    "rate": '0.00;"△"0.00;0.00',
+    "rate": '0"%";"△"0"%";0"%"',
     "number": "General",
 }
 
@@ -68,7 +72,7 @@ def write_xlsx(tables: list[ReportTable], path: str | Path) -> Path:
 
 def _write_table(ws, table: ReportTable, src_ws) -> None:
     width = table.column_count
-    ws.cell(TITLE_ROW, 1, table.title).font = Font(name=FONT, bold=True, size=14)
+    ws.cell(TITLE_ROW, 1, table_heading(table)).font = Font(name=FONT, bold=True, size=14)
     if table.unit_note:
         c = ws.cell(UNIT_ROW, width, table.unit_note)
         c.font = Font(name=FONT)
@@ -88,7 +92,7 @@ def _write_table(ws, table: ReportTable, src_ws) -> None:
         bold = rr.is_total or rr.is_group
         _style_span(ws, row, col, rc.row_span, rc.col_span, bold=bold, fill=_total_fill if bold else None, center=False)
         if rc.kind in NUMBER_FORMATS:
-            cell.number_format = NUMBER_FORMATS[rc.kind]
+            cell.number_format = rate_format(rc.value) if rc.kind == "rate" else NUMBER_FORMATS[rc.kind]
             cell.alignment = Alignment(horizontal="right", vertical="center")
         else:
             indent = rr.level if c == 0 else 0
@@ -107,14 +111,23 @@ def _write_table(ws, table: ReportTable, src_ws) -> None:
     for i, note in enumerate(table.footnotes):
         ws.cell(end + 1 + i, 1, note).font = Font(name=FONT)
     ws.freeze_panes = f"B{body}"
-    for k in range(width):
-        letter = get_column_letter(k + 1)
-        ws.column_dimensions[letter].width = 36 if k == 0 else 16
+    for k, units in enumerate(column_units(table, cap=40)):  # widths from the content
+        ws.column_dimensions[get_column_letter(k + 1)].width = max(6, min(units + 2, 42))
     ws.sheet_view.zoomScale = 90
     ws.print_options.gridLines = False
-    ws.page_setup.orientation = "landscape"
+    ws.page_setup.orientation = "landscape" if width > 7 else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.print_title_rows = f"{HEADER_ROW}:{body - 1}"
+
+
+def rate_format(value) -> str:
+    """``0"%"`` for 134, ``0.0"%"`` for 97.5, ``0.00"%"`` for a computed 129.87…: the
+    printed decimals, the percent sign as text (the cell's value stays 134)."""
+    if value is None:
+        return NUMBER_FORMATS["rate"]
+    d = rate_decimals(float(value))
+    body = "#,##0" + ("." + "0" * d if d else "")
+    return f'{body}"%";"△"{body}"%";0"%"'
 
 
 def _style_span(ws, row: int, col: int, rs: int, cs: int, *, bold: bool, fill, center: bool) -> None:
