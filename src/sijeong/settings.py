@@ -1,4 +1,18 @@
-"""Settings, built by the CLI or ``create_app`` — never at import time."""
+"""Settings, built by the CLI or ``create_app`` — never at import time.
+
+``Settings.from_env`` reads the environment (the worker processes of ``sijeong serve
+--workers N`` are configured through it, see ``commands/serve.py``):
+
+- ``SIJEONG_DB`` — database URL or SQLite file (default ``./sijeong.db``);
+- ``SIJEONG_MUNICIPALITY`` — the default municipality (default 김포시);
+- ``SIJEONG_PUBLIC_URL`` — the site's public address, used for the links printed in PDFs
+  (never the request's Host header); default ``http://127.0.0.1:8000``;
+- ``SIJEONG_PDF_RENDERS`` — PDFs rendered at once (default 2);
+- ``SIJEONG_PDF_QUEUE`` — requests that may wait for a renderer (default 8; more get 503);
+- ``SIJEONG_PDF_WAIT`` — seconds a request waits for a renderer before 503 (default 30);
+- ``SIJEONG_PDF_SLOTS`` — a directory of lock files that makes the limit hold across worker
+  processes (set by ``sijeong serve``; unset: the limit is per process).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DB_FILE = "sijeong.db"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 def default_db_url() -> str:
@@ -21,11 +36,42 @@ def db_url(value: str) -> str:
     return f"sqlite:///{Path(value).resolve()}"
 
 
+def _env_number(name: str, default: float, kind=int):
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: 숫자가 아닙니다 / not a number") from None
+    if value <= 0 and name != "SIJEONG_PDF_QUEUE":
+        raise ValueError(f"{name}={raw!r}: 0보다 커야 합니다 / must be positive")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     db_url: str
     municipality: str = "김포시"
+    public_url: str = DEFAULT_PUBLIC_URL
+    pdf_renders: int = 2
+    pdf_queue: int = 8
+    pdf_wait: float = 30.0
+    pdf_slots: str | None = None
 
     @classmethod
     def from_env(cls, db: str | None = None) -> "Settings":
-        return cls(db_url=db_url(db) if db else default_db_url())
+        return cls(
+            db_url=db_url(db) if db else default_db_url(),
+            municipality=os.environ.get("SIJEONG_MUNICIPALITY") or cls.municipality,
+            public_url=os.environ.get("SIJEONG_PUBLIC_URL") or DEFAULT_PUBLIC_URL,
+            pdf_renders=_env_number("SIJEONG_PDF_RENDERS", 2),
+            pdf_queue=_env_number("SIJEONG_PDF_QUEUE", 8),
+            pdf_wait=_env_number("SIJEONG_PDF_WAIT", 30.0, float),
+            pdf_slots=os.environ.get("SIJEONG_PDF_SLOTS") or None,
+        )
+
+    @property
+    def public_base(self) -> str:
+        """``public_url`` ending in one slash (a ``<base href>``)."""
+        return self.public_url.rstrip("/") + "/"

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from ..settings import Settings
 from . import errors, formatting, queries
 from .render import HERE, make_templates
+from .security import SijeongApp, headers_for
 from .tables import Tables
 
 API_DESCRIPTION = """시정 — 성과관리·예산 투명성 API.
@@ -29,7 +30,7 @@ API_DESCRIPTION = """시정 — 성과관리·예산 투명성 API.
 def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None = None) -> FastAPI:
     from ..store import create_engine_for
 
-    app = FastAPI(
+    app = SijeongApp(
         title="시정 (sijeong) API",
         version="1",
         description=API_DESCRIPTION,
@@ -37,11 +38,16 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
         redoc_url=None,
         openapi_url="/openapi.json",
     )
+    app.security_headers = headers_for(settings.public_url)  # on every response, errors too
     engine = create_engine_for(settings.db_url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.tables = Tables(engine)
     app.state.templates = make_templates()
+    from ..reports.pdf import RenderPool
+
+    app.state.pdf_pool = RenderPool(settings.pdf_renders, queue=settings.pdf_queue, wait=settings.pdf_wait,
+                                    slots=settings.pdf_slots)
     dirs = list(document_dirs or [])
     env_dirs = os.environ.get("SIJEONG_DOCUMENTS")
     if env_dirs:
@@ -70,6 +76,12 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata):
         app.include_router(mod.router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app factory of ``sijeong serve --workers N`` (``uvicorn --factory``): each worker
+    process builds its own app from the environment the command set (``Settings.from_env``)."""
+    return create_app(Settings.from_env())
 
 
 def _default_municipality(app: FastAPI) -> str:

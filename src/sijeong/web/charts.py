@@ -3,19 +3,35 @@
 Each chart is an ``<svg role="img">`` named by its ``<title>`` and described by a ``<desc>``
 that states the numbers; the page always shows the same data as a table next to it. No
 script: pygal's tooltips (which would load JavaScript from the web) are turned off.
+
+No inline style either, so the pages' Content-Security-Policy can say ``style-src 'self'``:
+pygal writes a ``<style>`` into every SVG (its own stylesheet scoped to a random
+``#chart-uuid``) and ``style="opacity: 0"`` on the tooltip. ``_finish`` removes both; the
+palette-independent rules are the static ``/static/charts.css`` (``stylesheet()`` makes it,
+a test keeps the file equal to it) and each series' colour becomes ``fill``/``stroke``
+presentation attributes on the elements of class ``color-N`` (attributes are not styles,
+and a chart may have its own palette).
+
+Rendering is the costly part of a page (pygal), so a chart is cached (LRU) keyed on
+everything it is drawn from: kind, title, labels, values, description and options. A new
+ingest changes the values, hence the key, so the cache never serves stale numbers and holds
+nothing that is not a function of the database's content. Ids are derived from that key
+too, so every worker process writes the same HTML for the same data.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from itertools import count
-from typing import Sequence
+from functools import lru_cache
+from typing import Any, Sequence
 
 import pygal
 from markupsafe import Markup, escape
 from pygal.style import Style
 
-_ids = count(1)
+#: charts kept per process (an SVG is 10–40 kB)
+CACHE_SIZE = 256
 
 FONT = "'Noto Sans CJK KR', 'Noto Sans KR', 'Malgun Gothic', 'Apple SD Gothic Neo', sans-serif"
 STYLE = Style(
@@ -59,13 +75,42 @@ def _config(chart_cls, title: str, **kw):
     return chart
 
 
-def _finish(svg: str, title: str, desc: str) -> Markup:
-    n = next(_ids)
-    tid, did = f"chart-title-{n}", f"chart-desc-{n}"
+def _styled(colors: Sequence[str] | None) -> Style:
+    if not colors:
+        return STYLE
+    fields = {k: getattr(STYLE, k) for k in dir(STYLE) if not k.startswith("_") and not callable(getattr(STYLE, k))}
+    return Style(**{**fields, "colors": tuple(colors)})
+
+
+_STYLE_EL = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+_CHART_ID = re.compile(r"#chart-[0-9a-f-]+")
+_COLOR_RULE = re.compile(r"\.color-(\d+),[^{]*\{stroke:([^;}]+);fill:([^;}]+)\}")
+_TAG_WITH_CLASS = re.compile(r'<(\w+)([^<>]*?)\sclass="([^"]*)"([^<>]*?)(/?)>')
+
+
+def _finish(svg: str, title: str, desc: str, key: str = "") -> Markup:
+    """pygal's SVG made accessible and free of script and inline style (see the module doc)."""
+    n = hashlib.sha1((key or svg).encode("utf-8")).hexdigest()[:10]
+    cid, tid, did = f"chart-{n}", f"chart-title-{n}", f"chart-desc-{n}"
+    css = "".join(_STYLE_EL.findall(svg))
+    colors = {int(i): (stroke.strip(), fill.strip()) for i, stroke, fill in _COLOR_RULE.findall(_CHART_ID.sub("", css))}
+    svg = _STYLE_EL.sub("", svg)
     svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.S)
     svg = re.sub(r"<desc[^>]*>.*?</desc>", "", svg, flags=re.S)
     svg = re.sub(r"<script.*?</script>", "", svg, flags=re.S)
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<defs>\s*</defs>", "", svg)
+    svg = re.sub(r'\sstyle="[^"]*"', "", svg)  # only the hidden tooltip has one; charts.css hides it
+    svg = re.sub(r'\sid="chart-[0-9a-f-]+"', f' id="{cid}"', svg, count=1)
+
+    def paint(m: re.Match) -> str:
+        found = re.search(r"(?:^|\s)color-(\d+)(?:\s|$)", m.group(3))
+        if not found or int(found.group(1)) not in colors or " fill=" in m.group(2) + m.group(4):
+            return m.group(0)
+        stroke, fill = colors[int(found.group(1))]
+        return f'<{m.group(1)}{m.group(2)} class="{m.group(3)}"{m.group(4)} fill="{fill}" stroke="{stroke}"{m.group(5)}>'
+
+    svg = _TAG_WITH_CLASS.sub(paint, svg)
     svg = svg.replace('class="pygal-chart"', 'class="pygal-chart chart"', 1)
     head = f'<svg role="img" aria-labelledby="{tid} {did}" focusable="false"'
     svg = re.sub(r"^<svg", head, svg.strip(), count=1)
@@ -80,33 +125,67 @@ def _finish(svg: str, title: str, desc: str) -> Markup:
 
 def bar(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], *,
         desc: str, horizontal: bool = False, value_suffix: str = "", stacked: bool = False,
-        colors: Sequence[str] | None = None) -> Markup:
-    cls = {(False, False): pygal.Bar, (True, False): pygal.HorizontalBar,
-           (False, True): pygal.StackedBar, (True, True): pygal.HorizontalStackedBar}[(horizontal, stacked)]
-    height = max(260, 60 + 44 * len(labels)) if horizontal else 360
-    style = STYLE
-    if colors:
-        style = Style(**{**{k: getattr(STYLE, k) for k in dir(STYLE) if not k.startswith("_") and not callable(getattr(STYLE, k))},
-                         "colors": tuple(colors)})
-    longest = max((len(x) for x in labels), default=4)
-    chart = _config(cls, title, height=height, style=style,
-                    value_formatter=lambda v: _fmt(v) + value_suffix,
-                    x_label_rotation=0 if horizontal else 20,
-                    margin_left=(min(longest, 18) * 7 if horizontal else 20))
-    chart.x_labels = [_short(x) for x in labels]
-    for name, values in series.items():
-        chart.add(name, [None if v is None else float(v) for v in values])
-    return _finish(chart.render(is_unicode=True), title, desc)
+        colors: Sequence[str] | None = None, height: int | None = None, show_y_labels: bool = True,
+        margin_left: int | None = None) -> Markup:
+    return _cached("bar", title, tuple(labels), _frozen(series), desc,
+                   (("horizontal", horizontal), ("stacked", stacked), ("value_suffix", value_suffix),
+                    ("colors", tuple(colors) if colors else None), ("height", height),
+                    ("show_y_labels", show_y_labels), ("margin_left", margin_left)))
 
 
 def line(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], *,
          desc: str, value_suffix: str = "") -> Markup:
-    chart = _config(pygal.Line, title, height=320, value_formatter=lambda v: _fmt(v) + value_suffix,
-                    dots_size=5, allow_interruptions=True)
-    chart.x_labels = list(labels)
-    for name, values in series.items():
-        chart.add(name, [None if v is None else float(v) for v in values])
-    return _finish(chart.render(is_unicode=True), title, desc)
+    return _cached("line", title, tuple(labels), _frozen(series), desc, (("value_suffix", value_suffix),))
+
+
+def _frozen(series: dict[str, Sequence[float | None]]) -> tuple:
+    return tuple((name, tuple(None if v is None else float(v) for v in values)) for name, values in series.items())
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _cached(kind: str, title: str, labels: tuple, series: tuple, desc: str, options: tuple) -> Markup:
+    key = repr((kind, title, labels, series, desc, options))
+    opts: dict[str, Any] = dict(options)
+    if kind == "line":
+        chart = _config(pygal.Line, title, height=320, value_formatter=lambda v: _fmt(v) + opts["value_suffix"],
+                        dots_size=5, allow_interruptions=True)
+        chart.x_labels = list(labels)
+    else:
+        horizontal, stacked = opts["horizontal"], opts["stacked"]
+        cls = {(False, False): pygal.Bar, (True, False): pygal.HorizontalBar,
+               (False, True): pygal.StackedBar, (True, True): pygal.HorizontalStackedBar}[(horizontal, stacked)]
+        height = opts["height"] or (max(260, 60 + 44 * len(labels)) if horizontal else 360)
+        longest = max((len(x) for x in labels), default=4)
+        margin_left = opts["margin_left"]
+        if margin_left is None:
+            margin_left = min(longest, 18) * 7 if horizontal else 20
+        chart = _config(cls, title, height=height, style=_styled(opts["colors"]),
+                        value_formatter=lambda v: _fmt(v) + opts["value_suffix"],
+                        x_label_rotation=0 if horizontal else 20, margin_left=margin_left,
+                        show_y_labels=opts["show_y_labels"])
+        chart.x_labels = [_short(x) for x in labels]
+    for name, values in series:
+        chart.add(name, list(values))
+    return _finish(chart.render(is_unicode=True), title, desc, key)
+
+
+def cache_info():
+    """Hits, misses and size of the chart cache (for benchmarks and tests)."""
+    return _cached.cache_info()
+
+
+def stylesheet() -> str:
+    """pygal's stylesheet for ``STYLE`` with the chart id replaced by ``.pygal-chart`` and the
+    series colours left out (they are attributes, see ``_finish``): ``static/charts.css``."""
+    chart = _config(pygal.Bar, "")
+    chart.add("a", [1.0])
+    css = "".join(_STYLE_EL.findall(chart.render(is_unicode=True)))
+    css = _CHART_ID.sub(".pygal-chart", css).replace("&gt;", ">")
+    rules = [r.strip() + "}" for r in css.split("}") if r.strip()]
+    keep = [r for r in rules if ".color-" not in r]
+    keep.append('.pygal-chart .text-overlay [class*="color-"] text{fill:black}')
+    keep.append(".pygal-chart .tooltip{display:none}")
+    return "/* made by sijeong.web.charts.stylesheet() from pygal's own CSS; do not edit */\n" + "\n".join(keep) + "\n"
 
 
 def _fmt(v: float | None) -> str:

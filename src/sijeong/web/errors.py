@@ -22,9 +22,9 @@ def wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path.endswith(".json") or path == "/openapi.json"
 
 
-def error_response(request: Request, status: int, message: str):
+def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None):
     if wants_json(request):
-        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status, headers=headers)
     from . import formatting
 
     state = request.app.state
@@ -32,7 +32,7 @@ def error_response(request: Request, status: int, message: str):
     ctx = {"status": status, "message": message, "title": MESSAGES.get(status, "오류"), "unit": unit,
            "unit_label": formatting.unit_label(unit), "json_href": "/openapi.json",
            "municipality": state.settings.municipality}
-    return state.templates.TemplateResponse(request, "error.html", ctx, status_code=status)
+    return state.templates.TemplateResponse(request, "error.html", ctx, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -41,7 +41,7 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else MESSAGES.get(exc.status_code, "오류")
         if detail in ("Not Found", "Method Not Allowed"):
             detail = MESSAGES.get(exc.status_code, detail)
-        return error_response(request, exc.status_code, detail)
+        return error_response(request, exc.status_code, detail, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

@@ -18,8 +18,12 @@ HERE = Path(__file__).parent
 
 
 def make_templates() -> Jinja2Templates:
+    """Compiled once per process: ``auto_reload`` off, so a render does not stat the template
+    files (and their includes) to see whether they changed; the compiled templates stay in
+    the environment's cache (400 > the number of templates)."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
+    env.auto_reload = False
     env.globals.update(
         GRADES=f.GRADES,
         GRADE_CLASS=f.GRADE_CLASS,

@@ -9,9 +9,7 @@ with headless Chromium (``reports.pdf``).
 
 from __future__ import annotations
 
-import tempfile
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -306,18 +304,10 @@ def make_charts(year: int, data: dict) -> dict[str, Markup | None]:
 
 def grade_bar(title: str, counts: dict[str, int]) -> Markup:
     """One short bar split into ◎/○/× (the shared bar chart is at least 260px high)."""
-    import pygal
-    from pygal.style import Style
-
-    base = {k: getattr(charts.STYLE, k) for k in dir(charts.STYLE)
-            if not k.startswith("_") and not callable(getattr(charts.STYLE, k))}
-    chart = charts._config(pygal.HorizontalStackedBar, title, height=200, style=Style(**{**base, "colors": charts.GRADE_COLORS}),
-                           value_formatter=lambda v: f"{int(v)}개", margin_left=20, show_y_labels=False)
-    chart.x_labels = ["성과지표"]
-    for g in queries.GRADE_ORDER:
-        chart.add(GRADE_WORDS[g], [counts.get(g) or None])
     desc = ", ".join(f"{GRADE_WORDS[g]} {counts.get(g, 0)}개" for g in queries.GRADE_ORDER)
-    return charts._finish(chart.render(is_unicode=True), title, desc)
+    return charts.bar(title, ["성과지표"], {GRADE_WORDS[g]: [counts.get(g) or None] for g in queries.GRADE_ORDER},
+                      desc=desc, horizontal=True, stacked=True, value_suffix="개", colors=charts.GRADE_COLORS,
+                      height=200, show_y_labels=False, margin_left=20)
 
 
 # --- routes ------------------------------------------------------------------------------------
@@ -369,23 +359,28 @@ def citizens(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
 
 
 @router.get("/citizens.pdf")
-def citizens_pdf(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
-    """The page printed to PDF by headless Chromium, its CSS inlined and its links absolute."""
-    from ...reports.pdf import PdfError, html_to_pdf
+def citizens_pdf(request: Request, T: TablesDep, scope: ScopeDep):
+    """The page printed to PDF by the app's pool of headless Chromiums (``reports.pdf``), its
+    CSS inlined and its links absolute on the configured public address (``Settings.public_url``),
+    never on the request's Host header. The data is read first and the database connection
+    given back before the (slow) print; a full pool answers 503 with ``Retry-After``."""
+    from ...reports.pdf import PdfBusy, PdfError
 
-    ctx, _ = _context(request, conn, T, scope)
+    state = request.app.state
+    with state.engine.connect() as conn:
+        ctx, _ = _context(request, conn, T, scope)
     if ctx["year"] is None:
         raise HTTPException(404, "이 지방자치단체의 자료가 없습니다")
+    css = "\n".join((HERE / "static" / name).read_text(encoding="utf-8") for name in ("style.css", "charts.css"))
     ctx.update(unit=request.state.unit, unit_label=f.unit_label(request.state.unit), json_href="",
-               css=Markup((HERE / "static" / "style.css").read_text(encoding="utf-8")),
-               base_url=str(request.base_url))
-    html = request.app.state.templates.get_template("citizens_print.html").render({"request": request, **ctx})
-    with tempfile.TemporaryDirectory(prefix="sijeong-citizens-") as tmp:
-        try:
-            path = html_to_pdf(html, Path(tmp) / "citizens.pdf")
-        except PdfError as e:
-            raise HTTPException(503, f"PDF를 만들 수 없습니다: {e}") from e
-        body = path.read_bytes()
+               css=Markup(css), base_url=state.settings.public_base)
+    html = state.templates.get_template("citizens_print.html").render({"request": request, **ctx})
+    try:
+        body = state.pdf_pool.render(html)
+    except PdfBusy as e:
+        raise HTTPException(503, f"PDF를 만들 수 없습니다: {e}", headers={"Retry-After": str(e.retry_after)}) from e
+    except PdfError as e:
+        raise HTTPException(503, f"PDF를 만들 수 없습니다: {e}") from e
     name = f"{ctx['municipality']}_{ctx['year']}년_알기쉬운예산.pdf"
     return Response(body, media_type="application/pdf",
                     headers={"Content-Disposition": content_disposition(name, f"citizens-{ctx['year']}.pdf")})

@@ -104,38 +104,48 @@ def build_tables(conn, kind: str, municipality: str, year: int, department: str 
 
 
 @router.get("/reports/{kind}.{fmt}")
-def report_file(kind: str, fmt: str, request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
+def report_file(kind: str, fmt: str, request: Request, T: TablesDep, scope: ScopeDep):
+    """The file of one report. The tables are built from the store first and the database
+    connection given back before the file is written (a PDF waits for and uses one of the
+    app's Chromium printers; a full pool answers 503 with ``Retry-After``)."""
     if kind not in KINDS:
         raise HTTPException(404, f"알 수 없는 보고서 종류입니다: {kind} ({', '.join(KINDS)})")
     if fmt not in FORMATS and fmt != "json":
         raise HTTPException(404, f"알 수 없는 형식입니다: {fmt} ({', '.join(FORMATS)}, json)")
     m = scope.municipality
     year = scope.year
-    if year is None:
-        ys = kind_years(conn, T, m)[kind]
-        year = ys[0] if ys else None
+    with request.app.state.engine.connect() as conn:
+        if year is None:
+            ys = kind_years(conn, T, m)[kind]
+            year = ys[0] if ys else None
+        tables = build_tables(conn, kind, m, year, scope.department) if year is not None else []
     who = f" {scope.department}" if scope.department else ""
-    tables = build_tables(conn, kind, m, year, scope.department) if year is not None else []
     if not tables:
         raise HTTPException(404, f"{m} {year or ''}년{who}의 {KINDS[kind][0]} 자료가 없습니다")
     if fmt == "json":
         return JSONResponse({"municipality": m, "year": year, "department": scope.department, "kind": kind,
                              "tables": [t.as_dict() for t in tables]})
     title = " ".join(x for x in (m, f"{year}년", scope.department, KINDS[kind][0]) if x)
-    body = render_bytes(tables, fmt, title)
+    body = render_bytes(tables, fmt, title, pool=request.app.state.pdf_pool)
     name = "_".join(x for x in (m, f"{year}년", scope.department, KINDS[kind][0].replace(" ", "")) if x) + f".{fmt}"
     return Response(body, media_type=FORMATS[fmt][1],
                     headers={"Content-Disposition": content_disposition(name, f"sijeong-{kind}-{year}.{fmt}")})
 
 
-def render_bytes(tables: list, fmt: str, title: str) -> bytes:
+def render_bytes(tables: list, fmt: str, title: str, *, pool=None) -> bytes:
+    """The file's bytes; a PDF through ``pool`` (a ``reports.pdf.RenderPool``) when given."""
     from ...reports import render
-    from ...reports.pdf import PdfError
+    from ...reports.html import render_html
+    from ...reports.pdf import PdfBusy, PdfError
 
-    with tempfile.TemporaryDirectory(prefix="sijeong-report-") as tmp:
-        path = Path(tmp) / f"report.{fmt}"
-        try:
+    try:
+        if fmt == "pdf" and pool is not None:
+            return pool.render(render_html(tables, title=title))
+        with tempfile.TemporaryDirectory(prefix="sijeong-report-") as tmp:
+            path = Path(tmp) / f"report.{fmt}"
             render(tables, fmt, path, title=title)
-        except PdfError as e:
-            raise HTTPException(503, f"PDF를 만들 수 없습니다: {e}") from e
-        return path.read_bytes()
+            return path.read_bytes()
+    except PdfBusy as e:
+        raise HTTPException(503, f"PDF를 만들 수 없습니다: {e}", headers={"Retry-After": str(e.retry_after)}) from e
+    except PdfError as e:
+        raise HTTPException(503, f"PDF를 만들 수 없습니다: {e}") from e
