@@ -23,6 +23,8 @@ RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goa
 GRADE_ORDER = ("◎", "○", "×")
 SEVERITY_ORDER = ("error", "warning", "info")
 MAX_SOURCE_ROWS = 2000
+#: the largest id or offset the databases take (SQLite integer, PostgreSQL bigint)
+MAX_INT = 2**63 - 1
 
 
 def _scope(t: sa.Table, municipality: str | None, year: int | None, department: str | None = None) -> list:
@@ -99,6 +101,7 @@ def page(conn: Connection, T: Tables, table: str, *, municipality: str | None, y
     if t is None:
         return [], 0
     conds = _scope(t, municipality, year, department) + list(where)
+    offset = min(offset, MAX_INT)  # past any table's end; a larger number overflows the driver
     total = conn.execute(sa.select(sa.func.count()).select_from(t).where(*conds)).scalar_one()
     order = list(order_by) or [t.c.id]
     rows = conn.execute(sa.select(t).where(*conds).order_by(*order).limit(limit).offset(offset))
@@ -107,7 +110,7 @@ def page(conn: Connection, T: Tables, table: str, *, municipality: str | None, y
 
 def one(conn: Connection, T: Tables, table: str, row_id: int) -> dict | None:
     t = T[table]
-    if t is None:
+    if t is None or not 0 < row_id <= MAX_INT:  # no such id; a larger one overflows the driver
         return None
     r = conn.execute(sa.select(t).where(t.c.id == row_id)).first()
     return as_dict(r) if r else None
