@@ -122,6 +122,42 @@ def test_store_search_takes_control_characters(engine, make_document):
         assert search(conn, "\x00\x00") == []
 
 
+#: one out-of-range integer and one NUL, each put in every query parameter of every route in turn
+SWEEP = [str(BIG), "x\x00y"]
+
+
+def test_every_parameter_of_every_route_refuses_bad_values(app, quiet_client):
+    """Each query parameter a GET route declares (its dependencies' too), in turn, set to an
+    integer past 2⁶³−1 and to a text with a NUL: below 500, errors in their shape. One URL
+    per route (the first report kind and open-data resource), the PDFs left out."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from .test_concurrency import query_params, route_urls
+
+    urls = route_urls(app, quiet_client, pdf=False)
+    asked = 0
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or "GET" not in (context.methods or ()):
+            continue
+        url = next((u for u in urls if context.path_regex.match(u.split("?")[0])), None)
+        if url is None:
+            continue  # only the PDF
+        base, _, query = url.partition("?")
+        fixed = dict(p.split("=", 1) for p in query.split("&")) if query else {}
+        for name in sorted({q.alias for q in query_params(route.dependant)}):
+            for value in SWEEP:
+                r = quiet_client.get(base, params={**fixed, name: value}, follow_redirects=False)
+                asked += 1
+                assert r.status_code < 500, (base, name, repr(value), r.status_code, r.text[:300])
+                if r.status_code >= 400:
+                    if base.startswith("/api/") or base.endswith(".json"):
+                        error_of(r, r.status_code)
+                    else:
+                        html_error_of(r, r.status_code)
+    assert asked > 100
+
+
 # --- the shape of every error ------------------------------------------------------------------
 
 
