@@ -115,8 +115,9 @@ async def stream_holding_slot(request: Request, chunks: Iterator[Any]) -> AsyncI
                 yield chunk
         finally:
             close = getattr(chunks, "close", None)
-            if close is not None:  # a generator: closes the connection it opened
-                await anyio.to_thread.run_sync(close, limiter=anyio.CapacityLimiter(1))
+            if close is not None:  # a generator: closes the connection it opened (also on a disconnect)
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(close, limiter=anyio.CapacityLimiter(1))
 
 
 def get_tables(request: Request) -> Tables:
