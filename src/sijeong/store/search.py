@@ -65,7 +65,8 @@ def index_rows(records: list[tuple[Record, int]], document_id: int) -> list[dict
 
 
 def _terms(query: str) -> list[str]:
-    return [t for t in query.split() if t]
+    # a control character (NUL ends a string for FTS5) separates terms like a space
+    return [t for t in "".join(" " if c < " " or c == "\x7f" else c for c in query).split() if t]
 
 
 def _like(term: str) -> str:
@@ -136,7 +137,7 @@ def search(
     si = table("search_index")
     cols = [si.c.id, si.c.kind, si.c.record_id, si.c.municipality, si.c.year, si.c.department, si.c.number,
             si.c.title, si.c.body, si.c.source_doc, si.c.source_line]
-    stmt = _statement(conn, terms, query, _filters(si, year, department, municipality, kinds), cols, si)
+    stmt = _statement(conn, terms, " ".join(terms), _filters(si, year, department, municipality, kinds), cols, si)
     hits = []
     for row in conn.execute(stmt.limit(limit).offset(offset)).mappings():
         d = dict(row)
@@ -160,5 +161,5 @@ def search_count(
     if not terms:
         return 0
     si = table("search_index")
-    stmt = _statement(conn, terms, query, _filters(si, year, department, municipality, kinds), [si.c.id], si)
+    stmt = _statement(conn, terms, " ".join(terms), _filters(si, year, department, municipality, kinds), [si.c.id], si)
     return conn.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()

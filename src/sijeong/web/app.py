@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
 from ..settings import Settings
-from . import errors, formatting, queries
+from . import deps, errors, formatting
 from .render import HERE, make_templates
 from .security import SijeongApp, headers_for
 from .tables import Tables
@@ -53,7 +53,10 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     if env_dirs:
         dirs += env_dirs.split(os.pathsep)
     app.state.document_dirs = [Path(d) for d in dirs]
-    app.state.default_municipality = lambda request: _default_municipality(app)
+    # one pooled connection per request (deps.get_conn); the default municipality is read
+    # on the request's own connection, never on a second one
+    app.state.connection_slots = deps.ConnectionSlots(deps.pool_capacity(engine))
+    app.state.default_municipality = deps.default_municipality
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
@@ -82,13 +85,3 @@ def app_from_env() -> FastAPI:
     """The app factory of ``sijeong serve --workers N`` (``uvicorn --factory``): each worker
     process builds its own app from the environment the command set (``Settings.from_env``)."""
     return create_app(Settings.from_env())
-
-
-def _default_municipality(app: FastAPI) -> str:
-    """The settings' municipality when it has data, else the first municipality stored."""
-    wanted = app.state.settings.municipality
-    with app.state.engine.connect() as conn:
-        found = queries.municipalities(conn, app.state.tables)
-    if wanted in found or not found:
-        return wanted
-    return found[0]

@@ -1,30 +1,155 @@
-"""Typed dependencies shared by the page and API routers."""
+"""Typed dependencies shared by the page and API routers.
+
+One database connection per request: ``get_conn`` takes it from the engine's pool and
+everything the request asks of the database goes through it — the default municipality
+too (:func:`default_municipality`), so a request never holds one pooled connection while
+waiting for a second. The connection goes back to the pool when the route function
+returns (``scope="function"``), before the response is sent, so a streamed download
+(which opens its own, see :func:`stream_holding_slot`) does not hold two either.
+
+``get_conn`` is asynchronous so that a request waits for a free connection on the event
+loop, not in a worker thread: the pool has fewer connections (SQLAlchemy's 5 + 10) than
+the thread pool has threads (anyio's 40), and threads blocked waiting for the pool would
+leave the requests that hold a connection no thread to finish in. ``ConnectionSlots``
+lets at most as many requests hold a connection as the pool can give.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import weakref
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Iterator
+from typing import Annotated, Any, AsyncIterator, Iterator
 
-from fastapi import Depends, Query, Request
-from sqlalchemy.engine import Connection
+import anyio
+from fastapi import Depends, Path, Query, Request
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import QueuePool
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from . import formatting
+from . import formatting, queries
 from .tables import Tables
 
 MAX_LIMIT = 500
+#: the largest integer the store's databases take (SQLite's integer, PostgreSQL's bigint):
+#: ids and offsets above it are refused with 422 instead of reaching the driver
+MAX_INT = 2**63 - 1
+#: free text in a query parameter: no C0 control character (NUL, tab, newline, …) nor DEL
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 
 
-def get_conn(request: Request) -> Iterator[Connection]:
-    with request.app.state.engine.connect() as conn:
-        yield conn
+# --- connections -------------------------------------------------------------------------
+
+
+def pool_capacity(engine: Engine) -> int | None:
+    """How many connections the engine's pool gives at most (None: no limit)."""
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return None  # NullPool, StaticPool, SingletonThreadPool: nobody waits for them
+    overflow = getattr(pool, "_max_overflow", 0)
+    if overflow < 0:
+        return None
+    return pool.size() + overflow
+
+
+class ConnectionSlots:
+    """At most ``size`` requests hold (or are getting) a pooled connection at once; the
+    others wait on the event loop. One semaphore per event loop (a test may serve one app
+    from several loops); ``size`` None: no limit."""
+
+    def __init__(self, size: int | None):
+        self.size = size
+        self._by_loop: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def _semaphore(self) -> asyncio.Semaphore | None:
+        if self.size is None:
+            return None
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            sem = self._by_loop.get(loop)
+            if sem is None:
+                sem = self._by_loop[loop] = asyncio.Semaphore(self.size)
+        return sem
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        sem = self._semaphore()
+        if sem is None:
+            yield
+            return
+        async with sem:
+            yield
+
+
+def _close(conn: Connection) -> None:
+    conn.close()
+
+
+async def get_conn(request: Request) -> AsyncIterator[Connection]:
+    """The request's one connection (given back when the route function returns)."""
+    state = request.app.state
+    async with state.connection_slots.held():
+        with anyio.CancelScope(shield=True):  # a connection taken is always given back
+            conn = await run_in_threadpool(state.engine.connect)
+        request.state.conn = conn
+        try:
+            yield conn
+        finally:
+            request.state.conn = None
+            with anyio.CancelScope(shield=True):
+                # a limiter of its own: giving a connection back never waits for a thread
+                await anyio.to_thread.run_sync(_close, conn, limiter=anyio.CapacityLimiter(1))
+
+
+async def stream_holding_slot(request: Request, chunks: Iterator[Any]) -> AsyncIterator[Any]:
+    """``chunks`` (a blocking iterator that opens a connection of its own, such as a
+    streamed export) iterated in worker threads while holding one of the app's connection
+    slots, so that it never waits for the pool in a worker thread either."""
+    async with request.app.state.connection_slots.held():
+        iterator = iterate_in_threadpool(chunks)
+        try:
+            async for chunk in iterator:
+                yield chunk
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:  # a generator: closes the connection it opened (also on a disconnect)
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(close, limiter=anyio.CapacityLimiter(1))
 
 
 def get_tables(request: Request) -> Tables:
     return request.app.state.tables
 
 
-ConnDep = Annotated[Connection, Depends(get_conn)]
+ConnDep = Annotated[Connection, Depends(get_conn, scope="function")]
 TablesDep = Annotated[Tables, Depends(get_tables)]
+
+
+def default_municipality(request: Request, conn: Connection | None = None) -> str:
+    """The settings' municipality when it has data, else the first municipality stored.
+
+    Read once per request (kept on ``request.state``), on ``conn`` or the request's own
+    connection; only a request holding none opens one for the question."""
+    known = getattr(request.state, "default_municipality", None)
+    if known is not None:
+        return known
+    state = request.app.state
+    conn = conn if conn is not None else getattr(request.state, "conn", None)
+    if conn is None:
+        with state.engine.connect() as own:
+            found = queries.municipalities(own, state.tables)
+    else:
+        found = queries.municipalities(conn, state.tables)
+    wanted = state.settings.municipality
+    chosen = wanted if wanted in found or not found else found[0]
+    request.state.default_municipality = chosen
+    return chosen
+
+
+# --- parameters --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -38,11 +163,13 @@ class Scope:
 
 def get_scope(
     request: Request,
-    municipality: Annotated[str | None, Query(description="지방자치단체 (예: 김포시)")] = None,
-    year: Annotated[str | None, Query(description="회계연도 (예: 2020; 빈 값은 전체)", pattern=r"^(\d{4})?$")] = None,
-    department: Annotated[str | None, Query(description="부서명")] = None,
+    conn: ConnDep,
+    municipality: Annotated[str | None, Query(description="지방자치단체 (예: 김포시)", max_length=100,
+                                              pattern=TEXT_PATTERN)] = None,
+    year: Annotated[str | None, Query(description="회계연도 (예: 2020; 빈 값은 전체)", pattern=r"^([0-9]{4})?$")] = None,
+    department: Annotated[str | None, Query(description="부서명", max_length=200, pattern=TEXT_PATTERN)] = None,
 ) -> Scope:
-    m = municipality or request.app.state.default_municipality(request)
+    m = municipality or default_municipality(request, conn)
     return Scope(municipality=m, year=int(year) if year else None, department=department or None)
 
 
@@ -55,10 +182,13 @@ class Paging:
     offset: int
 
 
-def get_paging(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="한 쪽의 항목 수")] = 50,
-    offset: Annotated[int, Query(ge=0, description="건너뛸 항목 수")] = 0,
-) -> Paging:
+LimitQ = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="한 쪽의 항목 수")]
+OffsetQ = Annotated[int, Query(ge=0, le=MAX_INT, description="건너뛸 항목 수")]
+#: a record's id in a path: 1 … 2⁶³−1 (anything else is 422, not a driver's overflow)
+IdPath = Annotated[int, Path(ge=1, le=MAX_INT, description="레코드 id")]
+
+
+def get_paging(limit: LimitQ = 50, offset: OffsetQ = 0) -> Paging:
     return Paging(limit=limit, offset=offset)
 
 

@@ -23,6 +23,8 @@ RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goa
 GRADE_ORDER = ("◎", "○", "×")
 SEVERITY_ORDER = ("error", "warning", "info")
 MAX_SOURCE_ROWS = 2000
+#: the largest id or offset the databases take (SQLite integer, PostgreSQL bigint)
+MAX_INT = 2**63 - 1
 
 
 def _scope(t: sa.Table, municipality: str | None, year: int | None, department: str | None = None) -> list:
@@ -38,21 +40,31 @@ def _scope(t: sa.Table, municipality: str | None, year: int | None, department: 
 
 #: how long a list of municipalities is trusted without being read again (seconds)
 MUNICIPALITIES_TTL = 60.0
-#: Tables (one per app) -> (when read, documents' max(id) then, the names)
+#: Tables (one per app) -> (when read, the documents' stamp then, the names)
 _municipalities_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _documents_stamp(conn: Connection, t: sa.Table) -> tuple | None:
+    """(count, max(id), max(loaded_at)) of the documents: moves when one is saved or deleted.
+    max(id) alone missed a delete, and SQLite gives a new row the id of a deleted last row
+    (no AUTOINCREMENT), so a delete and a save could leave it unchanged."""
+    if not has(t, "id"):
+        return None
+    row = conn.execute(sa.select(sa.func.count(), sa.func.max(t.c.id), sa.func.max(col(t, "loaded_at")))).one()
+    return tuple(row) if row[0] else None
 
 
 def municipalities(conn: Connection, T: Tables, *, ttl: float = MUNICIPALITIES_TTL) -> list[str]:
     """The municipalities with a stored document, sorted. Every record belongs to a document
     of its municipality, so ``documents`` alone answers (``SELECT DISTINCT`` through
-    ix_documents_dims). Called on every request without ``?municipality=``, so the list is
-    kept per app (per ``Tables``) and read again when the documents' max(id) moves (every
-    save inserts a new row; one probe of the primary key) or after ``ttl`` seconds (a
-    deleted document)."""
+    ix_documents_dims). Called for every request without ``?municipality=`` (once, on the
+    request's connection: ``deps.default_municipality``), so the list is kept per app (per
+    ``Tables``) and read again when the documents' stamp moves (one aggregate over the small
+    ``documents`` table) or after ``ttl`` seconds."""
     t = T["documents"]
     if t is None or not has(t, "municipality"):
         return []
-    stamp = conn.execute(sa.select(sa.func.max(t.c.id))).scalar() if has(t, "id") else None
+    stamp = _documents_stamp(conn, t)
     now = time.monotonic()
     cached = _municipalities_cache.get(T)
     if cached is not None and cached[1] == stamp and stamp is not None and now - cached[0] < ttl:
@@ -99,6 +111,7 @@ def page(conn: Connection, T: Tables, table: str, *, municipality: str | None, y
     if t is None:
         return [], 0
     conds = _scope(t, municipality, year, department) + list(where)
+    offset = min(offset, MAX_INT)  # past any table's end; a larger number overflows the driver
     total = conn.execute(sa.select(sa.func.count()).select_from(t).where(*conds)).scalar_one()
     order = list(order_by) or [t.c.id]
     rows = conn.execute(sa.select(t).where(*conds).order_by(*order).limit(limit).offset(offset))
@@ -107,7 +120,7 @@ def page(conn: Connection, T: Tables, table: str, *, municipality: str | None, y
 
 def one(conn: Connection, T: Tables, table: str, row_id: int) -> dict | None:
     t = T[table]
-    if t is None:
+    if t is None or not 0 < row_id <= MAX_INT:  # no such id; a larger one overflows the driver
         return None
     r = conn.execute(sa.select(t).where(t.c.id == row_id)).first()
     return as_dict(r) if r else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import threading
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,14 +37,20 @@ class Tables:
         self.engine = engine
         self._md = store_metadata()
         self._reflected: sa.MetaData | None = None
+        self._lock = threading.Lock()
 
     def get(self, name: str) -> sa.Table | None:
         if self._md is not None and name in self._md.tables:
             return self._md.tables[name]
-        if self._reflected is None:
-            self._reflected = sa.MetaData()
-            self._reflected.reflect(self.engine)
-        return self._reflected.tables.get(name)
+        reflected = self._reflected
+        if reflected is None:
+            with self._lock:  # once, and never seen half-done by another request's thread
+                if self._reflected is None:
+                    md = sa.MetaData()
+                    md.reflect(self.engine)
+                    self._reflected = md
+                reflected = self._reflected
+        return reflected.tables.get(name)
 
     def __getitem__(self, name: str) -> sa.Table | None:
         return self.get(name)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 
 from .. import queries
-from ..deps import ConnDep, PagingDep, ScopeDep, TablesDep
+from ..deps import TEXT_PATTERN, ConnDep, IdPath, PagingDep, ScopeDep, TablesDep
 from ..pages.findings import list_findings
 from ..serialize import envelope, finding, jsonable, record
 from ..tables import col
@@ -49,7 +49,7 @@ def _register(path: str, table: str, label: str) -> None:
     def list_items(conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep) -> dict[str, Any]:
         return _list(table, conn, T, scope, paging)
 
-    def get_item(item_id: int, conn: ConnDep, T: TablesDep) -> dict[str, Any]:
+    def get_item(item_id: IdPath, conn: ConnDep, T: TablesDep) -> dict[str, Any]:
         return _one(table, conn, T, item_id)
 
     router.add_api_route(f"/{path}", list_items, methods=["GET"], response_model=Page, summary=f"{label} 목록",
@@ -65,6 +65,6 @@ for _path, (_table, _label) in RESOURCES.items():
 @router.get("/findings", response_model=Page, summary="검증 결과 목록")
 def findings(conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep,
              severity: Annotated[str | None, Query(pattern="^(error|warning|info)?$")] = None,
-             rule: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
+             rule: Annotated[str | None, Query(max_length=100, pattern=TEXT_PATTERN)] = None) -> dict[str, Any]:
     rows, total = list_findings(conn, T, scope, severity, rule, paging.limit, paging.offset)
     return jsonable(envelope([finding(r) for r in rows], total, paging.limit, paging.offset))

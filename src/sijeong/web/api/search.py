@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from ..deps import ConnDep, PagingDep, ScopeDep
+from ..deps import TEXT_PATTERN, ConnDep, PagingDep, ScopeDep
 from ..serialize import envelope, jsonable
 from .schemas import ERRORS, Page
 
@@ -16,7 +16,7 @@ MAX_HITS = 1000
 
 @router.get("/search", response_model=Page, summary="전문 검색 (과제·성과분석·지표)")
 def search(conn: ConnDep, scope: ScopeDep, paging: PagingDep,
-           q: Annotated[str, Query(min_length=1, max_length=200, description="검색어")],
+           q: Annotated[str, Query(min_length=1, max_length=200, pattern=TEXT_PATTERN, description="검색어")],
            kind: Annotated[str | None, Query(pattern="^(plan_task|narrative|indicator)$")] = None) -> dict[str, Any]:
     from ...store import search as store_search
 

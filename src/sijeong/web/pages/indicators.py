@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from .. import charts, queries
 from .. import formatting as f
-from ..deps import ConnDep, PagingDep, ScopeDep, TablesDep
+from ..deps import ConnDep, IdPath, PagingDep, ScopeDep, TablesDep
 from ..render import pager, respond
 from ..serialize import envelope, jsonable, record
 from ..tables import col
@@ -37,7 +37,7 @@ def indicator_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDe
 
 @router.get("/indicators/{indicator_id}")
 @router.get("/indicators/{indicator_id}.json")
-def indicator_page(indicator_id: int, request: Request, conn: ConnDep, T: TablesDep):
+def indicator_page(indicator_id: IdPath, request: Request, conn: ConnDep, T: TablesDep):
     ind = queries.one(conn, T, "indicators", indicator_id)
     if ind is None:
         raise HTTPException(404, f"성과지표를 찾을 수 없습니다: {indicator_id}")

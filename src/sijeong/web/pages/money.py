@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 
 from .. import queries
-from ..deps import ConnDep, ScopeDep, TablesDep
+from ..deps import MAX_INT, ConnDep, ScopeDep, TablesDep
 from ..render import pager, respond
 from ..serialize import envelope, jsonable, record
 from ..tables import col
@@ -59,7 +59,7 @@ RATE_OF = {"programs": ("spent", "current_budget"), "revenues": ("received", "as
 SortQ = Annotated[str | None, Query(description="정렬할 열 (예: spent, rate, name)")]
 OrderQ = Annotated[str, Query(pattern="^(asc|desc)$", description="asc | desc")]
 LimitQ = Annotated[int, Query(ge=1, le=500)]
-OffsetQ = Annotated[int, Query(ge=0)]
+OffsetQ = Annotated[int, Query(ge=0, le=MAX_INT)]
 
 
 def _rate_expr(t: sa.Table, table: str):

@@ -22,7 +22,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
 from .. import queries
-from ..deps import ConnDep, ScopeDep, TablesDep
+from ..deps import ConnDep, ScopeDep, TablesDep, stream_holding_slot
 from ..render import respond
 from .reports import content_disposition
 
@@ -189,7 +189,7 @@ def opendata_file(resource: str, fmt: str, request: Request, scope: ScopeDep):
     name = "_".join(str(x) for x in (scope.municipality, scope.year and f"{scope.year}년", scope.department, resource) if x)
     disposition = content_disposition(f"{name}.{fmt}", f"sijeong-{resource}.{fmt}")
     if fmt == "csv":
-        return StreamingResponse(stream_csv(rows, cols), media_type="text/csv; charset=utf-8",
+        return StreamingResponse(stream_holding_slot(request, stream_csv(rows, cols)), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": disposition})
-    return StreamingResponse(stream_json(rows, head), media_type="application/json",
+    return StreamingResponse(stream_holding_slot(request, stream_json(rows, head)), media_type="application/json",
                              headers={"Content-Disposition": disposition})

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from .. import queries
-from ..deps import ConnDep, PagingDep, ScopeDep, TablesDep
+from ..deps import ConnDep, IdPath, PagingDep, ScopeDep, TablesDep
 from ..render import pager, respond
 from ..serialize import envelope, jsonable, record
 from ..tables import col
@@ -60,7 +60,7 @@ def plan_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, pa
 
 @router.get("/plans/{task_id}")
 @router.get("/plans/{task_id}.json")
-def plan_page(task_id: int, request: Request, conn: ConnDep, T: TablesDep):
+def plan_page(task_id: IdPath, request: Request, conn: ConnDep, T: TablesDep):
     task = queries.one(conn, T, "plan_tasks", task_id)
     if task is None:
         raise HTTPException(404, f"과제를 찾을 수 없습니다: {task_id}")
