@@ -29,7 +29,7 @@ if [ $want_test = 1 ]; then
   need=()
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-  fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+  fc-list 2>/dev/null | grep -i "noto sans cjk" >/dev/null || need+=(fonts-noto-cjk)  # no -q: under pipefail an early exit of grep fails fc-list (SIGPIPE)
   if [ ${#need[@]} -gt 0 ]; then
     echo "== installing Debian packages: ${need[*]}"
     SUDO=""
