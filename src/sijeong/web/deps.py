@@ -161,13 +161,18 @@ class Scope:
     department: str | None
 
 
+MunicipalityParam = Annotated[str | None, Query(description="지방자치단체 (예: 김포시)", max_length=100,
+                                                pattern=TEXT_PATTERN)]
+YearParam = Annotated[str | None, Query(description="회계연도 (예: 2020; 빈 값은 전체)", pattern=r"^([0-9]{4})?$")]
+DepartmentParam = Annotated[str | None, Query(description="부서명", max_length=200, pattern=TEXT_PATTERN)]
+
+
 def get_scope(
     request: Request,
     conn: ConnDep,
-    municipality: Annotated[str | None, Query(description="지방자치단체 (예: 김포시)", max_length=100,
-                                              pattern=TEXT_PATTERN)] = None,
-    year: Annotated[str | None, Query(description="회계연도 (예: 2020; 빈 값은 전체)", pattern=r"^([0-9]{4})?$")] = None,
-    department: Annotated[str | None, Query(description="부서명", max_length=200, pattern=TEXT_PATTERN)] = None,
+    municipality: MunicipalityParam = None,
+    year: YearParam = None,
+    department: DepartmentParam = None,
 ) -> Scope:
     m = municipality or default_municipality(request, conn)
     return Scope(municipality=m, year=int(year) if year else None, department=department or None)

@@ -16,10 +16,12 @@ import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
 from .. import charts, links, queries
 from .. import formatting as f
-from ..deps import ConnDep, ScopeDep, TablesDep
+from ..deps import (ConnDep, DepartmentParam, MunicipalityParam, Scope, ScopeDep, TablesDep, YearParam,
+                    default_municipality)
 from ..render import HERE, respond
 from ..serialize import jsonable
 from ..tables import as_dict, col
@@ -359,16 +361,30 @@ def citizens(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
 
 
 @router.get("/citizens.pdf")
-def citizens_pdf(request: Request, T: TablesDep, scope: ScopeDep):
+async def citizens_pdf(request: Request, T: TablesDep, municipality: MunicipalityParam = None,
+                       year: YearParam = None, department: DepartmentParam = None):
     """The page printed to PDF by the app's pool of headless Chromiums (``reports.pdf``), its
     CSS inlined and its links absolute on the configured public address (``Settings.public_url``),
-    never on the request's Host header. The data is read first and the database connection
-    given back before the (slow) print; a full pool answers 503 with ``Retry-After``."""
+    never on the request's Host header. The data is read first, on one connection taken within
+    the app's connection slots, and the connection given back before the (slow) print; a full
+    pool answers 503 with ``Retry-After``."""
+    state = request.app.state
+
+    def gather() -> dict:
+        with state.engine.connect() as conn:
+            m = municipality or default_municipality(request, conn)
+            scope = Scope(municipality=m, year=int(year) if year else None, department=department or None)
+            return _context(request, conn, T, scope)[0]
+
+    async with state.connection_slots.held():
+        ctx = await run_in_threadpool(gather)
+    return await run_in_threadpool(_print_citizens, request, ctx)
+
+
+def _print_citizens(request: Request, ctx: dict):
     from ...reports.pdf import PdfBusy, PdfError
 
     state = request.app.state
-    with state.engine.connect() as conn:
-        ctx, _ = _context(request, conn, T, scope)
     if ctx["year"] is None:
         raise HTTPException(404, "이 지방자치단체의 자료가 없습니다")
     css = "\n".join((HERE / "static" / name).read_text(encoding="utf-8") for name in ("style.css", "charts.css"))

@@ -15,9 +15,10 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from .. import queries
-from ..deps import ConnDep, ScopeDep, TablesDep
+from ..deps import ConnDep, DepartmentParam, MunicipalityParam, ScopeDep, TablesDep, YearParam, default_municipality
 from ..render import respond
 
 router = APIRouter(include_in_schema=False)
@@ -104,32 +105,43 @@ def build_tables(conn, kind: str, municipality: str, year: int, department: str 
 
 
 @router.get("/reports/{kind}.{fmt}")
-def report_file(kind: str, fmt: str, request: Request, T: TablesDep, scope: ScopeDep):
-    """The file of one report. The tables are built from the store first and the database
-    connection given back before the file is written (a PDF waits for and uses one of the
-    app's Chromium printers; a full pool answers 503 with ``Retry-After``)."""
+async def report_file(kind: str, fmt: str, request: Request, T: TablesDep, municipality: MunicipalityParam = None,
+                      year: YearParam = None, department: DepartmentParam = None):
+    """The file of one report. The tables are built from the store first, on a connection
+    taken within the app's connection slots and given back before the file is written (a
+    PDF waits for and uses one of the app's Chromium printers; a full pool answers 503
+    with ``Retry-After``), so printing never holds a database connection."""
     if kind not in KINDS:
         raise HTTPException(404, f"알 수 없는 보고서 종류입니다: {kind} ({', '.join(KINDS)})")
     if fmt not in FORMATS and fmt != "json":
         raise HTTPException(404, f"알 수 없는 형식입니다: {fmt} ({', '.join(FORMATS)}, json)")
-    m = scope.municipality
-    year = scope.year
-    with request.app.state.engine.connect() as conn:
-        if year is None:
-            ys = kind_years(conn, T, m)[kind]
-            year = ys[0] if ys else None
-        tables = build_tables(conn, kind, m, year, scope.department) if year is not None else []
-    who = f" {scope.department}" if scope.department else ""
+    state = request.app.state
+    async with state.connection_slots.held():
+        m, year, tables = await run_in_threadpool(_gather, request, T, kind, municipality, int(year) if year else None,
+                                                  department or None)
+    who = f" {department}" if department else ""
     if not tables:
         raise HTTPException(404, f"{m} {year or ''}년{who}의 {KINDS[kind][0]} 자료가 없습니다")
     if fmt == "json":
-        return JSONResponse({"municipality": m, "year": year, "department": scope.department, "kind": kind,
+        return JSONResponse({"municipality": m, "year": year, "department": department or None, "kind": kind,
                              "tables": [t.as_dict() for t in tables]})
-    title = " ".join(x for x in (m, f"{year}년", scope.department, KINDS[kind][0]) if x)
-    body = render_bytes(tables, fmt, title, pool=request.app.state.pdf_pool)
-    name = "_".join(x for x in (m, f"{year}년", scope.department, KINDS[kind][0].replace(" ", "")) if x) + f".{fmt}"
+    title = " ".join(x for x in (m, f"{year}년", department or None, KINDS[kind][0]) if x)
+    body = await run_in_threadpool(render_bytes, tables, fmt, title, pool=state.pdf_pool)
+    name = "_".join(x for x in (m, f"{year}년", department or None, KINDS[kind][0].replace(" ", "")) if x) + f".{fmt}"
     return Response(body, media_type=FORMATS[fmt][1],
                     headers={"Content-Disposition": content_disposition(name, f"sijeong-{kind}-{year}.{fmt}")})
+
+
+def _gather(request: Request, T, kind: str, municipality: str | None, year: int | None, department: str | None):
+    """(municipality, year, tables) of a report on one connection: the default municipality
+    when none is asked, the newest year of the kind when none is asked."""
+    with request.app.state.engine.connect() as conn:
+        municipality = municipality or default_municipality(request, conn)
+        if year is None:
+            ys = kind_years(conn, T, municipality)[kind]
+            year = ys[0] if ys else None
+        tables = build_tables(conn, kind, municipality, year, department) if year is not None else []
+    return municipality, year, tables
 
 
 def render_bytes(tables: list, fmt: str, title: str, *, pool=None) -> bytes:
