@@ -124,3 +124,25 @@ def test_check_save_for_one_year_keeps_the_findings_of_a_document_without_a_year
         rows, _ = repository.list_findings(conn, origin="rule", rule="kept.rule")
     engine.dispose()
     assert [(r["doc"], r["year"]) for r in rows] == [("undated.txt", None)]
+
+
+def test_an_unknown_rule_is_refused_with_exit_2(capsys):
+    assert main(["check", "--files", SAMPLES[0], "--rule", "no.such.rule"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("알 수 없는 규칙: 'no.such.rule'") and "--list-rules" in err and "unknown rule" in err
+
+
+def test_a_known_rule_id_and_a_family_are_accepted(capsys):
+    from sijeong.rules import RULES
+
+    some = next(iter(RULES.values()))
+    assert main(["check", "--files", SAMPLES[0], "--rule", some.id, "--rule", some.family]) == 0
+
+
+def test_list_rules_prints_every_rule_with_its_korean_name(capsys):
+    from sijeong.rules import RULES
+
+    assert main(["check", "--list-rules"]) == 0
+    rows = [ln.split("\t") for ln in capsys.readouterr().out.splitlines()]
+    assert [r[0] for r in rows] == list(RULES)
+    assert all(r[1] == RULES[r[0]].name and r[1] for r in rows)

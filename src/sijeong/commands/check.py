@@ -10,7 +10,8 @@ findings of each scope checked (the stored ones the web pages show).
 
 Findings are the command's output, not its failure: the exit code is 0 unless the documents
 cannot be loaded at all (2 for ``--save`` with ``--rule``, which would store a part of the
-findings in place of all of them).
+findings in place of all of them, and for a ``--rule`` that names no rule id or family;
+``--list-rules`` prints the ids, Korean names and explanations).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="데이터베이스 URL 또는 파일 / database URL or file (기본: SIJEONG_DB 또는 ./sijeong.db)")
     p.add_argument("--files", nargs="+", metavar="FILE", help="데이터베이스 없이 이 파일들을 읽어 검증 / check these files without a database")
     p.add_argument("--format", choices=("text", "json"), default="text", help="출력 형식 / output format")
-    p.add_argument("--rule", action="append", metavar="ID", help="이 규칙(또는 규칙 묶음)만 / only this rule id or family")
+    p.add_argument("--rule", action="append", metavar="ID",
+                   help="이 규칙(또는 규칙 묶음)만 / only this rule id or family (목록: --list-rules)")
+    p.add_argument("--list-rules", action="store_true", help="규칙 목록(ID, 이름, 설명) / list the rules (id, name, explanation)")
     p.add_argument("--municipality", help="이 지방자치단체만 / only this municipality (database)")
     p.add_argument("--year", type=int, action="append", metavar="YEAR", help="이 연도만 / only this year (database; repeatable)")
     p.add_argument("--save", action="store_true",
@@ -107,7 +110,32 @@ def _from_files(args: argparse.Namespace) -> Iterator[tuple[list[Document], list
     yield documents, [f for d in documents for f in d.findings if f.rule.startswith("read.")] + run_rules(documents, only=args.rule)
 
 
+def unknown_rules(asked: list[str]) -> list[str]:
+    """The ``--rule`` values that are neither a rule id nor a rule family."""
+    from ..rules import RULES
+
+    known = set(RULES) | {r.family for r in RULES.values()}
+    return [a for a in asked if a not in known]
+
+
+def list_rules() -> None:
+    from ..rules import RULES
+
+    for r in RULES.values():
+        print(f"{r.id}\t{r.name}\t{r.explanation}")
+
+
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "list_rules", False):
+        list_rules()
+        return 0
+    bad = unknown_rules(args.rule or [])
+    if bad:
+        names = ", ".join(repr(b) for b in bad)
+        print(f"알 수 없는 규칙: {names} — 규칙 목록은 'sijeong check --list-rules' (또는 docs/rules.md) / "
+              f"unknown rule {names}: see 'sijeong check --list-rules' for the rule ids and families",
+              file=sys.stderr)
+        return 2
     if args.files:
         batches = _from_files(args)
     elif args.save and args.rule:
