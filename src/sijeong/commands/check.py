@@ -62,7 +62,8 @@ def scopes(conn, *, municipality: str | None = None, years: list[int] | None = N
 
 def check_db(url: str | None, *, municipality: str | None = None, years: list[int] | None = None,
              only: list[str] | None = None, save: bool = False) -> Iterator[tuple[list[Document], list[Finding]]]:
-    """For each scope: its documents and its findings (read findings, then the rules')."""
+    """For each scope: its documents and its findings (those stored with the documents —
+    read, link and perf findings —, then the rules')."""
     from ..rules import run_rules
     from ..settings import Settings
     from ..store import db, repository
@@ -87,9 +88,25 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
                     replace = {(m, d.year) for d in docs}
                     repository.save_findings(conn, rule_findings,
                                              replace_for=sorted(replace, key=lambda p: (p[0], p[1] or 0)))
-            yield docs, [f for d in docs for f in d.findings if f.rule.startswith("read.")] + rule_findings
+            yield docs, document_findings(docs, only) + rule_findings
     finally:
         engine.dispose()
+
+
+#: families of the findings the readers make and store with their document (read errors and
+#: warnings, links between the tables of one document, the order of policy goals)
+READER_FAMILIES = ("read", "link", "perf")
+
+
+def _selected(rule_id: str, only: list[str] | None) -> bool:
+    return not only or rule_id in only or rule_id.split(".", 1)[0] in only
+
+
+def document_findings(docs: list[Document], only: list[str] | None = None) -> list[Finding]:
+    """Every finding stored with the documents — what ``sijeong ingest`` stores beside the
+    rules' findings (``read.*``, ``link.*``, ``perf.*``), so ``check``, the export and the
+    검증 결과 page count the same set."""
+    return [f for d in docs for f in d.findings if _selected(f.rule, only)]
 
 
 def load_files(paths: list[str]) -> list[Document]:
@@ -107,15 +124,15 @@ def _from_files(args: argparse.Namespace) -> Iterator[tuple[list[Document], list
     from ..rules import run_rules
 
     documents = load_files(args.files)
-    yield documents, [f for d in documents for f in d.findings if f.rule.startswith("read.")] + run_rules(documents, only=args.rule)
+    yield documents, document_findings(documents, args.rule) + run_rules(documents, only=args.rule)
 
 
 def unknown_rules(asked: list[str]) -> list[str]:
     """The ``--rule`` values that are neither a rule id nor a rule family."""
     from ..rules import RULES
 
-    known = set(RULES) | {r.family for r in RULES.values()}
-    return [a for a in asked if a not in known]
+    known = set(RULES) | {r.family for r in RULES.values()} | set(READER_FAMILIES)
+    return [a for a in asked if a not in known and a.split(".", 1)[0] not in READER_FAMILIES]
 
 
 def list_rules() -> None:
