@@ -43,3 +43,12 @@ def test_amount_prints_the_unit_as_printed():
     assert amount(12, Figure(12, "12", src), None) == "12"
     assert amount(99.5, Figure(99.5, "99.5%", src, "%"), "천원") == "99.5"
     assert column_unit("면적(㎡)", "천원") == "㎡" and column_unit("사업비", "천원") == "천원"
+
+
+def test_a_note_of_several_units_is_named_when_the_column_has_none():
+    text = (FIXTURES / "consistent_plan.txt").read_text(encoding="utf-8")
+    broken = text.replace("반영액\t386,250\t290,000", "반영액\t386,250\t290,001")
+    assert broken != text
+    [f] = [f for f in check([load_text("plan.txt", broken)]) if "반영액" in f.message]
+    # which column is in 건 and which in 천원 is not known: amounts bare, the note named
+    assert f.message.endswith("386,251 (단위: 건, 천원)")

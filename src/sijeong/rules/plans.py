@@ -21,7 +21,7 @@ import re
 
 from ..model import Department, Document, Figure, Finding, OutlineItem, PlanTask, Source, Table
 from .base import finding, fmt, lines_of, rounding_slack, rule, sum_check
-from .tables import _UNIT_NOTE, NOT_ADDITIVE, _unscaled, amount, column_unit, is_total_label, unit_at, year_parts
+from .tables import _UNIT_NOTE, NOT_ADDITIVE, _unscaled, amount, column_unit, is_total_label, unit_at, with_note, year_parts
 
 _HEAD_COUNTS = re.compile(r"정원\s*(?P<a>\d+)\s*명\s*/\s*현원\s*(?P<c>\d+)\s*명(?:.*?정원\s*외\s*(?:인력\s*)?(?P<x>\d+)\s*명)?")
 _ORG_COUNTS = re.compile(r"기구\s*[:：]\s*(?P<d>\d+)\s*과\s*(?P<t>\d+)\s*팀")
@@ -255,8 +255,9 @@ def check_total_column(documents: list[Document]) -> list[Finding]:
                     msg = (f"{table.name}{row}: {cols[t][1]} {amount(total.value, total, u)} ≠ {terms} = "
                            f"{amount(expected, total, u)}"
                            + (" (반올림 차이)" if severity == "info" else ""))
-                    out.append(finding("table.total_column", severity, r, lines_of(total, *[f for _, f in parts]),
-                                       msg, expected=expected, actual=total.value, subject=table.name))
+                    out.extend(with_note([finding("table.total_column", severity, r, lines_of(total, *[f for _, f in parts]),
+                                                  msg, expected=expected, actual=total.value, subject=table.name)],
+                                         d, table.source.line, u))
     return out
 
 

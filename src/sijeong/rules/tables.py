@@ -175,6 +175,17 @@ def amount(value, total: Figure, unit: str | None) -> str:
     return fmt(value)
 
 
+def with_note(found: list[Finding], doc: Document, line: int, unit: str | None) -> list[Finding]:
+    """When the note in force names several units (``건, 천원``) the amounts of a column
+    without its own unit are printed bare: the message then ends with the note as printed."""
+    if unit is None:
+        note = note_in_force(doc, line)
+        if note:
+            for f in found:
+                f.message += f" (단위: {note})"
+    return found
+
+
 def _unscaled(f: Figure) -> bool:
     digits = re.sub(r"[^\d]", "", f.raw.split(".")[0])
     return bool(digits) and abs(f.amount) == int(digits)
@@ -320,8 +331,8 @@ def check_table_total(documents: list[Document]) -> list[Finding]:
             if not rows:
                 continue
             unit = table.unit or unit_at(d, table.source.line)
-            out.extend(_vertical(table, names, rows, unit))
-            out.extend(_horizontal(table, names, rows, unit))
+            found = _vertical(table, names, rows, unit) + _horizontal(table, names, rows, unit)
+            out.extend(with_note(found, d, table.source.line, unit))
         out.extend(_typed_tables(d))
     return out
 
