@@ -145,6 +145,30 @@ def test_list_rules_prints_every_rule_with_its_korean_name(capsys):
     from sijeong.rules import RULES
 
     assert main(["check", "--list-rules"]) == 0
+    from sijeong.commands.check import READER_NAMES
+
     rows = [ln.split("\t") for ln in capsys.readouterr().out.splitlines()]
-    assert [r[0] for r in rows] == list(RULES)
-    assert all(r[1] == RULES[r[0]].name and r[1] for r in rows)
+    assert [r[0] for r in rows] == list(RULES) + list(READER_NAMES)
+    assert all(r[1] == (RULES[r[0]].name if r[0] in RULES else READER_NAMES[r[0]]) and r[1] for r in rows)
+
+
+def test_text_output_names_each_finding_in_korean(capsys):
+    from sijeong.rules import RULES
+
+    assert main(["check", "--files", *SAMPLES]) == 0
+    out = [ln for ln in capsys.readouterr().out.splitlines() if ln.strip()]
+    assert out
+    for ln in out:
+        rule_id = ln.split(" ")[1]
+        if rule_id in RULES:
+            assert f"] " in ln and f"[{RULES[rule_id].name}] " in ln, ln
+
+
+def test_every_reader_finding_id_has_a_korean_name():
+    import re
+
+    from sijeong.commands.check import READER_NAMES
+
+    src = ROOT / "src" / "sijeong"
+    ids = {m for p in src.rglob("*.py") for m in re.findall(r'"((?:read|link|perf)\.[a-z_]+)"', p.read_text(encoding="utf-8"))}
+    assert ids and ids <= set(READER_NAMES), ids - set(READER_NAMES)

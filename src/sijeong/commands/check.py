@@ -115,9 +115,31 @@ def load_files(paths: list[str]) -> list[Document]:
     return [load_path(p) for p in paths]
 
 
+#: Korean names of the findings the readers make (the rules' are in the registry)
+READER_NAMES = {
+    "read.syntax": "읽을 수 없는 입력", "read.range": "저장할 수 없는 숫자", "read.empty": "읽은 항목 없음",
+    "read.family": "알 수 없는 문서 종류", "read.crash": "읽기 중 오류", "read.file": "파일 읽기",
+    "read.unit": "처음 보는 단위", "read.alignment": "열 정렬", "read.hierarchy": "계층 구조",
+    "read.organization": "기구·팀 수", "link.fuzzy": "비슷한 이름으로 연결", "link.unmatched": "짝 없는 항목",
+    "perf.policy_goal_order": "정책목표 순서",
+}
+_FAMILY_NAMES = {"read": "읽기", "link": "표 연결", "perf": "성과보고서"}
+
+
+def rule_name(rule_id: str) -> str:
+    """The Korean name of a rule or reader finding (the id's family name when unknown)."""
+    from ..rules import RULES
+
+    r = RULES.get(rule_id)
+    if r is not None:
+        return r.name
+    return READER_NAMES.get(rule_id) or _FAMILY_NAMES.get(rule_id.split(".", 1)[0], rule_id)
+
+
 def format_text(f: Finding) -> str:
+    """``severity rule doc:lines [한국어 이름] message``."""
     lines = ",".join(str(n) for n in f.lines)
-    return f"{f.severity} {f.rule} {f.doc}:{lines} {f.message}"
+    return f"{f.severity} {f.rule} {f.doc}:{lines} [{rule_name(f.rule)}] {f.message}"
 
 
 def _from_files(args: argparse.Namespace) -> Iterator[tuple[list[Document], list[Finding]]]:
@@ -140,6 +162,8 @@ def list_rules() -> None:
 
     for r in RULES.values():
         print(f"{r.id}\t{r.name}\t{r.explanation}")
+    for rid, name in READER_NAMES.items():
+        print(f"{rid}\t{name}\t읽기 단계에서 문서와 함께 저장되는 결과 / made by the readers, stored with the document")
 
 
 def run(args: argparse.Namespace) -> int:
