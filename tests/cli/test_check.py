@@ -64,7 +64,7 @@ def test_check_per_year_finds_what_checking_every_year_at_once_finds(stored, cap
         for town in TOWNS:
             docs = repository.load_documents(conn, municipality=town)
             assert len(docs) == 2
-            together += [f.as_dict() for d in docs for f in d.findings if f.rule.startswith("read.")]
+            together += [f.as_dict() for d in docs for f in d.findings]  # read.*, link.*, perf.*
             together += [f.as_dict() for f in run_rules(docs)]
     engine.dispose()
     per_scope = run_json(capsys, "--db", stored)
@@ -97,7 +97,9 @@ def test_check_save_replaces_each_scopes_rule_findings(stored, capsys):
                              "('stale.rule', 'error', 'x.txt', 'old', :a, 2023, 'rule'), "
                              "('stale.rule', 'error', 'x.txt', 'old', :b, 2023, 'rule')"), {"a": TOWNS[0], "b": TOWNS[1]})
     found = run_json(capsys, "--db", stored, "--municipality", TOWNS[0], "--save")
-    expected = [f for f in found if not f["rule"].startswith("read.")]
+    from sijeong.commands.check import READER_FAMILIES
+
+    expected = [f for f in found if f["rule"].split(".")[0] not in READER_FAMILIES]
     after = stored_rules()
     mine = [r for r in after if r[0] == TOWNS[0]]
     assert len(mine) == len(expected) and ("stale.rule" not in {r[2] for r in mine})
@@ -124,3 +126,49 @@ def test_check_save_for_one_year_keeps_the_findings_of_a_document_without_a_year
         rows, _ = repository.list_findings(conn, origin="rule", rule="kept.rule")
     engine.dispose()
     assert [(r["doc"], r["year"]) for r in rows] == [("undated.txt", None)]
+
+
+def test_an_unknown_rule_is_refused_with_exit_2(capsys):
+    assert main(["check", "--files", SAMPLES[0], "--rule", "no.such.rule"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("알 수 없는 규칙: 'no.such.rule'") and "--list-rules" in err and "unknown rule" in err
+
+
+def test_a_known_rule_id_and_a_family_are_accepted(capsys):
+    from sijeong.rules import RULES
+
+    some = next(iter(RULES.values()))
+    assert main(["check", "--files", SAMPLES[0], "--rule", some.id, "--rule", some.family]) == 0
+
+
+def test_list_rules_prints_every_rule_with_its_korean_name(capsys):
+    from sijeong.rules import RULES
+
+    assert main(["check", "--list-rules"]) == 0
+    from sijeong.commands.check import READER_NAMES
+
+    rows = [ln.split("\t") for ln in capsys.readouterr().out.splitlines()]
+    assert [r[0] for r in rows] == list(RULES) + list(READER_NAMES)
+    assert all(r[1] == (RULES[r[0]].name if r[0] in RULES else READER_NAMES[r[0]]) and r[1] for r in rows)
+
+
+def test_text_output_names_each_finding_in_korean(capsys):
+    from sijeong.rules import RULES
+
+    assert main(["check", "--files", *SAMPLES]) == 0
+    out = [ln for ln in capsys.readouterr().out.splitlines() if ln.strip()]
+    assert out
+    for ln in out:
+        rule_id = ln.split(" ")[1]
+        if rule_id in RULES:
+            assert f"] " in ln and f"[{RULES[rule_id].name}] " in ln, ln
+
+
+def test_every_reader_finding_id_has_a_korean_name():
+    import re
+
+    from sijeong.commands.check import READER_NAMES
+
+    src = ROOT / "src" / "sijeong"
+    ids = {m for p in src.rglob("*.py") for m in re.findall(r'"((?:read|link|perf)\.[a-z_]+)"', p.read_text(encoding="utf-8"))}
+    assert ids and ids <= set(READER_NAMES), ids - set(READER_NAMES)

@@ -68,7 +68,7 @@ def test_missing_file(tmp_path, sqlite_url, capsys):
     "name, line, words",
     [
         ("broken_letter_in_number.txt", 12, "letter inside a number: '5O0,000'"),
-        ("broken_unknown_unit.txt", 3, "unknown unit: '냥'"),
+        ("broken_unknown_unit.txt", 3, "unknown money unit: '냥'"),  # 냥 is money; its table was all there was
         ("broken_truncated_table.txt", 5, "cut off"),
     ],
 )

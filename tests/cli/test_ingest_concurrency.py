@@ -28,7 +28,7 @@ def _ingest_cmd(*args: str) -> list[str]:
 def _state(url: str) -> dict:
     """Per (municipality, document): its sha256 and its stored rule findings; plus the rule
     findings a fresh check of the stored documents gives."""
-    from sijeong.commands.check import check_db
+    from sijeong.commands.check import READER_FAMILIES, check_db
 
     engine = create_engine_for(url)
     try:
@@ -42,7 +42,7 @@ def _state(url: str) -> dict:
     finally:
         engine.dispose()
     fresh = sorted((f.municipality, f.doc, f.rule, json.dumps(f.lines), f.message)
-                   for _, fs in check_db(url) for f in fs if not f.rule.startswith("read."))
+                   for _, fs in check_db(url) for f in fs if f.rule.split(".")[0] not in READER_FAMILIES)
     return {"documents": docs, "stored": stored, "fresh": fresh}
 
 

@@ -76,9 +76,12 @@ def test_unit_notes():
     assert note.units == ("개", "원") and note.money == "원"
     assert parse_unit_note("(단위: 원, %)", S).multiplier == 1
     assert parse_unit_note("본문 (단위: 원) 아님", S) is None
-    with pytest.raises(ReadError) as e:
+    with pytest.raises(ReadError) as e:  # a money unit that is not known: amounts cannot become won
         parse_unit_note("(단위: 만달러)", S)
-    assert "unknown unit" in str(e.value) and "t.txt:7" in str(e.value)
+    assert "unknown money unit" in str(e.value) and "t.txt:7" in str(e.value)
+    # a counting unit that is not known: kept as printed (read_document warns, read.unit)
+    note = parse_unit_note("(단위: 필지, 천원)", S)
+    assert note.units == ("필지", "천원") and note.unknown == ("필지",) and note.multiplier == 1000
 
 
 def test_stacked_cells_and_helpers():

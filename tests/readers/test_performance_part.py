@@ -222,8 +222,9 @@ def test_years_come_from_the_headers_without_a_document_year(fixture_text):
     [
         ("155,000,000", "155,0O0,000", "letter inside a number"),
         ("\t12\t18\n", "\t12\t1B\n", "not a number"),
-        ("(단위: 원, %)", "(단위: 냥, %)", "unknown unit"),
-        ("정책 제안 채택(건)", "정책 제안 채택(뭉치)", "unknown unit"),
+        # an unknown money unit: the amounts cannot be turned into won (read_document sets
+        # such a table aside; the part reader on its own refuses it)
+        ("(단위: 원, %)", "(단위: 냥, %)", "unknown money unit: '냥'"),
         ("정책 제안 채택\t◎", "정책 제안 채택\tA", "unknown grade"),
         ("햇살 정책 역량 강화\t2\t2\t1\t200,000,000\n햇살 재정 건전화\t1\t0\t2\t70,000,000\n", "", "no rows"),
         ("\t\t달성률(%)\t120%\t150%\n", "", "incomplete indicator rows"),
@@ -234,6 +235,25 @@ def test_bad_input_raises(fixture_text, old, new, message):
     with pytest.raises(ReadError) as e:
         read(fixture_text.replace(old, new, 1))
     assert message in e.value.message
+
+
+def test_a_new_counting_unit_is_kept_as_printed_with_one_warning(fixture_text):
+    # was a ReadError ("unknown unit") refusing the whole document: the number is known,
+    # only what it counts is new
+    row = line_no(fixture_text, "정책 제안 채택(건)")
+    ctx = read(fixture_text.replace("정책 제안 채택(건)", "정책 제안 채택(뭉치)", 1))
+    ind = next(i for i in of(ctx, Indicator, section="성과지표 달성현황") if i.name == "정책 제안 채택")
+    assert ind.unit == "뭉치"
+    warns = [f for f in ctx.findings if f.rule == "read.unit"]
+    assert [(w.severity, w.lines, w.actual) for w in warns] == [("warning", [row], "뭉치")]
+    assert warns[0].message.startswith("처음 보는 단위 '뭉치'")
+
+
+def test_a_parenthesis_that_is_no_unit_stays_in_the_name(fixture_text):
+    ctx = read(fixture_text.replace("정책 제안 채택(건)", "정책 제안 채택(2개 분야)", 1))
+    names = {i.name for i in of(ctx, Indicator, section="성과지표 달성현황")}
+    assert "정책 제안 채택(2개 분야)" in names
+    assert not [f for f in ctx.findings if f.rule == "read.unit"]
 
 
 # --- the real document ---------------------------------------------------------------

@@ -10,7 +10,8 @@ findings of each scope checked (the stored ones the web pages show).
 
 Findings are the command's output, not its failure: the exit code is 0 unless the documents
 cannot be loaded at all (2 for ``--save`` with ``--rule``, which would store a part of the
-findings in place of all of them).
+findings in place of all of them, and for a ``--rule`` that names no rule id or family;
+``--list-rules`` prints the ids, Korean names and explanations).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="데이터베이스 URL 또는 파일 / database URL or file (기본: SIJEONG_DB 또는 ./sijeong.db)")
     p.add_argument("--files", nargs="+", metavar="FILE", help="데이터베이스 없이 이 파일들을 읽어 검증 / check these files without a database")
     p.add_argument("--format", choices=("text", "json"), default="text", help="출력 형식 / output format")
-    p.add_argument("--rule", action="append", metavar="ID", help="이 규칙(또는 규칙 묶음)만 / only this rule id or family")
+    p.add_argument("--rule", action="append", metavar="ID",
+                   help="이 규칙(또는 규칙 묶음)만 / only this rule id or family (목록: --list-rules)")
+    p.add_argument("--list-rules", action="store_true", help="규칙 목록(ID, 이름, 설명) / list the rules (id, name, explanation)")
     p.add_argument("--municipality", help="이 지방자치단체만 / only this municipality (database)")
     p.add_argument("--year", type=int, action="append", metavar="YEAR", help="이 연도만 / only this year (database; repeatable)")
     p.add_argument("--save", action="store_true",
@@ -59,7 +62,8 @@ def scopes(conn, *, municipality: str | None = None, years: list[int] | None = N
 
 def check_db(url: str | None, *, municipality: str | None = None, years: list[int] | None = None,
              only: list[str] | None = None, save: bool = False) -> Iterator[tuple[list[Document], list[Finding]]]:
-    """For each scope: its documents and its findings (read findings, then the rules')."""
+    """For each scope: its documents and its findings (those stored with the documents —
+    read, link and perf findings —, then the rules')."""
     from ..rules import run_rules
     from ..settings import Settings
     from ..store import db, repository
@@ -84,9 +88,25 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
                     replace = {(m, d.year) for d in docs}
                     repository.save_findings(conn, rule_findings,
                                              replace_for=sorted(replace, key=lambda p: (p[0], p[1] or 0)))
-            yield docs, [f for d in docs for f in d.findings if f.rule.startswith("read.")] + rule_findings
+            yield docs, document_findings(docs, only) + rule_findings
     finally:
         engine.dispose()
+
+
+#: families of the findings the readers make and store with their document (read errors and
+#: warnings, links between the tables of one document, the order of policy goals)
+READER_FAMILIES = ("read", "link", "perf")
+
+
+def _selected(rule_id: str, only: list[str] | None) -> bool:
+    return not only or rule_id in only or rule_id.split(".", 1)[0] in only
+
+
+def document_findings(docs: list[Document], only: list[str] | None = None) -> list[Finding]:
+    """Every finding stored with the documents — what ``sijeong ingest`` stores beside the
+    rules' findings (``read.*``, ``link.*``, ``perf.*``), so ``check``, the export and the
+    검증 결과 page count the same set."""
+    return [f for d in docs for f in d.findings if _selected(f.rule, only)]
 
 
 def load_files(paths: list[str]) -> list[Document]:
@@ -95,19 +115,68 @@ def load_files(paths: list[str]) -> list[Document]:
     return [load_path(p) for p in paths]
 
 
+#: Korean names of the findings the readers make (the rules' are in the registry)
+READER_NAMES = {
+    "read.syntax": "읽을 수 없는 입력", "read.range": "저장할 수 없는 숫자", "read.empty": "읽은 항목 없음",
+    "read.family": "알 수 없는 문서 종류", "read.crash": "읽기 중 오류", "read.file": "파일 읽기",
+    "read.unit": "처음 보는 단위", "read.alignment": "열 정렬", "read.hierarchy": "계층 구조",
+    "read.organization": "기구·팀 수", "link.fuzzy": "비슷한 이름으로 연결", "link.unmatched": "짝 없는 항목",
+    "perf.policy_goal_order": "정책목표 순서",
+}
+_FAMILY_NAMES = {"read": "읽기", "link": "표 연결", "perf": "성과보고서"}
+
+
+def rule_name(rule_id: str) -> str:
+    """The Korean name of a rule or reader finding (the id's family name when unknown)."""
+    from ..rules import RULES
+
+    r = RULES.get(rule_id)
+    if r is not None:
+        return r.name
+    return READER_NAMES.get(rule_id) or _FAMILY_NAMES.get(rule_id.split(".", 1)[0], rule_id)
+
+
 def format_text(f: Finding) -> str:
+    """``severity rule doc:lines [한국어 이름] message``."""
     lines = ",".join(str(n) for n in f.lines)
-    return f"{f.severity} {f.rule} {f.doc}:{lines} {f.message}"
+    return f"{f.severity} {f.rule} {f.doc}:{lines} [{rule_name(f.rule)}] {f.message}"
 
 
 def _from_files(args: argparse.Namespace) -> Iterator[tuple[list[Document], list[Finding]]]:
     from ..rules import run_rules
 
     documents = load_files(args.files)
-    yield documents, [f for d in documents for f in d.findings if f.rule.startswith("read.")] + run_rules(documents, only=args.rule)
+    yield documents, document_findings(documents, args.rule) + run_rules(documents, only=args.rule)
+
+
+def unknown_rules(asked: list[str]) -> list[str]:
+    """The ``--rule`` values that are neither a rule id nor a rule family."""
+    from ..rules import RULES
+
+    known = set(RULES) | {r.family for r in RULES.values()} | set(READER_FAMILIES)
+    return [a for a in asked if a not in known and a.split(".", 1)[0] not in READER_FAMILIES]
+
+
+def list_rules() -> None:
+    from ..rules import RULES
+
+    for r in RULES.values():
+        print(f"{r.id}\t{r.name}\t{r.explanation}")
+    for rid, name in READER_NAMES.items():
+        print(f"{rid}\t{name}\t읽기 단계에서 문서와 함께 저장되는 결과 / made by the readers, stored with the document")
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "list_rules", False):
+        list_rules()
+        return 0
+    bad = unknown_rules(args.rule or [])
+    if bad:
+        names = ", ".join(repr(b) for b in bad)
+        print(f"알 수 없는 규칙: {names} — 규칙 목록은 'sijeong check --list-rules' (또는 docs/rules.md) / "
+              f"unknown rule {names}: see 'sijeong check --list-rules' for the rule ids and families",
+              file=sys.stderr)
+        return 2
     if args.files:
         batches = _from_files(args)
     elif args.save and args.rule:

@@ -61,7 +61,9 @@ def read_document(name: str, text: str, *, municipality: str = "김포시", chec
     of more than :data:`~.text.MAX_DIGITS` digits), ``read.range`` (a number the database
     cannot store), ``read.empty`` (nothing read), ``read.family`` (unknown family) and
     ``read.crash`` (an unexpected exception inside a reader — a bug, located at the line the
-    reader was on). Line ends are normalised first (:func:`~.text.normalise_text`).
+    reader was on). ``read.unit`` names a unit outside the reader's lists: a warning for a
+    counting unit (values kept as printed), an error of its table only for an unknown money
+    scale (the table set aside as a generic one; see :mod:`.units`). Line ends are normalised first (:func:`~.text.normalise_text`).
     ``check_range=False`` leaves the range check to the caller (``load_text`` checks once,
     after the computed values are added)."""
     text = normalise_text(text)
@@ -78,7 +80,10 @@ def read_document(name: str, text: str, *, municipality: str = "김포시", chec
             )
         reader = candidates[0][2]
         family = reader.family
-        doc = reader.read(name, text, municipality=municipality)
+        from .units import set_aside
+
+        readable, aside = set_aside(text)  # tables in an unknown money scale (read.unit)
+        doc = reader.read(name, readable, municipality=municipality)
     except ReadError as e:
         return _refused(name, municipality, family, "read.syntax", e.source.line, e.message, e.raw)
     except Exception as e:  # a reader's bug must not take the caller down
@@ -91,6 +96,16 @@ def read_document(name: str, text: str, *, municipality: str = "김포시", chec
         )
     if read_errors(doc):
         return doc
+    if aside:
+        if not doc.records:  # the set-aside table was all there was: nothing to store
+            return _refused(name, municipality, doc.family, "read.syntax", aside[0].note.no,
+                            _unit_refusal(aside[0].unit), aside[0].unit)
+        from .units import keep_aside
+
+        keep_aside(doc, aside)
+    from .units import warn_unknown_units
+
+    warn_unknown_units(doc, text)
     refused = refuse_out_of_range(doc) if check_range else None
     if refused is not None:
         return refused
@@ -101,6 +116,12 @@ def read_document(name: str, text: str, *, municipality: str = "김포시", chec
             "nothing was read from the document (check its line ends and format)",
         )
     return doc
+
+
+def _unit_refusal(unit: str) -> str:
+    from .text import unknown_scale_message
+
+    return unknown_scale_message(unit) + " — 이 표 밖에 읽은 항목이 없습니다 / nothing else was read"
 
 
 def refuse_out_of_range(doc: Document) -> Document | None:
@@ -136,5 +157,11 @@ def _refused(name: str, municipality: str, family: str, rule: str, line: int, me
     return doc
 
 
+#: read errors of one table only: the document is still stored (see :mod:`.units`)
+TABLE_ERRORS = frozenset({"read.unit"})
+
+
 def read_errors(doc: Document) -> list[Finding]:
-    return [f for f in doc.findings if f.rule.startswith("read.") and f.severity == "error"]
+    """The read errors that refuse the whole document (a table's own errors do not)."""
+    return [f for f in doc.findings
+            if f.rule.startswith("read.") and f.severity == "error" and f.rule not in TABLE_ERRORS]

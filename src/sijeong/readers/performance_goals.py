@@ -14,7 +14,7 @@ import re
 from ..model import Appearance, Indicator, PolicyGoal, StrategicGoal
 from .performance_tables import Cursor, base, cell, num, take_tables
 from .performance_text import formula_text, html_items, name_key
-from .text import MONEY_UNITS, OTHER_UNITS, Line, ReadError, collapse, strip_html
+from .text import MONEY_UNITS, OTHER_UNITS, Line, ReadError, collapse, strip_html, warn_unknown_unit
 
 GOALS_SECTION = "성과목표 및 재원비중"
 INDICATOR_SECTION = "성과지표 달성현황"
@@ -104,6 +104,8 @@ def strategic_goal_line(cur: Cursor, ln: Line, goals: list[StrategicGoal]) -> No
 _UNIT = re.compile(r"\(\s*([^()]*?)\s*\)\s*$")
 _UNIT_NOTE = re.compile(r"\(\s*단위\s*[:：]\s*([^)]*?)\s*\)\s*$")
 _LOWER_WORDS = ("감소", "줄이", "낮을수록")
+#: a printed unit in parentheses: a short word without digits or spaces (그루, 필지, ㎥)
+_UNIT_LIKE = re.compile(r"[^\d\s,.·:]{1,4}")
 
 
 def split_unit(name: str, cur: Cursor, ln: Line) -> tuple[str, str | None]:
@@ -119,7 +121,13 @@ def split_unit(name: str, cur: Cursor, ln: Line) -> tuple[str, str | None]:
         unit = note.group(1).replace(" ", "")
         rest = rest[: note.start()].strip()
     if unit not in OTHER_UNITS and unit not in MONEY_UNITS:
-        raise ReadError(cur.ctx.src(ln), f"알 수 없는 단위 / unknown unit: {unit!r}", unit)
+        if not note and not _UNIT_LIKE.fullmatch(unit):  # ``(신규)``, ``(2개 분야)``: part of the name
+            return name, None
+        # a new unit (그루, 필지, 세대 …): kept as printed, one read.unit warning per document
+        # (a ``단위:`` note is warned by read_document, which sees every note)
+        if not note:
+            warn_unknown_unit(cur.ctx.findings, doc=cur.ctx.doc, unit=unit, line=ln.no,
+                              municipality=cur.ctx.municipality, year=cur.ctx.year)
     return rest, unit
 
 

@@ -2,8 +2,10 @@
 
 Numbers: ``1,149,710,000``, ``△5,558,259,000``, ``△ 113,330,670``, ``-323,255,220``,
 ``-`` (none), ``130%``, ``100.00 %``, ``97.5``. Units: ``(단위: 원)``, ``(단위:개, 원)``,
-``(단위 : 천원)``. Bad input raises :class:`ReadError`, which names the line; the
-pipeline turns it into an error finding and loads nothing of that document.
+``(단위 : 천원)``; a unit outside the lists is kept as printed (a ``read.unit`` warning),
+only an unknown money scale is an error (of its table). Bad input raises
+:class:`ReadError`, which names the line; the pipeline turns it into an error finding and
+loads nothing of that document.
 """
 
 from __future__ import annotations
@@ -238,6 +240,26 @@ def numeric_tokens(text: str) -> list[str]:
 # --- units ---------------------------------------------------------------------------
 
 _UNIT_NOTE = re.compile(r"^\(\s*단위\s*[:：]\s*(?P<units>[^)]*)\)\s*$")
+#: a unit note anywhere in a line (a table's own line or inside a cell, ``인원 (단위:천명)``)
+UNIT_NOTE_ANYWHERE = re.compile(r"\(\s*단위\s*[:：]\s*(?P<units>[^()]*)\)")
+#: how a unit of money ends: a scale of won (만원, 십억원) or another currency (만달러, 냥)
+_MONEY_ENDINGS = ("원", "달러", "엔", "위안", "유로", "냥")
+
+
+def is_known_unit(unit: str) -> bool:
+    return unit in MONEY_UNITS or unit in OTHER_UNITS
+
+
+def is_money_scale(unit: str) -> bool:
+    """A unit that changes the meaning of an amount (천원, 만원, 십억원, 만달러 …): the reader
+    must know it to turn the amounts into won. Any other unit (편, 척, 그루, 세대 …) only
+    names what is counted: the number is kept as printed whatever it is."""
+    return unit in MONEY_UNITS or unit.endswith(_MONEY_ENDINGS)
+
+
+def note_units(text: str) -> tuple[str, ...]:
+    """``단위`` note's units: ``개, 원`` → (개, 원)."""
+    return tuple(u.strip() for u in re.split(r"[,，/·]", text) if u.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,17 +279,51 @@ class UnitNote:
         m = self.money
         return MONEY_UNITS[m] if m else 1
 
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        """Units outside the reader's lists, kept as printed (one ``read.unit`` warning
+        each per document)."""
+        return tuple(u for u in self.units if not is_known_unit(u))
+
+
+def unknown_scale_message(unit: str) -> str:
+    return (f"알 수 없는 금액 단위 / unknown money unit: {unit!r} — "
+            "원으로 바꿀 수 없습니다 / amounts cannot be turned into won")
+
 
 def parse_unit_note(text: str, source: Source) -> UnitNote | None:
-    """``(단위: 원)`` → UnitNote(("원",)). Raises ReadError for a unit it does not know."""
+    """``(단위: 원)`` → UnitNote(("원",)). A unit the reader does not know is kept as printed
+    (``(단위: 그루)``: the number is known, only what it counts is new); only an unknown
+    money scale (``만원``, ``만달러``) raises ReadError, since the amounts could not be
+    turned into won. ``read_document`` sets such a table aside before the readers run."""
     m = _UNIT_NOTE.match(text.strip())
     if not m:
         return None
-    units = tuple(u.strip() for u in re.split(r"[,，/]", m.group("units")) if u.strip())
+    units = note_units(m.group("units"))
     for u in units:
-        if u not in MONEY_UNITS and u not in OTHER_UNITS:
-            raise ReadError(source, f"알 수 없는 단위 / unknown unit: {u!r}", u)
+        if not is_known_unit(u) and is_money_scale(u):
+            raise ReadError(source, unknown_scale_message(u), u)
     return UnitNote(units, source)
+
+
+def unknown_unit_message(unit: str) -> str:
+    return (f"처음 보는 단위 '{unit}': 값은 인쇄된 그대로 읽었습니다 (합계 검증은 단위와 무관) / "
+            f"new unit {unit!r}: values kept as printed (sums are checked whatever the unit)")
+
+
+def warn_unknown_unit(findings: list, *, doc: str, unit: str, line: int,
+                      municipality: str | None = None, year: int | None = None) -> None:
+    """One ``read.unit`` warning per new unit per document; later lines join its lines."""
+    from ..model import Finding
+
+    for f in findings:
+        if f.rule == "read.unit" and f.severity == "warning" and f.actual == unit and f.doc == doc:
+            if line not in f.lines:
+                f.lines.append(line)
+            return
+    findings.append(Finding(rule="read.unit", severity="warning", doc=doc, lines=[line],
+                            message=unknown_unit_message(unit), actual=unit,
+                            municipality=municipality, year=year))
 
 
 def iter_blocks(lines: Iterable[Line]) -> Iterator[list[Line]]:

@@ -47,7 +47,7 @@ def _soften_unreadable(documents: list[Document], findings: list[Finding]) -> No
     shaky: set[tuple[str, int]] = set()
     for d in documents:
         for f in d.findings:
-            if f.rule.startswith("read.") and f.severity == "warning":
+            if f.rule.startswith("read.") and f.rule != "read.unit" and f.severity == "warning":
                 shaky.update((d.name, n) for n in f.lines)
     for f in findings:
         if f.severity == "error" and any((f.doc, n) in shaky for n in f.lines):

@@ -21,7 +21,7 @@ import re
 
 from ..model import Department, Document, Figure, Finding, OutlineItem, PlanTask, Source, Table
 from .base import finding, fmt, lines_of, rounding_slack, rule, sum_check
-from .tables import _UNIT_NOTE, NOT_ADDITIVE, _unscaled, is_total_label, year_parts
+from .tables import _UNIT_NOTE, NOT_ADDITIVE, _unscaled, amount, column_unit, is_total_label, unit_at, with_note, year_parts
 
 _HEAD_COUNTS = re.compile(r"정원\s*(?P<a>\d+)\s*명\s*/\s*현원\s*(?P<c>\d+)\s*명(?:.*?정원\s*외\s*(?:인력\s*)?(?P<x>\d+)\s*명)?")
 _ORG_COUNTS = re.compile(r"기구\s*[:：]\s*(?P<d>\d+)\s*과\s*(?P<t>\d+)\s*팀")
@@ -231,6 +231,7 @@ def check_total_column(documents: list[Document]) -> list[Finding]:
                 continue
             lines = {r.source.line for r in table.rows}
             step = _money_step(d, table)
+            unit = table.unit or unit_at(d, table.source.line)
             for r, figs, texts in _rows(recs, lines):
                 for t, ks in plans:
                     total = figs.get(cols[t][2])
@@ -250,10 +251,13 @@ def check_total_column(documents: list[Document]) -> list[Finding]:
                     severity = "info" if abs(expected - total.amount) <= slack else "error"
                     terms = " + ".join(f"{lab} {fmt(f.value)}" for lab, f in parts)
                     row = "" if r.name == table.name or r.name in {c[1] for c in cols} else f" {r.name}"
-                    msg = (f"{table.name}{row}: {cols[t][1]} {fmt(total.value)} ≠ {terms} = {fmt(expected)}"
+                    u = column_unit(cols[t][1], unit)
+                    msg = (f"{table.name}{row}: {cols[t][1]} {amount(total.value, total, u)} ≠ {terms} = "
+                           f"{amount(expected, total, u)}"
                            + (" (반올림 차이)" if severity == "info" else ""))
-                    out.append(finding("table.total_column", severity, r, lines_of(total, *[f for _, f in parts]),
-                                       msg, expected=expected, actual=total.value, subject=table.name))
+                    out.extend(with_note([finding("table.total_column", severity, r, lines_of(total, *[f for _, f in parts]),
+                                                  msg, expected=expected, actual=total.value, subject=table.name)],
+                                         d, table.source.line, u))
     return out
 
 

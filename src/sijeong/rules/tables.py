@@ -127,12 +127,72 @@ def unit_step(doc: Document, line: int) -> float:
     return 1.0 if any(u in units for u in ("천원", "백만원", "억원")) else 0.0
 
 
+def note_in_force(doc: Document, line: int) -> str | None:
+    """The units of the ``(단위: …)`` note in force at ``line`` (within 60 lines), as printed."""
+    note = None
+    for h in doc.headings:
+        if h.source.line < line and _UNIT_NOTE.match(h.text.strip()):
+            if note is None or h.source.line > note.source.line:
+                note = h
+    if note is None or line - note.source.line > 60:
+        return None
+    return _UNIT_NOTE.match(note.text.strip()).group(1).strip()
+
+
+def unit_at(doc: Document, line: int) -> str | None:
+    """The one unit of the note in force at ``line`` (``백만원``, ``개소``), None when the note
+    names several (which column is in which is not known) or there is none."""
+    units = note_in_force(doc, line)
+    if not units:
+        return None
+    parts = [u.strip() for u in re.split(r"[,，/·]", units) if u.strip()]
+    return parts[0] if len(parts) == 1 else None
+
+
+_PAREN_UNIT = re.compile(r"\(\s*(?:단위\s*[:：]\s*)?([^()\d\s]{1,4})\s*\)\s*$")
+
+
+def column_unit(name: str, unit: str | None) -> str | None:
+    """A column's unit: its header's ``(천원)``/``(명)`` if it prints one, else the table's."""
+    m = _PAREN_UNIT.search(name or "")
+    return m.group(1) if m else unit
+
+
+_SCALES = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
+
+
+def amount(value, total: Figure, unit: str | None) -> str:
+    """An amount with its unit as printed: ``242,000천원`` for a figure the reader turned
+    into won from a 천원 table (won when the unit is not known), else the table's unit
+    (``1,642,753백만원``, ``12개소``); bare when there is none."""
+    if total.value is not None and not _unscaled(total) and not isinstance(total.value, float):
+        scale = _SCALES.get(unit or "")
+        if scale and isinstance(value, int) and value % scale == 0:
+            return fmt(value // scale) + unit
+        return fmt(value) + "원"
+    if unit and not (total.unit == "%" or total.raw.strip().endswith("%")):
+        return fmt(value) + unit
+    return fmt(value)
+
+
+def with_note(found: list[Finding], doc: Document, line: int, unit: str | None) -> list[Finding]:
+    """When the note in force names several units (``건, 천원``) the amounts of a column
+    without its own unit are printed bare: the message then ends with the note as printed."""
+    if unit is None:
+        note = note_in_force(doc, line)
+        if note:
+            for f in found:
+                f.message += f" (단위: {note})"
+    return found
+
+
 def _unscaled(f: Figure) -> bool:
     digits = re.sub(r"[^\d]", "", f.raw.split(".")[0])
     return bool(digits) and abs(f.amount) == int(digits)
 
 
-def _vertical_rows(subject: str, names: dict, rows: list[Row], make, step: float = 0.0) -> list[Finding]:
+def _vertical_rows(subject: str, names: dict, rows: list[Row], make, step: float = 0.0,
+                   unit: str | None = None) -> list[Finding]:
     """The grand total row (first or last) = Σ rows that are no total, per additive column."""
     totals = [i for i, r in enumerate(rows) if r[1]]
     if not totals or len(rows) < 3:
@@ -165,13 +225,14 @@ def _vertical_rows(subject: str, names: dict, rows: list[Row], make, step: float
             slack += step * (len(parts) + 1) / 2
         severity = "info" if abs(expected - total.amount) <= slack else "error"
         col = name or f"{k + 1 if isinstance(k, int) else k}번째 열"
-        msg = (f"{subject} {col}: {rows[grand][0]} {fmt(total.value)} ≠ {len(parts)}개 행의 합 "
-               f"{fmt(expected)}" + (" (반올림 차이)" if severity == "info" else ""))
+        u = column_unit(name, unit)
+        msg = (f"{subject} {col}: {rows[grand][0]} {amount(total.value, total, u)} ≠ {len(parts)}개 행의 합 "
+               f"{amount(expected, total, u)}" + (" (반올림 차이)" if severity == "info" else ""))
         out.append(make(severity, lines_of(total, *parts), msg, expected, total.value))
     return out
 
 
-def _vertical(table: Table, names: list[str], rows: list[TableRow]) -> list[Finding]:
+def _vertical(table: Table, names: list[str], rows: list[TableRow], unit: str | None = None) -> list[Finding]:
     drows: list[Row] = []
     for r in rows:
         cols = {k: f for k in range(len(r.cells)) if (f := _numeric(r, k)) is not None}
@@ -183,7 +244,7 @@ def _vertical(table: Table, names: list[str], rows: list[TableRow]) -> list[Find
     def make(severity, lines, msg, expected, actual):
         return _table_finding(table, severity, lines, msg, expected, actual)
 
-    return _vertical_rows(table.name, dict(enumerate(names)), drows, make, table_step(table))
+    return _vertical_rows(table.name, dict(enumerate(names)), drows, make, table_step(table), unit)
 
 
 def table_step(table: Table) -> float:
@@ -218,11 +279,11 @@ def _typed_tables(d: Document) -> list[Finding]:
                            subject=g[0].section)
 
         step = 0.0 if type(g[0]).__name__ == "Asset" else unit_step(d, g[0].source.line)  # assets are counts
-        out.extend(_vertical_rows(g[0].section or "표", names, rows, make, step))
+        out.extend(_vertical_rows(g[0].section or "표", names, rows, make, step, unit_at(d, g[0].source.line)))
     return out
 
 
-def _horizontal(table: Table, names: list[str], rows: list[TableRow]) -> list[Finding]:
+def _horizontal(table: Table, names: list[str], rows: list[TableRow], unit: str | None = None) -> list[Finding]:
     if len(table.header) != 1 or not table.rows or table.rows[0] is not rows[0]:
         return []  # a header of several lines groups columns: which are parts is unknown
     tcols = [k for k, n in enumerate(names) if is_total_label(n)]
@@ -252,7 +313,8 @@ def _horizontal(table: Table, names: list[str], rows: list[TableRow]) -> list[Fi
             continue
         slack = rounding_slack([total] + parts)
         severity = "info" if abs(expected - total.amount) <= slack else "error"
-        msg = (f"{table.name}: {names[t]} {fmt(total.value)} ≠ 다른 열의 합 {fmt(expected)}"
+        u = column_unit(names[t], unit)
+        msg = (f"{table.name}: {names[t]} {amount(total.value, total, u)} ≠ 다른 열의 합 {amount(expected, total, u)}"
                + (" (반올림 차이)" if severity == "info" else ""))
         out.append(_table_finding(table, severity, lines_of(total, *parts), msg, expected, total.value))
     return out
@@ -268,8 +330,9 @@ def check_table_total(documents: list[Document]) -> list[Finding]:
             names, rows = _column_names(table)
             if not rows:
                 continue
-            out.extend(_vertical(table, names, rows))
-            out.extend(_horizontal(table, names, rows))
+            unit = table.unit or unit_at(d, table.source.line)
+            found = _vertical(table, names, rows, unit) + _horizontal(table, names, rows, unit)
+            out.extend(with_note(found, d, table.source.line, unit))
         out.extend(_typed_tables(d))
     return out
 
@@ -285,7 +348,7 @@ def _split_record(r: Record) -> Finding | None:
     return sum_check("split.sources", r, "총액", total, parts)
 
 
-def _split_table(table: Table) -> list[Finding]:
+def _split_table(table: Table, unit: str | None = None) -> list[Finding]:
     names, rows = _column_names(table)
     if not rows:
         return []
@@ -306,8 +369,9 @@ def _split_table(table: Table) -> list[Finding]:
             continue
         slack = rounding_slack([total] + parts)
         severity = "info" if abs(expected - total.amount) <= slack else "error"
+        u = column_unit(names[t], unit)
         terms = " + ".join(f"{labels[k]} {fmt(p.value)}" for k, p in zip(srcs, parts))
-        msg = f"{_row_name(row)}: {labels[t]} {fmt(total.value)} ≠ {terms} = {fmt(expected)}"
+        msg = f"{_row_name(row)}: {labels[t]} {amount(total.value, total, u)} ≠ {terms} = {amount(expected, total, u)}"
         out.append(Finding(rule="split.sources", severity=severity, doc=table.source.doc,
                            lines=lines_of(total, *parts), message=msg, expected=expected, actual=total.value,
                            municipality=table.municipality, year=table.year, department=table.department,
@@ -326,7 +390,7 @@ def check_split(documents: list[Document]) -> list[Finding]:
                     out.append(f)
         for table in d.tables:
             if not table.typed:
-                out.extend(_split_table(table))
+                out.extend(_split_table(table, table.unit or unit_at(d, table.source.line)))
     return out
 
 

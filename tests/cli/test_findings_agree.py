@@ -1,0 +1,74 @@
+"""``sijeong check``, the export and the 검증 결과 page (/findings.json) count the same
+findings (issue 14): every finding ``sijeong ingest`` stores — the readers' own (``read.*``,
+``link.*``, ``perf.*``, stored with their document) and the rules' — and nothing else."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from sijeong.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SEVERITIES = ("error", "warning", "info")
+
+
+def fixture_files() -> list[Path]:
+    # every fixture, the broken ones too: a refused document must count nowhere
+    return sorted(FIXTURES.glob("*.txt"))
+
+
+def by_rule_and_severity(findings: list[dict]) -> Counter:
+    return Counter((f["rule"], f["severity"]) for f in findings)
+
+
+def agree(url: str, tmp_path: Path, capsys, municipality: str = "김포시") -> Counter:
+    # sijeong check (from the database)
+    assert main(["check", "--db", url, "--format", "json"]) == 0
+    checked = json.loads(capsys.readouterr().out)
+    # sijeong export
+    out = tmp_path / "export.json"
+    assert main(["export", "--db", url, "-o", str(out)]) == 0
+    capsys.readouterr()
+    exported = json.loads(out.read_text(encoding="utf-8"))["findings"]
+    assert by_rule_and_severity(checked) == by_rule_and_severity(exported)
+    # the 검증 결과 page: its total and each severity's total
+    from fastapi.testclient import TestClient
+
+    from sijeong.settings import Settings
+    from sijeong.web import create_app
+
+    with TestClient(create_app(Settings(db_url=url))) as client:
+        def total(**params) -> int:
+            r = client.get("/findings.json", params={"municipality": municipality, "limit": 1, **params})
+            assert r.status_code == 200
+            return r.json()["total"]
+
+        assert total() == len(checked)
+        for sev in SEVERITIES:
+            assert total(severity=sev) == sum(1 for f in checked if f["severity"] == sev), sev
+        for family in {f["rule"].split(".")[0] for f in checked}:
+            assert total(rule=family + ".") == sum(1 for f in checked if f["rule"].startswith(family + ".")), family
+    return by_rule_and_severity(checked)
+
+
+def test_check_export_and_page_agree_on_the_fixtures(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    assert main(["ingest", *map(str, fixture_files()), "--db", url]) == 1  # the broken ones are refused
+    capsys.readouterr()
+    counts = agree(url, tmp_path, capsys)
+    # the readers' own findings are among them (not only the rules')
+    assert {r.split(".")[0] for r, _ in counts} & {"link", "perf", "read"}
+
+
+@pytest.mark.real
+def test_check_export_and_page_agree_on_the_real_documents(real_docs, tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    files = sorted(real_docs.glob("*.txt"))
+    assert main(["ingest", *map(str, files), *map(str, fixture_files()), "--db", url]) == 1
+    capsys.readouterr()
+    counts = agree(url, tmp_path, capsys)
+    assert any(r.startswith("link.") for r, _ in counts), "the link findings made at ingest are counted"
