@@ -108,7 +108,7 @@ def test_running_headers_next_to_page_numbers():
 def test_the_readers_see_blank_lines_for_furniture():
     ctx = ReadContext(doc="d.txt", municipality="m", year=None, text="목 차\n1. 가 ···· 3\n본문\n- 3 -")
     assert [ln.text for ln in ctx.lines] == ["", "", "본문", ""]
-    assert ctx.consumed == {1, 2, 4}
+    assert not ctx.consumed  # blank lines: nothing to consume
     assert [(h.source.line, h.level, h.text) for h in ctx.headings] == [
         (1, 4, "목 차"), (2, 4, "1. 가 ···· 3"), (4, 4, "- 3 -")]
 
@@ -221,3 +221,34 @@ def test_furniture_headings_keep_their_line_and_text(fixtures_dir):
     assert len(skipped) == 12  # 목차 + 3 entries, 5 page numbers (- i - too), 3 running headers
     for h in skipped:
         assert h.text == " ".join(lines[h.source.line - 1].split())
+
+
+# --- furniture changes nothing else ---------------------------------------------------------------
+
+
+def reading(doc, furniture_lines=frozenset()) -> list:
+    recs = [(type(r).__name__, repr(r.data()), sorted((k, f.raw, f.value, f.source.line) for k, f in r.figures.items()))
+            for r in doc.records]
+    tables = [(t.source.line, t.name, len(t.rows)) for t in doc.tables]
+    findings = sorted((f.rule, tuple(f.lines), f.message) for f in doc.findings)
+    headings = [(h.source.line, h.level, h.text) for h in doc.headings if h.source.line not in furniture_lines]
+    return [recs, tables, findings, sorted(headings)]
+
+
+@pytest.mark.parametrize("name", ["consistent_report.txt", "consistent_plan.txt", "performance_report.txt"])
+@pytest.mark.parametrize("every", [1, 3])
+def test_page_numbers_in_place_of_blank_lines_change_nothing(fixtures_dir, name, every):
+    """Page numbers printed where the document had blank lines (page breaks): the same
+    records, tables, findings and headings on the same lines."""
+    text = text_of(fixtures_dir, name)
+    lines = text.split("\n")
+    blanks = [i for i, s in enumerate(lines) if not s.strip()][::every]
+    for n, i in enumerate(blanks, 1):
+        lines[i] = f"- {n} -"
+    paged = "\n".join(lines)
+    base, doc = read_document(name, text, municipality="가상시"), read_document(name, paged, municipality="가상시")
+    paged_lines = {i + 1 for i in blanks}
+    assert reading(doc, paged_lines) == reading(base)
+    assert [(h.source.line, h.level) for h in doc.headings if h.source.line in paged_lines] == [
+        (n, 4) for n in sorted(paged_lines)]
+    assert len(blanks) > 10

@@ -50,8 +50,7 @@ class ReadContext:
         for no in sorted(self.furniture):
             ln = self.lines[no - 1]
             self.headings.append(Heading(self.src(no), 4, collapse(ln.text.replace("\t", " "))))
-            self.consume(no)
-            self.lines[no - 1] = Line(no, "")
+            self.lines[no - 1] = Line(no, "")  # a blank line to every part reader, as at a page break
 
     def src(self, line: int | Line) -> Source:
         return Source(self.doc, line.no if isinstance(line, Line) else line)

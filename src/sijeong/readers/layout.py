@@ -237,7 +237,9 @@ TOC_TITLE = re.compile(r"^\s*(목\s*차|차\s*례|contents|table\s+of\s+contents
 _TOC_PLAIN = re.compile(rf"^\s*\S.*?(?:\s{{2,}}|\t)\s*{_PAGE_REF}\s*$")
 #: longer lines are never furniture or a cover title (and the patterns stay linear in the text)
 SHORT = 200
-#: a running header: repeated at least this often next to page numbers
+#: first characters of structure (page headers, unit notes, outline marks), never running heads
+_NOT_RUNNING = "【([<□■○●❖※▶·•-*"
+#: a running header: repeated at least this often (and next to half the page numbers)
 RUNNING_MIN = 3
 _NEAR = 1  # only blank lines between a running header and its page number
 
@@ -245,9 +247,9 @@ _NEAR = 1  # only blank lines between a running header and its page number
 def furniture(lines: list[Line]) -> dict[int, str]:
     """Line number -> ``page`` (a page number alone on its line: ``- 3 -``, ``- ii -``, ``3 / 40``),
     ``toc`` (a table-of-contents title or entry: dot leaders then a page number, or a
-    ``…  3`` line inside a 목차 block while its page references do not go back) or ``running`` (a running header or footer: the same
-    short line printed at least :data:`RUNNING_MIN` times within a few lines of a page
-    number). The readers skip these lines; a TOC line is never a task or a section."""
+    ``…  3`` line inside a 목차 block while its page references do not go back) or
+    ``running`` (a running header or footer: the same short unmarked line printed right
+    next to at least half the page numbers, and at least :data:`RUNNING_MIN` times). The readers skip these lines; a TOC line is never a task or a section."""
     out: dict[int, str] = {}
     in_toc, last_page = False, 0
     for ln in lines:
@@ -284,12 +286,12 @@ def furniture(lines: list[Line]) -> dict[int, str]:
         near: dict[str, list[int]] = {}
         for ln in lines:
             s = ln.stripped
-            if (not s or "\t" in ln.text or ln.no in out or len(s) > 60 or s.startswith("【")):
+            if not s or "\t" in ln.text or ln.no in out or len(s) > 60 or s[0] in _NOT_RUNNING:
                 continue
             if _near_page(ln.no, pages, filled):
                 near.setdefault(_squash(s), []).append(ln.no)
-        for nos in near.values():
-            if len(nos) >= RUNNING_MIN:
+        for nos in near.values():  # on (nearly) every page, not a section heading printed often
+            if len(nos) >= max(RUNNING_MIN, len(pages) / 2):
                 for n in nos:
                     out[n] = "running"
     return out
