@@ -153,7 +153,10 @@ def test_settlement_tables_by_their_columns(header, family):
 
 def test_an_indicator_table_alone_does_not_outweigh_a_plan():
     text = "2024년 주요업무계획\n\n1. 과제\n❖ 목표\n□ 추진배경\n성과지표\t목표\t실적\t달성률\n가\t1\t1\t100%\n"
-    assert PlanReader().detect(text) > SettlementReader().detect(text) > 0
+    assert PlanReader().detect(text) > SettlementReader().detect(text)
+    assert read_document("p.txt", text).family == PLAN
+    # alone, the indicator table is a settlement's (a 성과보고서 part)
+    assert read_document("i.txt", "성과지표\t목표\t실적\t달성률\n가\t1\t1\t100%\n").family == SETTLEMENT
 
 
 def test_tables_of_no_family_are_told_so():
@@ -252,3 +255,16 @@ def test_page_numbers_in_place_of_blank_lines_change_nothing(fixtures_dir, name,
     assert [(h.source.line, h.level) for h in doc.headings if h.source.line in paged_lines] == [
         (n, 4) for n in sorted(paged_lines)]
     assert len(blanks) > 10
+
+
+def test_a_budget_departments_plan_quoting_settlement_tables_is_a_plan():
+    """A 예산과 plan may print last year's 세입결산 and 세출 tables inside its tasks; its
+    tasks outnumber them."""
+    task = "{n}. 재정 과제 {n}\n❖ 건전 재정 운용\n□ 추진배경\n- 내용\n□ 추진계획\n- 2024. 3. : 점검\n"
+    tables = ("□ 2023년 세입결산 현황\n과목\t예산액\t징수결정액\t수납액\t미수납액\n계\t10\t10\t9\t1\n\n"
+              "사업\t예산현액\t지출액\t이월액\t집행잔액\n계\t10\t8\t1\t1\n")
+    text = "2024년 주요업무계획\n\n예산과\n\n" + task.format(n=1) + tables + "\n" + task.format(n=2)
+    assert PlanReader().detect(text) > SettlementReader().detect(text)
+    assert read_document("p.txt", text).family == PLAN
+    # the same tables printed by a settlement (no plan marks) keep it a settlement
+    assert read_document("s.txt", "2023회계연도 결산\n\n" + tables).family == SETTLEMENT

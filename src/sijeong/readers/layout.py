@@ -120,20 +120,35 @@ class Profile:
     plan_title: bool = False
     plan_people: bool = False
     plan_objectives: bool = False
+    plan_objective_lines: int = 0
     plan_sections: int = 0
 
+    def settlement_marks(self) -> int:
+        """Revenue and expenditure table headers, and 【회계】 page headers."""
+        return sum(self.tables[k.label] for k in TABLE_KINDS[:2]) + self.account_pages
+
+    def plan_marks(self) -> int:
+        """□ 추진배경/추진계획/사업개요 … sections and ❖ objectives."""
+        return self.plan_sections + self.plan_objective_lines
+
     def settlement_score(self) -> float:
+        """Table kinds found, heading words (up to 0.3) and 【회계】 pages; less for a document
+        with more plan marks than settlement tables (a 예산과 plan quoting one)."""
         score = sum(k.weight for k in TABLE_KINDS if self.tables[k.label])
         score += min(0.3, 0.1 * len(self.headings))
         if self.account_pages:
             score += 0.4
-        return round(score, 4)
+        if self.plan_marks() > self.settlement_marks():  # a plan quoting a settlement table or two
+            score -= 0.5
+        return round(max(score, 0.0), 4)
 
     def settlement_tables(self) -> bool:
         """A revenue or expenditure table: a plan prints neither."""
         return any(self.tables[k.label] for k in TABLE_KINDS[:2])
 
     def plan_score(self) -> float:
+        """Title, 추진부서, ❖ and □ sections; less when the document prints a settlement's
+        revenue or expenditure tables (or its headings) at least as often as plan marks."""
         score = 0.0
         if self.plan_title:
             score += 0.4
@@ -143,7 +158,8 @@ class Profile:
             score += 0.2
         if self.plan_sections:
             score += 0.1
-        if self.settlement_tables() or self.account_pages or {"사업별조서", "세출결산", "세입결산"} & self.headings:
+        settled = self.settlement_tables() or self.account_pages or {"사업별조서", "세출결산", "세입결산"} & self.headings
+        if settled and self.settlement_marks() >= self.plan_marks():
             score -= 0.5
         return round(max(score, 0.0), 4)
 
@@ -175,6 +191,7 @@ def profile(text: str) -> Profile:
             p.plan_people = True
         if "❖" in s:
             p.plan_objectives = True
+            p.plan_objective_lines += 1
         if _PLAN_SECTIONS.match(s):
             p.plan_sections += 1
     return p
