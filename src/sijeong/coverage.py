@@ -5,6 +5,10 @@ A numeric token is a run of digits (``1,149,710,000``, ``97.5``, ``2022``, the `
 ``3. 결산현황``). Per line, tokens are matched first against the raw text of the typed
 records' figures read from that line, then against the text typed records store for
 that line (outline items, names, milestones, people), then headings, then generic tables.
+A document with no record of its own family (a settlement report without one revenue,
+program, indicator or goal; a plan without one task or budget item) counts as not read:
+its typed share is 0 and its line says so (``read_document`` adds a ``read.family``
+warning).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections import Counter, defaultdict
 from typing import Any, Iterable
 
 from .model import Coverage, Document, Figure, Record, Source
+from .readers.layout import family_records
 from .readers.text import lines_of, numeric_tokens
 
 
@@ -69,7 +74,10 @@ def _take(tokens: Counter, candidates: Iterable[str]) -> int:
 
 
 def compute(doc: Document, text: str) -> Coverage:
-    cov = Coverage()
+    """Where each numeric token landed. ``family_records`` counts the records of the
+    document's own family (:data:`~.readers.layout.FAMILY_RECORDS`): when there is none,
+    the typed share is 0 whatever its headings hold, and the line says so."""
+    cov = Coverage(family_records=family_records(doc))
     typed_figs: dict[int, list[str]] = defaultdict(list)
     for r in doc.records:
         for fig in r.all_figures():

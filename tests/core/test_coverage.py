@@ -56,3 +56,38 @@ def test_typed_table_header_is_structure_and_unplaced_cells_are_generic():
     doc = Document(name=d, municipality="m", year=2020, family="x", records=[prog], tables=[printed])
     cov = compute(doc, "사업명\t'20예산\nx\t5\t7")
     assert (cov.typed, cov.structure, cov.generic, cov.nowhere) == (1, 1, 1, 0)
+
+
+def _coverage_of(family: str, records: list) -> "Coverage":  # noqa: F821
+    d = "f.txt"
+    doc = Document(name=d, municipality="m", year=2020, family=family, records=records,
+                   headings=[Heading(Source(d, 1), 1, "3. 결산현황")])
+    return compute(doc, "3. 결산현황\n사업A\t1,000\t900")
+
+
+def test_no_record_of_the_family_is_not_typed():
+    """Headings and the figures of other records do not make a document read: a settlement
+    report without one revenue, program, indicator or goal is typed 0 %, and says so."""
+    d = "f.txt"
+    nar = Narrative(source=Source(d, 2), municipality="m", year=2020, department="부", name="사업A 1,000 900")
+    cov = _coverage_of("settlement_report", [nar])
+    assert cov.family_records == 0
+    assert cov.typed + cov.typed_text + cov.structure == 3  # every token sits in a heading or text ...
+    assert cov.typed_share == 0.0  # ... but none in a record of the family
+    assert "no record of the document's family" in cov.line(d) and "(0.0%" in cov.line(d)
+    assert cov.as_dict()["typed_share"] == 0.0 and cov.as_dict()["family_records"] == 0
+    # the same document with one program of its family is read
+    prog = Program(source=Source(d, 2), municipality="m", year=2020, department="부", name="사업A")
+    prog.set("budget", Figure(1000, "1,000", Source(d, 2)))
+    cov = _coverage_of("settlement_report", [nar, prog])
+    assert cov.family_records == 1 and cov.typed_share == 100.0
+    assert "no record" not in cov.line(d)
+
+
+def test_a_plan_without_tasks_is_not_typed():
+    d = "f.txt"
+    nar = Narrative(source=Source(d, 2), municipality="m", year=2020, department="부", name="사업A 1,000 900")
+    assert _coverage_of("work_plan", [nar]).typed_share == 0.0
+    # a family without a list of records (an unknown one) keeps the plain share
+    cov = _coverage_of("x", [nar])
+    assert cov.family_records is None and cov.typed_share == 100.0

@@ -100,7 +100,8 @@ def document_json(row: dict[str, Any]) -> dict[str, Any]:
     cov = row.get("coverage")
     if cov is not None:
         t = cov.get("typed", 0) + cov.get("typed_text", 0) + cov.get("structure", 0)
-        cov = {**cov, "typed_share": round(100.0 * t / cov["total"], 2) if cov.get("total") else 100.0}
+        share = round(100.0 * t / cov["total"], 2) if cov.get("total") else 100.0
+        cov = {**cov, "typed_share": 0.0 if cov.get("family_records") == 0 else share}  # no record of its family
     loaded = row["loaded_at"]
     return {
         "name": row["name"],

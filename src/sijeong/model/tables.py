@@ -129,16 +129,24 @@ class Coverage:
     generic: int = 0  # only in generic tables
     nowhere: int = 0
     nowhere_lines: list[int] = field(default_factory=list)
+    #: records of the document's own family (revenues, programs … / tasks); None: not counted
+    family_records: int | None = None
 
     @property
     def typed_share(self) -> float:
+        """0 when no record of the document's family was read: numbers in headings and in
+        the text of other records do not make such a document read."""
+        if self.family_records == 0:
+            return 0.0
         t = self.typed + self.typed_text + self.structure
         return 100.0 * t / self.total if self.total else 100.0
 
     def line(self, doc: str) -> str:
         t = self.typed + self.typed_text + self.structure
+        head = (f"{doc}: 문서 종류의 항목 없음 — 읽은 것으로 치지 않음 / no record of the document's family: "
+                "typed share 0; " if self.family_records == 0 else f"{doc}: ")
         return (
-            f"{doc}: {self.total} numeric tokens: typed {t} ({self.typed_share:.1f}%; "
+            f"{head}{self.total} numeric tokens: typed {t} ({self.typed_share:.1f}%; "
             f"{self.typed} as figures, {self.typed_text} in text, {self.structure} in headings), "
             f"generic-only {self.generic}, nowhere {self.nowhere}"
         )
@@ -151,5 +159,6 @@ class Coverage:
             "structure": self.structure,
             "generic": self.generic,
             "nowhere": self.nowhere,
+            "family_records": self.family_records,
             "typed_share": round(self.typed_share, 2),
         }

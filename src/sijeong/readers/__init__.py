@@ -74,9 +74,12 @@ def read_document(name: str, text: str, *, municipality: str = "김포시", chec
     try:
         candidates = sorted(((r.detect(text), i, r) for i, r in enumerate(readers())), reverse=True)
         if not candidates or candidates[0][0] <= 0:
+            from .layout import LOOKED_FOR
+
             return _refused(
                 name, municipality, family, "read.family", 1,
-                "어떤 문서인지 알 수 없습니다 (결산·성과보고서도 주요업무계획도 아님) / unknown document family",
+                "어떤 문서인지 알 수 없습니다 (결산·성과보고서도 주요업무계획도 아님; 찾은 것: "
+                f"{LOOKED_FOR}) / unknown document family: no table or heading of a known family",
             )
         reader = candidates[0][2]
         family = reader.family
@@ -109,12 +112,27 @@ def read_document(name: str, text: str, *, municipality: str = "김포시", chec
     refused = refuse_out_of_range(doc) if check_range else None
     if refused is not None:
         return refused
+    from .layout import FAMILY_RECORDS, evidence, family_records
+
     if not doc.records:
-        return _refused(
-            name, municipality, doc.family, "read.empty", 1,
-            f"읽어 낸 항목이 없습니다 ({len(text.splitlines())}줄) — 줄바꿈이나 문서 형식을 확인하세요 / "
-            "nothing was read from the document (check its line ends and format)",
-        )
+        found = evidence(text, doc.family)
+        label = FAMILY_RECORDS[doc.family][1] if doc.family in FAMILY_RECORDS else doc.family
+        if found:
+            message = (f"읽어 낸 항목이 없습니다 ({len(text.splitlines())}줄) — {label}로 알아본 근거({found})는 "
+                       "있으나 이 배치의 표를 항목으로 읽지 못했습니다 / nothing was read: recognised as "
+                       f"{doc.family} by its tables and headings, in a layout the reader cannot read yet")
+        else:
+            message = (f"읽어 낸 항목이 없습니다 ({len(text.splitlines())}줄) — 줄바꿈이나 문서 형식을 확인하세요 / "
+                       "nothing was read from the document (check its line ends and format)")
+        return _refused(name, municipality, doc.family, "read.empty", 1, message)
+    if family_records(doc) == 0:
+        kinds = FAMILY_RECORDS[doc.family]
+        doc.findings.append(Finding(
+            rule="read.family", severity="warning", doc=name, lines=[1], municipality=municipality, year=doc.year,
+            message=(f"{kinds[1]}로 읽었으나 그 종류의 항목({kinds[2].split(' / ')[0]})이 하나도 없습니다: 숫자는 "
+                     f"제목·본문·일반 표로만 남았습니다 / read as {doc.family} but no {kinds[2].split(' / ')[1]} "
+                     "record was read: its numbers are kept only as headings, text and generic tables"),
+        ))
     return doc
 
 

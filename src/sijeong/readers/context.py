@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Document, Finding, Heading, Record, Source, Table
-from .text import Line, lines_of
+from .text import Line, collapse, lines_of
 
 
 @dataclass
@@ -32,10 +32,25 @@ class ReadContext:
     multiplier_at: dict[int, int] = field(default_factory=dict)
     #: line number -> title of the table starting there (for generic tables)
     title_at: dict[int, str] = field(default_factory=dict)
+    #: line number -> page furniture skipped there (``page``, ``toc``, ``running``)
+    furniture: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.lines:
             self.lines = lines_of(self.text)
+            self.skip_furniture()
+
+    def skip_furniture(self) -> None:
+        """Page numbers, running headers and table-of-contents lines (see
+        :func:`~.layout.furniture`) become level-4 headings and blank lines for the part
+        readers: a TOC entry ``1. 자치행정과 ···· 3`` is never read as a task."""
+        from .layout import furniture
+
+        self.furniture = furniture(self.lines)
+        for no in sorted(self.furniture):
+            ln = self.lines[no - 1]
+            self.headings.append(Heading(self.src(no), 4, collapse(ln.text.replace("\t", " "))))
+            self.lines[no - 1] = Line(no, "")  # a blank line to every part reader, as at a page break
 
     def src(self, line: int | Line) -> Source:
         return Source(self.doc, line.no if isinstance(line, Line) else line)

@@ -29,6 +29,13 @@ _YEAR_MARKS = (
 
 
 def detect_year(text: str) -> int | None:
+    """The plan's year on its cover (``2023년 주요업무계획``, ``- 2023년도 -``, ``FY2023`` …,
+    see :func:`~.layout.cover_year`), else the most frequent of the strongest marks."""
+    from .layout import cover_year
+
+    year = cover_year(text)
+    if year is not None:
+        return year
     for pat in _YEAR_MARKS:
         found = [int(y) if len(y) == 4 else 2000 + int(y) for y in pat.findall(text)]
         if found:
@@ -40,16 +47,12 @@ class PlanReader:
     family = FAMILY
 
     def detect(self, text: str) -> float:
-        score = 0.0
-        if re.search(r"주요\s*(시정\s*)?(업무\s*)?계획|주\s*요\s*업\s*무", text):
-            score += 0.4
-        if re.search(r"추진\s*부서", text):
-            score += 0.3
-        if "❖" in text:
-            score += 0.2
-        if "【일반회계】" in text or "사업별조서" in text:
-            score -= 0.5
-        return max(score, 0.0)
+        """The title, ❖ objectives, □ 추진배경/추진계획 sections and 추진부서 blocks; none
+        if the document prints a settlement's revenue or expenditure tables
+        (:func:`~.layout.profile`)."""
+        from .layout import profile
+
+        return profile(text).plan_score()
 
     def read(self, name: str, text: str, *, municipality: str) -> Document:
         from .plan_walk import PlanWalker

@@ -20,7 +20,7 @@ from .text import Line, collapse, parse_unit_note
 
 YEAR_MARK = re.compile(r"^-\s*(20\d\d)\s*년도\s*-$")
 PLAN_TITLE = re.compile(r"^주요\s*(시정\s*)?(업무\s*)?계획$")
-ROMAN = re.compile(r"^(?P<no>I{1,3}|IV|VI{0,3}|IX|X)\.\s+(?P<title>[^\t]+?)\s*(?P<page>\t.*)?$")
+ROMAN = re.compile(r"^(?P<no>I{1,3}|IV|VI{0,3}|IX|X|[Ⅰ-Ⅻ])\.\s+(?P<title>[^\t]+?)\s*(?P<page>\t.*)?$")
 ACHIEVEMENTS = re.compile(r"주요\s*성과$")
 VISION = re.compile(r"비전 및 (추진목표|핵심과제)$")
 TASKS = re.compile(r"주요\s*업무\s*(계획|추진계획)$")
@@ -207,10 +207,14 @@ class PlanWalker:
         if TASKS.search(s) and not classify(s):
             self.set_mode("tasks")
             self.heading(ln, 1)
+            self.expect_dept = True
             return
         if TOC_TITLE.match(s):
             self.heading(ln, 2)
             self.toc = 1
+            return
+        if self.mode == "tasks" and self.prev_blank and self.opens_department(ln):
+            self.start_department(ln, collapse(s).replace(" ", ""))
             return
         note = parse_unit_note(s, ctx.src(ln))
         if note is not None:
@@ -218,6 +222,18 @@ class PlanWalker:
             self.heading(ln, 3)
             return
         getattr(self, f"step_{self.mode}", self.step_other)(ln)
+
+    def opens_department(self, ln: Line) -> bool:
+        """A department's name alone on its line, followed by its first task (``1. …``):
+        the next department of the tasks part (page furniture between them is skipped)."""
+        if not DEPT_NAME.match(collapse(ln.stripped).replace(" ", "")) or classify(ln.stripped):
+            return False
+        for nxt in self.ctx.lines[ln.no:]:
+            if nxt.no in self.ctx.consumed or not nxt.stripped:
+                continue
+            m = TASK_TITLE.match(nxt.stripped)
+            return bool(m) and m.group("no") == "1"
+        return False
 
     def step_other(self, ln: Line) -> None:
         self.heading(ln, 2)

@@ -28,7 +28,14 @@ _YEAR_MARKS = (
 
 
 def detect_year(text: str) -> int | None:
-    """The fiscal year the report settles: the latest year its headers name."""
+    """The fiscal year the report settles: the year on its cover (``2022회계연도``,
+    ``FY2022``, ``2022년도 결산`` …, see :func:`~.layout.cover_year`), else the latest year
+    its headers name (``'22 결산``, ``'22년 달성성과``)."""
+    from .layout import cover_year
+
+    year = cover_year(text)
+    if year is not None:
+        return year
     years: list[int] = []
     for pat in _YEAR_MARKS:
         for m in pat.finditer(text):
@@ -41,14 +48,11 @@ class SettlementReader:
     family = FAMILY
 
     def detect(self, text: str) -> float:
-        score = 0.0
-        if "【일반회계】" in text or "【특별회계】" in text:
-            score += 0.4
-        if "사업별조서" in text:
-            score += 0.3
-        if "성과지표 달성현황" in text:
-            score += 0.3
-        return score
+        """By what the tables hold (revenue, expenditure, indicator headers) and the
+        headings' words, whatever the layout (:func:`~.layout.profile`)."""
+        from .layout import profile
+
+        return profile(text).settlement_score()
 
     def read(self, name: str, text: str, *, municipality: str) -> Document:
         from . import link, performance_part, settlement_part
