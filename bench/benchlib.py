@@ -63,7 +63,9 @@ class Checkout:
         dirty = [line for line in git("status", "--porcelain", "--untracked-files=no").splitlines()
                  if not line[3:].startswith("bench/")]
         return {"path": str(self.root), "commit": git("rev-parse", "HEAD").strip(), "branch": git("rev-parse", "--abbrev-ref", "HEAD").strip(),
-                "subject": git("log", "-1", "--format=%s")[:120], "dirty_outside_bench": bool(dirty)}
+                "subject": git("log", "-1", "--format=%s")[:120], "dirty_outside_bench": bool(dirty),
+                # the last commit that changed the code measured (not the benchmarks or docs)
+                "code_commit": git("log", "-1", "--format=%H", "--", "src", "pyproject.toml").strip()}
 
     def help(self, *command: str) -> str:
         r = subprocess.run([self.sijeong, *command, "--help"], capture_output=True, text=True, timeout=120)

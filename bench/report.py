@@ -72,7 +72,9 @@ def side_line(label: str, data: dict) -> str:
         return f"- **{label}**: not measured"
     c, la = data.get("checkout", {}), data.get("load_average", {})
     commit = (c.get("commit") or "?")[:10]
-    return (f"- **{label}**: commit `{commit}` ({c.get('branch', '?')}), {get(data, 'machine', 'date_utc')} UTC, "
+    code = (c.get("code_commit") or "")[:10]
+    code = f", code of `{code}`" if code and code != commit else ""
+    return (f"- **{label}**: commit `{commit}` ({c.get('branch', '?')}{code}), {get(data, 'machine', 'date_utc')} UTC, "
             f"load average (1 min) mean {la.get('mean_1min', DASH)}, max {la.get('max_1min', DASH)}")
 
 
@@ -110,7 +112,9 @@ def floor_section(b: dict, a: dict) -> list[str]:
 def ingest_rows(b: dict, a: dict) -> list[str]:
     def row(label, f, fmt=secs, lower=True):
         x, y = f(b), f(a)
-        return f"| {label} | {fmt(x)} | {fmt(y)} | {change(x, y, lower) if fmt is secs else DASH} |"
+        if fmt is str:
+            fmt = lambda v: DASH if v is None else str(v)  # noqa: E731
+        return f"| {label} | {fmt(x)} | {fmt(y)} | {change(x, y, lower) if fmt is secs else ''} |"
 
     out = ["| | before | after | |", "| --- | --- | --- | --- |"]
     scale = lambda d: (f"{get(d, 'scale', 'cities')} × {get(d, 'scale', 'years')} ({get(d, 'ingest', 'documents')} documents"  # noqa: E731
@@ -126,6 +130,7 @@ def ingest_rows(b: dict, a: dict) -> list[str]:
             row("`sijeong --help`", lambda d: get(d, "fixed", "sijeong_help", "wall_median")),
             row("`sijeong ingest --help`", lambda d: get(d, "fixed", "ingest_help", "wall_median")),
             row("per document (wall − calls × fixed) ÷ documents", lambda d: get(d, "extrapolation_243x10", "per_document_s")),
+            row("per document, CPU", lambda d: get(d, "extrapolation_243x10", "per_document_cpu_s")),
             row("fixed share of the wall", lambda d: get(d, "extrapolation_243x10", "fixed_share"), lambda x: num(x, "{:.0%}")),
             row("`sijeong check`, whole database", lambda d: get(d, "check", "wall")),
             row("`sijeong check` peak memory", lambda d: get(d, "check", "max_rss_mb"), lambda x: num(x, "{:,.0f} MiB")),
