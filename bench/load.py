@@ -108,8 +108,9 @@ def rows_in(body: bytes, path: str) -> int | None:
     return max(0, body.count(b"<tr") - body.count(b"<thead"))
 
 
-def hammer(port: int, urls: list[str], *, clients: int, requests: int, seconds: float) -> dict:
-    """``clients`` threads, ``requests`` requests in all (or until ``seconds``)."""
+def hammer(port: int, urls: list[str], *, clients: int, requests: int, seconds: float, think: float = 0.0) -> dict:
+    """``clients`` threads, ``requests`` requests in all (or until ``seconds``); each client
+    waits ``think`` seconds after each answer (0: a closed loop, the heaviest load)."""
     lock = threading.Lock()
     counter = iter(range(10**9))
     latencies: list[float] = []
@@ -117,8 +118,15 @@ def hammer(port: int, urls: list[str], *, clients: int, requests: int, seconds: 
     statuses: dict[str, int] = {}
     errors: list[str] = []
     sample: dict = {}
-    start_gate = threading.Barrier(clients + 1)
-    deadline = [0.0]
+    busy = [False] * clients  # which clients sent at least one measured request
+    deadline = [float("inf")]
+    t0 = [0.0]
+
+    def go() -> None:  # runs once, when every client has warmed up, before any is released
+        t0[0] = time.perf_counter()
+        deadline[0] = t0[0] + seconds
+
+    start_gate = threading.Barrier(clients + 1, action=go)
 
     def get(conn, path):
         conn.request("GET", path, headers={"Accept-Encoding": "identity"})
@@ -135,6 +143,8 @@ def hammer(port: int, urls: list[str], *, clients: int, requests: int, seconds: 
                 i = next(counter)
             if i >= requests or time.perf_counter() > deadline[0]:
                 break
+            if not busy[k]:
+                busy[k] = True
             path = urls[i % len(urls)]
             t = time.perf_counter()
             try:
@@ -158,21 +168,21 @@ def hammer(port: int, urls: list[str], *, clients: int, requests: int, seconds: 
                     errors.append(f"{path}: {status} {body[:200]!r}")
                 if status == 200 and not sample:
                     sample.update(path=path, rows=rows_in(body, path), bytes=len(body))
+            if think:
+                time.sleep(think)
         conn.close()
 
     threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
     for t in threads:
         t.start()
     start_gate.wait()
-    t0 = time.perf_counter()
-    deadline[0] = t0 + seconds
     for t in threads:
         t.join(seconds + 120)
-    wall = time.perf_counter() - t0
+    wall = time.perf_counter() - t0[0]
     s = sorted(latencies)
     n_err = sum(v for k, v in statuses.items() if k == "exception" or int(k) >= 400)
     ms = lambda x: round(x * 1000, 2)  # noqa: E731
-    return {"requests": len(s), "wall_s": round(wall, 2), "throughput_rps": round(len(s) / wall, 1) if wall else None,
+    return {"requests": len(s), "clients_active": sum(busy), "wall_s": round(wall, 2), "throughput_rps": round(len(s) / wall, 1) if wall else None,
             "p50_ms": ms(percentile(s, 50)), "p95_ms": ms(percentile(s, 95)), "p99_ms": ms(percentile(s, 99)),
             "max_ms": ms(s[-1]) if s else None, "errors": n_err, "statuses": statuses, "error_samples": errors,
             "median_bytes": sorted(sizes)[len(sizes) // 2] if sizes else None, "sample": sample}
@@ -221,12 +231,16 @@ def main(argv=None) -> int:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--requests", type=int, default=640, help="per endpoint and server")
     ap.add_argument("--seconds", type=float, default=60, help="at most, per endpoint and server")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="seconds each client waits after an answer (default 0: closed loop)")
     ap.add_argument("--scopes", type=int, default=200)
     ap.add_argument("--seed", type=int, default=9)
     ap.add_argument("--workers", type=int, default=2, help="the second sijeong run, when serve has --workers (0: skip)")
     ap.add_argument("--no-datasette", action="store_true")
     ap.add_argument("--json")
     args = ap.parse_args(argv)
+    # a SIGTERM (``timeout``, the lead's Ctrl-C in another shell) unwinds the servers' ``with``
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     checkout = Checkout(Path(args.checkout).resolve())
     checkout.check()
     db = str(Path(args.db).resolve())
@@ -240,7 +254,7 @@ def main(argv=None) -> int:
         configs.append((f"sijeong --workers {args.workers}", ["--workers", str(args.workers)]))
     result: dict = {"benchmark": "load", "argv": sys.argv[1:], "checkout": checkout.info(), "machine": machine(),
                     "database": {"path": db, "bytes": Path(db).stat().st_size},
-                    "settings": {"clients": args.clients, "requests": args.requests, "seconds": args.seconds,
+                    "settings": {"clients": args.clients, "requests": args.requests, "seconds": args.seconds, "think": args.think,
                                  "scopes": len(s["mydd"]), "seed": args.seed},
                     "serve_has_workers": "--workers" in serve_opts, "servers": {}}
     with LoadSampler() as sampler:
@@ -250,7 +264,8 @@ def main(argv=None) -> int:
             with Server(name, cmd, port, "/openapi.json", logs / f"sijeong-load-{port}.log") as srv:
                 out = {"startup_s": round(srv.startup_s, 2), "endpoints": {}}
                 for ep, urls in sijeong_endpoints(s).items():
-                    r = hammer(port, urls, clients=args.clients, requests=args.requests, seconds=args.seconds)
+                    r = hammer(port, urls, clients=args.clients, requests=args.requests, seconds=args.seconds,
+                                     think=args.think)
                     r["load_1min"] = round(os.getloadavg()[0], 2)
                     out["endpoints"][ep] = r
                     print(f"{name} {ep}: p50 {r['p50_ms']} p95 {r['p95_ms']} p99 {r['p99_ms']} ms, "
@@ -270,7 +285,8 @@ def main(argv=None) -> int:
                     with Server(name, cmd, port, "/-/versions.json", logs / f"datasette-load-{port}.log") as srv:
                         out = {"startup_s": round(srv.startup_s, 2), "endpoints": {}}
                         for ep, urls in datasette_endpoints(s, dbname).items():
-                            r = hammer(port, urls, clients=args.clients, requests=args.requests, seconds=args.seconds)
+                            r = hammer(port, urls, clients=args.clients, requests=args.requests, seconds=args.seconds,
+                                     think=args.think)
                             r["load_1min"] = round(os.getloadavg()[0], 2)
                             out["endpoints"][ep] = r
                             print(f"{name} {ep}: p50 {r['p50_ms']} p95 {r['p95_ms']} p99 {r['p99_ms']} ms, "

@@ -167,7 +167,7 @@ def load_section(b: dict, a: dict) -> list[str]:
     out += ["", f"{settings.get('clients', DASH)} clients, at most {settings.get('requests', DASH)} requests or "
             f"{settings.get('seconds', DASH)} s per endpoint; SQLite file of "
             f"{num(get(b or a, 'database', 'bytes', default=0) / 2**20, '{:,.0f}')} MiB. Milliseconds.", "",
-            "| server | endpoint | p50 before / after | p95 before / after | p99 before / after | requests/s before / after | errors before / after |",
+            "| server | endpoint | p50 before / after | p95 before / after | p99 before / after | requests/s before / after | errors of requests, before / after |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
     servers = list(b.get("servers", {})) + [s for s in a.get("servers", {}) if s not in b.get("servers", {})]
     for s in servers:
@@ -176,10 +176,13 @@ def load_section(b: dict, a: dict) -> list[str]:
         for e in eps:
             x, y = get(b, "servers", s, "endpoints", e, default={}), get(a, "servers", s, "endpoints", e, default={})
 
+            def errs(r):
+                return f"{r['errors']:,} of {r['requests']:,}" if r else DASH
+
             def pair(key, fmt="{:,.1f}"):
                 return f"{num(x.get(key), fmt)} / {num(y.get(key), fmt)}"
             out.append(f"| {s} | {e} | {pair('p50_ms')} | {pair('p95_ms')} | {pair('p99_ms')} | {pair('throughput_rps')} "
-                       f"| {pair('errors', '{:,}')} |")
+                       f"| {errs(x)} / {errs(y)} |")
     # the targets, on the after side
     p95 = lambda srv, ep: get(a, "servers", srv, "endpoints", ep, "p95_ms")  # noqa: E731
     ours = [v for v in (p95(s, "listing") for s in a.get("servers", {}) if s.startswith("sijeong")) if v is not None]
