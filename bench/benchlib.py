@@ -223,6 +223,12 @@ def write_documents(root: Path, *, cities: int, years: int, departments: int, fi
             files += [report, plan]
         out[city] = files
     if not reuse:
+        # a folder left by another scale would be loaded too by ``sijeong ingest --tree``
+        import shutil
+
+        for d in root.iterdir():
+            if d.is_dir() and d.name not in out:
+                shutil.rmtree(d)
         stamp.write_text(json.dumps(params))
     return out
 

@@ -43,7 +43,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -250,7 +249,7 @@ def parse_args(argv=None):
     ap.add_argument("--keep-db", help="SQLite: write the national database here and keep it (for load.py)")
     ap.add_argument("--no-check", action="store_true", help="skip sijeong check over the whole database")
     ap.add_argument("--call-timeout", type=float, default=900)
-    ap.add_argument("--max-minutes", type=float, default=40, help="start no new ingest call after this")
+    ap.add_argument("--max-minutes", type=float, default=60, help="start no new ingest call after this")
     ap.add_argument("--json", help="write the result here (default: stdout)")
     ap.add_argument("--reextrapolate", metavar="JSON", help="only recompute the extrapolation of a result file, in place")
     return ap.parse_args(argv)

@@ -101,11 +101,14 @@ def floor_section(b: dict, a: dict) -> list[str]:
             f"| {num(get(x, 'ratio', 'read_vs_floor_in_process'), '{:,.0f}×')} / {num(get(y, 'ratio', 'read_vs_floor_in_process'), '{:,.0f}×')} |")
     real = next((d for d in a.get("documents", []) if "004" in d.get("label", "")), None)
     target = get(real, "ratio", "ingest_fresh_vs_floor") if real else None
+    target_cpu = get(real, "ratio", "ingest_fresh_cpu_vs_floor_cpu") if real else None
     out += ["", f"Per-call fixed cost (tiny document, up-to-date DB): before {secs(get(b, 'fixed_ingest_tiny', 'wall_median'))}, "
             f"after {secs(get(a, 'fixed_ingest_tiny', 'wall_median'))}; Python start-up alone "
             f"{secs(get(b, 'python_start', 'wall_median'))} / {secs(get(a, 'python_start', 'wall_median'))}.",
-            f"Target *ingest within 10× of the floor* (real report, after): "
-            f"{verdict(None if target is None else target <= 10)}.", ""]
+            f"Target *ingest within 10× of the floor* (real report, after): wall {num(target, '{:,.1f}×')} "
+            f"{verdict(None if target is None else target <= 10)}; CPU {num(target_cpu, '{:,.1f}×')} "
+            f"{verdict(None if target_cpu is None else target_cpu <= 10)} (the wall ratio of such short runs swings with "
+            f"the machine's load; the CPU ratio does not).", ""]
     return out
 
 
