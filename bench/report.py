@@ -192,7 +192,10 @@ def load_section(b: dict, a: dict) -> list[str]:
     best = min(ours) if ours else None
     ds = [p95("datasette", "listing"), p95("datasette suggest_facets off", "listing")]
     errors = sum(get(v, "errors", default=0) for srv in a.get("servers", {}).values() for v in srv["endpoints"].values()) if a else None
-    out += ["", f"Targets (after): listing p95 ≤ 50 ms: {verdict(None if best is None else best <= 50)} "
+    api = [v for v in (p95(s, "api_listing") for s in a.get("servers", {}) if s.startswith("sijeong")) if v is not None]
+    best_api = min(api) if api else None
+    out += ["", f"Targets (after; the best sijeong configuration, HTML listing — the API listing, JSON like Datasette's, "
+            f"had a p95 of {num(best_api, '{:,.1f} ms')}): listing p95 ≤ 50 ms: {verdict(None if best is None else best <= 50)} "
             f"({num(best, '{:,.1f} ms')}); at most Datasette's p95 with facet suggestions "
             f"({num(ds[0], '{:,.1f} ms')}): {verdict(None if best is None or ds[0] is None else best <= ds[0])}, "
             f"without ({num(ds[1], '{:,.1f} ms')}): {verdict(None if best is None or ds[1] is None else best <= ds[1])}; "
