@@ -20,6 +20,24 @@ FIELDS = ["교육", "홍보", "평가", "조사", "상담", "정보화", "시설
 TEAMS = ["기획팀", "운영팀", "지원팀", "관리팀", "협력팀", "정보팀"]
 
 
+#: invented department names in the usual shapes (과 / 담당관 / 사업소)
+DEPARTMENTS = [
+    "기획예산과", "시민소통과", "감사법무과", "복지정책과", "도시계획과", "환경정책과", "세정과", "회계과",
+    "일자리경제과", "교통정책과", "문화예술과", "체육진흥과", "건축과", "도로과", "하천과", "공원녹지과",
+    "청소행정과", "여성가족과", "노인장애인과", "아동청소년과", "보건정책과", "위생과", "농업정책과", "축산과",
+    "산림과", "정보통신과", "민원토지과", "자치행정과", "안전총괄과", "재난관리과", "주택과", "도시재생과",
+    "평생교육과", "관광과", "기업지원과", "상하수도사업소", "미래전략담당관", "홍보담당관", "감사담당관", "인사과",
+]
+CITY_SYLLABLES = "가나다라마바사아자차카타파하"
+
+
+def city_name(i: int) -> str:
+    """An invented municipality name, distinct for every i (가가시, 가나시, ...; 군 every third)."""
+    a, b = divmod(i, len(CITY_SYLLABLES))
+    c, a = divmod(a, len(CITY_SYLLABLES))
+    return CITY_SYLLABLES[a] + CITY_SYLLABLES[b] + ("" if c == 0 else str(c)) + ("군" if i % 3 == 2 else "시")
+
+
 def won(n: int) -> str:
     return ("△" if n < 0 else "") + f"{abs(n):,}"
 
