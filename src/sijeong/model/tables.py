@@ -20,11 +20,17 @@ class Cell:
     def value(self) -> Number | None:
         return self.figures[0].value if len(self.figures) == 1 else None
 
+    def __reduce__(self):  # pickled as its constructor's arguments: cheaper (see Source)
+        return Cell, (self.text, self.figures)
+
 
 @dataclass(slots=True)
 class TableRow:
     source: Source
     cells: list[Cell]
+
+    def __reduce__(self):  # see Cell
+        return TableRow, (self.source, self.cells)
 
 
 @dataclass(kw_only=True, slots=True)

@@ -15,7 +15,8 @@ import math
 from types import TracebackType
 from typing import Any
 
-from ..model import Document, Source
+from ..model import Document, Figure, Source
+from ..model.tables import Cell
 from .text import INT_LIMIT, Line
 
 #: per type: the names of its dataclass fields (None: not a dataclass — nothing to walk)
@@ -50,6 +51,8 @@ def out_of_range(doc: Document) -> tuple[int, Any] | None:
     looked at before the plain fields of their record, so the line is the figure's own."""
     if _bad(doc.year):
         return 1, doc.year
+    if not _any_bad(doc):
+        return None
     seen: set[int] = set()
     name = doc.name
     # an explicit stack (objects nest: record → appearance → figure)
@@ -98,6 +101,73 @@ def out_of_range(doc: Document) -> tuple[int, Any] | None:
                 composites.append((v, line))
         stack.extend(composites)
     return None
+
+
+def _any_bad(doc: Document) -> bool:
+    """Whether :func:`out_of_range` would find something: the same walk without the lines,
+    with Figures and Cells (nearly all of a document's objects) looked at directly. Most
+    documents hold no such number, so this is all they cost."""
+    seen: set[int] = set()
+    stack: list[Any] = [*doc.records, *doc.tables, *doc.headings, *doc.findings]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    limit = INT_LIMIT
+    while stack:
+        obj = pop()
+        tp = type(obj)
+        if tp is Figure:
+            v = obj.value
+            t = type(v)
+            if t is int:
+                if not -limit < v < limit:
+                    return True
+            elif t is float:
+                if not math.isfinite(v):
+                    return True
+            elif v is not None:
+                push(v)
+            if type(obj.raw) is not str:
+                push(obj.raw)
+            if type(obj.source) is not Source:
+                push(obj.source)
+            if obj.unit is not None and type(obj.unit) is not str:
+                push(obj.unit)
+            continue
+        if tp is Cell:
+            if type(obj.text) is not str:
+                push(obj.text)
+            f = obj.figures
+            if type(f) is list:
+                extend(f)
+            else:
+                push(f)
+            continue
+        if tp is str or tp is int or tp is float or isinstance(obj, _ATOMS):
+            if (tp is int or tp is float) and _bad(obj):
+                return True
+            continue
+        if tp is dict:
+            extend(obj.values())
+            continue
+        if tp is list or tp is tuple or tp is set or tp is frozenset:
+            extend(obj)
+            continue
+        names = _fields(tp)
+        if names is None:
+            if isinstance(obj, (int, float)) and _bad(obj):
+                return True
+            continue
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        for n in names:
+            v = getattr(obj, n)
+            t = type(v)
+            if t is int or t is float:
+                if _bad(v):
+                    return True
+            elif not (t is str or v is None):
+                push(v)
+    return False
 
 
 def crash_line(tb: TracebackType | None, doc: str, line_count: int) -> int:

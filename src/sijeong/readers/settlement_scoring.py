@@ -202,11 +202,20 @@ class Row:
         def pack(lost: int, ok: bool | None) -> int:
             return lost << 16 | (1 if ok else 3 if ok is False else 2) << 8 | (ok is False)
 
+        # no stacked cell (most rows): the bottom fields are the continuation line's alone,
+        # the same for every matching, and nothing is lost by them
+        flat = not self.stacked
         self.check_a, pa = [], []
+        if flat:
+            left_sum = sum(bottoms((), self.base_left)[0].values())
         for c0, c1, c2, c3, c4 in table.keys[0]:
-            bottom, lost = bottoms(((1, c1), (2, c2), (3, c3)), self.base_left)
+            if flat:
+                lost, extra = 0, left_sum
+            else:
+                bottom, lost = bottoms(((1, c1), (2, c2), (3, c3)), self.base_left)
+                extra = sum(bottom.values())
             ok = None if c0 is None else (
-                c4 is not None and ints[c0] + v(c1) + v(c2) + v(c3) + sum(bottom.values()) == ints[c4])
+                c4 is not None and ints[c0] + v(c1) + v(c2) + v(c3) + extra == ints[c4])
             self.check_a.append(ok)
             pa.append(pack(lost, ok))
         self.check_b, self.officer, pb = [], [], []
@@ -225,9 +234,16 @@ class Row:
         self.check_d, self.parts_match, pds = [], [], []
         for placed, r_extra in self.rights:
             checks, matches, pd = [], [], []
+            if flat:
+                right, lost = bottoms((), placed)
+                right_sum = sum(right.values())
             for c11, c12, c13, c14 in table.keys[3]:
-                bottom, lost = bottoms(((12, c12), (13, c13), (14, c14)), placed)
-                match = c11 is not None and v(c12) + v(c13) + v(c14) + sum(bottom.values()) == ints[c11]
+                if flat:
+                    bottom, extra = right, right_sum
+                else:
+                    bottom, lost = bottoms(((12, c12), (13, c13), (14, c14)), placed)
+                    extra = sum(bottom.values())
+                match = c11 is not None and v(c12) + v(c13) + v(c14) + extra == ints[c11]
                 ok = match if bottom else None
                 checks.append(ok)
                 matches.append(match)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Callable, Iterable
@@ -136,11 +137,22 @@ def best_match(name: str, candidates: Iterable[str], threshold: float = 0.8) -> 
     nothing is similar enough or two candidates are equally good."""
     n = norm(name)
     scored = []
+    counts = None
     for c in candidates:
         cn = norm(c)
         if cn == n:
             return c
         if min(len(cn), len(n)) >= 4:
+            # a candidate whose upper bounds of the ratio (difflib's real_quick_ratio and
+            # quick_ratio, same formula) are below the threshold cannot be chosen nor tie
+            # with the chosen one: skip its full ratio (the answer is the same)
+            size = len(n) + len(cn)
+            if 2.0 * min(len(n), len(cn)) / size < threshold:
+                continue
+            if counts is None:
+                counts = Counter(n)
+            if 2.0 * sum((counts & Counter(cn)).values()) / size < threshold:
+                continue
             scored.append((SequenceMatcher(None, n, cn).ratio(), c))
     scored.sort(key=lambda t: -t[0])
     if not scored or scored[0][0] < threshold:
