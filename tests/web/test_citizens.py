@@ -52,7 +52,8 @@ def test_particles_follow_the_last_sound():
     assert josa("스마트 행정 혁신", "을/를") == "스마트 행정 혁신을"
     assert josa("열린 시정 홍보", "을/를") == "열린 시정 홍보를"
     assert josa("햇살정책담당관", "은/는") == "햇살정책담당관은"
-    assert josa("GIS", "이/가") == "GIS이(가)"
+    assert josa("GIS", "이/가") == "GIS가"  # letter names: 지아이에스
+    assert josa("app", "이/가") == "app이(가)"  # an English word: both forms
 
 
 # --- the page ----------------------------------------------------------------------------------
