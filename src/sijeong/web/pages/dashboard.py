@@ -6,12 +6,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 
 from .. import charts, queries
 from .. import formatting as f
 from ..deps import ConnDep, ScopeDep, TablesDep
-from ..render import respond
+from ..render import HERE, respond
 from ..serialize import jsonable, record
 
 router = APIRouter(include_in_schema=False)
@@ -24,6 +24,13 @@ def home(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
     if year is not None:
         params["year"] = year
     return RedirectResponse("/dashboard?" + urlencode(params), status_code=302)
+
+
+@router.get("/favicon.ico")
+def favicon():
+    """The site's icon (an SVG; browsers that ask for /favicon.ico read its content type)."""
+    return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/dashboard")
