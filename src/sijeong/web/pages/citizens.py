@@ -334,6 +334,7 @@ def _context(request: Request, conn, T, scope) -> tuple[dict, dict]:
            "municipality": m, "year": year, "years": years, **data,
            "spent_rate": f.ratio(data["spent_total"], data["budget_total"]),
            "charts": make_charts(year, data) if year else {}, "krw": krw, "krw_calc": krw_calc, "josa": josa,
+           "particle": particle, "won_words": won_words,
            "GRADE_WORDS": GRADE_WORDS, "NO_GRADE": NO_GRADE,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "알기 쉬운 예산")]}
     return ctx, public
