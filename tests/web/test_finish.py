@@ -20,6 +20,92 @@ def test_citizens_particles_follow_the_amount(client):
     assert "</strong>을 썼어요" in page  # an amount in 억·만 원 ends in 원
 
 
+# --- navigation -------------------------------------------------------------------------------
+
+def test_year_switchers_mark_the_selected_year(client):
+    import re
+
+    ind = client.get("/api/v1/indicators?year=2020&limit=1").json()["items"][0]
+    for path in ("/dashboard?year=2020", "/departments?year=2020", "/citizens?year=2020",
+                 f"/departments/{ind['department']}?year=2020"):
+        html = client.get(path).text
+        switcher = re.search(r'<nav class="pager" aria-label="연도 선택">(.*?)</nav>', html, re.S)
+        assert switcher, path
+        current = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]*)</a>', switcher.group(1))
+        assert current == ["2020년"], (path, current)
+
+
+def test_menu_links_keep_year_and_municipality(client):
+    import re
+    from urllib.parse import parse_qs, urlsplit
+
+    html = client.get("/indicators?year=2020&municipality=김포시&grade=%C3%97").text
+    nav = re.search(r'<nav class="site-nav nav-wide" aria-label="주 메뉴">(.*?)</nav>', html, re.S).group(1)
+    hrefs = re.findall(r'href="([^"]+)"', nav)
+    assert len(hrefs) == 11
+    for href in hrefs:
+        q = parse_qs(urlsplit(href.replace("&amp;", "&")).query)
+        assert q == {"municipality": ["김포시"], "year": ["2020"]}, href  # not the page's own filters
+    plain = client.get("/indicators").text
+    nav = re.search(r'<nav class="site-nav nav-wide" aria-label="주 메뉴">(.*?)</nav>', plain, re.S).group(1)
+    assert 'href="/dashboard"' in nav  # nothing to keep
+
+
+def test_a_year_without_data_says_so(client):
+    years = client.get("/dashboard.json").json()["years"]
+    assert 1999 not in years
+    r = client.get("/dashboard?year=1999")
+    assert r.status_code == 200
+    assert "1999년 자료가 없습니다" in r.text
+    assert 'class="cards"' not in r.text  # no dashboard of zeros
+    for y in years:
+        assert f'year={y}">{y}년</a>' in r.text
+    assert client.get("/dashboard.json?year=1999").json()["no_data"] is True
+
+
+def test_a_plan_only_year_says_so(client):
+    years = client.get("/dashboard.json").json()["years"]
+    with_results = {i["year"] for i in client.get("/api/v1/indicators?limit=500").json()["items"]}
+    with_results |= {p["year"] for p in client.get("/api/v1/programs?limit=500").json()["items"]}
+    plan_only = [y for y in years if y not in with_results]
+    assert plan_only, "the fixtures have a year with plans only"
+    y = plan_only[0]
+    html = client.get(f"/dashboard?year={y}").text
+    assert f"{y}년은 주요업무계획만 있습니다" in html
+    assert 'class="cards"' not in html
+    assert f'href="/plans?year={y}"' in html
+    data = client.get(f"/dashboard.json?year={y}").json()
+    tasks = client.get(f"/api/v1/plan-tasks?year={y}&limit=500").json()
+    assert data["plan_only"] is True
+    assert sum(p["count"] for p in data["plan_task_counts"]) == tasks["total"]
+    # a year with results is still a full dashboard
+    assert 'class="cards"' in client.get("/dashboard?year=2020").text
+
+
+def test_department_list_shows_counts_rates_and_money(client):
+    items = client.get("/api/v1/indicators?year=2020&limit=500").json()["items"]
+    stats = {s["department"]: s for s in client.get("/departments.json?year=2020").json()["stats"]}
+    assert stats
+    for dept in {i["department"] for i in items}:
+        mine = [i for i in items if i["department"] == dept]
+        grades = [i["grade"] or i["grade_computed"] for i in mine]
+        s = stats[dept]
+        assert s["indicators"] == len(mine)
+        graded = [g for g in grades if g in ("◎", "○", "×")]
+        assert s["graded"] == len(graded)
+        assert s["met"] == sum(1 for g in graded if g in ("◎", "○"))
+        if graded:
+            assert abs(s["achievement"] - 100 * s["met"] / len(graded)) < 1e-9
+    execution = {e["department"]: e for e in client.get("/dashboard.json?year=2020").json()["execution"]}
+    for dept, e in execution.items():
+        assert (stats[dept]["current_budget"], stats[dept]["rate"]) == (e["current_budget"], e["rate"])
+    html = client.get("/departments?year=2020").text
+    assert "<th scope=\"col\" class=\"n\">집행률</th>" in html
+    # another year's list is that year's
+    other = client.get("/departments.json?year=2019").json()
+    assert all(s["department"] in other["items"] for s in other["stats"])
+
+
 # --- the browser at phone and desktop width -------------------------------------------------
 
 BROKEN_WORDS_JS = """() => {
