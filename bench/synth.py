@@ -14,6 +14,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sijeong.model.korean import josa
+
 GOAL_WORDS = ["시민 참여", "재정 건전성", "디지털 행정", "지역경제", "안전 도시", "청렴 문화", "복지 서비스", "환경 보전"]
 PROGRAM_WORDS = ["운영", "지원", "관리", "강화", "구축", "활성화", "추진", "육성"]
 FIELDS = ["교육", "홍보", "평가", "조사", "상담", "정보화", "시설", "협력"]
@@ -156,7 +158,7 @@ def make_department(rng: random.Random, name: str, n_goals: int) -> Dept:
     goals = []
     used: set[str] = set()
     for gi in range(n_goals):
-        gname = f"{rng.choice(GOAL_WORDS)} {rng.choice(PROGRAM_WORDS)}을 통한 {rng.choice(FIELDS)} 혁신"
+        gname = f"{rng.choice(GOAL_WORDS)} {josa(rng.choice(PROGRAM_WORDS), '을/를')} 통한 {rng.choice(FIELDS)} 혁신"
         while gname in used:
             gname += " 추진"
         used.add(gname)
@@ -195,7 +197,7 @@ def make_department(rng: random.Random, name: str, n_goals: int) -> Dept:
     g4, g5, g6 = 0, 1, rng.randint(8, 30)
     return Dept(
         name=name,
-        strategic_goal=f"{rng.choice(GOAL_WORDS)}으로 시민이 행복한 {name} 구현",
+        strategic_goal=f"{josa(rng.choice(GOAL_WORDS), '으로/로')} 시민이 행복한 {name} 구현",
         goals=goals,
         admin=admin,
         finance=finance,

@@ -52,7 +52,8 @@ def test_particles_follow_the_last_sound():
     assert josa("스마트 행정 혁신", "을/를") == "스마트 행정 혁신을"
     assert josa("열린 시정 홍보", "을/를") == "열린 시정 홍보를"
     assert josa("햇살정책담당관", "은/는") == "햇살정책담당관은"
-    assert josa("GIS", "이/가") == "GIS이(가)"
+    assert josa("GIS", "이/가") == "GIS가"  # letter names: 지아이에스
+    assert josa("app", "이/가") == "app이(가)"  # an English word: both forms
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -63,8 +64,8 @@ def test_citizens_page_is_korean_accessible_and_linked_from_the_menu(client):
     assert r.status_code == 200
     html = r.text
     assert '<html lang="ko">' in html and "<script" not in html
-    assert '<a href="/citizens" aria-current="page">알기 쉬운 예산</a>' in html
-    assert '<a href="/citizens">' in client.get("/dashboard").text  # in every page's menu
+    assert '<a href="/citizens?year=2020" aria-current="page">알기 쉬운 예산</a>' in html  # the menu keeps the year
+    assert re.search(r'<a href="/citizens(\?year=\d+)?">', client.get("/dashboard").text)  # in every page's menu
     for table in re.findall(r"<table>.*?</table>", html, re.S):
         assert "<caption>" in table and re.search(r'<th scope="(col|row)"', table)
     for h in ("돈은 어디에서 들어왔나요?", "돈은 어디에 쓰였나요?", "목표는 이루었나요?"):

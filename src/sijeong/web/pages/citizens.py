@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
+from ...model.korean import josa, particle
 from .. import charts, links, queries
 from .. import formatting as f
 from ..deps import (ConnDep, DepartmentParam, MunicipalityParam, Scope, ScopeDep, TablesDep, YearParam,
@@ -68,19 +69,6 @@ def won_words(value: Any) -> str:
     parts = ([f"{eok:,}억"] if eok else []) + ([f"{rest:,}만"] if rest else [])
     about = "약 " if v % 10_000 else ""
     return f"{about}{sign}{' '.join(parts)} 원"
-
-
-def particle(word: str, pair: str) -> str:
-    """The particle of ``pair`` ("을/를", "은/는", "이/가") that fits the last sound of ``word``."""
-    with_final, without = pair.split("/")
-    last = (word or " ").rstrip()[-1:] or " "
-    if "가" <= last <= "힣":
-        return with_final if (ord(last) - 0xAC00) % 28 else without
-    return f"{with_final}({without})"
-
-
-def josa(word: str, pair: str) -> str:
-    return word + particle(word, pair)
 
 
 def _amount(value: Any, href: str | None, title: str, computed: bool) -> Markup:
@@ -348,6 +336,7 @@ def _context(request: Request, conn, T, scope) -> tuple[dict, dict]:
            "municipality": m, "year": year, "years": years, **data,
            "spent_rate": f.ratio(data["spent_total"], data["budget_total"]),
            "charts": make_charts(year, data) if year else {}, "krw": krw, "krw_calc": krw_calc, "josa": josa,
+           "particle": particle, "won_words": won_words,
            "GRADE_WORDS": GRADE_WORDS, "NO_GRADE": NO_GRADE,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "알기 쉬운 예산")]}
     return ctx, public

@@ -6,12 +6,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 
 from .. import charts, queries
 from .. import formatting as f
 from ..deps import ConnDep, ScopeDep, TablesDep
-from ..render import respond
+from ..render import HERE, respond
 from ..serialize import jsonable, record
 
 router = APIRouter(include_in_schema=False)
@@ -26,12 +26,24 @@ def home(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
     return RedirectResponse("/dashboard?" + urlencode(params), status_code=302)
 
 
+@router.get("/favicon.ico")
+def favicon():
+    """The site's icon (an SVG; browsers that ask for /favicon.ico read its content type)."""
+    return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
 @router.get("/dashboard")
 @router.get("/dashboard.json")
 def dashboard(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
     m = scope.municipality
     all_years = queries.years(conn, T, m)
+    if scope.year is not None and scope.year not in all_years:
+        return _no_data(request, m, scope.year, all_years)
     year = scope.year if scope.year is not None else queries.latest_year(conn, T, m)
+    result_years = queries.years(conn, T, m, RESULT_TABLES)
+    if year is not None and year not in result_years:  # only a 주요업무계획 for this year
+        return _plan_only(request, m, year, all_years, result_years, _plan_counts(conn, T, m, year))
     grades = queries.grade_counts(conn, T, m, year) if year else []
     totals = {g: sum(d["counts"].get(g, 0) for d in grades) for g in (*queries.GRADE_ORDER, "-")}
     total_sources: dict[str, dict[str, set[int]]] = {}
@@ -106,6 +118,28 @@ def dashboard(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
         "unit": unit,
     }
     return respond(request, "dashboard.html", ctx, jsonable(data))
+
+
+#: the tables a 결산·성과보고서 fills; a year without any of them has only plans
+RESULT_TABLES = ("indicators", "programs", "revenues", "policy_goals", "department_summaries")
+
+
+def _no_data(request: Request, m: str, year: int, all_years: list[int]):
+    """A year with no record at all: say so and list the years that have data (not a dashboard of zeros)."""
+    data = {"municipality": m, "year": year, "years": all_years, "no_data": True}
+    ctx = {"title": f"{year}년 자료 없음", "section": "dashboard", "year": year, "years": all_years, "no_data": True,
+           "breadcrumbs": [(None, "대시보드")]}
+    return respond(request, "dashboard_empty.html", ctx, data)
+
+
+def _plan_only(request: Request, m: str, year: int, all_years: list[int], result_years: list[int], plan_counts: list[dict]):
+    """A year with a 주요업무계획 but no 결산·성과보고서: its plans, and where the results are."""
+    data = {"municipality": m, "year": year, "years": all_years, "plan_only": True, "result_years": result_years,
+            "plan_task_counts": plan_counts}
+    ctx = {"title": f"{year}년 대시보드", "section": "dashboard", "year": year, "years": all_years,
+           "result_years": result_years, "plan_only": True, "plan_task_counts": plan_counts,
+           "breadcrumbs": [(None, "대시보드")]}
+    return respond(request, "dashboard_empty.html", ctx, jsonable(data))
 
 
 def _merge(sources_iter) -> dict[str, set[int]]:

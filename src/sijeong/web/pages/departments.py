@@ -13,6 +13,7 @@ from ..tables import col
 
 router = APIRouter(include_in_schema=False)
 LIMIT = 500
+STAT_FIELDS = ("department", "indicators", "met", "graded", "achievement", "current_budget", "spent", "rate")
 
 
 @router.get("/departments")
@@ -22,10 +23,40 @@ def department_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeD
     years = queries.years(conn, T, m)
     year = scope.year
     names = queries.departments(conn, T, m, year)
-    data = {"municipality": m, "year": year, "items": names, "total": len(names)}
-    ctx = {"title": "부서", "section": "departments", "years": years, "year": year, "names": names,
+    stats = department_stats(conn, T, m, year, names) if year is not None else []
+    data = {"municipality": m, "year": year, "items": names, "total": len(names),
+            "stats": [{k: v for k, v in r.items() if k in STAT_FIELDS} for r in stats]}
+    ctx = {"title": "부서", "section": "departments", "years": years, "year": year, "names": names, "stats": stats,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "부서")]}
     return respond(request, "departments.html", ctx, data)
+
+
+def department_stats(conn, T, m: str, year: int, names: list[str]) -> list[dict]:
+    """Per department of the year: 지표 수, 달성률 (◎·○ among graded indicators), 예산현액 and
+    집행률 — GROUP BY queries over the year's rows (``queries.grade_counts``,
+    ``queries.execution_by_department``), never a whole table."""
+    grades = {d["department"]: d for d in queries.grade_counts(conn, T, m, year)}
+    money = {e["department"]: e for e in queries.execution_by_department(conn, T, m, year)}
+    out = []
+    for name in names:
+        g, e = grades.get(name), money.get(name)
+        met = graded = None
+        met_sources: dict[str, set[int]] = {}
+        if g:
+            met = sum(g["counts"].get(x, 0) for x in ("◎", "○"))
+            graded = sum(g["counts"].get(x, 0) for x in queries.GRADE_ORDER)
+            for x in ("◎", "○"):
+                for doc, lines in g["sources"].get(x, {}).items():
+                    met_sources.setdefault(doc, set()).update(lines)
+        out.append({
+            "department": name,
+            "indicators": g["total"] if g else None, "indicator_sources": g["total_sources"] if g else {},
+            "met": met, "graded": graded, "achievement": (met * 100.0 / graded) if graded else None,
+            "grade_sources": g["total_sources"] if g else {}, "met_sources": met_sources,
+            "current_budget": e["current_budget"] if e else None, "spent": e["spent"] if e else None,
+            "rate": e["rate"] if e else None, "row": e["row"] if e else None, "sources": e["sources"] if e else {},
+        })
+    return out
 
 
 @router.get("/departments/{name}")
