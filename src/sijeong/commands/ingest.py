@@ -230,7 +230,8 @@ class Ingest:
         self.read_warnings = 0
 
     def run(self, items: list[Item], jobs: int) -> int:
-        from ..readers import read_errors
+        from ..model.korean import josa
+    from ..readers import read_errors
 
         items = self.unique(items)
         if jobs > 1:
@@ -253,7 +254,8 @@ class Ingest:
                 _err(f"{it.path}: 읽기 오류로 저장하지 않았습니다 / not stored because of read errors")
                 continue
             if it.year is not None and doc.year is not None and doc.year != it.year:
-                _err(f"경고 / warning: {it.path}: 위치의 연도 {it.year}와 문서의 연도 {doc.year}가 다릅니다; 문서의 연도로 "
+                _err(f"경고 / warning: {it.path}: 위치의 연도 {josa(str(it.year), '과/와')} 문서의 연도 {josa(str(doc.year), '이/가')} "
+                     f"다릅니다; 문서의 연도로 "
                      f"저장합니다 / the path says {it.year}, the document {doc.year}: stored as {doc.year}")
             batch.append((it, doc))
         if batch:

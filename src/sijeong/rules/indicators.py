@@ -8,6 +8,7 @@ Indicator (``run_rules`` calls it first); the rules compare the document with th
 from __future__ import annotations
 
 from ..model import DepartmentSummary, Document, Figure, Finding, Indicator, PolicyGoal
+from ..model.korean import josa
 from .base import (
     fmt,
     finding,
@@ -95,7 +96,7 @@ def _rate_finding(ind: Indicator, direction: str, basis: str, t: Figure, a: Figu
     if computed is None:
         if printed == 0:
             return None  # nothing computable, and the document prints 0%: consistent
-        msg = (f"달성률 {pct(printed)}: 목표 {fmt(t.value)}, 실적 {fmt(a.value)}로는 {formula}를 "
+        msg = (f"달성률 {pct(printed)}: 목표 {fmt(t.value)}, 실적 {josa(fmt(a.value), '으로/로')}는 {josa(formula, '을/를')} "
                f"계산할 수 없습니다 ({dir_ko})")
         return finding("indicator.rate", "info", ind, lines, msg, expected=None, actual=printed)
     step = precision(r) or 1.0
