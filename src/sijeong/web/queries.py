@@ -45,13 +45,16 @@ _municipalities_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _documents_stamp(conn: Connection, t: sa.Table) -> tuple | None:
-    """(count, max(id), max(loaded_at)) of the documents: moves when one is saved or deleted.
-    max(id) alone missed a delete, and SQLite gives a new row the id of a deleted last row
-    (no AUTOINCREMENT), so a delete and a save could leave it unchanged."""
+    """(id, loaded_at) of the newest document row — one probe of the primary key, never a
+    scan: moves when a document is saved (every save inserts a row) or the last one is
+    deleted. SQLite gives a new row the id of a deleted last row (no AUTOINCREMENT), so the
+    id alone could stay the same across a delete and a save; its ``loaded_at`` does not. A
+    delete of an older document is seen when the ttl ends."""
     if not has(t, "id"):
         return None
-    row = conn.execute(sa.select(sa.func.count(), sa.func.max(t.c.id), sa.func.max(col(t, "loaded_at")))).one()
-    return tuple(row) if row[0] else None
+    newest = sa.select(sa.func.max(t.c.id)).scalar_subquery()
+    row = conn.execute(sa.select(t.c.id, col(t, "loaded_at")).where(t.c.id == newest)).first()
+    return tuple(row) if row is not None else None
 
 
 def municipalities(conn: Connection, T: Tables, *, ttl: float = MUNICIPALITIES_TTL) -> list[str]:
@@ -59,8 +62,8 @@ def municipalities(conn: Connection, T: Tables, *, ttl: float = MUNICIPALITIES_T
     of its municipality, so ``documents`` alone answers (``SELECT DISTINCT`` through
     ix_documents_dims). Called for every request without ``?municipality=`` (once, on the
     request's connection: ``deps.default_municipality``), so the list is kept per app (per
-    ``Tables``) and read again when the documents' stamp moves (one aggregate over the small
-    ``documents`` table) or after ``ttl`` seconds."""
+    ``Tables``) and read again when the documents' stamp moves (the newest row's id and
+    ``loaded_at``: one primary-key probe) or after ``ttl`` seconds."""
     t = T["documents"]
     if t is None or not has(t, "municipality"):
         return []
