@@ -231,7 +231,7 @@ class Ingest:
 
     def run(self, items: list[Item], jobs: int) -> int:
         from ..model.korean import josa
-    from ..readers import read_errors
+        from ..readers import read_errors
 
         items = self.unique(items)
         if jobs > 1:
