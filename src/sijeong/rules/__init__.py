@@ -33,26 +33,126 @@ def run_rules(documents: list[Document], only: list[str] | None = None) -> list[
         except Exception as e:  # noqa: BLE001
             out.append(_crash(rule_id, documents, e))
     _soften_unreadable(documents, out)
+    out = merge_same_defect(out)
     out.sort(key=lambda f: (f.doc, min(f.lines) if f.lines else 0, SEVERITY_ORDER.get(f.severity, 3), f.rule))
     return out
 
 
-UNCERTAIN = " — 읽기 경고가 있는 행(열 정렬 불확실)이라 경고로 낮춤"
+UNCERTAIN = "열 정렬 불확실: "
+READING = " — 읽은 방식: "
+FLAGS = ("read.alignment", "read.hierarchy")
+
+
+def _korean(message: str) -> str:
+    return message.split(" / ", 1)[0]
 
 
 def _soften_unreadable(documents: list[Document], findings: list[Finding]) -> None:
-    """An arithmetic error on a line whose values the reader could not place in columns with
-    confidence (a ``read.*`` warning on that line) is reported as a warning: the numbers
-    disagree, but which column is wrong is uncertain."""
+    """An arithmetic error on rows whose values the reader could not place in columns with
+    confidence is reported as a warning: the numbers disagree, but which column is wrong is
+    uncertain. That is an error every line of which lies on a row the reader flagged
+    (``read.alignment``, or ``read.hierarchy`` when it could not settle the structure), or an
+    error touching a row with a ``read.*`` warning (values it could not place). The message
+    starts with "열 정렬 불확실:" and ends with the reading used (the reader's own words) and
+    the alternative it gives, if any."""
+    flagged: dict[tuple[str, int], list[Finding]] = {}
     shaky: set[tuple[str, int]] = set()
     for d in documents:
         for f in d.findings:
-            if f.rule.startswith("read.") and f.rule != "read.unit" and f.severity == "warning":
+            if not f.rule.startswith("read.") or f.rule == "read.unit":
+                continue
+            if f.severity == "warning":
                 shaky.update((d.name, n) for n in f.lines)
+            if f.rule in FLAGS and f.severity in ("warning", "info"):
+                for n in f.lines:
+                    flagged.setdefault((d.name, n), []).append(f)
     for f in findings:
-        if f.severity == "error" and any((f.doc, n) in shaky for n in f.lines):
-            f.severity = "warning"
-            f.message += UNCERTAIN
+        if f.severity != "error" or not f.lines:
+            continue
+        keys = [(f.doc, n) for n in f.lines]
+        if not (all(k in flagged for k in keys) or any(k in shaky for k in keys)):
+            continue
+        used: list[str] = []
+        other: list[str] = []
+        for k in keys:
+            for r in flagged.get(k, []):
+                if r.rule == "read.alignment":
+                    raws = r.actual if isinstance(r.actual, list) else [r.actual]
+                    note = f"{k[1]}행 {', '.join(str(x) for x in raws)}"
+                else:
+                    note = f"{k[1]}행 {_korean(r.message)}"
+                    if r.expected:
+                        other.append(f"{r.expected} 이외의 열로 정한 구조")
+                if note not in used:
+                    used.append(note)
+        shown = "; ".join(used[:4]) + (f" 외 {len(used) - 4}행" if len(used) > 4 else "")
+        f.severity = "warning"
+        f.message = (f"{UNCERTAIN}{f.message}{READING}어느 열에도 맞지 않는 값"
+                     f"{f'({shown})' if shown else ''}을 빼고 읽음; 다른 읽기: "
+                     f"{', '.join(dict.fromkeys(other)) if other else '읽기가 제시하지 않음'}"
+                     " / column alignment uncertain")
+
+
+RULES_TAIL = " / one defect, rules: "
+
+
+def rules_of(f: Finding) -> list[str]:
+    """Every rule that saw the defect of ``f``: its own id, then those merged into it
+    (named at the end of its message — the stored finding has one ``rule`` column)."""
+    head, sep, tail = f.message.rpartition(RULES_TAIL)
+    if not sep:
+        return [f.rule]
+    return list(dict.fromkeys([f.rule] + [r.strip() for r in tail.split(",") if r.strip()]))
+
+
+def _same(a: Finding, b: Finding) -> bool:
+    if a.doc != b.doc or a.severity != b.severity:
+        return False
+    if a.lines and a.lines == b.lines:
+        return True
+    if a.expected is None or a.actual is None:
+        return False
+    if (repr(a.expected), repr(a.actual)) != (repr(b.expected), repr(b.actual)):
+        return False
+    return bool(set(a.lines) & set(b.lines)) or (a.subject is not None and a.subject == b.subject)
+
+
+def merge_same_defect(findings: list[Finding]) -> list[Finding]:
+    """One defect, one finding: findings of one document and severity on the same set of
+    lines, or stating the same expected/actual pair on overlapping lines or about the same
+    subject (a figure printed twice), become one finding listing every line. ``rule`` stays
+    the first rule's; the message lists the others' messages and every rule id."""
+    groups: list[list[Finding]] = []
+    for f in findings:
+        for g in groups:
+            if any(_same(f, h) for h in g):
+                g.append(f)
+                break
+        else:
+            groups.append([f])
+    out: list[Finding] = []
+    for g in groups:
+        if len(g) == 1:
+            out.append(g[0])
+            continue
+        first = g[0]
+        cores: list[str] = []
+        tails: list[str] = []
+        softened = False
+        for h in g:
+            core, sep, tail = h.message.partition(READING)
+            if core.startswith(UNCERTAIN):
+                softened, core = True, core[len(UNCERTAIN):]
+            if core not in cores:
+                cores.append(core)
+            if sep and sep + tail not in tails:
+                tails.append(sep + tail)
+        rules = list(dict.fromkeys(h.rule for h in g))
+        first.lines = sorted({n for h in g for n in h.lines})
+        first.message = ((UNCERTAIN if softened else "") + " ; ".join(cores) + "".join(tails)
+                         + f" — 같은 결함 {len(g)}건{RULES_TAIL}{', '.join(rules)}")
+        out.append(first)
+    return out
 
 
 def _crash(rule_id: str, documents: list[Document], e: Exception) -> Finding:
@@ -67,4 +167,4 @@ def _crash(rule_id: str, documents: list[Document], e: Exception) -> Finding:
     )
 
 
-__all__ = ["RULES", "Rule", "compute", "direction_of", "fmt", "grade_of", "infer_direction", "rate_of", "rule", "run_rules"]
+__all__ = ["RULES", "Rule", "compute", "direction_of", "fmt", "grade_of", "infer_direction", "merge_same_defect", "rate_of", "rule", "rules_of", "run_rules"]
