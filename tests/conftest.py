@@ -17,6 +17,12 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get("SIJEONG_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+def pytest_addoption(parser):
+    parser.addoption("--snapshot-update", action="store_true", default=False,
+                     help="rewrite tests/fixtures/snapshots/ from this run (tests/core/test_outputs_snapshot.py); "
+                          "also SIJEONG_SNAPSHOT_UPDATE=1")
+
+
 @pytest.fixture
 def real_docs() -> Path:
     path = (ROOT / ".." / "shared" / "documents").resolve()

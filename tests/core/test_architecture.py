@@ -1,5 +1,6 @@
-"""Imports point downward only: model imports nothing of ours; readers, rules, store and
-reports import the model (and their own helpers), never web or the CLI."""
+"""Imports point downward only: model and formats import nothing of ours; readers, rules,
+store and reports import the model (and their own helpers), never web or the CLI; a few
+modules have their own, narrower rule (``MODULES``)."""
 
 import ast
 from pathlib import Path
@@ -11,12 +12,24 @@ ROOT = Path(sijeong.__file__).parent
 # package -> packages of ours it may import
 ALLOWED = {
     "model": {"model"},
+    # original formats (CP949/UTF-16 text, HWPX, HWP, PDF) -> text: beside the model, below the readers
+    "formats": {"formats"},
     "readers": {"model", "readers"},
     "rules": {"model", "rules", "readers"},
     "store": {"model", "store", "settings"},
     "reports": {"model", "reports", "rules", "store", "settings", "readers"},
-    "web": {"model", "web", "store", "rules", "reports", "settings", "pipeline", "readers", "coverage"},
-    "commands": {"model", "commands", "store", "rules", "reports", "settings", "pipeline", "readers", "web", "coverage"},
+    "web": {"model", "web", "store", "rules", "reports", "settings", "pipeline", "readers", "coverage", "formats"},
+    "commands": {"model", "commands", "store", "rules", "reports", "settings", "pipeline", "readers", "web", "coverage",
+                 "formats"},
+}
+
+# single modules (path under src/sijeong) -> packages and modules of ours they may import
+MODULES = {
+    # the security headers / CSP middleware wraps any ASGI app: it knows nothing of ours
+    "web/security.py": set(),
+    "pipeline.py": {"model", "readers", "formats", "coverage", "rules"},
+    "coverage.py": {"model", "readers"},
+    "settings.py": set(),
 }
 
 
@@ -53,6 +66,31 @@ def test_imports_point_downward():
                 if imp not in allowed:
                     bad.append(f"{path.relative_to(ROOT)} imports sijeong.{imp}")
     assert not bad, "\n".join(bad)
+
+
+def test_single_modules_import_only_what_they_may():
+    # a module's own package is not implicitly allowed: web/security.py imports nothing of ours
+    bad = []
+    for rel, allowed in MODULES.items():
+        path = ROOT / rel
+        assert path.is_file(), f"{rel} named in MODULES does not exist"
+        bad += [f"{rel} imports sijeong.{imp}" for imp in sorted(_imports(path, "") - allowed)]
+    assert not bad, "\n".join(bad)
+
+
+def test_the_walker_sees_every_kind_of_import(tmp_path):
+    """Relative (up, sideways, ``from . import``) and absolute imports are all seen — a
+    layering check that cannot see an import could never fail."""
+    global ROOT
+    (tmp_path / "formats").mkdir()
+    path = tmp_path / "formats" / "x.py"
+    path.write_text("from ..readers import text\nimport sijeong.store.db\nfrom . import hwp\n"
+                    "def f():\n    from sijeong.web import app\n", encoding="utf-8")
+    saved, ROOT = ROOT, tmp_path
+    try:
+        assert _imports(path, "formats") == {"readers", "store", "formats", "web"}
+    finally:
+        ROOT = saved
 
 
 def test_model_imports_only_the_standard_library():

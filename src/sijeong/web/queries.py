@@ -17,6 +17,8 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..formats import FormatError, decode
+from ..readers.text import normalise_text
 from .tables import Tables, as_dict, col, has
 
 RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goals", "department_summaries")
@@ -96,14 +98,36 @@ def latest_year(conn: Connection, T: Tables, municipality: str) -> int | None:
     return any_year[0] if any_year else None
 
 
+#: the tables a department is named in: the department list and a department's page both read these
+DEPARTMENT_TABLES = ("departments", *RECORD_TABLES)
+
+
 def departments(conn: Connection, T: Tables, municipality: str, year: int | None) -> list[str]:
     names: set[str] = set()
-    for name in ("departments", *RECORD_TABLES):
+    for name in DEPARTMENT_TABLES:
         t = T[name]
         if has(t, "department"):
             q = sa.select(t.c.department).where(*_scope(t, municipality, year)).distinct()
             names.update(r[0] for r in conn.execute(q) if r[0])
     return sorted(names)
+
+
+def department_years(conn: Connection, T: Tables, municipality: str, department: str) -> tuple[list[int], bool]:
+    """(the years in which ``department`` is named, latest first; whether it is also named in
+    a document without a year), over the same tables as :func:`departments` — so every name
+    that list gives has a page."""
+    found: set[int] = set()
+    undated = False
+    for name in DEPARTMENT_TABLES:
+        t = T[name]
+        if has(t, "department") and has(t, "year"):
+            q = sa.select(t.c.year).where(*_scope(t, municipality, None, department)).distinct()
+            for (y,) in conn.execute(q):
+                if y is None:
+                    undated = True
+                else:
+                    found.add(y)
+    return sorted(found, reverse=True), undated
 
 
 def page(conn: Connection, T: Tables, table: str, *, municipality: str | None, year: int | None = None,
@@ -365,8 +389,11 @@ def document_municipalities(conn: Connection, T: Tables, name: str) -> list[str]
 
 
 def document_text(conn: Connection, T: Tables, doc: dict, search_dirs: Iterable[Path] = ()) -> str | None:
-    """The stored text of a document; else a ``document_texts`` table; else the file at the
-    recorded path or in one of ``search_dirs`` whose sha256 matches."""
+    """The normalised text the readers read (so line *n* is the line findings and figures
+    name): the stored text of the document, from the ``document_texts`` table; for a database
+    saved without it, the original file at the recorded path or in one of ``search_dirs``,
+    decoded as ingest decodes it (:func:`sijeong.formats.decode`: UTF-8, UTF-16, CP949, HWPX,
+    HWP, PDF) and used only when the decoded text's sha256 is the stored one."""
     if doc.get("text"):
         return doc["text"]
     tt = T["document_texts"]
@@ -382,9 +409,13 @@ def document_text(conn: Connection, T: Tables, doc: dict, search_dirs: Iterable[
             raw = p.read_bytes()
         except OSError:
             continue
-        if doc.get("sha256") and hashlib.sha256(raw.decode("utf-8-sig").encode("utf-8")).hexdigest() != doc["sha256"]:
+        try:
+            text = decode(raw, name=p.name).text
+        except FormatError:
             continue
-        return raw.decode("utf-8-sig")
+        if doc.get("sha256") and hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != doc["sha256"]:
+            continue
+        return normalise_text(text)
     return None
 
 

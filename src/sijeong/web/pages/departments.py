@@ -63,17 +63,21 @@ def department_stats(conn, T, m: str, year: int, names: list[str]) -> list[dict]
 @router.get("/departments/{name}.json")
 def department_page(name: str, request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
     m = scope.municipality
-    years = [y for y in queries.years(conn, T, m) if name in queries.departments(conn, T, m, y)]
-    if not years:
+    # the same tables as the list: a department named only in the organisation table, or only
+    # in a document without a year, has a page too (undated records show when no year has any)
+    years, undated = queries.department_years(conn, T, m, name)
+    if not years and not undated:
         raise HTTPException(404, f"부서를 찾을 수 없습니다: {name}")
-    year = scope.year if scope.year in years else years[0]
+    year = (scope.year if scope.year in years else years[0]) if years else None
 
     def rows(table: str, order=None):
         t = T[table]
         if t is None:
             return []
         order = order or [col(t, "doc_order"), t.c.id]
-        return queries.page(conn, T, table, municipality=m, year=year, department=name, order_by=order, limit=LIMIT)[0]
+        where = [t.c.year.is_(None)] if year is None and "year" in t.c else []
+        return queries.page(conn, T, table, municipality=m, year=year, department=name, where=where,
+                            order_by=order, limit=LIMIT)[0]
 
     strategic = rows("strategic_goals")
     goals = rows("policy_goals")
@@ -116,8 +120,9 @@ def department_page(name: str, request: Request, conn: ConnDep, T: TablesDep, sc
         "staffing": [record(s) for s in staffing],
         "settlement_lines": [record(s) for s in settlement],
     }
-    ctx = {"title": f"{name} ({year}년)", "section": "departments", "name": name, "year": year, "years": years,
+    q = f"?year={year}" if year is not None else ""
+    ctx = {"title": f"{name} ({year}년)" if year is not None else f"{name} (연도 미상)", "section": "departments", "name": name, "year": year, "years": years,
            "tree": tree, "orphans": orphans, "tasks": tasks, "staffing": staffing, "settlement": settlement,
            "info": info,
-           "breadcrumbs": [("/dashboard?year=%s" % year, "대시보드"), ("/departments?year=%s" % year, "부서"), (None, name)]}
+           "breadcrumbs": [("/dashboard" + q, "대시보드"), ("/departments" + q, "부서"), (None, name)]}
     return respond(request, "department.html", ctx, jsonable(data))
