@@ -72,13 +72,34 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")
         if engine.url.database not in (None, "", ":memory:"):
-            cur.execute("PRAGMA journal_mode=WAL")
+            _switch_to_wal(cur)
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         immediate = conn.get_execution_options().get(WRITE_OPTION)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _switch_to_wal(cur) -> None:
+    """``PRAGMA journal_mode=WAL``, retried while another process holds the lock: the switch
+    of a new file needs an exclusive lock, and SQLite may answer ``database is locked`` at
+    once instead of calling the busy handler (several commands opening one new file
+    together). The mode is kept in the file, so only the first switch ever waits."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.01
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 @contextlib.contextmanager
