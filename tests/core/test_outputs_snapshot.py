@@ -69,8 +69,17 @@ _SEEN: dict[tuple[str, str], tuple[dict[str, str], dict[str, bytes]]] = {}
 # --- corpora -------------------------------------------------------------------------------
 
 
+def _readable(path: Path) -> bool:
+    """Whether ingest stores the fixture (the broken ones, and layouts the readers cannot read
+    yet, are refused: they are not part of the corpus)."""
+    from sijeong.pipeline import load_path
+    from sijeong.readers import read_errors
+
+    return not read_errors(load_path(path))
+
+
 def _samples_corpus(_request) -> list[tuple[str, list[Path]]]:
-    fixtures = sorted(p for p in FIXTURES.glob("*.txt") if "broken" not in p.name)
+    fixtures = sorted(p for p in FIXTURES.glob("*.txt") if "broken" not in p.name and _readable(p))
     return [("예시시", sorted((ROOT / "samples").glob("*.txt"))), ("김포시", fixtures)]
 
 
@@ -226,6 +235,7 @@ def crawl(client, app, municipalities: list[str], hide: bool, static_dir: Path) 
     q = urllib.parse.quote
     c.get("/", "/")
     c.get("/openapi.json", "/openapi.json")
+    c.get("/favicon.ico", "/favicon.ico")
     for f in sorted(p for p in static_dir.rglob("*") if p.is_file()):
         rel = f.relative_to(static_dir).as_posix()
         c.get("/static", f"/static/{rel}")
