@@ -7,6 +7,7 @@ override with ``SIJEONG_TEST_PG``). Both come migrated and empty.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -39,9 +40,10 @@ def fixtures_dir() -> Path:
 # --- databases -------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def pg_url():
-    """URL of a fresh PostgreSQL database for this test session (dropped at the end)."""
+@contextlib.contextmanager
+def fresh_pg_database(prefix: str = "sijeong_test"):
+    """URL of a fresh, uniquely named PostgreSQL database, dropped afterwards; skips the test
+    when the server does not answer."""
     import sqlalchemy as sa
 
     from sijeong.store.db import normalize_url
@@ -53,16 +55,22 @@ def pg_url():
     except Exception as e:  # noqa: BLE001 - any failure to connect means: not answering
         admin.dispose()
         pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not answering: {type(e).__name__}: {str(e).splitlines()[0]}")
-    name = f"sijeong_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
     try:
-        yield url
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """URL of a fresh PostgreSQL database for this test session (dropped at the end)."""
+    with fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

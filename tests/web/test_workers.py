@@ -9,12 +9,11 @@ import re
 import subprocess
 import sys
 import time
-import uuid
 
 import httpx
 import pytest
 
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import fresh_pg_database
 
 from .conftest import FIXTURES, free_port
 
@@ -26,26 +25,8 @@ PAGES = ["/dashboard", "/dashboard.json", "/citizens", "/programs", "/api/v1/ind
 @pytest.fixture
 def pg_db():
     """A fresh, uniquely named database (dropped afterwards)."""
-    import sqlalchemy as sa
-
-    from sijeong.store.db import normalize_url
-
-    admin = sa.create_engine(normalize_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text("select 1"))
-    except Exception as e:  # noqa: BLE001 - any failure to connect means: not answering
-        admin.dispose()
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not answering: {type(e).__name__}")
-    name = f"sijeong_test_workers_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_pg_database("sijeong_test_workers") as url:
+        yield url
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
