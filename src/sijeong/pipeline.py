@@ -55,11 +55,14 @@ def _crashed(doc: Document, e: Exception) -> Document:
 def _computed(doc: Document) -> None:
     """The project's own values beside the reported ones (``rate_computed``,
     ``grade_computed``), stored with the document so pages and exports show both."""
-    try:
-        from .rules import compute
-    except ImportError:
-        return
     compute([doc])
+
+
+def compute(documents: list[Document]) -> None:
+    """The derived values (computed rates and grades) of documents in memory."""
+    from .rules import compute as compute_rates
+
+    compute_rates(documents)
 
 
 def load_path(path: str | Path, *, municipality: str = "김포시") -> Document:
@@ -96,16 +99,12 @@ def apply_directions(documents: list[Document], directions: dict[tuple[str, str]
                 ind.direction, ind.direction_basis = want, "user"
                 changed.append(ind)
     if changed:
-        from .rules import compute
-
         compute(documents)
     return len(changed)
 
 
 def check(documents: list[Document]) -> list[Finding]:
     """Run every rule over the documents. A crash inside a rule becomes a finding."""
-    try:
-        from .rules import run_rules
-    except ImportError:  # the rules package is not there yet
-        return []
+    from .rules import run_rules
+
     return run_rules(documents)

@@ -17,6 +17,7 @@ findings in place of all of them, and for a ``--rule`` that names no rule id or 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections import Counter
@@ -67,7 +68,7 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
     from ..rules import run_rules
     from ..settings import Settings
     from ..store import db, repository
-    from .ingest import own_findings
+    from ..operations import own_findings
 
     settings = Settings.from_env(url)
     engine = db.create_engine_for(settings.db_url)
@@ -78,7 +79,7 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
         for m, ys in todo:
             # --save: one write transaction per scope (BEGIN IMMEDIATE on SQLite, waiting for
             # other writers), so the findings replaced are those of the documents checked
-            with (db.writing(engine) if save else engine.connect()) as conn:
+            with (_saving(engine, m) if save else engine.connect()) as conn:
                 docs = repository.load_documents(conn, municipality=m, year=ys)
                 rule_findings = run_rules(docs, only=only)
                 if save:
@@ -91,6 +92,17 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
             yield docs, document_findings(docs, only) + rule_findings
     finally:
         engine.dispose()
+
+
+@contextlib.contextmanager
+def _saving(engine, municipality: str):
+    """``check --save``: the scope's findings are replaced through the write path (one
+    transaction, recorded in the audit log)."""
+    from ..operations import cli_actor, write
+
+    with write(engine, cli_actor(), "findings.check", municipality=municipality) as tx:
+        tx.note("findings", None, note="sijeong check --save")
+        yield tx.conn
 
 
 #: families of the findings the readers make and store with their document (read errors and

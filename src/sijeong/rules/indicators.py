@@ -49,13 +49,19 @@ def rate_of(target, actual, direction: str) -> float | None:
     return num / den * 100
 
 
+def derived_rate_and_grade(target, actual, direction: str) -> tuple[float | None, str | None]:
+    """The one computation of an indicator's derived values: (달성률 rounded to four decimals
+    as stored, 등급). Read documents (``compute``) and stored rows (the write path's
+    re-check) both go through it."""
+    r = rate_of(target, actual, direction)
+    return (None if r is None else round(r, 4)), grade_of(r)
+
+
 def compute(documents: list[Document]) -> None:
     """Set ``rate_computed`` and ``grade_computed`` on every indicator."""
     for ind in records(documents, Indicator):
         direction, _ = direction_of(ind)
-        r = rate_of(ind.target, ind.actual, direction)
-        ind.rate_computed = None if r is None else round(r, 4)
-        ind.grade_computed = grade_of(r)
+        ind.rate_computed, ind.grade_computed = derived_rate_and_grade(ind.target, ind.actual, direction)
 
 
 def _printings(ind: Indicator) -> list[tuple[dict[str, Figure], str]]:

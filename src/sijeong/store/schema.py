@@ -224,6 +224,28 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("municipality", "department", "name", name="uq_indicator_directions"),
     )
+    # every change made through the write path (operations.write): who, when, how, what, the
+    # value before and after. Append-only: nothing updates or deletes a row of it.
+    sa.Table(
+        "audit_log",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.Text, nullable=False),
+        sa.Column("role", sa.Text, nullable=False),
+        sa.Column("via", sa.Text, nullable=False),
+        sa.Column("operation", sa.Text, nullable=False),
+        sa.Column("municipality", sa.Text),
+        sa.Column("year", sa.Integer),
+        sa.Column("entity", sa.Text, nullable=False),
+        sa.Column("entity_id", sa.Integer),
+        sa.Column("field", sa.Text),
+        sa.Column("old_value", JSONType),
+        sa.Column("new_value", JSONType),
+        sa.Column("note", sa.Text),
+        sa.Index("ix_audit_log_entity", "entity", "entity_id", "id"),
+        sa.Index("ix_audit_log_dims", "municipality", "year", "id"),
+    )
     return metadata, by_kind
 
 
