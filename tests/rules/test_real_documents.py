@@ -194,6 +194,28 @@ def test_planning_prior_year_is_not_the_sum_of_its_units(loaded):
     assert line_of(text, "정책사업\t18,314,875,220") in found[0].lines
 
 
+def test_processing_rate_that_does_not_follow_its_table(loaded):
+    """000 [2013년 이후 누적 현황] (자기진단): 처리율 = 처리 / 발생 × 100 on five rows (85.3, 92.8,
+    99.5, 34.2, 98.6), but 지방재정 prints 95.7% for 6,317 / 6,467 = 97.68% → 97.7%."""
+    doc, fs, text = loaded[R000]
+    line = line_of(text, "지방재정\t6,467\t6,317")
+    found = at(fs, "table.rate_column", line, ("error",))
+    assert [(f.actual, f.expected) for f in found] == [(95.7, 97.7)]
+    assert line_of(text, "업무영역\t발생\t처리") in found[0].lines
+
+
+def test_change_rate_that_does_not_follow_its_table(loaded):
+    """000 편성총괄 (2022 본예산): 증감율 = 증감액 / 전년도 본예산 × 100 on six rows, but
+    기타특별(4) prints 35.21% for 13,954 / 39,733 = 35.12% (two digits swapped). The other rate
+    columns of the plans (채택률 7% = 26/374, 실시율 23% = 6/26) are one-row tables: no
+    formula can be learnt from them, so none is assumed."""
+    doc, fs, text = loaded[R000]
+    line = line_of(text, "\t\t기타특별(4)\t53,687")
+    found = at(fs, "table.rate_column", line, ("error",))
+    assert [(f.actual, f.expected) for f in found] == [(35.21, 35.12)]
+    assert not at(fs, "table.rate_column", line_of(text, "‘21년 제안제도 운영"))
+
+
 # every error the rules report on the real documents, as (document, rule, subject) — each
 # one is explained by a test above
 KNOWN_ERRORS = {
@@ -209,6 +231,8 @@ KNOWN_ERRORS = {
     (R004, "program.total", "지속가능한 자치도시 구현"),
     (R004, "cross.program", "살기 좋은 마을만들기 활성화"),
     (R000, "table.total", "2021년도 예산편성 현황"),
+    (R000, "table.rate_column", "[2013년 이후 누적 현황]"),
+    (R000, "table.rate_column", "편성총괄"),
     (R003, "split.sources", "용정1리 배수로 정비 사업"),
     (R003, "table.total", "군부대 주변 지역주민의 생활불편 해소 등 주민편의 향상을 위한 지원"),
 }
