@@ -216,6 +216,16 @@ def test_change_rate_that_does_not_follow_its_table(loaded):
     assert not at(fs, "table.rate_column", line_of(text, "‘21년 제안제도 운영"))
 
 
+def test_committee_of_49_lists_50_members(loaded):
+    """000 주민참여예산위원회: "49명(위촉직 43, 당연직 7)" — 43 + 7 = 50. The other breakdowns
+    in running text add up (555건 of 조례 404 + 규칙 109 + 훈령 35 + 예규 7; 513건 of 시정 175 +
+    주의 294 + 통보·개선·권고 44; 003's "63개소 272대(신규 30개소, 교체 33개소)" is 63개소)."""
+    doc, fs, text = loaded[R000]
+    found = at(fs, "text.breakdown", line_of(text, "- 구성/임기 : 49명"), ("error",))
+    assert [(f.actual, f.expected) for f in found] == [(49, 50)]
+    assert not [f for f in loaded[R003][1] if "text.breakdown" in rules_of(f)]
+
+
 # every error the rules report on the real documents, as (document, rule, subject) — each
 # one is explained by a test above
 KNOWN_ERRORS = {
@@ -233,6 +243,7 @@ KNOWN_ERRORS = {
     (R000, "table.total", "2021년도 예산편성 현황"),
     (R000, "table.rate_column", "[2013년 이후 누적 현황]"),
     (R000, "table.rate_column", "편성총괄"),
+    (R000, "text.breakdown", "시민 주도형 주민참여예산제 운영"),
     (R003, "split.sources", "용정1리 배수로 정비 사업"),
     (R003, "table.total", "군부대 주변 지역주민의 생활불편 해소 등 주민편의 향상을 위한 지원"),
 }
