@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 
 from . import pipeline
 from .model import Document, Finding
-from .store import db, directions as user_directions, repository, writes
+from .store import db, directions as user_directions, marks, repository, writes
 from .store.writes import Conflict
 
 #: the roles of issue 11, most powerful first
@@ -46,6 +46,7 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("document.ingest", "문서 적재 / load documents", "admin", "performance"),
     _op("findings.check", "검증 결과 저장 / save findings", "admin", "performance"),
     _op("indicator.direction", "지표 방향 지정 / set an indicator's direction", "admin", "performance"),
+    _op("finding.mark", "검증 결과 표시(확인·조치 완료·오탐) / mark a finding", "admin", "performance"),
 )}
 
 
@@ -291,3 +292,44 @@ def set_direction(engine, actor: Actor, *, municipality: str, department: str, i
         for r in rows:
             tx.touch(municipality, r["year"])
     return len(rows), tx.findings
+
+
+def mark_finding(engine, actor: Actor, *, finding_id: int, status: str, note: str | None = None,
+                 version: int | None = None) -> dict[str, Any]:
+    """Mark a finding 확인 (``seen``), 조치 완료 (``fixed``: say what was done) or 오탐
+    (``false_positive``: say why). The mark belongs to what the finding is about (its
+    fingerprint), so it outlives re-checks that find the same problem. ``version`` is the
+    mark's version the actor saw (None: they saw no mark); a different one is :class:`Stale`.
+    Returns the mark as stored."""
+    import datetime as dt
+
+    if status not in marks.STATUSES:
+        raise Invalid(f"알 수 없는 상태입니다 / unknown status: {status!r} ({', '.join(marks.STATUSES)})")
+    note = (note or "").strip() or None
+    if status in marks.NEEDS_NOTE and not note:
+        raise Invalid(f"'{marks.STATUSES[status]}'에는 설명이 필요합니다 (무엇을 했는지, 왜 오류가 아닌지) / "
+                      f"a note is required for {status}")
+    if note and len(note) > 2000:
+        raise Invalid("설명은 2,000자 이내로 적어 주십시오 / the note is limited to 2,000 characters")
+    with engine.connect() as conn:  # the finding's scope first: the role check needs its department
+        f = marks.finding(conn, finding_id)
+    if f is None:
+        raise LookupError(f"검증 결과가 없습니다 / no such finding: {finding_id}")
+    with write(engine, actor, "finding.mark", municipality=f["municipality"], department=f["department"],
+               recheck_scopes=False) as tx:
+        current = marks.mark_of(tx.conn, f["municipality"], f["fingerprint"])
+        now = dt.datetime.now(dt.timezone.utc)
+        values = dict(status=status, note=note, marked_by=actor.login, marked_at=now)
+        if current is None:
+            if version is not None:
+                raise Stale("finding_marks", finding_id, None)
+            mark_id = tx.insert("finding_marks", dict(municipality=f["municipality"], year=f["year"],
+                                                      fingerprint=f["fingerprint"], rule=f["rule"], version=1,
+                                                      **values))
+        else:
+            if version != current["version"]:
+                raise Stale("finding_marks", current["id"], current)
+            tx.update("finding_marks", current["id"], dict(version=current["version"] + 1, **values),
+                      expected={"version": current["version"]})
+            mark_id = current["id"]
+        return writes.get_row(tx.conn, "finding_marks", mark_id)
