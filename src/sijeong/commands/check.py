@@ -38,35 +38,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="검증 결과를 저장(범위별로 교체) / store the findings, replacing each scope's earlier rule findings")
 
 
-def scopes(conn, *, municipality: str | None = None, years: list[int] | None = None) -> list[tuple[str, list[int] | None]]:
-    """(municipality, years) to check one at a time: one year each, or None (every year)
-    for a municipality with a document without a year. Read through ix_documents_dims."""
-    import sqlalchemy as sa
-
-    from ..store.schema import table
-
-    docs = table("documents")
-    stmt = sa.select(docs.c.municipality, docs.c.year).distinct()
-    if municipality is not None:
-        stmt = stmt.where(docs.c.municipality == municipality)
-    pairs = {(m, y) for m, y in conn.execute(stmt)}
-    out: list[tuple[str, list[int] | None]] = []
-    for m in sorted({m for m, _ in pairs}):
-        ys = {y for mm, y in pairs if mm == m}
-        if None in ys:
-            out.append((m, years))
-        else:
-            out.extend((m, [y]) for y in sorted(ys) if not years or y in years)
-    return out
-
-
 def check_db(url: str | None, *, municipality: str | None = None, years: list[int] | None = None,
              only: list[str] | None = None, save: bool = False) -> Iterator[tuple[list[Document], list[Finding]]]:
     """For each scope: its documents and its findings (those stored with the documents —
     read, link and perf findings —, then the rules')."""
     from ..rules import run_rules
     from ..settings import Settings
-    from ..store import db, repository
+    from ..store import db, repository, views
     from .ingest import own_findings
 
     settings = Settings.from_env(url)
@@ -74,12 +52,12 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
     try:
         db.migrate(engine)
         with engine.connect() as conn:
-            todo = scopes(conn, municipality=municipality, years=years)
+            todo = views.scopes(conn, municipality=municipality, years=years)
         for m, ys in todo:
             # --save: one write transaction per scope (BEGIN IMMEDIATE on SQLite, waiting for
             # other writers), so the findings replaced are those of the documents checked
             with (db.writing(engine) if save else engine.connect()) as conn:
-                docs = repository.load_documents(conn, municipality=m, year=ys)
+                docs = views.load_documents(conn, municipality=m, year=ys)
                 rule_findings = run_rules(docs, only=only)
                 if save:
                     own_findings(rule_findings, m, docs)

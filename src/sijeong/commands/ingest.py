@@ -301,7 +301,7 @@ class Ingest:
         """Save the documents of one municipality-year and the findings of the rules over
         its scope in one write transaction."""
         from .. import pipeline
-        from ..store import db, directions, repository
+        from ..store import db, directions, repository, views
 
         saved: list[tuple[Item, object]] = []
         try:
@@ -322,9 +322,9 @@ class Ingest:
                 mine = [doc for _, doc in saved]
                 # a document without a year (loaded now or stored before) may belong with any
                 # year: then the scope is the whole municipality
-                whole = year is None or _has_undated(conn, municipality)
-                others = repository.load_documents(conn, municipality=municipality, year=None if whole else [year],
-                                                   exclude=[d.name for d in mine])
+                whole = year is None or views.has_undated(conn, municipality)
+                others = views.load_documents(conn, municipality=municipality, year=None if whole else [year],
+                                              exclude=[d.name for d in mine])
                 docs = others + mine
                 findings = pipeline.check(docs)
                 own_findings(findings, municipality, docs)
@@ -359,14 +359,3 @@ def own_findings(findings: list, municipality: str, docs: list) -> None:
             f.municipality = municipality
             if f.year is None:
                 f.year = years.get(f.doc)
-
-
-def _has_undated(conn, municipality: str) -> bool:
-    """Whether the municipality has a stored document without a year."""
-    import sqlalchemy as sa
-
-    from ..store.schema import table
-
-    docs = table("documents")
-    stmt = sa.select(docs.c.id).where(docs.c.municipality == municipality, docs.c.year.is_(None)).limit(1)
-    return conn.execute(stmt).first() is not None
