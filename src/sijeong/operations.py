@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 
 from . import pipeline
 from .model import Document, Finding
-from .store import db, directions as user_directions, marks, repository, writes
+from .store import db, directions as user_directions, marks, repository, views, writes
 from .store.writes import Conflict
 
 #: the roles of issue 11, most powerful first
@@ -133,6 +133,7 @@ class Tx:
         self.fresh: dict[str, list[Document]] = {}
         #: every document the re-check read (the fresh ones and the scope's stored ones)
         self.checked: list[Document] = []
+        self._directions: dict[str, dict[tuple[str, str], str]] = {}
 
     def _audit(self, **entry: Any) -> None:
         writes.append_audit(self.conn, [dict(
@@ -154,6 +155,30 @@ class Tx:
         """Record a change made by a store function of its own (a document saved whole)."""
         self._audit(municipality=municipality or self.municipality, year=year, entity=entity, entity_id=entity_id,
                     field=field, old_value=old, new_value=new, note=note)
+
+    def save_document(self, municipality: str, doc: Document, *, note: str | None = None) -> int:
+        """Store a document just read, in a savepoint (one that fails leaves the others): its
+        derived values first (the users' directions, the computed rates), then the document,
+        its audit row, and its scope re-checked at the end with the document as read."""
+        if municipality not in self._directions:
+            self._directions[municipality] = user_directions.user_directions(self.conn, municipality=municipality)
+        derive([doc], self._directions[municipality])
+        with self.conn.begin_nested():
+            doc_id = repository.save_document(self.conn, doc)
+        self.note("documents", doc_id, municipality=municipality, year=doc.year,
+                  new={"name": doc.name, "sha256": doc.sha256, "family": doc.family}, note=note)
+        self.saved(municipality, doc)
+        return doc_id
+
+    def replace_findings(self, findings: list[Finding], scopes: list[tuple[str, int | None]]) -> int:
+        """Replace the rule findings of these municipality-years (``check --save`` with a
+        subset of the rules); one audit row says how many."""
+        n = repository.save_findings(self.conn, findings, replace_for=scopes)
+        for m, y in scopes:
+            self._audit(municipality=m, year=y, entity="findings", entity_id=None, field=None, old_value=None,
+                        new_value={"findings": sum(1 for f in findings if (f.municipality, f.year) == (m, y))},
+                        note=None)
+        return n
 
     def insert(self, entity: str, values: dict[str, Any], *, year: int | None = None, note: str | None = None) -> int:
         row_id = writes.insert_row(self.conn, entity, values)
@@ -242,10 +267,10 @@ def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, 
     out: list[Finding] = []
     for m, ys in sorted(by_m.items()):
         mine = (fresh or {}).get(m, [])
-        whole = None in ys or any(d.year is None for d in mine) or writes.has_undated(conn, m)
+        whole = None in ys or any(d.year is None for d in mine) or views.has_undated(conn, m)
         years = None if whole else sorted(y for y in ys if y is not None)
         _rederive(conn, m, years)
-        others = repository.load_documents(conn, municipality=m, year=years, exclude=[d.name for d in mine])
+        others = views.load_documents(conn, municipality=m, year=years, exclude=[d.name for d in mine])
         docs = others + mine
         if checked is not None:
             checked += docs
