@@ -78,7 +78,10 @@ def test_check_filters_by_municipality_and_year(stored, capsys):
     one = run_json(capsys, "--db", stored, "--municipality", TOWNS[1], "--year", "2023")
     assert one and {(f["municipality"], f["year"]) for f in one} == {(TOWNS[1], 2023)}
     assert sorted(map(key, one)) == sorted(key(f) for f in every if (f["municipality"], f["year"]) == (TOWNS[1], 2023))
-    assert run_json(capsys, "--db", stored, "--municipality", "없는시") == []
+    # a municipality with no document: an empty list, and exit 1 saying so
+    assert main(["check", "--db", stored, "--municipality", "없는시", "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out) == [] and "없는시는 저장된 문서가 없습니다" in err
     assert main(["check", "--db", stored]) == 0
     err = capsys.readouterr().err
     assert "# 문서 4개" in err

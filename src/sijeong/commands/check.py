@@ -195,4 +195,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.format != "json":
         print(f"# 문서 {n_docs}개: 오류 {counts['error']}, 경고 {counts['warning']}, 참고 {counts['info']}", file=sys.stderr)
+    if n_docs == 0 and not args.files:
+        from .scope import explain_empty
+
+        why = explain_empty(args.db, municipality=args.municipality, years=args.year)
+        if why:
+            print(f"검증할 문서가 없습니다 / nothing to check: {why}", file=sys.stderr)
+            return 1
     return 0

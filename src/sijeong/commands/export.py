@@ -33,6 +33,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         db.migrate(engine)
         filters = {"municipality": args.municipality, "year": args.year}
+        from .scope import empty_scope
+
+        with engine.connect() as conn:
+            why = empty_scope(conn, municipality=args.municipality, years=[args.year] if args.year else None)
+        if why and (args.municipality or args.year):  # a scope asked for that holds nothing: say so
+            print(f"내보낼 것이 없습니다, 파일을 쓰지 않았습니다 / nothing to export, no file written: {why}",
+                  file=sys.stderr)
+            return 1
+        if why:  # the whole database is empty: its (empty) export, with the reason beside it
+            print(f"경고 / warning: {why}", file=sys.stderr)
         if not args.output:
             with engine.connect() as conn:
                 write_export(conn, sys.stdout, **filters)

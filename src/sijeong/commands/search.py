@@ -42,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
         with engine.connect() as conn:
             hits = views.search(conn, args.query, year=args.year, department=args.department,
                           municipality=args.municipality, limit=args.limit, offset=args.offset)
+            why = None
+            if not hits:
+                from .scope import empty_scope
+
+                why = empty_scope(conn, municipality=args.municipality, years=[args.year] if args.year else None)
     finally:
         engine.dispose()
     for hit in hits:
@@ -49,6 +54,6 @@ def run(args: argparse.Namespace) -> int:
         if hit.get("snippet"):
             print(f"    {hit['snippet']}")
     if not hits:
-        print(f"결과 없음 / no results: {args.query}")
+        print(f"결과 없음 / no results: {args.query}" + (f" — {why}" if why else ""))
         return 1
     return 0

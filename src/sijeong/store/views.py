@@ -186,6 +186,19 @@ def scopes(conn: Connection, *, municipality: str | None = None,
     return out
 
 
+def stored_years(conn: Connection, *, municipality: str | None = None) -> dict[str, list[int | None]]:
+    """municipality → the years of its stored documents (None: a document without a year),
+    for saying why a command found nothing. Read through ix_documents_dims."""
+    docs = _t("documents")
+    stmt = sa.select(docs.c.municipality, docs.c.year).distinct()
+    if municipality is not None:
+        stmt = stmt.where(docs.c.municipality == municipality)
+    out: dict[str, list[int | None]] = {}
+    for m, y in conn.execute(stmt):
+        out.setdefault(m, []).append(y)
+    return {m: sorted(ys, key=lambda y: (y is None, y or 0)) for m, ys in sorted(out.items())}
+
+
 def has_undated(conn: Connection, municipality: str) -> bool:
     """Whether the municipality has a stored document without a year."""
     docs = _t("documents")
