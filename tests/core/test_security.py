@@ -13,7 +13,6 @@ from argon2 import PasswordHasher, profiles
 
 from sijeong import accounts, operations
 from sijeong.operations import DEPARTMENT_ROLES, OPERATIONS, ROLES, Actor, Refused
-from sijeong.store import db
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 BEGIN, END = "<!-- roles:begin (generated from operations.OPERATIONS) -->", "<!-- roles:end -->"
@@ -56,12 +55,10 @@ def cheap():
 
 
 @pytest.fixture
-def engine(tmp_path, cheap):
-    e = db.create_engine_for(f"sqlite:///{tmp_path / 's.db'}")
-    db.migrate(e)
-    accounts.add_account(e, operations.cli_actor(), login="target", role="viewer", password=PASSWORD)
-    yield e
-    e.dispose()
+def accounts_db(engine, cheap):
+    """The conftest's migrated, empty database (SQLite and PostgreSQL) with one account."""
+    accounts.add_account(engine, operations.cli_actor(), login="target", role="viewer", password=PASSWORD)
+    return engine
 
 
 def _actor(role: str) -> Actor:
@@ -89,7 +86,8 @@ def test_every_account_operation_is_in_the_matrix():
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("operation", sorted(ACCOUNT_OPS))
-def test_role_against_account_operation(engine, role, operation):
+def test_role_against_account_operation(accounts_db, role, operation):
+    engine = accounts_db
     actor = _actor(role)
     before = _state(engine)
     if role in OPERATIONS[operation].roles:
@@ -105,7 +103,8 @@ def test_role_against_account_operation(engine, role, operation):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_logs_in_and_out_in_its_own_name(engine, role):
+def test_every_role_logs_in_and_out_in_its_own_name(accounts_db, role):
+    engine = accounts_db
     assert {"session.login", "session.logout"} <= {n for n, op in OPERATIONS.items() if role in op.roles}
     accounts.add_account(engine, operations.cli_actor(), login=f"p-{role}", role=role, password=PASSWORD,
                          department=DEPARTMENT if role in DEPARTMENT_ROLES else None)
@@ -122,7 +121,7 @@ def test_every_role_logs_in_and_out_in_its_own_name(engine, role):
     assert ops == ["session.login", "session.logout"]
 
 
-def test_a_department_role_may_not_log_a_session_in_for_another_department(engine):
+def test_a_department_role_may_not_log_a_session_in_for_another_department():
     """The write path's department rule holds for the session operations too."""
     actor = Actor(login="x", role="editor", department=DEPARTMENT)
     assert operations.allowed(actor, "session.login", DEPARTMENT)
@@ -135,7 +134,8 @@ def test_the_default_hasher_is_argon2id_of_rfc_9106():
     assert accounts.HASHER.type.name == "ID"
 
 
-def test_a_weaker_hash_is_replaced_at_the_next_login(engine):
+def test_a_weaker_hash_is_replaced_at_the_next_login(accounts_db):
+    engine = accounts_db
     strong = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
     saved = accounts.HASHER
     try:

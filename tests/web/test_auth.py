@@ -329,6 +329,7 @@ def test_logging_in_and_out_with_the_forms(c):
     page = c.get("/dashboard")
     assert page.status_code == 200 and "kim · 자치행정과" in page.text and "로그아웃" in page.text
     assert page.headers["cache-control"] == "no-store"  # the page names the person
+    assert "no-store" not in c.get("/static/style.css").headers.get("cache-control", "")  # the same for all
     assert_secure(page)
     assert c.post("/logout", data={"csrf_token": "forged"}, follow_redirects=False).status_code == 403
     r = c.post("/logout", data={"csrf_token": _form_token(page.text)}, follow_redirects=False)

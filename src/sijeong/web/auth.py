@@ -33,6 +33,8 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+#: paths that are the same for everybody: never looked up (static files stay cacheable)
+UNPERSONAL = ("/static/", "/favicon.ico")
 
 NEED_LOGIN = "로그인이 필요합니다 / login required"
 BAD_CSRF = "CSRF 토큰이 없거나 맞지 않습니다 / missing or wrong CSRF token"
@@ -70,7 +72,7 @@ async def resolve(request: Request) -> Authenticated | None:
     session_token = request.cookies.get(SESSION_COOKIE)
     bearer = _bearer(request)
     found = None
-    if session_token or bearer:
+    if (session_token or bearer) and not request.url.path.startswith(UNPERSONAL):
         state = request.app.state
         async with state.connection_slots.held():
             found = await run_in_threadpool(_resolve, state.engine, session_token, bearer, via_of(request))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
 from .. import accounts
@@ -56,7 +56,7 @@ def _page(request: Request, *, status: int = 200, error: str | None = None, logi
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/"):  # noqa: A002 - the query parameter's name
+def login_page(request: Request, next: Annotated[str, Query(max_length=2000)] = "/"):  # noqa: A002
     return _page(request, next_path=next)
 
 
