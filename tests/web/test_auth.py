@@ -387,3 +387,22 @@ def test_the_audit_log_never_holds_a_password_a_hash_or_a_token(c, engine):
         assert secret not in text
     logins = [r for r in rows if r["operation"] == "session.login" and r["actor"] == "audited"]
     assert logins and (logins[-1]["role"], logins[-1]["via"], logins[-1]["entity"]) == ("viewer", "api", "sessions")
+
+
+def test_every_write_route_checks_the_csrf_token(auth_app):
+    """Every route with an unsafe method depends on ``require_actor`` or ``require_csrf``
+    (directly or through another dependency) — the routes added later too. Only the two
+    logins are exempt: no session exists yet (the form has a token of its own, the API takes
+    JSON only)."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from sijeong.web.auth import require_csrf
+
+    def guarded(dependant) -> bool:
+        return dependant.call in (require_actor, require_csrf) or any(guarded(d) for d in dependant.dependencies)
+
+    exempt = {"/login", "/api/v1/auth/login"}
+    unsafe = [(c.path, c.original_route) for c in iter_route_contexts(auth_app.routes)
+              if isinstance(c.original_route, APIRoute) and set(c.methods or ()) - {"GET", "HEAD", "OPTIONS"}]
+    assert {p for p, _ in unsafe} >= {"/logout", "/api/v1/auth/logout", "/login", "/api/v1/auth/login", "/test-write"}
+    assert [p for p, r in unsafe if p not in exempt and not guarded(r.dependant)] == []
