@@ -18,9 +18,10 @@ Everything public stays public: no route that existed before asks for an account
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -111,6 +112,11 @@ async def require_actor(request: Request) -> Actor:
         raise LoginRequired()
     await require_csrf(request)
     return found.actor
+
+
+#: typed dependencies for routes: ``actor: ActorDep`` (401 / CSRF as above), ``actor: MaybeActorDep``
+ActorDep = Annotated[Actor, Depends(require_actor)]
+MaybeActorDep = Annotated[Actor | None, Depends(current_actor)]
 
 
 # --- cookies -------------------------------------------------------------------------------

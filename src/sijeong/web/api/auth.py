@@ -8,13 +8,10 @@ needed; see ``sijeong user token``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 from ... import accounts
-from ...operations import Actor
 from .. import auth
 from .schemas import Error
 
@@ -70,8 +67,7 @@ async def login(body: LoginIn, request: Request, response: Response) -> LoginOut
 
 
 @router.post("/logout", response_model=LoggedOut, summary="로그아웃", responses=_errors(401, 403))
-async def logout(request: Request, response: Response,
-                 actor: Annotated[Actor, Depends(auth.require_actor)]) -> LoggedOut:
+async def logout(request: Request, response: Response, actor: auth.ActorDep) -> LoggedOut:
     """Ends the session of the cookie (its CSRF token required) and clears the cookie."""
     found = auth.authenticated(request)
     revoked = await auth.close_session(request, found) if found is not None else False
@@ -80,7 +76,7 @@ async def logout(request: Request, response: Response,
 
 
 @router.get("/me", response_model=Me, summary="지금 로그인한 계정", responses=_errors(401))
-async def me(request: Request, actor: Annotated[Actor, Depends(auth.require_actor)]) -> Me:
+async def me(request: Request, actor: auth.ActorDep) -> Me:
     found = auth.authenticated(request)
     return Me(login=actor.login, role=actor.role, department=actor.department, via=actor.via,
               by=found.by if found else "session", csrf_token=found.csrf_token if found else None)
