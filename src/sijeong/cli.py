@@ -1,4 +1,4 @@
-"""The command line: ``sijeong ingest | export | check | search | serve | report | direction``.
+"""The command line: ``sijeong ingest | export | check | search | serve | report | direction | user``.
 
 Each subcommand lives in ``sijeong.commands.<name>`` with ``add_arguments(parser)`` and
 ``run(args) -> int``; this module only dispatches. Only the chosen command's module is
@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "serve": "웹 애플리케이션을 시작합니다 / start the web application",
     "report": "공식 서식 보고서를 만듭니다 / write official tables",
     "direction": "성과지표의 방향(높을수록/낮을수록 좋음)을 정합니다 / set an indicator's direction",
+    "user": "계정을 관리합니다 / manage accounts (add, list, disable, enable, reset, token)",
 }
 
 

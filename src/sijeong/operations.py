@@ -47,6 +47,14 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("findings.check", "검증 결과 저장 / save findings", "admin", "performance"),
     _op("indicator.direction", "지표 방향 지정 / set an indicator's direction", "admin", "performance"),
     _op("finding.mark", "검증 결과 표시(확인·조치 완료·오탐) / mark a finding", "admin", "performance"),
+    # accounts (sijeong.accounts): the administrator's, and everyone's own session
+    _op("user.add", "계정 추가 / add an account", "admin"),
+    _op("user.disable", "계정 사용 중지 / disable an account", "admin"),
+    _op("user.enable", "계정 다시 사용 / enable an account again", "admin"),
+    _op("user.reset", "비밀번호 재설정 / reset a password", "admin"),
+    _op("user.token", "API 토큰 발급·폐기 / issue or revoke an API token", "admin"),
+    _op("session.login", "로그인 / log in", *ROLES),
+    _op("session.logout", "로그아웃 / log out", *ROLES),
 )}
 
 

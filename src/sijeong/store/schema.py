@@ -268,7 +268,61 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Index("ix_audit_log_entity", "entity", "entity_id", "id"),
         sa.Index("ix_audit_log_dims", "municipality", "year", "id"),
     )
+    _account_tables(metadata)
     return metadata, by_kind
+
+
+def _account_tables(metadata: sa.MetaData) -> None:
+    """People (``docs/security.md``): accounts, their server-side sessions and API tokens
+    (only the SHA-256 of a token is kept), and the failed logins the rate limit counts."""
+    sa.Table(
+        "accounts",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("login", sa.Text, nullable=False),
+        sa.Column("role", sa.Text, nullable=False),
+        sa.Column("department", sa.Text),
+        sa.Column("municipality", sa.Text),
+        sa.Column("password_hash", sa.Text, nullable=False),  # argon2id, never shown nor audited
+        sa.Column("disabled", sa.Boolean, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("login", name="uq_accounts_login"),
+    )
+    sa.Table(
+        "sessions",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+        sa.Column("token_hash", sa.Text, nullable=False),
+        sa.Column("via", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+        sa.UniqueConstraint("token_hash", name="uq_sessions_token_hash"),
+        sa.Index("ix_sessions_account_id", "account_id"),
+    )
+    sa.Table(
+        "api_tokens",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+        sa.Column("token_hash", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+        sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
+        sa.Index("ix_api_tokens_account_id", "account_id"),
+    )
+    sa.Table(
+        "login_failures",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("login", sa.Text, nullable=False),
+        sa.Column("address", sa.Text, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Index("ix_login_failures_login", "login", "at"),
+        sa.Index("ix_login_failures_address", "address", "at"),
+    )
 
 
 def include_name(name, type_, parent_names) -> bool:

@@ -68,13 +68,17 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
             response.set_cookie("unit", asked, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
         return response
 
+    from . import auth, login
+    from .api import auth as api_auth
     from .api import records as api_records
     from .api import search as api_search
     from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports
 
-    for r in (api_records.router, api_search.router):
+    auth.install(app)  # who is asking (session cookie or API token), on request.state.auth
+    for r in (api_records.router, api_search.router, api_auth.router):
         app.include_router(r, prefix="/api/v1")
-    for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata):
+    for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
+                login):
         app.include_router(mod.router)
     return app
 

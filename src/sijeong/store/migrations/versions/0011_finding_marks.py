@@ -1,7 +1,7 @@
 """finding marks
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-02 13:35:00
 
 ``findings.fingerprint``: what a finding is about, stable across re-checks
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
