@@ -7,12 +7,12 @@ different tables.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from ..model import Document, Figure, Indicator, Program, Record, Source
+from ..model.names import CATEGORY, REPORT_GOAL, closest_name, ratio, space_key
 
 R = TypeVar("R", bound=Record)
 
@@ -27,9 +27,7 @@ RESERVE = "예비비"
 NON_POLICY = (ADMIN, FINANCE, RESERVE)
 
 
-def key(name: str | None) -> str:
-    """A name for matching: whitespace removed."""
-    return re.sub(r"\s+", "", name or "")
+key = space_key  # a name for matching: whitespace removed
 
 
 def base_name(name: str | None) -> str:
@@ -41,25 +39,15 @@ def category(name: str | None) -> str | None:
     """Which 결산현황 category a program name denotes, tolerating one wrong syllable."""
     b = base_name(name)
     for cat in NON_POLICY + ADMIN_PARTS:
-        if b == cat or (len(b) == len(cat) and difflib.SequenceMatcher(None, b, cat).ratio() >= 0.75):
+        if b == cat or (len(b) == len(cat) and ratio(b, cat) >= CATEGORY):
             return cat
     return None
 
 
-def match(name: str | None, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+def match(name: str | None, candidates: Iterable[str], *, cutoff: float = REPORT_GOAL) -> str | None:
     """The candidate naming the same thing: equal after collapsing whitespace, else the
     most similar one (the documents spell a goal differently in different tables)."""
-    cands = list(candidates)
-    k = key(name)
-    for c in cands:
-        if key(c) == k:
-            return c
-    best, score = None, cutoff
-    for c in cands:
-        r = difflib.SequenceMatcher(None, k, key(c)).ratio()
-        if r >= score:
-            best, score = c, r
-    return best
+    return closest_name(name, candidates, cutoff)
 
 
 def records(

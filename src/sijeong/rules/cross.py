@@ -28,6 +28,7 @@ from ..model import (
     Record,
     SettlementLine,
 )
+from ..model import names
 from .base import best_match, finding, fmt, lines_of, norm, rounding_slack, rule, similar
 from .programs import level_of
 from .settlement import canonical
@@ -84,7 +85,7 @@ def _unmerged_pairs(recs: list[Record]) -> list[tuple[Record, Record]]:
     for g in groups.values():
         for i, a in enumerate(g):
             for b in g[i + 1:]:
-                if a.section != b.section and similar(a.name, b.name, 0.85):
+                if a.section != b.section and similar(a.name, b.name, names.SAME_PROGRAM):
                     pairs.append((a, b))
     return pairs
 
@@ -130,7 +131,7 @@ def check_program(documents: list[Document]) -> list[Finding]:
         if p.section != PERF_SECTION:
             continue
         cands = [q for q in main.get((p.source.doc, p.department), []) if q.level == p.level]
-        name = best_match(p.name, [q.name for q in cands], 0.85)
+        name = best_match(p.name, [q.name for q in cands], names.SAME_PROGRAM)
         if name is None:
             continue
         same = [q for q in cands if q.name == name]
@@ -177,7 +178,7 @@ def policy_program_of(documents: list[Document], goal: PolicyGoal) -> Program | 
         same = [p for p in cands if p.name == goal.program]
         same.sort(key=lambda p: (p.current_budget != goal.budget) + (p.spent != goal.settled))
         return same[0] if same else None
-    name = best_match(goal.name, [p.name for p in cands], 0.85)
+    name = best_match(goal.name, [p.name for p in cands], names.SAME_PROGRAM)
     same = [p for p in cands if p.name == name] if name else []
     return same[0] if len(same) == 1 else None
 
@@ -330,7 +331,7 @@ def check_plan_budget(documents: list[Document]) -> list[Finding]:
                 continue
             name = getattr(t, "title", "") or t.name
             cands = [p for p in settlement if p.year == t.year]
-            match = best_match(name, [p.name for p in cands], 0.9)
+            match = best_match(name, [p.name for p in cands], names.PLAN_PROGRAM)
             if match is None:
                 continue
             same = [p for p in cands if p.name == match]

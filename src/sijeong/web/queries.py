@@ -6,7 +6,6 @@ SQL; no page loads a whole table. Rows come back as dicts (JSON columns decoded)
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import time
@@ -18,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..formats import FormatError, decode
+from ..model.names import PAGE_LINK, match_name
 from ..readers.text import normalise_text
 from .tables import Tables, as_dict, col, has
 
@@ -254,15 +254,9 @@ def policy_goal_of(conn: Connection, T: Tables, indicator: dict) -> dict | None:
     return next((c for c in cands if c["name"] == name), None) if name else None
 
 
-def similar_name(wanted: str, names: Iterable[str], threshold: float = 0.85) -> str | None:
+def similar_name(wanted: str, names: Iterable[str], threshold: float = PAGE_LINK) -> str | None:
     """The name most like ``wanted`` (spaces ignored), if it is at least ``threshold`` alike."""
-    w = "".join(wanted.split())
-    best, best_ratio = None, 0.0
-    for n in names:
-        ratio = difflib.SequenceMatcher(None, w, "".join((n or "").split())).ratio()
-        if ratio > best_ratio:
-            best, best_ratio = n, ratio
-    return best if best_ratio >= threshold else None
+    return match_name(wanted, names, threshold)
 
 
 def finding_counts(conn: Connection, T: Tables, municipality: str, year: int | None) -> dict[str, int]:
