@@ -20,7 +20,6 @@ from ..model import Source
 
 KINDS = ("money", "count", "rate", "number", "text", "grade")
 
-GRADE_LEGEND = "※ ◎ : 초과달성(130% 이상), ○ : 달성(100~130% 미만), × : 미달성(100% 미만)"
 
 
 @dataclass(slots=True)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from ..model import Document, Figure, Indicator, Program, Record, Source
+from ..model import grades
+from ..model.vocabulary import ADMIN, ADMIN_PARTS, FINANCE, NON_POLICY, RESERVE  # noqa: F401  (the reports' names)
 from ..model.names import CATEGORY, REPORT_GOAL, closest_name, ratio, space_key
 
 R = TypeVar("R", bound=Record)
@@ -20,11 +22,6 @@ LEVELS = ("policy", "unit", "detail")
 
 # 결산현황 categories of a department's spending: 정책사업 is everything that is not one of
 # these. 인력운영비 and 기본경비 are the parts of 행정운영경비.
-ADMIN = "행정운영경비"
-ADMIN_PARTS = ("인력운영비", "기본경비")
-FINANCE = "재무활동"
-RESERVE = "예비비"
-NON_POLICY = (ADMIN, FINANCE, RESERVE)
 
 
 key = space_key  # a name for matching: whitespace removed
@@ -89,15 +86,7 @@ def fig_source(rec: Record, field: str) -> Source | None:
 
 # --- grades ---------------------------------------------------------------------------
 
-def grade_for_rate(rate: float | None) -> str | None:
-    """◎ ≥130%, ○ 100–<130%, × <100% (the legend printed under 성과목표 및 재원비중)."""
-    if rate is None:
-        return None
-    if rate >= 130:
-        return "◎"
-    if rate >= 100:
-        return "○"
-    return "×"
+grade_for_rate = grades.grade_of  # ◎ ≥130%, ○ 100–<130%, × <100%
 
 
 def rate_of(ind: Indicator) -> float | None:
@@ -106,11 +95,7 @@ def rate_of(ind: Indicator) -> float | None:
         return float(ind.rate)
     if ind.rate_computed is not None:
         return float(ind.rate_computed)
-    if ind.target is None or ind.actual is None:
-        return None
-    if ind.direction == "lower":
-        return None if not ind.actual else 100.0 * ind.target / ind.actual
-    return None if not ind.target else 100.0 * ind.actual / ind.target
+    return grades.rate_of(ind.target, ind.actual, ind.direction)
 
 
 def grade_of(ind: Indicator, basis: str = "reported") -> tuple[str | None, bool]:

@@ -29,16 +29,13 @@ from ..model import (
     SettlementLine,
 )
 from ..model import names
+from ..model.vocabulary import CROSS_LABELS, SECTION_RELATED_PROGRAMS, SETTLEMENT_TOP
+from ..model.vocabulary import NON_POLICY as _NON_POLICY
 from .base import best_match, finding, fmt, lines_of, norm, rounding_slack, rule, similar
 from .programs import level_of
 from .settlement import canonical
 
-LABELS = {
-    "target": "목표", "actual": "실적", "rate": "달성률", "budget": "예산액", "current_budget": "예산현액",
-    "spent": "지출액", "prior_year_spent": "전년도 결산액", "settled": "결산액",
-    "indicator_count": "성과 지표수", "achieved_indicator_count": "달성 지표수",
-    "unit_program_count": "단위 사업수", "share": "비중",
-}
+LABELS = CROSS_LABELS
 
 
 def _where(section: str | None, fig: Figure) -> str:
@@ -114,7 +111,7 @@ def check_indicator(documents: list[Document]) -> list[Finding]:
 
 
 PROGRAM_KEYS = ("budget", "current_budget", "spent")
-PERF_SECTION = "관련 예산사업 결산현황"
+PERF_SECTION = SECTION_RELATED_PROGRAMS
 
 
 @rule("cross.program", "사업 대조", "사업별조서와 관련 예산사업 결산현황의 같은 사업은 예산(예산액 또는 예산현액)과 결산액이 같다")
@@ -297,8 +294,8 @@ def check_summary(documents: list[Document]) -> list[Finding]:
                     f = _compare("cross.summary", s, key, fig, "총괄", other, "결산현황 계")
                     if f:
                         out.append(f)
-                elif all(c in by and key in by[c].figures for c in ("정책사업", "행정운영경비", "재무활동")):
-                    parts = [by[c].figures[key] for c in ("정책사업", "행정운영경비", "재무활동")]
+                elif all(c in by and key in by[c].figures for c in SETTLEMENT_TOP):
+                    parts = [by[c].figures[key] for c in SETTLEMENT_TOP]
                     total = sum(p.amount for p in parts)
                     if total != fig.amount:
                         msg = (f"총괄 {LABELS.get(key, '전년도 결산액')} {fmt(fig.amount)}원 ≠ 결산현황 정책사업+행정운영경비+재무활동 "
@@ -349,7 +346,7 @@ def check_plan_budget(documents: list[Document]) -> list[Finding]:
     return out
 
 
-NON_POLICY = ("행정운영경비", "재무활동", "예비비")
+NON_POLICY = _NON_POLICY
 
 
 @rule("cross.prior_year", "전년도 결산 대조",

@@ -8,7 +8,10 @@ Indicator (``run_rules`` calls it first); the rules compare the document with th
 from __future__ import annotations
 
 from ..model import DepartmentSummary, Document, Figure, Finding, Indicator, PolicyGoal
+from ..model import grades
+from ..model.grades import grade_of, rate_of
 from ..model.korean import josa
+from ..model.vocabulary import GRADE_NAMES, GRADES
 from .base import (
     fmt,
     finding,
@@ -24,38 +27,13 @@ from .base import (
 )
 from .direction import direction_of
 
-GRADES = ("◎", "○", "×")
-GRADE_NAMES = {"◎": "초과달성", "○": "달성", "×": "미달성"}
-
-
-def grade_of(rate: float | None) -> str | None:
-    """◎ ≥130%, ○ 100–<130%, × <100%."""
-    if rate is None:
-        return None
-    if rate >= 130 - 1e-9:
-        return "◎"
-    if rate >= 100 - 1e-9:
-        return "○"
-    return "×"
-
-
-def rate_of(target, actual, direction: str) -> float | None:
-    """달성률 in percent, or None when it cannot be computed (a target of 0 ...)."""
-    if target is None or actual is None:
-        return None
-    num, den = (actual, target) if direction == "higher" else (target, actual)
-    if den == 0:
-        return None
-    return num / den * 100
 
 
 def compute(documents: list[Document]) -> None:
     """Set ``rate_computed`` and ``grade_computed`` on every indicator."""
     for ind in records(documents, Indicator):
         direction, _ = direction_of(ind)
-        r = rate_of(ind.target, ind.actual, direction)
-        ind.rate_computed = None if r is None else round(r, 4)
-        ind.grade_computed = grade_of(r)
+        ind.rate_computed, ind.grade_computed = grades.computed(ind.target, ind.actual, direction)
 
 
 def _printings(ind: Indicator) -> list[tuple[dict[str, Figure], str]]:

@@ -12,6 +12,16 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..model.vocabulary import (  # noqa: F401  (the labels the templates get through render.py)
+    ACCOUNT_LABELS,
+    DIRECTION_LABELS,
+    GRADE_CLASS,
+    GRADE_NAMES,
+    LEVEL_LABELS,
+    NO_GRADE,
+    SEVERITY_LABELS,
+)
+
 #: display unit key -> (Korean label, divisor)
 MONEY_UNITS: dict[str, tuple[str, int]] = {
     "won": ("원", 1),
@@ -20,12 +30,7 @@ MONEY_UNITS: dict[str, tuple[str, int]] = {
 }
 DEFAULT_UNIT = "won"
 
-GRADES: dict[str, str] = {"◎": "초과달성", "○": "달성", "×": "미달성"}
-GRADE_CLASS: dict[str, str] = {"◎": "exceeded", "○": "achieved", "×": "missed"}
-SEVERITY_LABELS: dict[str, str] = {"error": "오류", "warning": "경고", "info": "정보"}
-DIRECTION_LABELS: dict[str, str] = {"higher": "높을수록 좋음", "lower": "낮을수록 좋음"}
-LEVEL_LABELS: dict[str, str] = {"policy": "정책사업", "unit": "단위사업", "detail": "세부사업"}
-ACCOUNT_LABELS: dict[str, str] = {"general": "일반회계", "special": "특별회계", "fund": "기금"}
+GRADES = GRADE_NAMES  # the templates' name for ◎/○/× → 초과달성/달성/미달성
 
 
 def unit_key(value: str | None) -> str:
@@ -111,4 +116,4 @@ def ratio(part: Any, whole: Any) -> float | None:
 
 
 def grade_label(grade: str | None) -> str:
-    return GRADES.get(grade or "", "판정 없음")
+    return GRADES.get(grade or "", NO_GRADE)

@@ -19,6 +19,8 @@ from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from ...model.korean import josa, particle
+from ...model.vocabulary import GRADE_WORDS, PROGRAM_NOTES
+from ...model.vocabulary import NO_GRADE_WORDS as NO_GRADE
 from .. import charts, links, queries
 from .. import formatting as f
 from ..deps import (ConnDep, DepartmentParam, MunicipalityParam, Scope, ScopeDep, TablesDep, YearParam,
@@ -41,15 +43,6 @@ REVENUE_SOURCES: list[tuple[str, str]] = [
     ("보조금", "나라나 도가 정해진 사업에 쓰라고 보내 준 돈이에요."),
     ("지방채", "시가 빌린 돈이에요. 나중에 갚아야 해요."),
     ("보전수입", "지난해에 쓰고 남은 돈과 회계 사이에 옮겨 온 돈이에요."),
-]
-#: ◎/○/× in words a citizen reads at once
-GRADE_WORDS: dict[str, str] = {"◎": "목표를 넘어섰어요", "○": "목표를 달성했어요", "×": "목표에 못 미쳤어요"}
-NO_GRADE = "아직 판정할 수 없어요"
-#: policy-level program categories every department has, explained
-PROGRAM_NOTES: list[tuple[str, str]] = [
-    ("행정운영경비", "부서를 꾸려 가는 데 드는 기본 경비(사무실 운영, 인건비 등)"),
-    ("재무활동", "회계 사이에 옮기거나 돌려주는 돈"),
-    ("예비비", "예상하지 못한 일에 대비해 남겨 둔 돈"),
 ]
 
 
