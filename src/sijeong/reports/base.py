@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..model import Source
+from ..model.numbers import number_text
 
 KINDS = ("money", "count", "rate", "number", "text", "grade")
 
@@ -167,12 +168,9 @@ def format_value(value: Any, kind: str) -> str:
     if value is None:
         return "" if kind in ("text", "grade") else "-"
     if kind in ("money", "count"):
-        v = int(value)
-        return f"△{-v:,}" if v < 0 else f"{v:,}"
+        return number_text(int(value), decimals=0)
     if kind == "rate":
-        v = float(value)
-        s = f"{abs(v):,.2f}"
-        return f"△{s}" if v < 0 else s
+        return number_text(float(value), trim=False)
     if kind == "number":
         if isinstance(value, float) and value.is_integer():
             value = int(value)

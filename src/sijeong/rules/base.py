@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from ..model import Document, Figure, Finding, Number, Record
+from ..model.numbers import number_text
 from ..model.names import SAME_NAME, norm, ratio, similar  # noqa: F401  (norm, similar: used by the rules through base)
 
 RuleFunc = Callable[[list[Document]], list[Finding]]
@@ -52,15 +53,7 @@ def rule(rule_id: str, name: str, explanation: str) -> Callable[[RuleFunc], Rule
 
 def fmt(value: Number | None) -> str:
     """Korean number formatting: ``1,149,710,000``, ``△7,373,350``, ``128.57``."""
-    if value is None:
-        return "-"
-    neg = value < 0
-    v = abs(value)
-    if isinstance(v, float) and not v.is_integer():
-        text = f"{v:,.2f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{int(round(v)):,}"
-    return ("△" if neg else "") + text
+    return number_text(value)
 
 
 def won(value: Number | None) -> str:

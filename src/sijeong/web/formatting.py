@@ -1,5 +1,6 @@
 """Korean number formatting for the pages: thousands separators, △ for negatives,
-money in 원 / 천원 / 백만원, rates in percent, grades with their Korean names.
+money in 원 / 천원 / 백만원, rates in percent, grades with their Korean names. The digits
+are the model's (model/numbers.py); this module adds the markup and the display units.
 
 Money is stored in integer 원; the display unit only divides (half-up rounding) and
 never changes what is stored or exported.
@@ -7,11 +8,12 @@ never changes what is stored or exported.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..model.numbers import number_text, scaled
 from ..model.vocabulary import (  # noqa: F401  (the labels the templates get through render.py)
     ACCOUNT_LABELS,
     DIRECTION_LABELS,
@@ -52,18 +54,7 @@ def _neg(text: str) -> Markup:
 
 def plain_number(value: Any, *, decimals: int = 2) -> str:
     """Text only (for titles, charts): '1,234', '△1,234', '97.5'."""
-    if value is None:
-        return "-"
-    d = Decimal(str(value))
-    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    sign = "△" if q < 0 else ""
-    q = abs(q)
-    whole = int(q)
-    frac = q - whole
-    if frac == 0:
-        return f"{sign}{whole:,}"
-    frac_text = format(frac, "f")[2:].rstrip("0")
-    return f"{sign}{whole:,}.{frac_text}"
+    return number_text(value, decimals=decimals)
 
 
 def number(value: Any, *, decimals: int = 2) -> Markup:
@@ -77,10 +68,7 @@ def number(value: Any, *, decimals: int = 2) -> Markup:
 
 
 def scale_money(won: Any, unit: str | None) -> Decimal | None:
-    if won is None:
-        return None
-    div = MONEY_UNITS[unit_key(unit)][1]
-    return (Decimal(str(won)) / div).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return scaled(won, MONEY_UNITS[unit_key(unit)][1])
 
 
 def money(won: Any, unit: str | None = None) -> Markup:

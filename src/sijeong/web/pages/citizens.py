@@ -9,7 +9,6 @@ with headless Chromium (``reports.pdf``).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from ...model.korean import josa, particle
+from ...model.numbers import won_words
 from ...model.vocabulary import GRADE_WORDS, PROGRAM_NOTES
 from ...model.vocabulary import NO_GRADE_WORDS as NO_GRADE
 from .. import charts, links, queries
@@ -47,21 +47,6 @@ REVENUE_SOURCES: list[tuple[str, str]] = [
 
 
 # --- amounts in 억·만 원 -----------------------------------------------------------------
-
-
-def won_words(value: Any) -> str:
-    """485450000 -> '4억 8,545만 원'; rounded to 만 원 (then '약 ...'); under 만 원 in 원."""
-    if value is None:
-        return "-"
-    v = int(value)
-    sign, v = ("마이너스 " if v < 0 else ""), abs(v)
-    if v < 10_000:
-        return f"{sign}{v:,}원"
-    man = int((Decimal(v) / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    eok, rest = divmod(man, 10_000)
-    parts = ([f"{eok:,}억"] if eok else []) + ([f"{rest:,}만"] if rest else [])
-    about = "약 " if v % 10_000 else ""
-    return f"{about}{sign}{' '.join(parts)} 원"
 
 
 def _amount(value: Any, href: str | None, title: str, computed: bool) -> Markup:
