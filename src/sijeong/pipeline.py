@@ -55,10 +55,8 @@ def _crashed(doc: Document, e: Exception) -> Document:
 def _computed(doc: Document) -> None:
     """The project's own values beside the reported ones (``rate_computed``,
     ``grade_computed``), stored with the document so pages and exports show both."""
-    try:
-        from .rules import compute
-    except ImportError:
-        return
+    from .rules import compute
+
     compute([doc])
 
 
@@ -104,8 +102,6 @@ def apply_directions(documents: list[Document], directions: dict[tuple[str, str]
 
 def check(documents: list[Document]) -> list[Finding]:
     """Run every rule over the documents. A crash inside a rule becomes a finding."""
-    try:
-        from .rules import run_rules
-    except ImportError:  # the rules package is not there yet
-        return []
+    from .rules import run_rules
+
     return run_rules(documents)
