@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from . import formatting, queries
+from . import queries
 from .tables import Tables
 
 MAX_LIMIT = 500
@@ -198,11 +198,3 @@ def get_paging(limit: LimitQ = 50, offset: OffsetQ = 0) -> Paging:
 
 
 PagingDep = Annotated[Paging, Depends(get_paging)]
-
-
-def get_unit(request: Request) -> str:
-    """Display unit for money: ``?unit=`` (remembered in a cookie by the app), else the cookie."""
-    return formatting.unit_key(request.query_params.get("unit") or request.cookies.get("unit"))
-
-
-UnitDep = Annotated[str, Depends(get_unit)]
