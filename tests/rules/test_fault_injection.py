@@ -144,6 +144,7 @@ def test_no_error_or_warning_on_consistent_report(baseline):
     assert bad == []
 
 
+@pytest.mark.slow
 def test_injected_faults_are_caught(baseline):
     text, doc, base = baseline
     base_keys = {(f.rule, tuple(f.lines), f.message) for f in base}

@@ -280,6 +280,7 @@ def test_no_error_or_warning_on_consistent_plan(baseline):
     assert len(identities(plan, baseline[2])) >= 40
 
 
+@pytest.mark.slow
 def test_injected_plan_faults_are_caught(baseline):
     text, plan, report, base = baseline
     started = time.monotonic()
