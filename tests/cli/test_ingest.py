@@ -166,6 +166,7 @@ def test_rule_findings_are_stored(tmp_path, sqlite_url, make_document, monkeypat
     assert total == 1 and rows[0]["rule"] == "sum.total" and rows[0]["document_id"] is not None
 
 
+@pytest.mark.slow
 @pytest.mark.real
 def test_real_documents_ingest_export_and_search(real_docs, sqlite_url, tmp_path, capsys):
     import json
@@ -313,6 +314,7 @@ def test_manifest_names_municipality_and_year_per_file(tmp_path, sqlite_url, mak
     assert _stored(sqlite_url) == [("가온시", "a.txt", 2020), ("나래군", "b.txt", 2020)]  # nothing read
 
 
+@pytest.mark.slow
 def test_jobs_read_in_processes_and_store_the_same(tmp_path, capsys):
     """--jobs 2 reads in a process pool (documents travel pickled) and stores what --jobs 1 does."""
     root = tmp_path / "tree"

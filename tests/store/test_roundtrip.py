@@ -112,6 +112,7 @@ def test_deleting_a_document_cascades(engine, make_document):
         assert set(count_rows(conn).values()) == {0}
 
 
+@pytest.mark.slow
 @pytest.mark.real
 @pytest.mark.parametrize("name", ["004_c3ede251798e8a7a.txt", "003_c85a2f783e9fa893.txt"])
 def test_real_document_round_trips(engine, real_docs, name):

@@ -54,7 +54,8 @@ GRADE_CLASS: dict[str, str] = {"◎": "exceeded", "○": "achieved", "×": "miss
 GRADE_WORDS: dict[str, str] = {"◎": "목표를 넘어섰어요", "○": "목표를 달성했어요", "×": "목표에 못 미쳤어요"}
 NO_GRADE = "판정 없음"
 NO_GRADE_WORDS = "아직 판정할 수 없어요"
-GRADE_LEGEND = "※ ◎ : 초과달성(130% 이상), ○ : 달성(100~130% 미만), × : 미달성(100% 미만)"
+GRADE_LEGEND = (f"※ ◎ : 초과달성({EXCEEDED_AT}% 이상), ○ : 달성({ACHIEVED_AT}~{EXCEEDED_AT}% 미만), "
+                f"× : 미달성({ACHIEVED_AT}% 미만)")
 
 # --- small enumerations -----------------------------------------------------------------
 
