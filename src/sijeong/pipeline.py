@@ -55,9 +55,14 @@ def _crashed(doc: Document, e: Exception) -> Document:
 def _computed(doc: Document) -> None:
     """The project's own values beside the reported ones (``rate_computed``,
     ``grade_computed``), stored with the document so pages and exports show both."""
-    from .rules import compute
-
     compute([doc])
+
+
+def compute(documents: list[Document]) -> None:
+    """The derived values (computed rates and grades) of documents in memory."""
+    from .rules import compute as compute_rates
+
+    compute_rates(documents)
 
 
 def load_path(path: str | Path, *, municipality: str = "김포시") -> Document:
@@ -94,8 +99,6 @@ def apply_directions(documents: list[Document], directions: dict[tuple[str, str]
                 ind.direction, ind.direction_basis = want, "user"
                 changed.append(ind)
     if changed:
-        from .rules import compute
-
         compute(documents)
     return len(changed)
 

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from sijeong.cli import main
-from sijeong.store import repository
+from sijeong.store import repository, views
 from sijeong.store.db import create_engine_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,14 +39,14 @@ def key(f: dict) -> str:
 
 def test_check_loads_one_municipality_year_at_a_time(stored, capsys, monkeypatch):
     calls = []
-    real = repository.load_documents
+    real = views.load_documents  # check reads through the read layer
 
     def spy(conn, **kw):
         docs = real(conn, **kw)
         calls.append((kw.get("municipality"), kw.get("year"), len(docs)))
         return docs
 
-    monkeypatch.setattr(repository, "load_documents", spy)
+    monkeypatch.setattr(views, "load_documents", spy)
     found = run_json(capsys, "--db", stored)
     assert sorted(calls) == [(t, [y], 1) for t in TOWNS for y in (2023, 2024)]
     assert found and {(f["municipality"], f["year"]) for f in found} <= {(t, y) for t in TOWNS for y in (2023, 2024)}

@@ -15,13 +15,17 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 
 
-def counts(url: str) -> dict[str, int]:
+def counts(url: str, *, audit: bool = False) -> dict[str, int]:
+    """Rows per table of the stored data; the append-only audit log only with ``audit``."""
     engine = create_engine_for(url)
     try:
         with engine.connect() as conn:
-            return repository.count_rows(conn)
+            rows = repository.count_rows(conn)
     finally:
         engine.dispose()
+    if not audit:
+        rows.pop("audit_log", None)
+    return rows
 
 
 def seed(url: str, doc) -> dict[str, int]:
@@ -90,8 +94,11 @@ def test_good_documents_load_and_broken_ones_are_skipped(fixtures_dir, sqlite_ur
     after = counts(sqlite_url)
     assert after["documents"] == len(SAMPLES)
     # again, only the good ones: the same rows (replaced, not duplicated), exit 0
+    assert counts(sqlite_url, audit=True)["audit_log"] == len(SAMPLES)  # one row a document stored
     assert main(["ingest", *map(str, SAMPLES), "--db", sqlite_url, "--municipality", "예시시"]) == 0
     assert counts(sqlite_url) == after
+    # the audit log only grows: one more row per document stored again
+    assert counts(sqlite_url, audit=True)["audit_log"] == 2 * len(SAMPLES)
 
 
 def _fake_loader(doc):

@@ -298,20 +298,17 @@ class Ingest:
             self.store_scope(batch[0][0].municipality, year, entries)
 
     def store_scope(self, municipality: str, year: int | None, entries: list[tuple[Item, object]]) -> None:
-        """Save the documents of one municipality-year and the findings of the rules over
-        its scope in one write transaction."""
-        from .. import pipeline
-        from ..store import db, directions, repository
+        """Save the documents of one municipality-year through the write path: one write
+        transaction holds the documents, their audit rows and the re-check of the scope."""
+        from .. import operations
 
         saved: list[tuple[Item, object]] = []
         try:
-            with db.writing(self.engine) as conn:
-                user = directions.user_directions(conn, municipality=municipality)
+            with operations.write(self.engine, operations.cli_actor(), "document.ingest",
+                                  municipality=municipality) as tx:
                 for it, doc in entries:
                     try:
-                        pipeline.apply_directions([doc], user)
-                        with conn.begin_nested():
-                            repository.save_document(conn, doc)
+                        tx.save_document(municipality, doc, note=it.path)
                     except Exception as e:  # noqa: BLE001 - this file is reported, the others go on
                         self.failed = True
                         _err(f"오류 / error: {it.path}: 저장 실패, 변경 없음 / saving failed, nothing changed: {describe(e)}")
@@ -319,17 +316,7 @@ class Ingest:
                     saved.append((it, doc))
                 if not saved:
                     return
-                mine = [doc for _, doc in saved]
-                # a document without a year (loaded now or stored before) may belong with any
-                # year: then the scope is the whole municipality
-                whole = year is None or _has_undated(conn, municipality)
-                others = repository.load_documents(conn, municipality=municipality, year=None if whole else [year],
-                                                   exclude=[d.name for d in mine])
-                docs = others + mine
-                findings = pipeline.check(docs)
-                own_findings(findings, municipality, docs)
-                replace = sorted({(municipality, d.year) for d in docs}, key=lambda p: (p[1] is None, p[1] or 0))
-                repository.save_findings(conn, findings, replace_for=replace)
+            findings, docs = tx.findings, tx.checked
         except Exception as e:  # noqa: BLE001 - the scope's transaction is rolled back as a whole
             self.failed = True
             for it, _ in saved or entries:
@@ -348,25 +335,3 @@ class Ingest:
             if kept:
                 parts = ", ".join(f"{n} {sev}" for sev, n in sorted(kept.items()))
                 print(f"  읽기 참고사항 / read findings: {parts} (sijeong check)")
-
-
-def own_findings(findings: list, municipality: str, docs: list) -> None:
-    """Give a finding without a municipality (a rule that crashed) the scope's municipality and
-    its document's year, so the next check of the scope replaces it."""
-    years = {d.name: d.year for d in docs}
-    for f in findings:
-        if f.municipality is None:
-            f.municipality = municipality
-            if f.year is None:
-                f.year = years.get(f.doc)
-
-
-def _has_undated(conn, municipality: str) -> bool:
-    """Whether the municipality has a stored document without a year."""
-    import sqlalchemy as sa
-
-    from ..store.schema import table
-
-    docs = table("documents")
-    stmt = sa.select(docs.c.id).where(docs.c.municipality == municipality, docs.c.year.is_(None)).limit(1)
-    return conn.execute(stmt).first() is not None

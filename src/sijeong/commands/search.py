@@ -10,8 +10,7 @@ from __future__ import annotations
 import argparse
 
 from ..settings import Settings
-from ..store import db
-from ..store.search import search
+from ..store import db, views
 
 KIND_LABELS = {"plan_task": "과제", "narrative": "서술", "indicator": "성과지표"}
 
@@ -41,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         db.migrate(engine)
         with engine.connect() as conn:
-            hits = search(conn, args.query, year=args.year, department=args.department,
+            hits = views.search(conn, args.query, year=args.year, department=args.department,
                           municipality=args.municipality, limit=args.limit, offset=args.offset)
     finally:
         engine.dispose()

@@ -8,7 +8,7 @@ Indicator (``run_rules`` calls it first); the rules compare the document with th
 from __future__ import annotations
 
 from ..model import DepartmentSummary, Document, Figure, Finding, Indicator, PolicyGoal
-from ..model import grades
+from ..model import grades as grading
 from ..model.grades import grade_of, rate_of
 from ..model.korean import josa
 from ..model.vocabulary import GRADE_NAMES, GRADES
@@ -28,12 +28,18 @@ from .base import (
 from .direction import direction_of
 
 
+def derived_rate_and_grade(target, actual, direction: str) -> tuple[float | None, str | None]:
+    """An indicator's derived values: (달성률 rounded to four decimals as stored, 등급) —
+    the model's one computation (:func:`sijeong.model.grades.computed`). Read documents
+    (``compute``) and stored rows (the write path's re-check) both go through it."""
+    return grading.computed(target, actual, direction)
+
 
 def compute(documents: list[Document]) -> None:
     """Set ``rate_computed`` and ``grade_computed`` on every indicator."""
     for ind in records(documents, Indicator):
         direction, _ = direction_of(ind)
-        ind.rate_computed, ind.grade_computed = grades.computed(ind.target, ind.actual, direction)
+        ind.rate_computed, ind.grade_computed = derived_rate_and_grade(ind.target, ind.actual, direction)
 
 
 def _printings(ind: Indicator) -> list[tuple[dict[str, Figure], str]]:

@@ -190,7 +190,11 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         # "read": found while reading a document (stored with it by save_document);
         # "rule": found by a rule (stored by save_findings)
         sa.Column("origin", sa.Text, nullable=False, server_default="rule"),
+        # what the finding is about, stable across re-checks (rows.finding_fingerprint): the
+        # key of the people's marks on it (finding_marks)
+        sa.Column("fingerprint", sa.Text),
         sa.Index("ix_findings_dims", "municipality", "year", "rule", "id"),
+        sa.Index("ix_findings_fingerprint", "municipality", "fingerprint"),
         sa.Index("ix_findings_document_id", "document_id"),
     )
     sa.Table(
@@ -223,6 +227,46 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("note", sa.Text),
         sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("municipality", "department", "name", name="uq_indicator_directions"),
+    )
+    # the performance team's word on a finding: 확인 (seen), 조치 완료 (fixed, with what was
+    # done) or 오탐 (not an error, with why). Keyed by the finding's fingerprint, so a re-check
+    # that finds the same problem again keeps the mark; ``version`` detects a stale edit
+    sa.Table(
+        "finding_marks",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer),
+        sa.Column("fingerprint", sa.Text, nullable=False),
+        sa.Column("rule", sa.Text, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("note", sa.Text),
+        sa.Column("marked_by", sa.Text, nullable=False),
+        sa.Column("marked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.UniqueConstraint("municipality", "fingerprint", name="uq_finding_marks"),
+    )
+    # every change made through the write path (operations.write): who, when, how, what, the
+    # value before and after. Append-only: nothing updates or deletes a row of it.
+    sa.Table(
+        "audit_log",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.Text, nullable=False),
+        sa.Column("role", sa.Text, nullable=False),
+        sa.Column("via", sa.Text, nullable=False),
+        sa.Column("operation", sa.Text, nullable=False),
+        sa.Column("municipality", sa.Text),
+        sa.Column("year", sa.Integer),
+        sa.Column("entity", sa.Text, nullable=False),
+        sa.Column("entity_id", sa.Integer),
+        sa.Column("field", sa.Text),
+        sa.Column("old_value", JSONType),
+        sa.Column("new_value", JSONType),
+        sa.Column("note", sa.Text),
+        sa.Index("ix_audit_log_entity", "entity", "entity_id", "id"),
+        sa.Index("ix_audit_log_dims", "municipality", "year", "id"),
     )
     return metadata, by_kind
 

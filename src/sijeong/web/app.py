@@ -16,7 +16,6 @@ from ..settings import Settings
 from . import deps, errors, formatting
 from .render import HERE, make_templates
 from .security import SijeongApp, headers_for
-from .tables import Tables
 
 API_DESCRIPTION = """시정 — 성과관리·예산 투명성 API.
 
@@ -42,7 +41,6 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     engine = create_engine_for(settings.db_url)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.tables = Tables(engine)
     app.state.templates = make_templates()
     from ..reports.pdf import RenderPool
 

@@ -8,12 +8,13 @@ import html
 import logging
 import re
 
-import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..store.connections import PoolTimeout
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,8 @@ def install(app: FastAPI) -> None:
             parts.append(f"{loc}: {e.get('msg')}")
         return error_response(request, 422, f"{MESSAGES[422]} — " + "; ".join(parts))
 
-    @app.exception_handler(sqlalchemy.exc.TimeoutError)
-    async def _pool_timeout(request: Request, exc: sqlalchemy.exc.TimeoutError):
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(request: Request, exc: PoolTimeout):
         # no connection came free in the pool's timeout: overloaded, not broken
         log.warning("connection pool timeout on %s: %s", request.url.path, exc)
         return error_response(request, 503, MESSAGES[503], {"Retry-After": "5"})

@@ -1,0 +1,360 @@
+"""The write path: every change to stored data goes through :func:`write`.
+
+``write(engine, actor, operation, municipality=…, department=…)`` checks that the actor's
+role may do the operation (for department-bound roles: in their own department), opens one
+write transaction (``BEGIN IMMEDIATE`` on SQLite), hands out a :class:`Tx` whose ``insert``
+and ``update`` record who/what/when/old/new in the append-only ``audit_log``, and at the end
+calls :func:`recheck` for exactly the municipality-years the change touched: derived values
+(computed rates and grades under the users' directions) are recomputed and the rules run
+again over the scope, all inside the same transaction. An exception anywhere rolls back
+everything, the audit rows included.
+
+Pages and commands never run SQL of their own for a write (``tests/core/test_architecture.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import getpass
+from typing import Any, Iterable, Iterator
+
+from . import pipeline
+from .model import Document, Finding
+from .store import db, directions as user_directions, marks, repository, views, writes
+from .store.writes import Conflict
+
+#: the roles of issue 11, most powerful first
+ROLES = ("admin", "performance", "editor", "approver", "evaluator", "viewer")
+#: roles whose writes are limited to their own department
+DEPARTMENT_ROLES = frozenset({"editor", "approver"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Operation:
+    name: str
+    label: str
+    roles: frozenset[str]
+
+
+def _op(name: str, label: str, *roles: str) -> Operation:
+    return Operation(name, label, frozenset(roles))
+
+
+#: every write operation and the roles that may do it (``docs/security.md`` prints this table)
+OPERATIONS: dict[str, Operation] = {o.name: o for o in (
+    _op("document.ingest", "문서 적재 / load documents", "admin", "performance"),
+    _op("findings.check", "검증 결과 저장 / save findings", "admin", "performance"),
+    _op("indicator.direction", "지표 방향 지정 / set an indicator's direction", "admin", "performance"),
+    _op("finding.mark", "검증 결과 표시(확인·조치 완료·오탐) / mark a finding", "admin", "performance"),
+)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Who is writing: an account (or the command line's operator), its role, its department
+    for department-bound roles, and through what (``cli``, ``web``, ``api``, ``upload``)."""
+
+    login: str
+    role: str
+    department: str | None = None
+    via: str = "cli"
+    account_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role: {self.role!r}")
+
+
+def cli_actor() -> Actor:
+    """The operator of the command line: the machine's user, with the administrator's rights
+    (whoever can run the CLI can open the database file)."""
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in a container: still recorded as cli
+        user = "unknown"
+    return Actor(login=f"cli:{user}", role="admin", via="cli")
+
+
+class Refused(Exception):
+    """The actor's role (or department) does not allow the operation: HTTP 403."""
+
+    def __init__(self, actor: Actor, operation: str, department: str | None = None) -> None:
+        where = f" ({department})" if department else ""
+        super().__init__(f"권한이 없습니다 / not allowed: {actor.login} ({actor.role}) → {operation}{where}")
+        self.actor, self.operation, self.department = actor, operation, department
+
+
+class Stale(Exception):
+    """Someone changed the record since it was read: HTTP 409, with the newer value."""
+
+    def __init__(self, entity: str, entity_id: int, current: dict[str, Any] | None) -> None:
+        super().__init__(f"다른 사용자가 먼저 고쳤습니다 / changed by someone else since read: {entity} {entity_id}")
+        self.entity, self.entity_id, self.current = entity, entity_id, current
+
+
+class Invalid(Exception):
+    """A value the operation cannot take: HTTP 422, with a Korean/English message."""
+
+
+def allowed(actor: Actor, operation: str, department: str | None = None) -> bool:
+    op = OPERATIONS.get(operation)
+    if op is None:
+        raise KeyError(f"unknown operation: {operation!r}")
+    if actor.role not in op.roles:
+        return False
+    if actor.role in DEPARTMENT_ROLES:
+        return department is not None and department == actor.department
+    return True
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit log's JSON keeps it."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+class Tx:
+    """One write transaction of one actor and operation (see :func:`write`)."""
+
+    def __init__(self, conn, actor: Actor, operation: str, municipality: str | None) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.operation = operation
+        self.municipality = municipality
+        self.scopes: set[tuple[str, int | None]] = set()
+        self.findings: list[Finding] = []
+        #: municipality -> documents read and saved in this transaction, checked as read
+        self.fresh: dict[str, list[Document]] = {}
+        #: every document the re-check read (the fresh ones and the scope's stored ones)
+        self.checked: list[Document] = []
+        self._directions: dict[str, dict[tuple[str, str], str]] = {}
+
+    def _audit(self, **entry: Any) -> None:
+        writes.append_audit(self.conn, [dict(
+            actor=self.actor.login, role=self.actor.role, via=self.actor.via, operation=self.operation,
+            **{k: _plain(v) if k in ("old_value", "new_value") else v for k, v in entry.items()})])
+
+    def touch(self, municipality: str, year: int | None) -> None:
+        """Re-check this municipality-year when the transaction ends."""
+        self.scopes.add((municipality, year))
+
+    def saved(self, municipality: str, doc: Document) -> None:
+        """A document read and saved in this transaction: its municipality-year is re-checked
+        with the document as read (not read back from the store)."""
+        self.fresh.setdefault(municipality, []).append(doc)
+        self.touch(municipality, doc.year)
+
+    def note(self, entity: str, entity_id: int | None, *, municipality: str | None = None, year: int | None = None,
+             field: str | None = None, old: Any = None, new: Any = None, note: str | None = None) -> None:
+        """Record a change made by a store function of its own (a document saved whole)."""
+        self._audit(municipality=municipality or self.municipality, year=year, entity=entity, entity_id=entity_id,
+                    field=field, old_value=old, new_value=new, note=note)
+
+    def save_document(self, municipality: str, doc: Document, *, note: str | None = None) -> int:
+        """Store a document just read, in a savepoint (one that fails leaves the others): its
+        derived values first (the users' directions, the computed rates), then the document,
+        its audit row, and its scope re-checked at the end with the document as read."""
+        if municipality not in self._directions:
+            self._directions[municipality] = user_directions.user_directions(self.conn, municipality=municipality)
+        derive([doc], self._directions[municipality])
+        with self.conn.begin_nested():
+            doc_id = repository.save_document(self.conn, doc)
+        self.note("documents", doc_id, municipality=municipality, year=doc.year,
+                  new={"name": doc.name, "sha256": doc.sha256, "family": doc.family}, note=note)
+        self.saved(municipality, doc)
+        return doc_id
+
+    def replace_findings(self, findings: list[Finding], scopes: list[tuple[str, int | None]]) -> int:
+        """Replace the rule findings of these municipality-years (``check --save`` with a
+        subset of the rules); one audit row says how many."""
+        n = repository.save_findings(self.conn, findings, replace_for=scopes)
+        for m, y in scopes:
+            self._audit(municipality=m, year=y, entity="findings", entity_id=None, field=None, old_value=None,
+                        new_value={"findings": sum(1 for f in findings if (f.municipality, f.year) == (m, y))},
+                        note=None)
+        return n
+
+    def insert(self, entity: str, values: dict[str, Any], *, year: int | None = None, note: str | None = None) -> int:
+        row_id = writes.insert_row(self.conn, entity, values)
+        m = values.get("municipality", self.municipality)
+        self._audit(municipality=m, year=values.get("year", year), entity=entity, entity_id=row_id,
+                    field=None, old_value=None, new_value=values, note=note)
+        return row_id
+
+    def update(self, entity: str, row_id: int, values: dict[str, Any], *,
+               expected: dict[str, Any] | None = None, note: str | None = None) -> dict[str, Any]:
+        """Change one row; one audit row per field that changed. ``expected`` holds the
+        values the actor saw (or a ``version``): if the row no longer has them, :class:`Stale`
+        and nothing is written. Returns the row as it was."""
+        old = writes.get_row(self.conn, entity, row_id)
+        if old is None:
+            raise Stale(entity, row_id, None)
+        try:
+            writes.update_row(self.conn, entity, row_id, values, expected=expected)
+        except Conflict as e:
+            raise Stale(entity, row_id, e.current) from None
+        m, y = old.get("municipality", self.municipality), old.get("year")
+        for k, v in values.items():
+            if old.get(k) != v:
+                self._audit(municipality=m, year=y, entity=entity, entity_id=row_id, field=k,
+                            old_value=old.get(k), new_value=v, note=note)
+        return old
+
+
+@contextlib.contextmanager
+def write(engine, actor: Actor, operation: str, *, municipality: str | None = None,
+          department: str | None = None, recheck_scopes: bool = True) -> Iterator[Tx]:
+    """The one way to change stored data (see the module's docstring)."""
+    if not allowed(actor, operation, department):
+        raise Refused(actor, operation, department)
+    with db.writing(engine) as conn:
+        tx = Tx(conn, actor, operation, municipality)
+        yield tx
+        if recheck_scopes and tx.scopes:
+            tx.findings = recheck(conn, tx.scopes, fresh=tx.fresh, checked=tx.checked)
+
+
+# --- deriving and re-checking --------------------------------------------------------------
+
+
+def derive(documents: list[Document], directions: dict[tuple[str, str], str]) -> None:
+    """The derived values of documents just read: the users' directions, then the computed
+    rates and grades. The same step :func:`recheck` applies to what is stored."""
+    pipeline.apply_directions(documents, directions)
+    pipeline.compute(documents)
+
+
+def _rederive(conn, municipality: str, years: list[int] | None) -> int:
+    """Bring the stored indicators' direction and computed rate and grade in line with the
+    users' directions: the stored counterpart of :func:`derive`. Returns rows changed."""
+    from .rules import derived_rate_and_grade, infer_direction
+
+    users = user_directions.user_directions(conn, municipality=municipality)
+    changed = 0
+    for r in list(writes.indicator_derivation_rows(conn, municipality=municipality, years=years)):
+        direction, basis = r["direction"], r["direction_basis"]
+        want = users.get((r["department"] or "", r["name"]))
+        if want:
+            direction, basis = want, "user"
+        elif basis == "user":  # the user's word was withdrawn: back to the inferred direction
+            direction, basis = infer_direction(r["unit"], r["name"], r["formula"])
+        rate, grade = derived_rate_and_grade(r["target"], r["actual"], direction or infer_direction(
+            r["unit"], r["name"], r["formula"])[0])
+        new = dict(direction=direction, direction_basis=basis, rate_computed=rate, grade_computed=grade)
+        if any(r[k] != v for k, v in new.items()):
+            writes.update_row(conn, "indicators", r["id"], new)
+            changed += 1
+    return changed
+
+
+def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, list[Document]] | None = None,
+            checked: list[Document] | None = None) -> list[Finding]:
+    """Recompute derived values and findings for exactly these municipality-years, on the
+    caller's transaction. ``fresh`` are documents just read and saved in it: they are checked
+    as read, the scope's other documents are loaded from the store. A scope with a document
+    without a year (stored or fresh) is the whole municipality, as such a document may
+    belong with any year. Returns the rules' findings, as saved; ``checked`` receives the
+    documents checked."""
+    by_m: dict[str, set[int | None]] = {}
+    for m, y in scopes:
+        by_m.setdefault(m, set()).add(y)
+    out: list[Finding] = []
+    for m, ys in sorted(by_m.items()):
+        mine = (fresh or {}).get(m, [])
+        whole = None in ys or any(d.year is None for d in mine) or views.has_undated(conn, m)
+        years = None if whole else sorted(y for y in ys if y is not None)
+        _rederive(conn, m, years)
+        others = views.load_documents(conn, municipality=m, year=years, exclude=[d.name for d in mine])
+        docs = others + mine
+        if checked is not None:
+            checked += docs
+        findings = pipeline.check(docs)
+        own_findings(findings, m, docs)
+        replace = {(m, d.year) for d in docs} | ({(m, y) for y in ys} if not whole else set())
+        repository.save_findings(conn, findings, replace_for=sorted(replace, key=lambda p: (p[1] is None, p[1] or 0)))
+        out += findings
+    return out
+
+
+def own_findings(findings: list[Finding], municipality: str, docs: list[Document]) -> None:
+    """Give a finding without a municipality (a rule that crashed) the scope's municipality and
+    its document's year, so the next check of the scope replaces it."""
+    years = {d.name: d.year for d in docs}
+    for f in findings:
+        if f.municipality is None:
+            f.municipality = municipality
+            if f.year is None:
+                f.year = years.get(f.doc)
+
+
+# --- operations ----------------------------------------------------------------------------
+
+
+def set_direction(engine, actor: Actor, *, municipality: str, department: str, indicator: str,
+                  direction: str | None) -> tuple[int, list[Finding]]:
+    """Set (``higher``/``lower``) or clear (``None``) the user's direction of an indicator,
+    in every year it is stored; returns (indicator rows, the scopes' findings).
+    Raises :class:`Invalid` when no such indicator is stored."""
+    with write(engine, actor, "indicator.direction", municipality=municipality, department=department) as tx:
+        rows = writes.find_rows(tx.conn, "indicators", municipality=municipality, department=department, name=indicator)
+        if not rows:
+            raise Invalid(f"지표를 찾지 못했습니다 / no such indicator: {municipality} {department} {indicator!r}")
+        key = dict(municipality=municipality, department=department, name=indicator)
+        before = writes.find_rows(tx.conn, "indicator_directions", **key)
+        old = before[0]["direction"] if before else None
+        if direction is None:
+            user_directions.clear_direction(tx.conn, **key)
+        else:
+            user_directions.set_direction(tx.conn, direction=direction, **key)
+        tx.note("indicator_directions", before[0]["id"] if before else None, field="direction", old=old, new=direction,
+                note=f"{department} {indicator}")
+        for r in rows:
+            tx.touch(municipality, r["year"])
+    return len(rows), tx.findings
+
+
+def mark_finding(engine, actor: Actor, *, finding_id: int, status: str, note: str | None = None,
+                 version: int | None = None) -> dict[str, Any]:
+    """Mark a finding 확인 (``seen``), 조치 완료 (``fixed``: say what was done) or 오탐
+    (``false_positive``: say why). The mark belongs to what the finding is about (its
+    fingerprint), so it outlives re-checks that find the same problem. ``version`` is the
+    mark's version the actor saw (None: they saw no mark); a different one is :class:`Stale`.
+    Returns the mark as stored."""
+    import datetime as dt
+
+    if status not in marks.STATUSES:
+        raise Invalid(f"알 수 없는 상태입니다 / unknown status: {status!r} ({', '.join(marks.STATUSES)})")
+    note = (note or "").strip() or None
+    if status in marks.NEEDS_NOTE and not note:
+        raise Invalid(f"'{marks.STATUSES[status]}'에는 설명이 필요합니다 (무엇을 했는지, 왜 오류가 아닌지) / "
+                      f"a note is required for {status}")
+    if note and len(note) > 2000:
+        raise Invalid("설명은 2,000자 이내로 적어 주십시오 / the note is limited to 2,000 characters")
+    with engine.connect() as conn:  # the finding's scope first: the role check needs its department
+        f = marks.finding(conn, finding_id)
+    if f is None:
+        raise LookupError(f"검증 결과가 없습니다 / no such finding: {finding_id}")
+    with write(engine, actor, "finding.mark", municipality=f["municipality"], department=f["department"],
+               recheck_scopes=False) as tx:
+        current = marks.mark_of(tx.conn, f["municipality"], f["fingerprint"])
+        now = dt.datetime.now(dt.timezone.utc)
+        values = dict(status=status, note=note, marked_by=actor.login, marked_at=now)
+        if current is None:
+            if version is not None:
+                raise Stale("finding_marks", finding_id, None)
+            mark_id = tx.insert("finding_marks", dict(municipality=f["municipality"], year=f["year"],
+                                                      fingerprint=f["fingerprint"], rule=f["rule"], version=1,
+                                                      **values))
+        else:
+            if version != current["version"]:
+                raise Stale("finding_marks", current["id"], current)
+            tx.update("finding_marks", current["id"], dict(version=current["version"] + 1, **values),
+                      expected={"version": current["version"]})
+            mark_id = current["id"]
+        return writes.get_row(tx.conn, "finding_marks", mark_id)
