@@ -374,6 +374,7 @@ def corpus_db(request, tmp_path):
     return corpus, backend, url, hide, sorted({m for m, _ in docs})
 
 
+@pytest.mark.slow
 def test_outputs_match_the_snapshot(corpus_db, request, tmp_path):
     from fastapi.testclient import TestClient
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ..model import Department, Figure, Narrative, OutlineItem, PlanTask, Source, StrategicGoal, computed_source
 from .context import ReadContext
 from .plan_money import budget_statements
-from .plan_outline import OutlineBuilder, citations, milestones, walk
+from .plan_outline import OutlineBuilder, citations, milestones
 from .plan_people import People
 
 #: a line stating a goal (추진목표, 목표, 성과목표, 비전): an amount in it is what the programme
@@ -183,5 +183,3 @@ def goals(state: PlanState, vision: str | None, vision_source: Source | None, it
         state.ctx.add(g)
 
 
-def all_text(items: list[OutlineItem]) -> list[str]:
-    return [it.text for it, _ in walk(items)]

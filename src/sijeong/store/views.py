@@ -12,7 +12,6 @@ objects (``load_documents``). Callers shape and render; they run no SQL of their
 
 from __future__ import annotations
 
-import difflib
 import json
 import time
 import weakref
@@ -21,6 +20,7 @@ from typing import Any, Iterable, Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..model.names import PAGE_LINK, match_name
 from . import schema
 from .repository import document_rows, iter_records, load_documents, to_record, tidy_row
 from .search import search, search_count
@@ -412,15 +412,9 @@ def policy_goal_of(conn: Connection, indicator: dict) -> dict | None:
     return next((c for c in cands if c["name"] == name), None) if name else None
 
 
-def similar_name(wanted: str, names: Iterable[str], threshold: float = 0.85) -> str | None:
+def similar_name(wanted: str, names: Iterable[str], threshold: float = PAGE_LINK) -> str | None:
     """The name most like ``wanted`` (spaces ignored), if it is at least ``threshold`` alike."""
-    w = "".join(wanted.split())
-    best, best_ratio = None, 0.0
-    for n in names:
-        ratio = difflib.SequenceMatcher(None, w, "".join((n or "").split())).ratio()
-        if ratio > best_ratio:
-            best, best_ratio = n, ratio
-    return best if best_ratio >= threshold else None
+    return match_name(wanted, names, threshold)
 
 
 def finding_counts(conn: Connection, municipality: str, year: int | None) -> dict[str, int]:

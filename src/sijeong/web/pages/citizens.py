@@ -9,7 +9,6 @@ with headless Chromium (``reports.pdf``).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -18,6 +17,9 @@ from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from ...model.korean import josa, particle
+from ...model.numbers import won_words
+from ...model.vocabulary import GRADE_WORDS, PROGRAM_NOTES
+from ...model.vocabulary import NO_GRADE_WORDS as NO_GRADE
 from ...store import views
 from .. import charts, links
 from .. import formatting as f
@@ -40,33 +42,9 @@ REVENUE_SOURCES: list[tuple[str, str]] = [
     ("지방채", "시가 빌린 돈이에요. 나중에 갚아야 해요."),
     ("보전수입", "지난해에 쓰고 남은 돈과 회계 사이에 옮겨 온 돈이에요."),
 ]
-#: ◎/○/× in words a citizen reads at once
-GRADE_WORDS: dict[str, str] = {"◎": "목표를 넘어섰어요", "○": "목표를 달성했어요", "×": "목표에 못 미쳤어요"}
-NO_GRADE = "아직 판정할 수 없어요"
-#: policy-level program categories every department has, explained
-PROGRAM_NOTES: list[tuple[str, str]] = [
-    ("행정운영경비", "부서를 꾸려 가는 데 드는 기본 경비(사무실 운영, 인건비 등)"),
-    ("재무활동", "회계 사이에 옮기거나 돌려주는 돈"),
-    ("예비비", "예상하지 못한 일에 대비해 남겨 둔 돈"),
-]
 
 
 # --- amounts in 억·만 원 -----------------------------------------------------------------
-
-
-def won_words(value: Any) -> str:
-    """485450000 -> '4억 8,545만 원'; rounded to 만 원 (then '약 ...'); under 만 원 in 원."""
-    if value is None:
-        return "-"
-    v = int(value)
-    sign, v = ("마이너스 " if v < 0 else ""), abs(v)
-    if v < 10_000:
-        return f"{sign}{v:,}원"
-    man = int((Decimal(v) / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    eok, rest = divmod(man, 10_000)
-    parts = ([f"{eok:,}억"] if eok else []) + ([f"{rest:,}만"] if rest else [])
-    about = "약 " if v % 10_000 else ""
-    return f"{about}{sign}{' '.join(parts)} 원"
 
 
 def _amount(value: Any, href: str | None, title: str, computed: bool) -> Markup:
