@@ -16,6 +16,9 @@ TRAIL = ("section", "source_doc", "source_line", "figure_lines")
 
 
 def describe(field: str) -> tuple[str, str, str]:
+    if field not in FIELDS and field.endswith("_line") and field[: -len("_line")] in FIELDS:
+        ko, en, _ = FIELDS[field[: -len("_line")]]
+        return f"{ko} 인쇄 줄", f"line of the source document where the {en} is printed (CSV)", "integer"
     return FIELDS.get(field, (field, field.replace("_", " "), "text"))
 
 
