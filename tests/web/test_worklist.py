@@ -264,3 +264,30 @@ def test_operations_refuse_what_the_page_would_not_offer(db_path):
     with make_client(db_path, Actor(login="v", role="viewer", via="web")) as c:
         assert "<form class=\"mark-form\"" not in c.get("/findings").text
     assert operations.allowed(PERF, "finding.mark", None)
+
+
+def test_the_work_list_on_postgresql():
+    """The same join, order, tallies and badges on PostgreSQL (its own fresh database)."""
+    from tests.conftest import fresh_pg_database
+
+    with fresh_pg_database("worklist") as url:
+        assert main(["ingest", *map(str, SAMPLES), "--db", url, "--municipality", M]) == 0
+        app = create_app(Settings(db_url=url))
+        app.dependency_overrides[require_actor] = lambda: PERF
+        try:
+            with TestClient(app) as c:
+                f = the_rate_error(c)
+                assert mark(c, f, "seen").status_code == 201
+                assert mark(c, f, "seen").status_code == 409
+                every = items(c, reading="show")
+                assert every[-1]["id"] == f["id"] and every[-1]["mark"]["status"] == "seen"
+                ranks = [RANK[g["severity"]] for g in every[:-1]]
+                assert ranks == sorted(ranks)
+                assert not any(is_reading(g) for g in items(c))
+                html = c.get("/findings").text
+                assert re.search(r"확인 <span class=\"count\">1</span>", html)
+                ind = next(i for i in c.get("/api/v1/indicators", params={"limit": 500}).json()["items"]
+                           if i["figures"].get("rate", {}).get("raw") == "232%")
+                assert f'href="/findings/{f["id"]}"' in c.get(f"/indicators/{ind['id']}").text
+        finally:
+            app.state.engine.dispose()
