@@ -57,8 +57,14 @@ class Badges:
     def __init__(self, findings: list[dict[str, Any]], rows: list[dict[str, Any]] = ()) -> None:
         self.findings = findings
         self._by_row: dict[int, list[dict[str, Any]]] = {}
+        shown = [(r, _lines(r), list(_figures(r))) for r in rows]
+        at: dict[tuple[str, int], list[int]] = {}  # (doc, line) -> the rows (by index) on it
+        for i, (_, lines, _) in enumerate(shown):
+            for key in lines:
+                at.setdefault(key, []).append(i)
         for fd in findings:
-            scored = [(self._score(fd, r), r) for r in rows]
+            near = sorted({i for n in fd.get("lines") or [] for i in at.get((fd["doc"], n), [])})
+            scored = [(self._score(fd, shown[i][1], shown[i][2]), shown[i][0]) for i in near]
             best = max((sc for sc, _ in scored), default=0)
             for sc, r in scored:
                 if best and sc == best:
@@ -77,17 +83,17 @@ class Badges:
         return cls([found[k] for k in sorted(found)], rows)
 
     @staticmethod
-    def _score(fd: dict[str, Any], row: dict[str, Any]) -> int:
+    def _score(fd: dict[str, Any], lines: set[tuple[str, int]], figures: list[tuple]) -> int:
         flines = fd.get("lines") or []
         if not flines:
             return 0
         doc, first = fd["doc"], flines[0]
-        wrong = {n for _, d, n, v in _figures(row) if d == doc and n in flines and _same(v, fd.get("actual"))}
+        wrong = {n for _, d, n, v in figures if d == doc and n in flines and _same(v, fd.get("actual"))}
         if first in wrong:
             return 3
         if wrong:
             return 2
-        return 1 if (doc, first) in _lines(row) else 0
+        return 1 if (doc, first) in lines else 0
 
     def row(self, row: dict[str, Any] | None) -> list[dict[str, Any]]:
         """The open errors on this record (one of the page's rows)."""
