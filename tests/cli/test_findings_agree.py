@@ -43,7 +43,9 @@ def agree(url: str, tmp_path: Path, capsys, municipality: str = "김포시") -> 
 
     with TestClient(create_app(Settings(db_url=url))) as client:
         def total(**params) -> int:
-            r = client.get("/findings.json", params={"municipality": municipality, "limit": 1, **params})
+            # 전체: every status, the reader's information findings shown too (the page hides them by default)
+            r = client.get("/findings.json", params={"municipality": municipality, "limit": 1, "status": "all",
+                                                     "reading": "show", **params})
             assert r.status_code == 200
             return r.json()["total"]
 

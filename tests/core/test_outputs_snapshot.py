@@ -295,6 +295,9 @@ def crawl(client, app, municipalities: list[str], hide: bool, static_dir: Path) 
                   key_params={"municipality": m, "q": L(w), "limit": 500})
         docs = c.get("/documents.json", "/documents.json", {"municipality": m, "limit": 500})
         findings = _api_all(c, "findings", base)
+        for f in findings:  # one finding's page (its mark, the form for who may mark)
+            c.get("/findings/{finding_id}.json", f"/findings/{f['id']}.json")
+            c.get("/findings/{finding_id}", f"/findings/{f['id']}")
         for d in docs["items"]:
             name = d["name"]
             lines = sorted({ln for f in findings if f.get("doc") == name for ln in (f.get("lines") or [])})[:5]

@@ -102,6 +102,7 @@ def route_urls(app, http: httpx.Client, *, pdf: bool) -> list[str]:
         "item_id": lambda p: [p.replace("{item_id}", str(api_id(p)))],
         "indicator_id": lambda p: [p.replace("{indicator_id}", str(first("/api/v1/indicators?limit=1")))],
         "task_id": lambda p: [p.replace("{task_id}", str(first("/api/v1/plan-tasks?limit=1")))],
+        "finding_id": lambda p: [p.replace("{finding_id}", str(first("/api/v1/findings?limit=1")))],
         "name": lambda p: [p.replace("{name}", quote(
             first("/documents.json", "name") if p.startswith("/documents/")
             else first("/api/v1/indicators?limit=1", "department")))],

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 
 from ...model.vocabulary import PROGRAM_COLUMNS, REVENUE_COLUMNS
 from ...store import views
+from ..badges import Badges, badge
 from ..deps import MAX_INT, ConnDep, ScopeDep
 from ..render import pager, respond
 from ..serialize import envelope, jsonable, record
@@ -45,7 +46,7 @@ def programs(request: Request, conn: ConnDep, scope: ScopeDep, sort: SortQ = Non
              limit: LimitQ = 200, offset: OffsetQ = 0):
     rows, total, items = _listing("programs", PROGRAM_COLUMNS, request, conn, scope, sort, order, limit, offset, level)
     m = scope.municipality
-    ctx = {"title": "세출 사업", "section": "programs", "rows": rows, "columns": PROGRAM_COLUMNS, "sort": sort,
+    ctx = {"title": "세출 사업", "section": "programs", "rows": rows, "errs": Badges.of(conn, rows), "badge": badge, "columns": PROGRAM_COLUMNS, "sort": sort,
            "order": order, "level": level, "pager": pager(total, limit, offset), "kind": "programs",
            "years": views.years(conn, m, ("programs",)), "departments": views.departments(conn, m, scope.year),
            "year": scope.year, "department": scope.department,
@@ -59,7 +60,7 @@ def revenues(request: Request, conn: ConnDep, scope: ScopeDep, sort: SortQ = Non
              order: OrderQ = "desc", limit: LimitQ = 200, offset: OffsetQ = 0):
     rows, total, items = _listing("revenues", REVENUE_COLUMNS, request, conn, scope, sort, order, limit, offset)
     m = scope.municipality
-    ctx = {"title": "세입", "section": "revenues", "rows": rows, "columns": REVENUE_COLUMNS, "sort": sort,
+    ctx = {"title": "세입", "section": "revenues", "rows": rows, "errs": Badges.of(conn, rows), "badge": badge, "columns": REVENUE_COLUMNS, "sort": sort,
            "order": order, "level": None, "pager": pager(total, limit, offset), "kind": "revenues",
            "years": views.years(conn, m, ("revenues",)), "departments": views.departments(conn, m, scope.year),
            "year": scope.year, "department": scope.department,
