@@ -19,7 +19,7 @@ ALLOWED = {
     "store": {"model", "store", "settings"},
     "reports": {"model", "reports", "rules", "store", "settings", "readers"},
     "web": {"model", "web", "store", "rules", "reports", "settings", "pipeline", "readers", "coverage", "formats",
-            "operations"},
+            "operations", "cycle"},
     "commands": {"model", "commands", "store", "rules", "reports", "settings", "pipeline", "readers", "web", "coverage", "operations",
                  "formats"},
 }
@@ -32,6 +32,8 @@ MODULES = {
     # the write path: permission, one transaction, audit, re-check (derive + rules) over the store
     "operations.py": {"model", "store", "pipeline", "rules"},
     "coverage.py": {"model", "readers"},
+    # the year's performance cycle: its operations go through the write path
+    "cycle.py": {"model", "store", "rules", "operations"},
     "settings.py": set(),
 }
 

@@ -74,7 +74,9 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     from .api import search as api_search
     from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports
 
-    for r in (api_records.router, api_search.router):
+    from . import api_cycle
+
+    for r in (api_records.router, api_search.router, api_cycle.router):
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata):
         app.include_router(mod.router)
