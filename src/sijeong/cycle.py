@@ -51,6 +51,8 @@ LEVEL_UNITS = frozenset({"%", "%p", "점", "점수", "등급", "배", "위", "�
 #: words that mark an output indicator (산출지표) when it does not say what it measures
 OUTPUT_WORDS = re.compile(r"(건수|횟수|개최|실시|참여자\s*수|설치|발간|배부|교육\s*인원|운영\s*횟수)")
 MAX_TEXT = 2000
+#: ``comment=KEEP`` on a correction keeps the comment the result has
+KEEP = object()
 MAX_ABS = 1e15
 
 
@@ -326,16 +328,18 @@ def return_plan(engine, actor: Actor, *, municipality: str, year: int, departmen
 # --- period results ---------------------------------------------------------------------------
 
 
-def enter_result(engine, actor: Actor, indicator_id: int, *, period: Any, actual: Any, comment: Any = None,
+def enter_result(engine, actor: Actor, indicator_id: int, *, period: Any, actual: Any, comment: Any = KEEP,
                  version: int | None = None) -> tuple[dict[str, Any], bool]:
     """Record (or correct) the actual of a confirmed indicator for a period. A result that
     exists already is changed only with the ``version`` the actor read (else :class:`Stale`
-    with the newer row) and only while it is a draft or returned. Returns (row, created)."""
+    with the newer row) and only while it is a draft or returned; ``comment`` left out keeps
+    the one it has. Returns (row, created)."""
     with engine.connect() as conn:
         ind = _row(conn, "cycle_indicators", indicator_id, "지표")
     period = parse_period(period, ind["year"])
     actual = _number(actual, "실적 / actual", required=True)
-    comment = _text(comment, "설명 / comment")
+    keep = comment is KEEP
+    comment = None if keep else _text(comment, "설명 / comment")
     try:
         with write(engine, actor, "result.enter", municipality=ind["municipality"], department=ind["department"]) as tx:
             ind = _row(tx.conn, "cycle_indicators", indicator_id, "지표")
@@ -355,8 +359,8 @@ def enter_result(engine, actor: Actor, indicator_id: int, *, period: Any, actual
             if old["status"] not in ("draft", "returned"):
                 raise WrongState(f"'{old['status']}' 상태의 실적은 고칠 수 없습니다 / a result in state "
                                  f"{old['status']!r} cannot be changed")
-            tx.update("cycle_results", old["id"], dict(actual=actual, comment=comment, status="draft",
-                                                       version=old["version"] + 1),
+            tx.update("cycle_results", old["id"], dict(actual=actual, comment=old["comment"] if keep else comment,
+                                                       status="draft", version=old["version"] + 1),
                       expected={"version": old["version"]})
             return writes.get_row(tx.conn, "cycle_results", old["id"]), False
     except q.Duplicate:

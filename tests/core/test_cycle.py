@@ -277,6 +277,16 @@ def test_plan_to_accepted_result_to_report(engine, tmp_path):
     assert actual_cell["source"] == {"doc": "입력 2025 성과관리", "line": a_entry["id"]}
     summary = tables.build("summary", [entered], Y).as_dict()
     assert summary["rows"][1]["cells"][0]["value"] == D
+    # `sijeong report` makes the 성과보고서 tables from the database holding the entered document
+    from sijeong.cli import main
+    from sijeong.reports.xlsx_read import read_xlsx
+
+    out = tmp_path / "indicators.xlsx"
+    url = engine.url.render_as_string(hide_password=False)
+    assert main(["report", "indicators", "--year", str(Y), "--db", url, "-o", str(out)]) == 0
+    (sheet,) = read_xlsx(out)
+    flat = [v for row in sheet.rows for v in row]
+    assert "민원 처리 건수(건)" in flat and 90 in flat and 96 in flat
 
     # the audit trail of each step of the quarterly result, in order
     with engine.connect() as conn:

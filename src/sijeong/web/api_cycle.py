@@ -222,8 +222,9 @@ def return_plan(request: Request, actor: ActorDep, year: YearP, body: Scope):
 @router.post("/indicators/{indicator_id}/results", status_code=201,
              summary="실적 입력 / record a period result (201 new, 200 corrected)")
 def enter_result(request: Request, actor: ActorDep, indicator_id: IdPath, body: ResultIn):
+    comment = body.comment if "comment" in body.model_fields_set else cycle.KEEP
     out = _guard(lambda: cycle.enter_result(_engine(request), actor, indicator_id, period=body.period,
-                                            actual=body.actual, comment=body.comment, version=body.version))
+                                            actual=body.actual, comment=comment, version=body.version))
     if isinstance(out, JSONResponse):
         return out
     row, created = out
