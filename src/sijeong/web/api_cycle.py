@@ -29,7 +29,7 @@ from .deps import TEXT_PATTERN, IdPath
 from .serialize import jsonable
 
 ERRORS = {code: {"model": Error, "description": what} for code, what in (
-    (401, "로그인 필요"), (403, "권한 없음 (역할·부서)"), (404, "찾을 수 없음"),
+    (400, "본문을 읽을 수 없음"), (401, "로그인 필요"), (403, "권한 없음 (역할·부서)"), (404, "찾을 수 없음"),
     (409, "다른 사용자가 먼저 고침(current: 최신 값) 또는 상태가 맞지 않음"), (422, "잘못된 값"), (423, "결산 확정으로 잠긴 연도"))}
 
 router = APIRouter(tags=["cycle"], responses=ERRORS)
