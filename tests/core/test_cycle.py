@@ -59,9 +59,18 @@ def actor(role: str, department: str | None = D) -> Actor:
     return Actor(f"{role}@{department}", role, department if role in ("editor", "approver") else None, via="api")
 
 
-def test_the_table_is_the_operations_roles():
+def test_the_table_is_the_operations_roles_and_the_documented_table():
+    from pathlib import Path
+
     for name, roles in EXPECTED.items():
         assert operations.OPERATIONS[name].roles == roles, name
+    text = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
+    documented = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 7 and cells[0].startswith("`") and cells[0].strip("`") in EXPECTED:
+            documented[cells[0].strip("`")] = {r for r, mark in zip(operations.ROLES, cells[1:]) if mark == "✓"}
+    assert documented == EXPECTED
 
 
 # --- state builders ----------------------------------------------------------------------------
