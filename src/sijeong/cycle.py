@@ -268,7 +268,8 @@ def create_indicator(engine, actor: Actor, *, municipality: str, year: int, depa
 
 def edit_indicator(engine, actor: Actor, indicator_id: int, values: dict[str, Any], *,
                    version: int | None) -> dict[str, Any]:
-    """Set target, weight or another plan field of a draft indicator (compare-and-swap on version)."""
+    """Set target, weight or another plan field of a draft indicator: a compare-and-swap on the
+    ``version`` the actor read (without one, or with an old one, :class:`Stale` and the newer row)."""
     fields = _plan_values(values)
     if not fields:
         raise Invalid("고칠 항목이 없습니다 / nothing to change")
@@ -277,6 +278,8 @@ def edit_indicator(engine, actor: Actor, indicator_id: int, values: dict[str, An
     with write(engine, actor, "plan.edit", municipality=ind["municipality"], department=ind["department"]) as tx:
         ind = _row(tx.conn, "cycle_indicators", indicator_id, "지표")
         _plan_open(_year(tx.conn, ind["municipality"], ind["year"]))
+        if version is None:  # an edit of what was not read: never a silent overwrite
+            raise Stale("cycle_indicators", indicator_id, ind)
         v = _check_version(ind, version, "cycle_indicators")
         if ind["status"] != "draft":
             raise WrongState("제출된 지표는 고칠 수 없습니다(반려되어야 합니다) / a submitted indicator cannot be changed "

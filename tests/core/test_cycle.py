@@ -236,7 +236,7 @@ def test_plan_to_accepted_result_to_report(engine, tmp_path):
         cycle.submit_plan(engine, ed, municipality=M, year=Y, department=D)
     cycle.submit_plan(engine, ap, municipality=M, year=Y, department=D)
     with pytest.raises(cycle.WrongState):  # submitted: no more edits until returned
-        cycle.edit_indicator(engine, ed, ind_id, {"target": 95}, version=None)
+        cycle.edit_indicator(engine, ed, ind_id, {"target": 95}, version=ind["version"] + 1)
     cycle.confirm_plan(engine, perf, municipality=M, year=Y)
 
     q1, created = cycle.enter_result(engine, ed, ind_id, period=f"{Y}-Q1", actual=20, comment="1분기 누적")
@@ -454,3 +454,39 @@ def test_results_need_a_confirmed_plan_and_a_known_indicator(fresh):
 
 def test_periods_and_their_share_of_the_year():
     assert [cycle.period_fraction(p) for p in ("2025", "2025-H1", "2025-Q3", "2025-M02")] == [1, 0.5, 0.75, 2 / 12]
+
+
+def test_two_editors_at_the_same_moment_one_wins_the_other_is_told(engine):
+    """Two threads correct the same result with the version both read, and two create the same
+    period's result: exactly one of each pair is written, the other gets Stale with the row
+    the winner wrote."""
+    import threading
+
+    st = build(engine, "result")
+    ind_id, res = st["indicator"]["id"], st["result"]
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, list] = {"correct": [], "create": []}
+
+    def run(kind: str, login: str, value: float, **kw):
+        barrier.wait()
+        try:
+            row, _ = cycle.enter_result(engine, Actor(login, "editor", D), ind_id, actual=value, **kw)
+            outcomes[kind].append(("ok", row["actual"]))
+        except Stale as e:
+            outcomes[kind].append(("stale", e.current["actual"] if e.current else None))
+
+    for kind, kw in (("correct", dict(period=f"{Y}-Q1", version=res["version"])), ("create", dict(period=f"{Y}-Q2"))):
+        threads = [threading.Thread(target=run, args=(kind, f"ed{i}", v), kwargs=kw) for i, v in ((1, 11.0), (2, 22.0))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        got = sorted(outcomes[kind])
+        assert [o for o, _ in got] == ["ok", "stale"], (kind, got)
+        assert got[0][1] == got[1][1]  # the loser is shown the winner's value
+    with engine.connect() as conn:
+        rows = {r["period"]: r for r in cycle.results(conn, ind_id)["results"]}
+        trail = cycle.audit(conn, "cycle_results", rows[f"{Y}-Q1"]["id"])
+    assert rows[f"{Y}-Q1"]["actual"] == dict(outcomes["correct"])["ok"]
+    assert rows[f"{Y}-Q2"]["actual"] == dict(outcomes["create"])["ok"]
+    assert len([t for t in trail if t["field"] == "actual"]) == 1  # the loser wrote nothing
