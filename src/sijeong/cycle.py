@@ -36,6 +36,7 @@ from typing import Any
 
 from .model import Document, Figure, Finding, Indicator, PolicyGoal, Source
 from .operations import Actor, Invalid, Refused, Stale, allowed, derive, write
+from .reports.base import ReportCell, ReportRow, ReportTable, header
 from .rules import infer_direction
 from .store import cycle as q
 from .store import directions as user_directions
@@ -690,6 +691,42 @@ def lagging(conn, municipality: str, year: int) -> list[dict[str, Any]]:
                         "basis": "level" if level else "pro rata",
                         "history": [{k: r[k] for k in ("id", "period", "actual", "status", "comment")} for r in hist]})
     return out
+
+
+def plan_book(conn, municipality: str, year: int, department: str | None = None) -> ReportTable:
+    """성과계획서 성과지표 및 목표치: the confirmed plan per department and policy goal — the
+    indicator (unit), formula, data source, last year's actual, target and weight. Each entered
+    value links to the audit entry that entered it."""
+    rows_ = q.plan_indicators(conn, municipality, year, department, status="confirmed")
+    ids = [r["id"] for r in rows_]
+    made = q.entry_ids(conn, "cycle_indicators", ids, "name")
+    entered = {f: q.entry_ids(conn, "cycle_indicators", ids, f) for f in ("target", "weight")}
+    name = entry_name(year)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows_:
+        groups.setdefault((r["department"], r["policy_goal"] or ""), []).append(r)
+    rows: list[ReportRow] = []
+    for (dept, goal), inds in groups.items():
+        rows.append(ReportRow([ReportCell(f"정책사업목표: {goal} ({dept})", "text", col_span=6)], is_group=True))
+        for r in inds:
+            src = Source(name, made.get(r["id"], 0))
+            label = f"{r['name']}({r['unit']})" if r["unit"] else r["name"]
+            rows.append(ReportRow([
+                ReportCell(label, "text", source=src),
+                ReportCell(r["formula"], "text", source=src),
+                ReportCell(r["data_source"], "text", source=src),
+                ReportCell(_maybe(r["prior_actual"]), "number"),
+                ReportCell(_maybe(r["target"]), "number", source=Source(name, entered["target"].get(r["id"], src.line))),
+                ReportCell(_maybe(r["weight"]), "number", source=Source(name, entered["weight"].get(r["id"], src.line))),
+            ]))
+    return ReportTable(kind="plan_book", title="성과지표 및 목표치", unit_note=None,
+                       header=header(["성과지표(단위)", "측정산식", "자료출처", f"{year - 1}년 실적", f"{year}년 목표치",
+                                      "가중치(%)"]),
+                       rows=rows, municipality=municipality, year=year, department=department)
+
+
+def _maybe(v: float | int | None) -> float | int | None:
+    return None if v is None else _plain_number(v)
 
 
 def can(actor: Actor, operation: str, department: str | None = None) -> bool:

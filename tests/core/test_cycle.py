@@ -296,6 +296,11 @@ def test_plan_to_accepted_result_to_report(engine, tmp_path):
     (sheet,) = read_xlsx(out)
     flat = [v for row in sheet.rows for v in row]
     assert "민원 처리 건수(건)" in flat and 90 in flat and 96 in flat
+    book = tmp_path / "plan.xlsx"
+    assert main(["report", "plan-book", "--year", str(Y), "--db", url, "-o", str(book)]) == 0
+    (sheet,) = read_xlsx(book)
+    assert ["민원 처리 건수(건)", "연간 처리 건수 합계", "민원시스템 통계", 80, 90, 30] in [list(r) for r in sheet.rows]
+    assert main(["report", "plan-book", "--year", str(Y + 1), "--db", url, "-o", str(book)]) == 1  # no plan
 
     # the audit trail of each step of the quarterly result, in order
     with engine.connect() as conn:

@@ -292,15 +292,17 @@ def lagging(request: Request, actor: ActorDep, year: YearP, municipality: Munici
     return _run(lambda: {"items": _read(request, lambda c: cycle.lagging(c, _m(request, municipality), year))})
 
 
-@router.get("/cycle/years/{year}/report/{kind}", summary="입력 자료로 만든 성과보고서 표 / a report table from entered data")
+@router.get("/cycle/years/{year}/report/{kind}", summary="입력 자료로 만든 성과보고서 표(plan_book: 성과계획서) / a report table from entered data")
 def report_table(request: Request, actor: ActorDep, year: YearP, kind: str, municipality: MunicipalityQ = None,
                  department: DepartmentQ = None):
     from ..reports import tables
     from ..store import repository
 
+    m = _m(request, municipality)
+    if kind == "plan_book":
+        return _run(lambda: _read(request, lambda c: cycle.plan_book(c, m, year, department).as_dict()))
     if kind not in tables.TABLES:
         return _error(404, f"알 수 없는 보고서 종류 / unknown report kind: {kind!r}")
-    m = _m(request, municipality)
     docs = _read(request, lambda c: [d for d in repository.load_documents(c, municipality=m, year=year)
                                      if d.family == cycle.ENTRY_FAMILY])
     return _run(lambda: tables.build(kind, docs, year, department, municipality=m).as_dict())
