@@ -217,6 +217,60 @@ def reopen_year(engine, actor: Actor, *, municipality: str, year: int, reason: s
         return writes.get_row(tx.conn, "cycle_years", row["id"])
 
 
+def set_window(engine, actor: Actor, *, municipality: str, year: int, period: Any, due_on: Any,
+               opens_on: Any = None, version: int | None = None) -> dict[str, Any]:
+    """The reporting window of a period: results are due by ``due_on`` (ISO dates). Setting
+    it again changes it (with the version read)."""
+    period = parse_period(period, year)
+    due, opens = _date(due_on, "마감일 / due date", required=True), _date(opens_on, "시작일 / opening date")
+    if opens is not None and opens > due:
+        raise Invalid("시작일이 마감일보다 늦습니다 / the window opens after it is due")
+    with write(engine, actor, "cycle.window", municipality=municipality) as tx:
+        cyc = _year(tx.conn, municipality, year)
+        old = q.window_for(tx.conn, cyc["id"], period)
+        if old is None:
+            wid = tx.insert("cycle_windows", dict(cycle_id=cyc["id"], municipality=municipality, year=year,
+                                                  period=period, opens_on=opens, due_on=due, version=1))
+            return writes.get_row(tx.conn, "cycle_windows", wid)
+        if version is None:
+            raise Stale("cycle_windows", old["id"], old)
+        v = _check_version(old, version, "cycle_windows")
+        tx.update("cycle_windows", old["id"], dict(opens_on=opens, due_on=due, version=v + 1), expected={"version": v})
+        return writes.get_row(tx.conn, "cycle_windows", old["id"])
+
+
+def _date(value: Any, what: str, *, required: bool = False) -> dt.date | None:
+    if value is None and not required:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Invalid(f"{what}: 날짜(YYYY-MM-DD)가 아닙니다 / not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def late(conn, municipality: str, year: int, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Who is late: for every window past its due date, each confirmed indicator whose result
+    for the period is missing or not yet submitted (a draft, or returned and not resubmitted),
+    by department."""
+    today = today or dt.date.today()
+    plan_rows = q.plan_indicators(conn, municipality, year, status="confirmed")
+    got = {(r["indicator_id"], r["period"]): r for r in q.results_of(conn, [p["id"] for p in plan_rows])}
+    out = []
+    for w in q.windows(conn, municipality, year):
+        if w["due_on"] >= today:
+            continue
+        for p in plan_rows:
+            r = got.get((p["id"], w["period"]))
+            if r is None or r["status"] in ("draft", "returned"):
+                out.append({"department": p["department"], "indicator_id": p["id"], "name": p["name"],
+                            "period": w["period"], "due_on": w["due_on"], "days_late": (today - w["due_on"]).days,
+                            "status": r["status"] if r else "missing", "result_id": r["id"] if r else None})
+    out.sort(key=lambda x: (x["department"], x["due_on"], x["name"]))
+    return out
+
+
 # --- the plan ---------------------------------------------------------------------------------
 
 
@@ -647,7 +701,7 @@ def results(conn, indicator_id: int) -> dict[str, Any]:
 
 
 #: the entities whose audit trail is shown
-AUDITED = ("cycle_years", "cycle_indicators", "cycle_results", "cycle_evidence")
+AUDITED = ("cycle_years", "cycle_indicators", "cycle_results", "cycle_evidence", "cycle_windows")
 
 
 def audit(conn, entity: str, entity_id: int) -> list[dict[str, Any]]:

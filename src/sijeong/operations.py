@@ -50,6 +50,7 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("cycle.open", "연도 열기 / open a year's cycle", "admin", "performance"),
     _op("cycle.close", "결산 확정(연도 잠금) / close and lock a year", "admin", "performance"),
     _op("cycle.reopen", "연도 다시 열기 / reopen a closed year", "admin", "performance"),
+    _op("cycle.window", "보고 기간·마감 지정 / set a reporting window", "admin", "performance"),
     _op("plan.carry_over", "전년도 지표 이월 / carry last year's indicators over", "admin", "performance", "editor"),
     _op("plan.edit", "계획 지표 작성(목표치·가중치) / write plan indicators (targets, weights)", "admin", "performance",
         "editor"),

@@ -32,6 +32,7 @@ operation          admin performance editor approver evaluator viewer
 cycle.open         ✓     ✓           ·      ·        ·         ·
 cycle.close        ✓     ✓           ·      ·        ·         ·
 cycle.reopen       ✓     ✓           ·      ·        ·         ·
+cycle.window       ✓     ✓           ·      ·        ·         ·
 plan.carry_over    ✓     ✓           ✓      ·        ·         ·
 plan.edit          ✓     ✓           ✓      ·        ·         ·
 plan.submit        ✓     ·           ·      ✓        ·         ·
@@ -125,6 +126,8 @@ def call(op: str, engine, who: Actor, st: dict, tmp_path):
         "cycle.open": lambda: cycle.open_year(engine, who, municipality=M, year=Y),
         "cycle.close": lambda: cycle.close_year(engine, who, municipality=M, year=Y),
         "cycle.reopen": lambda: cycle.reopen_year(engine, who, municipality=M, year=Y, reason="정정 필요"),
+        "cycle.window": lambda: cycle.set_window(engine, who, municipality=M, year=Y, period=f"{Y}-Q1",
+                                                 due_on=f"{Y}-04-10"),
         "plan.carry_over": lambda: cycle.carry_over(engine, who, municipality=M, year=Y, department=D),
         "plan.edit": lambda: cycle.create_indicator(engine, who, municipality=M, year=Y, department=D, name="새 지표",
                                                     target=10),
@@ -140,7 +143,7 @@ def call(op: str, engine, who: Actor, st: dict, tmp_path):
     }[op]()
 
 
-STATE_FOR = {"cycle.open": "none", "cycle.close": "open", "cycle.reopen": "closed", "plan.carry_over": "open",
+STATE_FOR = {"cycle.open": "none", "cycle.close": "open", "cycle.reopen": "closed", "cycle.window": "open", "plan.carry_over": "open",
              "plan.edit": "open", "plan.submit": "draft", "plan.confirm": "submitted", "plan.return": "submitted",
              "result.enter": "confirmed", "result.evidence": "result", "result.submit": "result",
              "result.accept": "submitted_result", "result.return": "submitted_result"}
@@ -495,3 +498,33 @@ def test_two_editors_at_the_same_moment_one_wins_the_other_is_told(engine):
     assert rows[f"{Y}-Q1"]["actual"] == dict(outcomes["correct"])["ok"]
     assert rows[f"{Y}-Q2"]["actual"] == dict(outcomes["create"])["ok"]
     assert len([t for t in trail if t["field"] == "actual"]) == 1  # the loser wrote nothing
+
+
+def test_who_is_late_after_a_window_s_due_date(fresh):
+    import datetime as dt
+
+    engine = fresh()
+    st = build(engine, "confirmed")
+    perf = actor("performance")
+    cycle.set_window(engine, perf, municipality=M, year=Y, period=f"{Y}-Q1", due_on=f"{Y}-04-10")
+    w2 = cycle.set_window(engine, perf, municipality=M, year=Y, period=f"{Y}-Q2", due_on=f"{Y}-07-10")
+    with pytest.raises(Stale):  # changing a window needs the version read
+        cycle.set_window(engine, perf, municipality=M, year=Y, period=f"{Y}-Q2", due_on=f"{Y}-07-15")
+    cycle.set_window(engine, perf, municipality=M, year=Y, period=f"{Y}-Q2", due_on=f"{Y}-07-15", version=w2["version"])
+    for bad in (dict(period=f"{Y}-Q3", due_on="내일"), dict(period=f"{Y}-Q3", due_on=f"{Y}-10-10", opens_on=f"{Y}-11-01"),
+                dict(period=f"{Y - 1}-Q3", due_on=f"{Y}-10-10")):
+        with pytest.raises(Invalid):
+            cycle.set_window(engine, perf, municipality=M, year=Y, **bad)
+    ind = st["indicator"]["id"]
+    with engine.connect() as conn:
+        assert cycle.late(conn, M, Y, today=dt.date(Y, 4, 10)) == []  # due today: not late yet
+        (row,) = cycle.late(conn, M, Y, today=dt.date(Y, 4, 12))
+    assert (row["department"], row["indicator_id"], row["period"], row["status"], row["days_late"]) == (
+        D, ind, f"{Y}-Q1", "missing", 2)
+    res, _ = cycle.enter_result(engine, actor("editor"), ind, period=f"{Y}-Q1", actual=10)
+    with engine.connect() as conn:
+        assert [r["status"] for r in cycle.late(conn, M, Y, today=dt.date(Y, 4, 12))] == ["draft"]  # entered, not submitted
+    cycle.submit_result(engine, actor("approver"), res["id"])
+    with engine.connect() as conn:
+        assert cycle.late(conn, M, Y, today=dt.date(Y, 4, 12)) == []
+        assert [r["period"] for r in cycle.late(conn, M, Y, today=dt.date(Y, 7, 16))] == [f"{Y}-Q2"]

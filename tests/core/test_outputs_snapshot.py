@@ -240,6 +240,7 @@ def crawl(client, app, municipalities: list[str], hide: bool, static_dir: Path) 
     for template, path in (("/api/v1/cycle/years", "/api/v1/cycle/years"),
                            ("/api/v1/cycle/years/{year}/plan", "/api/v1/cycle/years/2020/plan"),
                            ("/api/v1/cycle/years/{year}/lagging", "/api/v1/cycle/years/2020/lagging"),
+                           ("/api/v1/cycle/years/{year}/late", "/api/v1/cycle/years/2020/late"),
                            ("/api/v1/cycle/years/{year}/report/{kind}", "/api/v1/cycle/years/2020/report/indicators"),
                            ("/api/v1/indicators/{indicator_id}/results", "/api/v1/indicators/1/results"),
                            ("/api/v1/evidence/{evidence_id}", "/api/v1/evidence/1"),

@@ -81,6 +81,13 @@ def test_the_cycle_through_the_api(api):
     ok(as_(ap).post(f"/api/v1/cycle/years/{Y}/plan/submit", json={"department": D}))
     ok(as_(perf).post(f"/api/v1/cycle/years/{Y}/plan/confirm", json={}))
 
+    # a reporting window: after its due date, the indicator without a submitted Q1 result is late
+    assert as_(ed).post(f"/api/v1/cycle/years/{Y}/windows", json={"period": f"{Y}-Q1", "due_on": "2000-01-01"}).status_code == 403
+    assert as_(perf).post(f"/api/v1/cycle/years/{Y}/windows", json={"period": f"{Y}-Q1", "due_on": "어제"}).status_code == 422
+    ok(as_(perf).post(f"/api/v1/cycle/years/{Y}/windows", json={"period": f"{Y}-Q1", "due_on": f"{Y}-04-10"}))
+    (late,) = ok(as_(perf).get(f"/api/v1/cycle/years/{Y}/late"))["items"]  # the clock is past 2025-04-10
+    assert (late["department"], late["period"], late["status"]) == (D, f"{Y}-Q1", "missing")
+
     # a quarterly result with a PDF as evidence
     url = f"/api/v1/indicators/{ind_id}/results"
     for actor in (who("viewer"), who("evaluator"), who("performance"), who("editor", "세무과"), ap):
@@ -142,6 +149,10 @@ def test_the_cycle_through_the_api(api):
     cells = [c for row in table["rows"] for c in row["cells"]]
     actual = next(c for c in cells if c.get("value") == 95)
     assert actual["source"]["doc"] == "입력 2025 성과관리"
+    book = ok(as_(perf).get(f"/api/v1/cycle/years/{Y}/report/plan_book"))
+    assert ["민원 처리 건수(건)", "연간 처리 건수", "민원 통계", 80, 90, 30] in [
+        [c["value"] for c in row["cells"]] for row in book["rows"]]
+    assert ok(as_(perf).get(f"/api/v1/cycle/years/{Y}/late"))["items"] == []  # Q1 submitted since
     entry = ok(as_(perf).get(f"/api/v1/entries/{actual['source']['line']}"))
     assert (entry["entity"], entry["entity_id"], entry["actor"]) == ("cycle_results", annual["id"], "editor1")
 

@@ -61,6 +61,18 @@ def result_for(conn: sa.Connection, indicator_id: int, period: str) -> dict[str,
     return dict(row) if row is not None else None
 
 
+def windows(conn: sa.Connection, municipality: str, year: int) -> list[dict[str, Any]]:
+    t = table("cycle_windows")
+    return _rows(conn, sa.select(t).where(t.c.municipality == municipality, t.c.year == year)
+                 .order_by(t.c.due_on, t.c.period))
+
+
+def window_for(conn: sa.Connection, cycle_id: int, period: str) -> dict[str, Any] | None:
+    t = table("cycle_windows")
+    row = conn.execute(sa.select(t).where(t.c.cycle_id == cycle_id, t.c.period == period)).mappings().first()
+    return dict(row) if row is not None else None
+
+
 def evidence_of(conn: sa.Connection, result_id: int) -> list[dict[str, Any]]:
     t = table("cycle_evidence")
     return _rows(conn, sa.select(t).where(t.c.result_id == result_id).order_by(t.c.id))

@@ -318,6 +318,20 @@ def _cycle_tables(metadata: sa.MetaData) -> None:
         sa.UniqueConstraint("indicator_id", "period", name="uq_cycle_results"),
         sa.Index("ix_cycle_results_dims", "municipality", "year", "department", "id"),
     )
+    # reporting windows: by when a period's results are due (who is late)
+    sa.Table(
+        "cycle_windows",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("cycle_id", sa.Integer, sa.ForeignKey("cycle_years.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("period", sa.Text, nullable=False),
+        sa.Column("opens_on", sa.Date),
+        sa.Column("due_on", sa.Date, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.UniqueConstraint("cycle_id", "period", name="uq_cycle_windows"),
+    )
     sa.Table(
         "cycle_evidence",
         metadata,

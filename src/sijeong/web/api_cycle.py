@@ -169,6 +169,26 @@ def reopen_year(request: Request, actor: ActorDep, year: YearP, body: YearAct):
                                           year=year, reason=body.reason, version=body.version))
 
 
+class Window(Body):
+    municipality: str | None = Field(None, max_length=100)
+    period: Any = Field(description="2025-Q1 …")
+    due_on: Any = Field(description="마감일 YYYY-MM-DD")
+    opens_on: Any = Field(None, description="시작일 YYYY-MM-DD")
+    version: int | None = Field(None, ge=1, le=2**31)
+
+
+@router.post("/cycle/years/{year}/windows", summary="보고 기간·마감 / set a reporting window")
+def set_window(request: Request, actor: ActorDep, year: YearP, body: Window):
+    return _run(lambda: cycle.set_window(_engine(request), actor, municipality=_m(request, body.municipality), year=year,
+                                         period=body.period, due_on=body.due_on, opens_on=body.opens_on,
+                                         version=body.version))
+
+
+@router.get("/cycle/years/{year}/late", summary="마감이 지난 미제출 실적 / who is late")
+def late(request: Request, actor: ActorDep, year: YearP, municipality: MunicipalityQ = None):
+    return _run(lambda: {"items": _read(request, lambda c: cycle.late(c, _m(request, municipality), year))})
+
+
 # --- the plan ---------------------------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ The year's performance cycle entered in sijeong (issue 11, ``docs/cycle.md``):
 ``cycle_years`` (a municipality-year: open / confirmed / closed), ``cycle_indicators`` (the
 year's plan: carried over or created, target, weight, draft / submitted / confirmed),
 ``cycle_results`` (an indicator's actual per period, draft / submitted / accepted / returned,
-``version`` for stale edits) and ``cycle_evidence`` (files kept outside the web root).
+``version`` for stale edits), ``cycle_windows`` (when a period's results are due) and
+``cycle_evidence`` (files kept outside the web root).
 (0009 is the accounts' revision of another branch: the lead re-chains at merge.)
 """
 
@@ -83,6 +84,19 @@ def upgrade() -> None:
     with op.batch_alter_table('cycle_results', schema=None) as batch_op:
         batch_op.create_index('ix_cycle_results_dims', ['municipality', 'year', 'department', 'id'], unique=False)
 
+    op.create_table('cycle_windows',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('cycle_id', sa.Integer(), nullable=False),
+    sa.Column('municipality', sa.Text(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('period', sa.Text(), nullable=False),
+    sa.Column('opens_on', sa.Date(), nullable=True),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.ForeignKeyConstraint(['cycle_id'], ['cycle_years.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('cycle_id', 'period', name='uq_cycle_windows')
+    )
     op.create_table('cycle_evidence',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('result_id', sa.Integer(), nullable=False),
@@ -117,5 +131,6 @@ def downgrade() -> None:
     with op.batch_alter_table('cycle_indicators', schema=None) as batch_op:
         batch_op.drop_index('ix_cycle_indicators_dims')
 
+    op.drop_table('cycle_windows')
     op.drop_table('cycle_indicators')
     op.drop_table('cycle_years')
