@@ -684,11 +684,37 @@ def plan_findings(conn, municipality: str, year: int, department: str | None = N
 
 
 def plan(conn, municipality: str, year: int, department: str | None = None) -> dict[str, Any]:
+    """The year, its plan indicators (each with ``indicator_id``: its stored indicator once
+    published, the id ``/api/v1/indicators/{id}`` knows) and the plan-quality findings."""
     cyc = q.year_row(conn, municipality, year)
     if cyc is None:
         raise NotFound(f"열리지 않은 연도입니다 / no cycle opened for {municipality} {year}")
-    return {"year": cyc, "indicators": q.plan_indicators(conn, municipality, year, department),
+    rows = q.plan_indicators(conn, municipality, year, department)
+    published = q.published_ids(conn, municipality, year, entry_name(year))
+    for r in rows:
+        r["indicator_id"] = published.get(r["id"])
+    return {"year": cyc, "indicators": rows,
             "findings": [f.as_dict() for f in plan_findings(conn, municipality, year, department)]}
+
+
+def plan_indicator_for(conn, stored_id: int) -> int:
+    """The plan indicator a stored indicator (``/api/v1/indicators/{id}``) stands for: the one
+    whose entry it was published from, else the confirmed plan indicator of the same
+    municipality, year, department and name. :class:`NotFound` when there is none."""
+    row = q.stored_indicator(conn, stored_id)
+    if row is None:
+        raise NotFound(f"지표를 찾을 수 없습니다 / no such indicator: {stored_id}")
+    if row["year"] is not None and row["source_doc"] == entry_name(row["year"]):
+        made = q.audit_entry(conn, row["source_line"])
+        if made is not None and made["entity"] == "cycle_indicators":
+            return made["entity_id"]
+    if row["year"] is not None and row["department"]:
+        for p in q.plan_indicators(conn, row["municipality"], row["year"], row["department"], status="confirmed"):
+            if p["name"] == row["name"]:
+                return p["id"]
+    raise NotFound(f"이 지표는 {row['year']}년 확정된 성과계획에 없습니다(먼저 연도를 열고 계획을 확정하십시오) / "
+                   f"indicator {stored_id} is not in a confirmed plan of {row['year']} (open the year and confirm "
+                   "its plan first)")
 
 
 def results(conn, indicator_id: int) -> dict[str, Any]:

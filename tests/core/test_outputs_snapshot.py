@@ -243,6 +243,7 @@ def crawl(client, app, municipalities: list[str], hide: bool, static_dir: Path) 
                            ("/api/v1/cycle/years/{year}/late", "/api/v1/cycle/years/2020/late"),
                            ("/api/v1/cycle/years/{year}/report/{kind}", "/api/v1/cycle/years/2020/report/indicators"),
                            ("/api/v1/indicators/{indicator_id}/results", "/api/v1/indicators/1/results"),
+                           ("/api/v1/plan-indicators/{plan_id}/results", "/api/v1/plan-indicators/1/results"),
                            ("/api/v1/evidence/{evidence_id}", "/api/v1/evidence/1"),
                            ("/api/v1/entries/{entry_id}", "/api/v1/entries/1"),
                            ("/api/v1/audit/{entity}/{entity_id}", "/api/v1/audit/cycle_results/1")):

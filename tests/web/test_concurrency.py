@@ -114,6 +114,7 @@ def route_urls(app, http: httpx.Client, *, pdf: bool) -> list[str]:
         "year": lambda p: [p.replace("{year}", "2020")],
         "kind,year": lambda p: [p.replace("{year}", "2020").replace("{kind}", "indicators")],
         "evidence_id": lambda p: [p.replace("{evidence_id}", "1")],
+        "plan_id": lambda p: [p.replace("{plan_id}", "1")],
         "entry_id": lambda p: [p.replace("{entry_id}", "1")],
         "entity,entity_id": lambda p: [p.replace("{entity}", "cycle_results").replace("{entity_id}", "1")],
     }

@@ -38,9 +38,14 @@ def api(tmp_path):
     ind = Indicator(source=Source(name, 7), municipality=M, year=Y - 1, department=D, name="민원 처리 건수", unit="건",
                     formula="연간 처리 건수", policy_goal="열린 행정")
     ind.set("actual", Figure(80, "80", Source(name, 8), "건"))
+    printed = Indicator(source=Source("printed.txt", 3), municipality=M, year=Y, department=D, name="민원 처리 건수",
+                        unit="건")
     with engine.connect() as conn:
         repository.save_document(conn, Document(name=name, municipality=M, year=Y - 1, family="settlement_report",
                                                 records=[ind]))
+        # the same indicator as a printed document of the plan year shows it
+        repository.save_document(conn, Document(name="printed.txt", municipality=M, year=Y, family="settlement_report",
+                                                records=[printed]))
         conn.commit()
     engine.dispose()
     app = create_app(Settings(db_url=url, evidence_dir=str(tmp_path / "evidence"), evidence_max_bytes=1 << 16))
@@ -88,8 +93,19 @@ def test_the_cycle_through_the_api(api):
     (late,) = ok(as_(perf).get(f"/api/v1/cycle/years/{Y}/late"))["items"]  # the clock is past 2025-04-10
     assert (late["department"], late["period"], late["status"]) == (D, f"{Y}-Q1", "missing")
 
+    # the id /api/v1/indicators knows: the published (entered) indicator, or a read one of the
+    # same year, department and name, stands for the plan indicator; last year's does not
+    (planned,) = ok(as_(ed).get(f"/api/v1/cycle/years/{Y}/plan"))["indicators"]
+    stored = planned["indicator_id"]
+    assert ok(as_(ed).get(f"/api/v1/indicators/{stored}"))["source"]["doc"] == "입력 2025 성과관리"
+    listed = {i["source"]["doc"]: i["id"] for i in ok(as_(ed).get("/api/v1/indicators", params={"limit": 50}))["items"]}
+    assert ok(as_(ed).get(f"/api/v1/indicators/{listed['printed.txt']}/results"))["indicator"]["id"] == ind_id
+    missing = as_(ed).get(f"/api/v1/indicators/{listed['last_year.txt']}/results")
+    assert missing.status_code == 404 and "확정된 성과계획에 없습니다" in missing.json()["error"]["message"]
+    purl = f"/api/v1/plan-indicators/{ind_id}/results"
+
     # a quarterly result with a PDF as evidence
-    url = f"/api/v1/indicators/{ind_id}/results"
+    url = f"/api/v1/indicators/{stored}/results"
     for actor in (who("viewer"), who("evaluator"), who("performance"), who("editor", "세무과"), ap):
         assert as_(actor).post(url, json={"period": f"{Y}-Q1", "actual": 20}).status_code == 403
     q1 = ok(as_(ed).post(url, json={"period": f"{Y}-Q1", "actual": 20, "comment": "1분기 누적"}), 201)
@@ -139,6 +155,12 @@ def test_the_cycle_through_the_api(api):
     ok(as_(perf).post(f"/api/v1/results/{rid}/accept", json={}))
     (lag,) = ok(as_(perf).get(f"/api/v1/cycle/years/{Y}/lagging"))["items"]
     assert lag["indicator_id"] == ind_id and lag["projected"] == 88 and lag["target"] == 90
+
+    # the accept republished the entered document (its stored indicator may have a new id); the
+    # plan indicator's id stays
+    (planned,) = ok(as_(ed).get(f"/api/v1/cycle/years/{Y}/plan"))["indicators"]
+    assert ok(as_(ed).get(f"/api/v1/indicators/{planned['indicator_id']}/results"))["indicator"]["id"] == ind_id
+    url = purl
 
     # the annual result, and the year's report table from what was entered
     annual = ok(as_(ed).post(url, json={"period": str(Y), "actual": 95, "comment": "연간 실적"}), 201)

@@ -123,3 +123,21 @@ def audit_entry(conn: sa.Connection, entry_id: int) -> dict[str, Any] | None:
     t = table("audit_log")
     row = conn.execute(sa.select(t).where(t.c.id == entry_id)).mappings().first()
     return dict(row) if row is not None else None
+
+
+def stored_indicator(conn: sa.Connection, indicator_id: int) -> dict[str, Any] | None:
+    """A stored indicator (read from a document or published from the entered data)."""
+    t = table("indicators")
+    cols = [t.c.id, t.c.municipality, t.c.year, t.c.department, t.c.name, t.c.source_doc, t.c.source_line]
+    row = conn.execute(sa.select(*cols).where(t.c.id == indicator_id)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def published_ids(conn: sa.Connection, municipality: str, year: int, doc_name: str) -> dict[int, int]:
+    """plan indicator id → the id of its stored indicator in the year's entered document (whose
+    source line is the audit entry that made the plan indicator)."""
+    t, a = table("indicators"), table("audit_log")
+    stmt = (sa.select(t.c.id, a.c.entity_id)
+            .join(a, sa.and_(a.c.id == t.c.source_line, a.c.entity == "cycle_indicators"))
+            .where(t.c.municipality == municipality, t.c.year == year, t.c.source_doc == doc_name))
+    return {plan_id: stored_id for stored_id, plan_id in conn.execute(stmt)}

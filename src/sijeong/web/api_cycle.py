@@ -8,8 +8,10 @@ through :mod:`sijeong.cycle` and so through ``operations.write``. Errors have th
 shape: 403 the role or department does not allow it, 404 unknown, 409 a stale edit (with
 ``current``, the newer row) or a wrong state, 422 a bad value, 423 a closed year.
 
-The ``{indicator_id}`` of ``/indicators/{indicator_id}/results`` is the id of the plan
-indicator (``GET /api/v1/cycle/years/{year}/plan``).
+The ``{indicator_id}`` of ``/indicators/{indicator_id}/results`` is the id ``/api/v1/indicators``
+knows (a stored indicator), resolved to the year's confirmed plan indicator; ``/plan-indicators/
+{plan_id}/results`` takes the plan indicator's own id (``GET /api/v1/cycle/years/{year}/plan``),
+which — unlike a stored indicator's — stays the same when the entered document is republished.
 """
 
 from __future__ import annotations
@@ -239,11 +241,9 @@ def return_plan(request: Request, actor: ActorDep, year: YearP, body: Scope):
 # --- results ----------------------------------------------------------------------------
 
 
-@router.post("/indicators/{indicator_id}/results", status_code=201,
-             summary="실적 입력 / record a period result (201 new, 200 corrected)")
-def enter_result(request: Request, actor: ActorDep, indicator_id: IdPath, body: ResultIn):
+def _enter(request: Request, actor: Actor, plan_id: Callable[[], int], body: ResultIn) -> JSONResponse:
     comment = body.comment if "comment" in body.model_fields_set else cycle.KEEP
-    out = _guard(lambda: cycle.enter_result(_engine(request), actor, indicator_id, period=body.period,
+    out = _guard(lambda: cycle.enter_result(_engine(request), actor, plan_id(), period=body.period,
                                             actual=body.actual, comment=comment, version=body.version))
     if isinstance(out, JSONResponse):
         return out
@@ -251,9 +251,32 @@ def enter_result(request: Request, actor: ActorDep, indicator_id: IdPath, body: 
     return JSONResponse(jsonable(row), status_code=201 if created else 200)
 
 
+def _resolve(request: Request, stored_id: int) -> Callable[[], int]:
+    return lambda: _read(request, lambda c: cycle.plan_indicator_for(c, stored_id))
+
+
+@router.post("/indicators/{indicator_id}/results", status_code=201,
+             summary="실적 입력 / record a period result (201 new, 200 corrected)",
+             description="`indicator_id`는 `/api/v1/indicators`의 id입니다(그 해의 확정된 계획 지표로 찾아감). "
+                         "계획 지표의 id로는 `/api/v1/plan-indicators/{id}/results`.")
+def enter_result(request: Request, actor: ActorDep, indicator_id: IdPath, body: ResultIn):
+    return _enter(request, actor, _resolve(request, indicator_id), body)
+
+
+@router.post("/plan-indicators/{plan_id}/results", status_code=201,
+             summary="실적 입력(계획 지표 id) / record a period result by plan indicator")
+def enter_plan_result(request: Request, actor: ActorDep, plan_id: IdPath, body: ResultIn):
+    return _enter(request, actor, lambda: plan_id, body)
+
+
 @router.get("/indicators/{indicator_id}/results", summary="지표의 기간 실적과 증빙 / results and evidence")
 def list_results(request: Request, actor: ActorDep, indicator_id: IdPath):
-    return _run(lambda: _read(request, lambda c: cycle.results(c, indicator_id)))
+    return _run(lambda: _read(request, lambda c: cycle.results(c, cycle.plan_indicator_for(c, indicator_id))))
+
+
+@router.get("/plan-indicators/{plan_id}/results", summary="계획 지표의 기간 실적과 증빙 / results by plan indicator")
+def list_plan_results(request: Request, actor: ActorDep, plan_id: IdPath):
+    return _run(lambda: _read(request, lambda c: cycle.results(c, plan_id)))
 
 
 @router.post("/results/{result_id}/submit", summary="실적 제출 / submit")
