@@ -171,7 +171,7 @@ def _plan_values(values: dict[str, Any]) -> dict[str, Any]:
         elif k == "programs":
             if v is not None and (not isinstance(v, list) or not all(isinstance(p, str) for p in v) or len(v) > 200):
                 raise Invalid("사업 목록은 글자 목록이어야 합니다 / programs must be a list of names")
-            out[k] = v
+            out[k] = None if v is None else [_text(p, "사업 / program", required=True, limit=500) for p in v]
         else:
             out[k] = _text(v, k)
     return out

@@ -228,3 +228,19 @@ def test_the_cycle_routes_are_in_the_openapi_document(api):
     for p in ("/api/v1/cycle/years/{year}/plan/submit", "/api/v1/results/{result_id}/accept",
               "/api/v1/results/{result_id}/return", "/api/v1/cycle/years/{year}/close", "/api/v1/audit/{entity}/{entity_id}"):
         assert p in paths, p
+
+
+def test_control_characters_in_bodies_are_422_not_500(api):
+    as_, _ = api
+    perf, ed = who("performance"), who("editor")
+    ok(as_(perf).post("/api/v1/cycle/years", json={"year": Y}), 201)
+    for actor, path, body in (
+        (perf, "/api/v1/cycle/years", {"year": Y + 1, "municipality": "김포\x00시"}),
+        (ed, f"/api/v1/cycle/years/{Y}/plan/carry-over", {"department": "기획\x00담당관"}),
+        (ed, f"/api/v1/cycle/years/{Y}/plan/indicators", {"department": D, "name": "지표\x00"}),
+        (ed, f"/api/v1/cycle/years/{Y}/plan/indicators", {"department": D, "name": "지표", "programs": ["사업\x00"]}),
+        (ed, f"/api/v1/cycle/years/{Y}/plan/indicators", {"department": D, "name": "지표", "formula": "a\x00b"}),
+        (perf, f"/api/v1/cycle/years/{Y}/close", {"municipality": "\x00"}),
+    ):
+        r = as_(actor).post(path, json=body)
+        assert r.status_code == 422, (path, body, r.status_code, r.text)

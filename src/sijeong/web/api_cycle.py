@@ -88,25 +88,25 @@ class Body(BaseModel):
 
 class OpenYear(Body):
     year: int = Field(ge=1990, le=2100)
-    municipality: str | None = Field(None, max_length=100)
+    municipality: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
 
 
 class YearAct(Body):
-    municipality: str | None = Field(None, max_length=100)
+    municipality: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
     version: int | None = Field(None, ge=1, le=2**31)
     reason: str | None = Field(None, max_length=2000)
 
 
 class Scope(Body):
-    municipality: str | None = Field(None, max_length=100)
-    department: str | None = Field(None, max_length=200)
+    municipality: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    department: str | None = Field(None, max_length=200, pattern=TEXT_PATTERN)
     reason: str | None = Field(None, max_length=2000)
 
 
 class NewIndicator(Body):
-    municipality: str | None = Field(None, max_length=100)
-    department: str = Field(max_length=200)
-    name: str = Field(max_length=500)
+    municipality: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    department: str = Field(max_length=200, pattern=TEXT_PATTERN)
+    name: str = Field(max_length=500, pattern=TEXT_PATTERN)
     policy_goal: str | None = None
     programs: list[str] | None = None
     unit: str | None = None
@@ -172,7 +172,7 @@ def reopen_year(request: Request, actor: ActorDep, year: YearP, body: YearAct):
 
 
 class Window(Body):
-    municipality: str | None = Field(None, max_length=100)
+    municipality: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
     period: Any = Field(description="2025-Q1 …")
     due_on: Any = Field(description="마감일 YYYY-MM-DD")
     opens_on: Any = Field(None, description="시작일 YYYY-MM-DD")
