@@ -202,6 +202,19 @@ def test_the_cycle_through_the_api(api):
     assert [t["new_value"] for t in trail if t["field"] == "version"] == [2, 3, 4, 5, 6, 7]
     assert trail[0]["new_value"]["comment"] == "1분기 누적" and r["comment"] == "1분기 누적"  # a correction kept it
     assert all(t["via"] == "api" for t in trail)
+
+    # the public pages show the entered document like a read one (no error anywhere)
+    from urllib.parse import quote
+
+    (planned,) = ok(as_(perf).get(f"/api/v1/cycle/years/{Y}/plan"))["indicators"]
+    for path in ("/", "/documents", f"/documents/{quote('입력 2025 성과관리')}", f"/indicators/{planned['indicator_id']}",
+                 f"/indicators?year={Y}", f"/reports?year={Y}", f"/reports/indicators.json?year={Y}", f"/findings?year={Y}",
+                 f"/departments/{quote(D)}?year={Y}", f"/citizens?year={Y}"):
+        r = as_(perf).get(path, follow_redirects=True)
+        assert r.status_code < 500, (path, r.status_code)
+    report = ok(as_(perf).get(f"/reports/indicators.json?year={Y}"))
+    assert any(c.get("value") == 95 and c.get("source", {}).get("doc") == "입력 2025 성과관리"
+               for t in (report.get("tables") or [report]) for row in t.get("rows", []) for c in row["cells"])
     assert as_(perf).get("/api/v1/audit/documents/1").status_code == 404
     assert as_(perf).get("/api/v1/audit/cycle_results/999999").status_code == 404
 
