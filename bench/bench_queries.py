@@ -175,10 +175,8 @@ def run_queries(engine, *, repeat: int, export_repeat: int) -> dict:
     from sijeong.commands.export import write_export
     from sijeong.store import repository
     from sijeong.store.search import search
-    from sijeong.web import queries
-    from sijeong.web.tables import Tables
-
-    T = Tables(engine)
+    from sijeong.store import views as queries
+    from sijeong.store.schema import table as T
     with engine.connect() as conn:
         sc = scopes(conn, 64)
     R = Runner(engine, repeat, sc)
@@ -186,8 +184,8 @@ def run_queries(engine, *, repeat: int, export_repeat: int) -> dict:
     # paged lists, as /api/v1/indicators and /api/v1/programs ask for them
     def api_page(table):
         def fn(conn, m, y, d):
-            t = T[table]
-            rows, total = queries.page(conn, T, table, municipality=m, year=y, department=d,
+            t = T(table)
+            rows, total = queries.page(conn, table, municipality=m, year=y, department=d,
                                        order_by=[t.c.year, t.c.department, t.c.doc_order, t.c.id], limit=50)
             return len(rows)
         return fn
@@ -200,23 +198,23 @@ def run_queries(engine, *, repeat: int, export_repeat: int) -> dict:
            lambda c, m, y, d: len(repository.list_records(c, "indicators", municipality=m)[0]))
 
     def page_sorted(conn, m, y, d):  # /programs?sort=spent: every row of the scope sorted
-        t = T["programs"]
-        rows, _ = queries.page(conn, T, "programs", municipality=m, year=y, order_by=[t.c.spent.desc(), t.c.id], limit=200)
+        t = T("programs")
+        rows, _ = queries.page(conn, "programs", municipality=m, year=y, order_by=[t.c.spent.desc(), t.c.id], limit=200)
         return len(rows)
 
     R.time("programs sorted by spent (municipality+year), web", page_sorted)
 
     # the dashboard, query by query
-    R.time("dashboard: years", lambda c, m, y, d: len(queries.years(c, T, m)))
-    R.time("dashboard: departments", lambda c, m, y, d: len(queries.departments(c, T, m, y)))
-    R.time("dashboard: grade_counts", lambda c, m, y, d: len(queries.grade_counts(c, T, m, y)))
-    R.time("dashboard: execution_by_department", lambda c, m, y, d: len(queries.execution_by_department(c, T, m, y)))
-    R.time("dashboard: missed_indicators", lambda c, m, y, d: len(queries.missed_indicators(c, T, m, y)[0]))
-    R.time("dashboard: finding_counts", lambda c, m, y, d: len(queries.finding_counts(c, T, m, y)))
-    R.time("dashboard: department_summaries", lambda c, m, y, d: len(queries.department_summaries(c, T, m, y)))
-    R.time("dashboard: rate_changes", lambda c, m, y, d: len(queries.rate_changes(c, T, m, y, y - 1)))
+    R.time("dashboard: years", lambda c, m, y, d: len(queries.years(c, m)))
+    R.time("dashboard: departments", lambda c, m, y, d: len(queries.departments(c, m, y)))
+    R.time("dashboard: grade_counts", lambda c, m, y, d: len(queries.grade_counts(c, m, y)))
+    R.time("dashboard: execution_by_department", lambda c, m, y, d: len(queries.execution_by_department(c, m, y)))
+    R.time("dashboard: missed_indicators", lambda c, m, y, d: len(queries.missed_indicators(c, m, y)[0]))
+    R.time("dashboard: finding_counts", lambda c, m, y, d: len(queries.finding_counts(c, m, y)))
+    R.time("dashboard: department_summaries", lambda c, m, y, d: len(queries.department_summaries(c, m, y)))
+    R.time("dashboard: rate_changes", lambda c, m, y, d: len(queries.rate_changes(c, m, y, y - 1)))
     R.time("municipalities (every request without ?municipality=)",
-           lambda c, m, y, d: len(queries.municipalities(c, T)))
+           lambda c, m, y, d: len(queries.municipalities(c)))
 
     # search
     R.time("search '만족도' (FTS, everywhere)", lambda c, m, y, d: len(search(c, "만족도")))

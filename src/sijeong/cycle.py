@@ -35,11 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from .model import Document, Figure, Finding, Indicator, PolicyGoal, Source
-from .operations import Actor, Invalid, Refused, Stale, allowed, derive, write
+from .operations import Actor, Invalid, Refused, Stale, allowed, write
 from .reports.base import ReportCell, ReportRow, ReportTable, header
 from .rules import infer_direction
 from .store import cycle as q
-from .store import directions as user_directions
 from .store import repository, writes
 
 ENTRY_FAMILY = "entry"
@@ -643,11 +642,7 @@ def _publish(tx, municipality: str, year: int) -> None:
     doc = entry_document(tx.conn, municipality, year)
     if doc is None:
         return
-    derive([doc], user_directions.user_directions(tx.conn, municipality=municipality))
-    doc_id = repository.save_document(tx.conn, doc)
-    tx.note("documents", doc_id, municipality=municipality, year=year, field=None,
-            new={"name": doc.name, "records": len(doc.records)}, note="입력 문서 갱신 / entered document published")
-    tx.saved(municipality, doc)
+    tx.save_document(municipality, doc, note="입력 문서 갱신 / entered document published")
 
 
 # --- reads ------------------------------------------------------------------------------------
@@ -807,6 +802,16 @@ def plan_book(conn, municipality: str, year: int, department: str | None = None)
 
 def _maybe(v: float | int | None) -> float | int | None:
     return None if v is None else _plain_number(v)
+
+
+def years(conn, municipality: str) -> list[dict[str, Any]]:
+    """The cycle's years of a municipality."""
+    return q.years(conn, municipality)
+
+
+def entered_documents(conn, municipality: str, year: int) -> list[Document]:
+    """The year's entered document as stored (none before anything is confirmed)."""
+    return repository.load_documents(conn, municipality=municipality, year=year, names=[entry_name(year)])
 
 
 def can(actor: Actor, operation: str, department: str | None = None) -> bool:

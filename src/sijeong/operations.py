@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 
 from . import pipeline
 from .model import Document, Finding
-from .store import db, directions as user_directions, repository, writes
+from .store import db, directions as user_directions, marks, repository, views, writes
 from .store.writes import Conflict
 
 #: the roles of issue 11, most powerful first
@@ -46,6 +46,15 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("document.ingest", "문서 적재 / load documents", "admin", "performance"),
     _op("findings.check", "검증 결과 저장 / save findings", "admin", "performance"),
     _op("indicator.direction", "지표 방향 지정 / set an indicator's direction", "admin", "performance"),
+    _op("finding.mark", "검증 결과 표시(확인·조치 완료·오탐) / mark a finding", "admin", "performance"),
+    # accounts (sijeong.accounts): the administrator's, and everyone's own session
+    _op("user.add", "계정 추가 / add an account", "admin"),
+    _op("user.disable", "계정 사용 중지 / disable an account", "admin"),
+    _op("user.enable", "계정 다시 사용 / enable an account again", "admin"),
+    _op("user.reset", "비밀번호 재설정 / reset a password", "admin"),
+    _op("user.token", "API 토큰 발급·폐기 / issue or revoke an API token", "admin"),
+    _op("session.login", "로그인 / log in", *ROLES),
+    _op("session.logout", "로그아웃 / log out", *ROLES),
     # the year's performance cycle (sijeong.cycle, docs/cycle.md); editor and approver: own department only
     _op("cycle.open", "연도 열기 / open a year's cycle", "admin", "performance"),
     _op("cycle.close", "결산 확정(연도 잠금) / close and lock a year", "admin", "performance"),
@@ -148,6 +157,7 @@ class Tx:
         self.fresh: dict[str, list[Document]] = {}
         #: every document the re-check read (the fresh ones and the scope's stored ones)
         self.checked: list[Document] = []
+        self._directions: dict[str, dict[tuple[str, str], str]] = {}
 
     def _audit(self, **entry: Any) -> None:
         writes.append_audit(self.conn, [dict(
@@ -169,6 +179,30 @@ class Tx:
         """Record a change made by a store function of its own (a document saved whole)."""
         self._audit(municipality=municipality or self.municipality, year=year, entity=entity, entity_id=entity_id,
                     field=field, old_value=old, new_value=new, note=note)
+
+    def save_document(self, municipality: str, doc: Document, *, note: str | None = None) -> int:
+        """Store a document just read, in a savepoint (one that fails leaves the others): its
+        derived values first (the users' directions, the computed rates), then the document,
+        its audit row, and its scope re-checked at the end with the document as read."""
+        if municipality not in self._directions:
+            self._directions[municipality] = user_directions.user_directions(self.conn, municipality=municipality)
+        derive([doc], self._directions[municipality])
+        with self.conn.begin_nested():
+            doc_id = repository.save_document(self.conn, doc)
+        self.note("documents", doc_id, municipality=municipality, year=doc.year,
+                  new={"name": doc.name, "sha256": doc.sha256, "family": doc.family}, note=note)
+        self.saved(municipality, doc)
+        return doc_id
+
+    def replace_findings(self, findings: list[Finding], scopes: list[tuple[str, int | None]]) -> int:
+        """Replace the rule findings of these municipality-years (``check --save`` with a
+        subset of the rules); one audit row says how many."""
+        n = repository.save_findings(self.conn, findings, replace_for=scopes)
+        for m, y in scopes:
+            self._audit(municipality=m, year=y, entity="findings", entity_id=None, field=None, old_value=None,
+                        new_value={"findings": sum(1 for f in findings if (f.municipality, f.year) == (m, y))},
+                        note=None)
+        return n
 
     def insert(self, entity: str, values: dict[str, Any], *, year: int | None = None, note: str | None = None) -> int:
         row_id = writes.insert_row(self.conn, entity, values)
@@ -257,10 +291,10 @@ def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, 
     out: list[Finding] = []
     for m, ys in sorted(by_m.items()):
         mine = (fresh or {}).get(m, [])
-        whole = None in ys or any(d.year is None for d in mine) or writes.has_undated(conn, m)
+        whole = None in ys or any(d.year is None for d in mine) or views.has_undated(conn, m)
         years = None if whole else sorted(y for y in ys if y is not None)
         _rederive(conn, m, years)
-        others = repository.load_documents(conn, municipality=m, year=years, exclude=[d.name for d in mine])
+        others = views.load_documents(conn, municipality=m, year=years, exclude=[d.name for d in mine])
         docs = others + mine
         if checked is not None:
             checked += docs
@@ -307,3 +341,44 @@ def set_direction(engine, actor: Actor, *, municipality: str, department: str, i
         for r in rows:
             tx.touch(municipality, r["year"])
     return len(rows), tx.findings
+
+
+def mark_finding(engine, actor: Actor, *, finding_id: int, status: str, note: str | None = None,
+                 version: int | None = None) -> dict[str, Any]:
+    """Mark a finding 확인 (``seen``), 조치 완료 (``fixed``: say what was done) or 오탐
+    (``false_positive``: say why). The mark belongs to what the finding is about (its
+    fingerprint), so it outlives re-checks that find the same problem. ``version`` is the
+    mark's version the actor saw (None: they saw no mark); a different one is :class:`Stale`.
+    Returns the mark as stored."""
+    import datetime as dt
+
+    if status not in marks.STATUSES:
+        raise Invalid(f"알 수 없는 상태입니다 / unknown status: {status!r} ({', '.join(marks.STATUSES)})")
+    note = (note or "").strip() or None
+    if status in marks.NEEDS_NOTE and not note:
+        raise Invalid(f"'{marks.STATUSES[status]}'에는 설명이 필요합니다 (무엇을 했는지, 왜 오류가 아닌지) / "
+                      f"a note is required for {status}")
+    if note and len(note) > 2000:
+        raise Invalid("설명은 2,000자 이내로 적어 주십시오 / the note is limited to 2,000 characters")
+    with engine.connect() as conn:  # the finding's scope first: the role check needs its department
+        f = marks.finding(conn, finding_id)
+    if f is None:
+        raise LookupError(f"검증 결과가 없습니다 / no such finding: {finding_id}")
+    with write(engine, actor, "finding.mark", municipality=f["municipality"], department=f["department"],
+               recheck_scopes=False) as tx:
+        current = marks.mark_of(tx.conn, f["municipality"], f["fingerprint"])
+        now = dt.datetime.now(dt.timezone.utc)
+        values = dict(status=status, note=note, marked_by=actor.login, marked_at=now)
+        if current is None:
+            if version is not None:
+                raise Stale("finding_marks", finding_id, None)
+            mark_id = tx.insert("finding_marks", dict(municipality=f["municipality"], year=f["year"],
+                                                      fingerprint=f["fingerprint"], rule=f["rule"], version=1,
+                                                      **values))
+        else:
+            if version != current["version"]:
+                raise Stale("finding_marks", current["id"], current)
+            tx.update("finding_marks", current["id"], dict(version=current["version"] + 1, **values),
+                      expected={"version": current["version"]})
+            mark_id = current["id"]
+        return writes.get_row(tx.conn, "finding_marks", mark_id)

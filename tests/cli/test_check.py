@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from sijeong.cli import main
-from sijeong.store import repository
+from sijeong.store import repository, views
 from sijeong.store.db import create_engine_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,14 +39,14 @@ def key(f: dict) -> str:
 
 def test_check_loads_one_municipality_year_at_a_time(stored, capsys, monkeypatch):
     calls = []
-    real = repository.load_documents
+    real = views.load_documents  # check reads through the read layer
 
     def spy(conn, **kw):
         docs = real(conn, **kw)
         calls.append((kw.get("municipality"), kw.get("year"), len(docs)))
         return docs
 
-    monkeypatch.setattr(repository, "load_documents", spy)
+    monkeypatch.setattr(views, "load_documents", spy)
     found = run_json(capsys, "--db", stored)
     assert sorted(calls) == [(t, [y], 1) for t in TOWNS for y in (2023, 2024)]
     assert found and {(f["municipality"], f["year"]) for f in found} <= {(t, y) for t in TOWNS for y in (2023, 2024)}
@@ -78,7 +78,10 @@ def test_check_filters_by_municipality_and_year(stored, capsys):
     one = run_json(capsys, "--db", stored, "--municipality", TOWNS[1], "--year", "2023")
     assert one and {(f["municipality"], f["year"]) for f in one} == {(TOWNS[1], 2023)}
     assert sorted(map(key, one)) == sorted(key(f) for f in every if (f["municipality"], f["year"]) == (TOWNS[1], 2023))
-    assert run_json(capsys, "--db", stored, "--municipality", "없는시") == []
+    # a municipality with no document: an empty list, and exit 1 saying so
+    assert main(["check", "--db", stored, "--municipality", "없는시", "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out) == [] and "없는시는 저장된 문서가 없습니다" in err
     assert main(["check", "--db", stored]) == 0
     err = capsys.readouterr().err
     assert "# 문서 4개" in err

@@ -64,6 +64,7 @@ def test_check_export_and_page_agree_on_the_fixtures(tmp_path, capsys):
     assert {r.split(".")[0] for r, _ in counts} & {"link", "perf", "read"}
 
 
+@pytest.mark.slow
 @pytest.mark.real
 def test_check_export_and_page_agree_on_the_real_documents(real_docs, tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'r.db'}"

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("sijeong.readers.settlement_part", reason="the settlement readers are not there yet")
-
-from sijeong.pipeline import load_path  # noqa: E402
-from sijeong.rules import rules_of, run_rules  # noqa: E402
+from sijeong.pipeline import load_path
+from sijeong.rules import rules_of, run_rules
 
 pytestmark = pytest.mark.real
 
@@ -194,6 +192,38 @@ def test_planning_prior_year_is_not_the_sum_of_its_units(loaded):
     assert line_of(text, "정책사업\t18,314,875,220") in found[0].lines
 
 
+def test_processing_rate_that_does_not_follow_its_table(loaded):
+    """000 [2013년 이후 누적 현황] (자기진단): 처리율 = 처리 / 발생 × 100 on five rows (85.3, 92.8,
+    99.5, 34.2, 98.6), but 지방재정 prints 95.7% for 6,317 / 6,467 = 97.68% → 97.7%."""
+    doc, fs, text = loaded[R000]
+    line = line_of(text, "지방재정\t6,467\t6,317")
+    found = at(fs, "table.rate_column", line, ("error",))
+    assert [(f.actual, f.expected) for f in found] == [(95.7, 97.7)]
+    assert line_of(text, "업무영역\t발생\t처리") in found[0].lines
+
+
+def test_change_rate_that_does_not_follow_its_table(loaded):
+    """000 편성총괄 (2022 본예산): 증감율 = 증감액 / 전년도 본예산 × 100 on six rows, but
+    기타특별(4) prints 35.21% for 13,954 / 39,733 = 35.12% (two digits swapped). The other rate
+    columns of the plans (채택률 7% = 26/374, 실시율 23% = 6/26) are one-row tables: no
+    formula can be learnt from them, so none is assumed."""
+    doc, fs, text = loaded[R000]
+    line = line_of(text, "\t\t기타특별(4)\t53,687")
+    found = at(fs, "table.rate_column", line, ("error",))
+    assert [(f.actual, f.expected) for f in found] == [(35.21, 35.12)]
+    assert not at(fs, "table.rate_column", line_of(text, "‘21년 제안제도 운영"))
+
+
+def test_committee_of_49_lists_50_members(loaded):
+    """000 주민참여예산위원회: "49명(위촉직 43, 당연직 7)" — 43 + 7 = 50. The other breakdowns
+    in running text add up (555건 of 조례 404 + 규칙 109 + 훈령 35 + 예규 7; 513건 of 시정 175 +
+    주의 294 + 통보·개선·권고 44; 003's "63개소 272대(신규 30개소, 교체 33개소)" is 63개소)."""
+    doc, fs, text = loaded[R000]
+    found = at(fs, "text.breakdown", line_of(text, "- 구성/임기 : 49명"), ("error",))
+    assert [(f.actual, f.expected) for f in found] == [(49, 50)]
+    assert not [f for f in loaded[R003][1] if "text.breakdown" in rules_of(f)]
+
+
 # every error the rules report on the real documents, as (document, rule, subject) — each
 # one is explained by a test above
 KNOWN_ERRORS = {
@@ -209,6 +239,9 @@ KNOWN_ERRORS = {
     (R004, "program.total", "지속가능한 자치도시 구현"),
     (R004, "cross.program", "살기 좋은 마을만들기 활성화"),
     (R000, "table.total", "2021년도 예산편성 현황"),
+    (R000, "table.rate_column", "[2013년 이후 누적 현황]"),
+    (R000, "table.rate_column", "편성총괄"),
+    (R000, "text.breakdown", "시민 주도형 주민참여예산제 운영"),
     (R003, "split.sources", "용정1리 배수로 정비 사업"),
     (R003, "table.total", "군부대 주변 지역주민의 생활불편 해소 등 주민편의 향상을 위한 지원"),
 }

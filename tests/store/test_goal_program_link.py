@@ -5,8 +5,9 @@ import sqlalchemy as sa
 
 from sijeong.model import Document, PolicyGoal, Program, Source
 from sijeong.store.repository import load_documents, save_document
-from sijeong.web import queries
-from sijeong.web.tables import Tables, as_dict
+from sijeong.store import views
+from sijeong.store.schema import table
+from sijeong.store.views import as_dict
 
 DOC = "made.txt"
 DEPT = "햇살정책담당관"
@@ -36,9 +37,8 @@ def test_the_link_is_stored_and_the_goals_programs_follow_it(engine):
         (back,) = load_documents(conn)
         goals = {g.name: (g.program, g.program_basis) for g in back.of(PolicyGoal)}
         assert goals == {"햇살 경쟁력 제고": ("지역발전 지원", "name"), "햇살 재정 건전화": (None, None)}
-        T = Tables(engine)
-        rows = {r["name"]: r for r in map(as_dict, conn.execute(sa.select(T["policy_goals"])))}
-        linked = queries.programs_for_goal(conn, T, rows["햇살 경쟁력 제고"])
+        rows = {r["name"]: r for r in map(as_dict, conn.execute(sa.select(table("policy_goals"))))}
+        linked = views.programs_for_goal(conn, rows["햇살 경쟁력 제고"])
         assert [p["name"] for p in linked] == ["지역발전 지원", "지역 축제"]
-        guessed = queries.programs_for_goal(conn, T, rows["햇살 재정 건전화"])  # no link: by 예산현액
+        guessed = views.programs_for_goal(conn, rows["햇살 재정 건전화"])  # no link: by 예산현액
         assert [p["name"] for p in guessed] == ["재정 운영"]

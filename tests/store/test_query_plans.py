@@ -360,42 +360,34 @@ def test_long_term_search_uses_the_text_index(filled):
     assert_no_full_scan(filled, stmts)
 
 
-# --- the web pages' queries ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def T(filled):
-    from sijeong.web.tables import Tables
-
-    return Tables(filled)
+# --- the read layer (store.views) ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("table", ["indicators", "programs", "revenues", "plan_tasks"])
-def test_web_page_uses_the_dims_index(filled, T, table):
-    from sijeong.web import queries
+def test_web_page_uses_the_dims_index(filled, table):
+    from sijeong.store import views
 
-    t = T[table]
     with filled.connect() as conn, captured(filled) as stmts:
-        rows, total = queries.page(conn, T, table, municipality=M, year=Y, department=D,
-                                   order_by=[t.c.year, t.c.department, t.c.doc_order, t.c.id], limit=2)
+        rows, total = views.records(conn, table, municipality=M, year=Y, department=D,
+                                    order=("year", "department", "doc_order", "id"), limit=2)
     assert total == ROWS_PER_SCOPE and len(rows) == 2
     assert_dims_index(filled, stmts, table)
 
 
 @pytest.mark.parametrize("name", ["years", "departments", "grade_counts", "execution_by_department",
                                   "missed_indicators", "department_summaries", "rate_changes", "finding_counts"])
-def test_dashboard_queries_use_indexes(filled, T, name):
-    from sijeong.web import queries
+def test_dashboard_queries_use_indexes(filled, name):
+    from sijeong.store import views
 
     calls = {
-        "years": lambda c: queries.years(c, T, M),
-        "departments": lambda c: queries.departments(c, T, M, Y),
-        "grade_counts": lambda c: queries.grade_counts(c, T, M, Y),
-        "execution_by_department": lambda c: queries.execution_by_department(c, T, M, Y),
-        "missed_indicators": lambda c: queries.missed_indicators(c, T, M, Y)[0],
-        "department_summaries": lambda c: queries.department_summaries(c, T, M, Y),
-        "rate_changes": lambda c: queries.rate_changes(c, T, M, Y, Y - 1),
-        "finding_counts": lambda c: list(queries.finding_counts(c, T, M, Y)),
+        "years": lambda c: views.years(c, M),
+        "departments": lambda c: views.departments(c, M, Y),
+        "grade_counts": lambda c: views.grade_counts(c, M, Y),
+        "execution_by_department": lambda c: views.execution_by_department(c, M, Y),
+        "missed_indicators": lambda c: views.missed_indicators(c, M, Y)[0],
+        "department_summaries": lambda c: views.department_summaries(c, M, Y),
+        "rate_changes": lambda c: views.rate_changes(c, M, Y, Y - 1),
+        "finding_counts": lambda c: list(views.finding_counts(c, M, Y)),
     }
     with filled.connect() as conn, captured(filled) as stmts:
         got = calls[name](conn)
@@ -403,32 +395,32 @@ def test_dashboard_queries_use_indexes(filled, T, name):
     assert_no_full_scan(filled, stmts)
 
 
-def test_municipalities_do_not_scan_record_tables(filled, T):
-    """web.queries.municipalities (app._default_municipality, every request without
+def test_municipalities_do_not_scan_record_tables(filled):
+    """store.views.municipalities (app._default_municipality, every request without
     ?municipality=) reads documents only."""
-    from sijeong.web import queries
+    from sijeong.store import views
 
     with filled.connect() as conn, captured(filled) as stmts:
-        assert queries.municipalities(conn, T) == sorted(MUNICIPALITIES)
+        assert views.municipalities(conn) == sorted(MUNICIPALITIES)
     assert_no_full_scan(filled, stmts, skip_tables=("documents",))  # listing them all reads documents
     assert all(a.table == "documents" for _, acc in plans(filled, stmts) for a in acc)
 
 
-def test_municipalities_are_cached_until_a_document_is_saved_or_the_ttl_ends(filled, T, make_document):
-    from sijeong.web import queries
+def test_municipalities_are_cached_until_a_document_is_saved_or_the_ttl_ends(filled, make_document):
+    from sijeong.store import views
 
     with filled.connect() as conn:
-        assert queries.municipalities(conn, T) == sorted(MUNICIPALITIES)
+        assert views.municipalities(conn) == sorted(MUNICIPALITIES)
         with captured(filled) as stmts:
-            assert queries.municipalities(conn, T) == sorted(MUNICIPALITIES)
+            assert views.municipalities(conn) == sorted(MUNICIPALITIES)
         assert len(stmts) == 1 and "max(documents.id)" in stmts[0][0].lower()  # the probe only
         assert_no_full_scan(filled, stmts)
     with filled.begin() as conn:  # a new municipality: seen at once
         repository.save_document(conn, make_document("new.txt", municipality="가나다시", year=2018))
     with filled.connect() as conn:
-        assert queries.municipalities(conn, T) == sorted([*MUNICIPALITIES, "가나다시"])
+        assert views.municipalities(conn) == sorted([*MUNICIPALITIES, "가나다시"])
     with filled.begin() as conn:  # deleting an older document does not move the newest row: seen when the ttl ends
         conn.execute(sa.text("delete from documents where municipality = :m"), {"m": MUNICIPALITIES[0]})
     with filled.connect() as conn:
-        assert MUNICIPALITIES[0] in queries.municipalities(conn, T)
-        assert MUNICIPALITIES[0] not in queries.municipalities(conn, T, ttl=0)
+        assert MUNICIPALITIES[0] in views.municipalities(conn)
+        assert MUNICIPALITIES[0] not in views.municipalities(conn, ttl=0)

@@ -126,6 +126,7 @@ def test_store_search_takes_control_characters(engine, make_document):
 SWEEP = [str(BIG), "x\x00y"]
 
 
+@pytest.mark.slow
 def test_every_parameter_of_every_route_refuses_bad_values(app, quiet_client):
     """Each query parameter a GET route declares (its dependencies' too), in turn, set to an
     integer past 2⁶³−1 and to a text with a NUL: below 500, errors in their shape. One URL
@@ -186,25 +187,26 @@ def test_405_has_allow_and_the_error_shape(quiet_client, method):
 
 
 def test_unexpected_exception_is_500_in_the_error_shape(fixture_db, monkeypatch):
-    """A fault injected into the pages' query layer: the API and ``.json`` twins answer the
+    """A fault injected into the read layer (``store.views``): the API and ``.json`` twins answer the
     JSON error, the pages the HTML error page — not Starlette's plain text."""
     from fastapi.testclient import TestClient
 
     from sijeong.settings import Settings
-    from sijeong.web import create_app, queries
+    from sijeong.store import views
+    from sijeong.web import create_app
 
     def broken(*args, **kwargs):
         raise RuntimeError("injected fault")
 
     app = create_app(Settings(db_url=fixture_db[0]), document_dirs=[FIXTURES])
-    monkeypatch.setattr(queries, "page", broken)
+    monkeypatch.setattr(views, "page", broken)
     try:
         with TestClient(app, raise_server_exceptions=False) as c:
             assert "injected" not in error_of(c.get("/api/v1/indicators"), 500)
             error_of(c.get("/indicators.json"), 500)
             assert "injected" not in html_error_of(c.get("/indicators"), 500)
             # an exhausted connection pool is an overload, said as such
-            monkeypatch.setattr(queries, "page", lambda *a, **k: (_ for _ in ()).throw(sa.exc.TimeoutError("pool")))
+            monkeypatch.setattr(views, "page", lambda *a, **k: (_ for _ in ()).throw(sa.exc.TimeoutError("pool")))
             r = c.get("/api/v1/indicators")
             error_of(r, 503)
             assert r.headers["retry-after"]
@@ -247,6 +249,7 @@ def api_schema(live_api):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @hypothesis.settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                      suppress_health_check=list(hypothesis.HealthCheck))

@@ -223,6 +223,7 @@ def make_app(url: str):
 # --- tests ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_route_answers_while_64_requests_are_in_flight(db):
     app = make_app(db)
     counted = InFlight(app)
@@ -236,6 +237,7 @@ def test_every_route_answers_while_64_requests_are_in_flight(db):
     assert counted.peak >= CONCURRENCY // 2, counted.peak
 
 
+@pytest.mark.slow
 def test_a_request_holds_one_connection_at_a_time(fixture_db):
     """Asked one after another, no request has two pooled connections checked out at once
     (the default municipality is read on the request's own), and a connection taken is
@@ -285,6 +287,7 @@ def test_connection_slots_match_the_pool(fixture_db):
         app.state.engine.dispose()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_pdfs_printed_four_at_a_time(fixture_db):
     from sijeong.reports.pdf import chromium_path

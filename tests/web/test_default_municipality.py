@@ -1,5 +1,5 @@
 """The default municipality (the settings' when it has data, else the first stored) and the
-cached list of municipalities behind it (``queries.municipalities``)."""
+cached list of municipalities behind it (``store.views.municipalities``)."""
 
 from __future__ import annotations
 
@@ -10,24 +10,21 @@ def test_the_list_follows_saves_and_deletes_at_once(engine, make_document):
     """Saved, deleted, and a delete followed by a save that SQLite gives the same id (the
     deleted row was the last): each seen on the next call, not after the cache's 60 s."""
     from sijeong.store import delete_document, save_document
-    from sijeong.web import queries
-    from sijeong.web.tables import Tables
-
-    T = Tables(engine)
+    from sijeong.store import views
     t0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     with engine.connect() as conn:
-        assert queries.municipalities(conn, T) == []
+        assert views.municipalities(conn) == []
         first = save_document(conn, make_document("a.txt", municipality="가온시"), loaded_at=t0)
-        assert queries.municipalities(conn, T) == ["가온시"]
+        assert views.municipalities(conn) == ["가온시"]
         save_document(conn, make_document("b.txt", municipality="나래시"), loaded_at=t0)
-        assert queries.municipalities(conn, T) == ["가온시", "나래시"]
+        assert views.municipalities(conn) == ["가온시", "나래시"]
         delete_document(conn, name="b.txt", municipality="나래시")
-        assert queries.municipalities(conn, T) == ["가온시"]
+        assert views.municipalities(conn) == ["가온시"]
         delete_document(conn, name="a.txt", municipality="가온시")
         again = save_document(conn, make_document("a.txt", municipality="다온시"), loaded_at=t0 + dt.timedelta(seconds=1))
         if engine.dialect.name == "sqlite":
             assert again == first  # the id of the deleted last row, given again
-        assert queries.municipalities(conn, T) == ["다온시"]
+        assert views.municipalities(conn) == ["다온시"]
         conn.commit()
 
 

@@ -39,56 +39,34 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="검증 결과를 저장(범위별로 교체) / store the findings, replacing each scope's earlier rule findings")
 
 
-def scopes(conn, *, municipality: str | None = None, years: list[int] | None = None) -> list[tuple[str, list[int] | None]]:
-    """(municipality, years) to check one at a time: one year each, or None (every year)
-    for a municipality with a document without a year. Read through ix_documents_dims."""
-    import sqlalchemy as sa
-
-    from ..store.schema import table
-
-    docs = table("documents")
-    stmt = sa.select(docs.c.municipality, docs.c.year).distinct()
-    if municipality is not None:
-        stmt = stmt.where(docs.c.municipality == municipality)
-    pairs = {(m, y) for m, y in conn.execute(stmt)}
-    out: list[tuple[str, list[int] | None]] = []
-    for m in sorted({m for m, _ in pairs}):
-        ys = {y for mm, y in pairs if mm == m}
-        if None in ys:
-            out.append((m, years))
-        else:
-            out.extend((m, [y]) for y in sorted(ys) if not years or y in years)
-    return out
-
-
 def check_db(url: str | None, *, municipality: str | None = None, years: list[int] | None = None,
              only: list[str] | None = None, save: bool = False) -> Iterator[tuple[list[Document], list[Finding]]]:
     """For each scope: its documents and its findings (those stored with the documents —
     read, link and perf findings —, then the rules')."""
     from ..rules import run_rules
     from ..settings import Settings
-    from ..store import db, repository
     from ..operations import own_findings
+    from ..store import db, views
 
     settings = Settings.from_env(url)
     engine = db.create_engine_for(settings.db_url)
     try:
         db.migrate(engine)
         with engine.connect() as conn:
-            todo = scopes(conn, municipality=municipality, years=years)
+            todo = views.scopes(conn, municipality=municipality, years=years)
         for m, ys in todo:
             # --save: one write transaction per scope (BEGIN IMMEDIATE on SQLite, waiting for
             # other writers), so the findings replaced are those of the documents checked
-            with (_saving(engine, m) if save else engine.connect()) as conn:
-                docs = repository.load_documents(conn, municipality=m, year=ys)
+            with (_saving(engine, m) if save else contextlib.nullcontext(None)) as tx:
+                with (contextlib.nullcontext(tx.conn) if tx is not None else engine.connect()) as conn:
+                    docs = views.load_documents(conn, municipality=m, year=ys)
                 rule_findings = run_rules(docs, only=only)
-                if save:
+                if tx is not None:
                     own_findings(rule_findings, m, docs)
                     # the years of the documents checked; (m, None) only when a document
                     # without a year was among them (else its findings would go unreplaced)
                     replace = {(m, d.year) for d in docs}
-                    repository.save_findings(conn, rule_findings,
-                                             replace_for=sorted(replace, key=lambda p: (p[0], p[1] or 0)))
+                    tx.replace_findings(rule_findings, sorted(replace, key=lambda p: (p[0], p[1] or 0)))
             yield docs, document_findings(docs, only) + rule_findings
     finally:
         engine.dispose()
@@ -101,8 +79,7 @@ def _saving(engine, municipality: str):
     from ..operations import cli_actor, write
 
     with write(engine, cli_actor(), "findings.check", municipality=municipality) as tx:
-        tx.note("findings", None, note="sijeong check --save")
-        yield tx.conn
+        yield tx
 
 
 #: families of the findings the readers make and store with their document (read errors and
@@ -218,4 +195,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.format != "json":
         print(f"# 문서 {n_docs}개: 오류 {counts['error']}, 경고 {counts['warning']}, 참고 {counts['info']}", file=sys.stderr)
+    if n_docs == 0 and not args.files:
+        from .scope import explain_empty
+
+        why = explain_empty(args.db, municipality=args.municipality, years=args.year)
+        if why:
+            print(f"검증할 문서가 없습니다 / nothing to check: {why}", file=sys.stderr)
+            return 1
     return 0

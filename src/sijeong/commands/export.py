@@ -9,7 +9,6 @@ record per line, so the whole model is never held in memory.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -18,8 +17,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable
 
 from ..settings import Settings
-from ..store import db, repository
-from ..store.schema import own_fields, record_class, record_tables
+from ..store import db, views
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +33,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         db.migrate(engine)
         filters = {"municipality": args.municipality, "year": args.year}
+        from .scope import empty_scope
+
+        with engine.connect() as conn:
+            why = empty_scope(conn, municipality=args.municipality, years=[args.year] if args.year else None)
+        if why and (args.municipality or args.year):  # a scope asked for that holds nothing: say so
+            print(f"내보낼 것이 없습니다, 파일을 쓰지 않았습니다 / nothing to export, no file written: {why}",
+                  file=sys.stderr)
+            return 1
+        if why:  # the whole database is empty: its (empty) export, with the reason beside it
+            print(f"경고 / warning: {why}", file=sys.stderr)
         if not args.output:
             with engine.connect() as conn:
                 write_export(conn, sys.stdout, **filters)
@@ -57,93 +65,6 @@ def run(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
-# --- the JSON shape --------------------------------------------------------------------
-
-
-def _figures(figs: dict[str, Any] | None) -> dict[str, Any]:
-    out = {}
-    for key, f in (figs or {}).items():
-        d = {"line": f["line"], "raw": f["raw"], "unit": f.get("unit"), "value": f.get("value")}
-        if "doc" in f:
-            d["doc"] = f["doc"]
-        out[key] = d
-    return out
-
-
-def record_json(kind: str, row: dict[str, Any], doc_names: dict[int, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "municipality": row["municipality"],
-        "year": row["year"],
-        "department": row["department"],
-        "name": row["name"],
-        "section": row["section"],
-        "document": doc_names.get(row["document_id"]),
-        "source": {"doc": row["source_doc"], "line": row["source_line"]},
-    }
-    for f in own_fields(record_class(kind)):
-        out[f.name] = row.get(f.name)
-    out["figures"] = _figures(row.get("figures"))
-    out["appearances"] = [
-        {
-            "section": a["section"],
-            "name": a.get("name"),
-            "source": {"doc": a["doc"], "line": a["line"]},
-            "figures": _figures(a.get("figures")),
-            "text": a.get("text") or {},
-        }
-        for a in row.get("appearances") or []
-    ]
-    return out
-
-
-def document_json(row: dict[str, Any]) -> dict[str, Any]:
-    cov = row.get("coverage")
-    if cov is not None:
-        t = cov.get("typed", 0) + cov.get("typed_text", 0) + cov.get("structure", 0)
-        share = round(100.0 * t / cov["total"], 2) if cov.get("total") else 100.0
-        cov = {**cov, "typed_share": 0.0 if cov.get("family_records") == 0 else share}  # no record of its family
-    loaded = row["loaded_at"]
-    return {
-        "name": row["name"],
-        "municipality": row["municipality"],
-        "year": row["year"],
-        "family": row["family"],
-        "title": row["title"],
-        "sha256": row["sha256"],
-        "line_count": row["line_count"],
-        "loaded_at": loaded.isoformat() if isinstance(loaded, dt.datetime) else loaded,
-        "coverage": cov,
-        "headings": row.get("headings") or [],
-    }
-
-
-def table_json(row: dict[str, Any], doc_names: dict[int, str]) -> dict[str, Any]:
-    return {
-        "municipality": row["municipality"],
-        "year": row["year"],
-        "department": row["department"],
-        "name": row["name"],
-        "kind": row["kind"],
-        "unit": row["unit"],
-        "typed": bool(row["typed"]),
-        "document": doc_names.get(row["document_id"]),
-        "source": {"doc": row["source_doc"], "line": row["source_line"]},
-        "header": row.get("header") or [],
-        "header_lines": row.get("header_lines") or [],
-        "rows": row.get("rows") or [],
-    }
-
-
-def finding_json(row: dict[str, Any], doc_names: dict[int, str]) -> dict[str, Any]:
-    keys = ("rule", "severity", "doc", "lines", "message", "expected", "actual", "municipality", "year",
-            "department", "subject", "origin")
-    out = {k: row[k] for k in keys}
-    out["document"] = doc_names.get(row["document_id"]) if row["document_id"] is not None else None
-    # like every record: where to look first (the first line taking part; all are in lines)
-    out["source"] = {"doc": row["doc"], "line": row["lines"][0] if row["lines"] else None}
-    return out
-
-
 # --- streaming -------------------------------------------------------------------------
 
 
@@ -157,17 +78,11 @@ def _write_array(out: IO[str], key: str, items: Iterable[dict[str, Any]], first:
 
 
 def write_export(conn, out: IO[str], *, municipality: str | None = None, year: int | None = None) -> None:
-    """Write the export object to ``out``, record by record."""
-    drows = repository.document_rows(conn, municipality=municipality, year=year)
-    doc_names = {r["id"]: r["name"] for r in drows}
-    filters = {"municipality": municipality, "year": year}
+    """Write the export object to ``out``, record by record (the shape: ``store.serialize``;
+    the arrays and their order: ``store.views.export_sections``)."""
     out.write("{\n")
-    _write_array(out, "documents", (document_json(r) for r in drows), first=True)
-    for kind, table in record_tables().items():
-        rows = repository.iter_records(conn, kind, **filters)
-        _write_array(out, table.name, (record_json(kind, r, doc_names) for r in rows), first=False)
-    rows = repository.iter_records(conn, "tables", **filters)
-    _write_array(out, "tables", (table_json(r, doc_names) for r in rows), first=False)
-    rows = repository.iter_records(conn, "findings", **filters)
-    _write_array(out, "findings", (finding_json(r, doc_names) for r in rows), first=False)
+    first = True
+    for key, items in views.export_sections(conn, municipality=municipality, year=year):
+        _write_array(out, key, items, first=first)
+        first = False
     out.write("\n}\n")

@@ -301,25 +301,18 @@ class Ingest:
         """Save the documents of one municipality-year through the write path: one write
         transaction holds the documents, their audit rows and the re-check of the scope."""
         from .. import operations
-        from ..store import directions, repository
 
         saved: list[tuple[Item, object]] = []
         try:
             with operations.write(self.engine, operations.cli_actor(), "document.ingest",
                                   municipality=municipality) as tx:
-                user = directions.user_directions(tx.conn, municipality=municipality)
                 for it, doc in entries:
                     try:
-                        operations.derive([doc], user)
-                        with tx.conn.begin_nested():
-                            doc_id = repository.save_document(tx.conn, doc)
+                        tx.save_document(municipality, doc, note=it.path)
                     except Exception as e:  # noqa: BLE001 - this file is reported, the others go on
                         self.failed = True
                         _err(f"오류 / error: {it.path}: 저장 실패, 변경 없음 / saving failed, nothing changed: {describe(e)}")
                         continue
-                    tx.note("documents", doc_id, year=doc.year, new={"name": doc.name, "sha256": doc.sha256,
-                                                                     "family": doc.family}, note=it.path)
-                    tx.saved(municipality, doc)
                     saved.append((it, doc))
                 if not saved:
                     return

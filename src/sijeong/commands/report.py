@@ -67,14 +67,14 @@ def load(args) -> list:
 
         return [load_path(f, municipality=args.municipality or "김포시") for f in args.files]
     from ..settings import Settings
-    from ..store import db, repository
+    from ..store import db, views
 
     settings = Settings.from_env(args.db)
     engine = db.create_engine_for(settings.db_url)
     db.migrate(engine)
     try:
         with engine.connect() as conn:
-            return list(repository.load_documents(conn, municipality=args.municipality, year=args.year))
+            return list(views.load_documents(conn, municipality=args.municipality, year=args.year))
     finally:
         engine.dispose()
 

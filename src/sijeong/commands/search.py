@@ -10,8 +10,7 @@ from __future__ import annotations
 import argparse
 
 from ..settings import Settings
-from ..store import db
-from ..store.search import search
+from ..store import db, views
 
 KIND_LABELS = {"plan_task": "과제", "narrative": "서술", "indicator": "성과지표"}
 
@@ -41,8 +40,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         db.migrate(engine)
         with engine.connect() as conn:
-            hits = search(conn, args.query, year=args.year, department=args.department,
+            hits = views.search(conn, args.query, year=args.year, department=args.department,
                           municipality=args.municipality, limit=args.limit, offset=args.offset)
+            why = None
+            if not hits:
+                from .scope import empty_scope
+
+                why = empty_scope(conn, municipality=args.municipality, years=[args.year] if args.year else None)
     finally:
         engine.dispose()
     for hit in hits:
@@ -50,6 +54,6 @@ def run(args: argparse.Namespace) -> int:
         if hit.get("snippet"):
             print(f"    {hit['snippet']}")
     if not hits:
-        print(f"결과 없음 / no results: {args.query}")
+        print(f"결과 없음 / no results: {args.query}" + (f" — {why}" if why else ""))
         return 1
     return 0

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from ..model import Figure, Source
 
@@ -326,14 +325,3 @@ def warn_unknown_unit(findings: list, *, doc: str, unit: str, line: int,
                             municipality=municipality, year=year))
 
 
-def iter_blocks(lines: Iterable[Line]) -> Iterator[list[Line]]:
-    """Runs of non-blank lines."""
-    block: list[Line] = []
-    for ln in lines:
-        if ln.stripped:
-            block.append(ln)
-        elif block:
-            yield block
-            block = []
-    if block:
-        yield block

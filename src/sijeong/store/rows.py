@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import functools
 import typing
 from typing import Any
@@ -193,9 +194,20 @@ def table_from_row(row: dict[str, Any]) -> Table:
 # --- findings --------------------------------------------------------------------------
 
 
+def finding_fingerprint(f: Finding | dict[str, Any]) -> str:
+    """What a finding is about, the same in every re-check that finds the same problem: its
+    municipality, year, rule, document, subject and lines (not its message, whose numbers
+    change when one of them is corrected elsewhere)."""
+    get = f.get if isinstance(f, dict) else lambda k: getattr(f, k)
+    key = "|".join(str(x) for x in (get("municipality"), get("year"), get("rule"), get("doc"), get("subject"),
+                                      ",".join(str(int(n)) for n in sorted(get("lines") or []))))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
 def finding_row(f: Finding, document_id: int | None, origin: str) -> dict[str, Any]:
     d = f.as_dict()
     d["origin"] = origin
+    d["fingerprint"] = finding_fingerprint(f)
     d["lines"] = [int(x) for x in f.lines]
     d["expected"] = to_json(f.expected)
     d["actual"] = to_json(f.actual)

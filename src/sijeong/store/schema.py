@@ -190,7 +190,11 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         # "read": found while reading a document (stored with it by save_document);
         # "rule": found by a rule (stored by save_findings)
         sa.Column("origin", sa.Text, nullable=False, server_default="rule"),
+        # what the finding is about, stable across re-checks (rows.finding_fingerprint): the
+        # key of the people's marks on it (finding_marks)
+        sa.Column("fingerprint", sa.Text),
         sa.Index("ix_findings_dims", "municipality", "year", "rule", "id"),
+        sa.Index("ix_findings_fingerprint", "municipality", "fingerprint"),
         sa.Index("ix_findings_document_id", "document_id"),
     )
     sa.Table(
@@ -224,6 +228,24 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("municipality", "department", "name", name="uq_indicator_directions"),
     )
+    # the performance team's word on a finding: 확인 (seen), 조치 완료 (fixed, with what was
+    # done) or 오탐 (not an error, with why). Keyed by the finding's fingerprint, so a re-check
+    # that finds the same problem again keeps the mark; ``version`` detects a stale edit
+    sa.Table(
+        "finding_marks",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer),
+        sa.Column("fingerprint", sa.Text, nullable=False),
+        sa.Column("rule", sa.Text, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("note", sa.Text),
+        sa.Column("marked_by", sa.Text, nullable=False),
+        sa.Column("marked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.UniqueConstraint("municipality", "fingerprint", name="uq_finding_marks"),
+    )
     # every change made through the write path (operations.write): who, when, how, what, the
     # value before and after. Append-only: nothing updates or deletes a row of it.
     sa.Table(
@@ -246,8 +268,62 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Index("ix_audit_log_entity", "entity", "entity_id", "id"),
         sa.Index("ix_audit_log_dims", "municipality", "year", "id"),
     )
+    _account_tables(metadata)
     _cycle_tables(metadata)
     return metadata, by_kind
+
+
+def _account_tables(metadata: sa.MetaData) -> None:
+    """People (``docs/security.md``): accounts, their server-side sessions and API tokens
+    (only the SHA-256 of a token is kept), and the failed logins the rate limit counts."""
+    sa.Table(
+        "accounts",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("login", sa.Text, nullable=False),
+        sa.Column("role", sa.Text, nullable=False),
+        sa.Column("department", sa.Text),
+        sa.Column("municipality", sa.Text),
+        sa.Column("password_hash", sa.Text, nullable=False),  # argon2id, never shown nor audited
+        sa.Column("disabled", sa.Boolean, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("login", name="uq_accounts_login"),
+    )
+    sa.Table(
+        "sessions",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+        sa.Column("token_hash", sa.Text, nullable=False),
+        sa.Column("via", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+        sa.UniqueConstraint("token_hash", name="uq_sessions_token_hash"),
+        sa.Index("ix_sessions_account_id", "account_id"),
+    )
+    sa.Table(
+        "api_tokens",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+        sa.Column("token_hash", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+        sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
+        sa.Index("ix_api_tokens_account_id", "account_id"),
+    )
+    sa.Table(
+        "login_failures",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("login", sa.Text, nullable=False),
+        sa.Column("address", sa.Text, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Index("ix_login_failures_login", "login", "at"),
+        sa.Index("ix_login_failures_address", "address", "at"),
+    )
 
 
 def _cycle_tables(metadata: sa.MetaData) -> None:

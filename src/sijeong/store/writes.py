@@ -92,13 +92,6 @@ def audit_rows(conn: sa.Connection, *, municipality: str | None = None, year: in
     return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
-def has_undated(conn: sa.Connection, municipality: str) -> bool:
-    """Whether the municipality has a stored document without a year."""
-    docs = table("documents")
-    stmt = sa.select(docs.c.id).where(docs.c.municipality == municipality, docs.c.year.is_(None)).limit(1)
-    return conn.execute(stmt).first() is not None
-
-
 def indicator_derivation_rows(conn: sa.Connection, *, municipality: str, years: list[int] | None,
                               batch_size: int = 5000) -> Iterable[dict[str, Any]]:
     """The columns the derived values of a scope's indicators are computed from, in id order

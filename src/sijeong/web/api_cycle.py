@@ -154,9 +154,7 @@ def open_year(request: Request, actor: ActorDep, body: OpenYear):
 
 @router.get("/cycle/years", summary="열린 연도 / the cycle's years")
 def list_years(request: Request, actor: ActorDep, municipality: MunicipalityQ = None):
-    from ..store import cycle as q
-
-    return _run(lambda: _read(request, lambda c: {"items": q.years(c, _m(request, municipality))}))
+    return _run(lambda: _read(request, lambda c: {"items": cycle.years(c, _m(request, municipality))}))
 
 
 @router.post("/cycle/years/{year}/close", summary="결산 확정(잠금) / close and lock the year")
@@ -339,13 +337,11 @@ def lagging(request: Request, actor: ActorDep, year: YearP, municipality: Munici
 def report_table(request: Request, actor: ActorDep, year: YearP, kind: str, municipality: MunicipalityQ = None,
                  department: DepartmentQ = None):
     from ..reports import tables
-    from ..store import repository
 
     m = _m(request, municipality)
     if kind == "plan_book":
         return _run(lambda: _read(request, lambda c: cycle.plan_book(c, m, year, department).as_dict()))
     if kind not in tables.TABLES:
         return _error(404, f"알 수 없는 보고서 종류 / unknown report kind: {kind!r}")
-    docs = _read(request, lambda c: [d for d in repository.load_documents(c, municipality=m, year=year)
-                                     if d.family == cycle.ENTRY_FAMILY])
+    docs = _read(request, lambda c: cycle.entered_documents(c, m, year))
     return _run(lambda: tables.build(kind, docs, year, department, municipality=m).as_dict())

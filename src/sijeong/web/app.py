@@ -16,7 +16,6 @@ from ..settings import Settings
 from . import deps, errors, formatting
 from .render import HERE, make_templates
 from .security import SijeongApp, headers_for
-from .tables import Tables
 
 API_DESCRIPTION = """시정 — 성과관리·예산 투명성 API.
 
@@ -42,7 +41,6 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     engine = create_engine_for(settings.db_url)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.tables = Tables(engine)
     app.state.templates = make_templates()
     from ..reports.pdf import RenderPool
 
@@ -70,15 +68,19 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
             response.set_cookie("unit", asked, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
         return response
 
+    from . import auth, login
+    from .api import auth as api_auth
     from .api import records as api_records
     from .api import search as api_search
     from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports
 
     from . import api_cycle
 
-    for r in (api_records.router, api_search.router, api_cycle.router):
+    auth.install(app)  # who is asking (session cookie or API token), on request.state.auth
+    for r in (api_records.router, api_search.router, api_auth.router, api_cycle.router):
         app.include_router(r, prefix="/api/v1")
-    for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata):
+    for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
+                login):
         app.include_router(mod.router)
     return app
 

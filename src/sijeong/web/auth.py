@@ -1,15 +1,180 @@
-"""Placeholder of the authentication dependency until the auth branch lands (the lead takes
-that branch's file at merge): ``require_actor`` answers 401 to every request, so nothing is
-written through the API without a real login. Tests override it
-(``app.dependency_overrides[require_actor] = lambda: Actor(...)``)."""
+"""Who is asking: the session cookie or an API token, resolved once per request.
+
+- :func:`install` adds a middleware that, for a request carrying the session cookie or an
+  ``Authorization: Bearer`` header, looks the session or token up (one short connection,
+  taken with the app's connection slots and given back before the route runs, so a request
+  never holds two) and keeps the answer on ``request.state.auth``. A request with neither
+  costs nothing. Answers to a signed-in request get ``Cache-Control: no-store`` (the header
+  names the person).
+- :func:`current_actor` — the :class:`~sijeong.operations.Actor` or None; ``via="api"``
+  under ``/api/``, ``"web"`` elsewhere.
+- :func:`require_actor` — the actor, or 401 (JSON under ``/api/``; a redirect to ``/login``
+  for a page). For an unsafe method (POST, PUT, PATCH, DELETE) authenticated by the cookie
+  it also checks the CSRF token (:func:`require_csrf`): 403 when missing or wrong. An API
+  token needs none (a browser never adds an ``Authorization`` header by itself).
+
+Everything public stays public: no route that existed before asks for an account.
+"""
 
 from __future__ import annotations
 
-from fastapi import HTTPException, Request
+from typing import Annotated
+from urllib.parse import quote
 
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from .. import accounts
+from ..accounts import Authenticated
 from ..operations import Actor
+
+SESSION_COOKIE = "sijeong_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+#: paths that are the same for everybody: never looked up (static files stay cacheable)
+UNPERSONAL = ("/static/", "/favicon.ico")
+
+NEED_LOGIN = "로그인이 필요합니다 / login required"
+BAD_CSRF = "CSRF 토큰이 없거나 맞지 않습니다 / missing or wrong CSRF token"
+
+
+class LoginRequired(HTTPException):
+    """401: JSON under ``/api/``, a redirect to the login page elsewhere (see :func:`install`)."""
+
+    def __init__(self) -> None:
+        super().__init__(401, NEED_LOGIN, headers={"WWW-Authenticate": 'Bearer realm="sijeong"'})
+
+
+def via_of(request: Request) -> str:
+    return "api" if request.url.path.startswith("/api/") else "web"
+
+
+def _bearer(request: Request) -> str | None:
+    value = request.headers.get("authorization") or ""
+    scheme, _, token = value.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _resolve(engine, session_token: str | None, bearer: str | None, via: str) -> Authenticated | None:
+    with engine.connect() as conn:
+        found = accounts.resolve_token(conn, bearer, via=via) if bearer else None
+        if found is None and session_token:
+            found = accounts.resolve_session(conn, session_token, via=via)
+        return found
+
+
+async def resolve(request: Request) -> Authenticated | None:
+    """Look the request's session cookie or API token up (once; kept on ``request.state``)."""
+    if hasattr(request.state, "auth"):
+        return request.state.auth
+    session_token = request.cookies.get(SESSION_COOKIE)
+    bearer = _bearer(request)
+    found = None
+    if (session_token or bearer) and not request.url.path.startswith(UNPERSONAL):
+        state = request.app.state
+        async with state.connection_slots.held():
+            found = await run_in_threadpool(_resolve, state.engine, session_token, bearer, via_of(request))
+    request.state.auth = found
+    return found
+
+
+def authenticated(request: Request) -> Authenticated | None:
+    """What the middleware found (None: nobody, or not resolved)."""
+    return getattr(request.state, "auth", None)
+
+
+async def current_actor(request: Request) -> Actor | None:
+    found = await resolve(request)
+    return found.actor if found else None
+
+
+async def require_csrf(request: Request) -> None:
+    """403 unless an unsafe request authenticated by the session cookie carries the session's
+    CSRF token (``X-CSRF-Token`` header or ``csrf_token`` form field)."""
+    found = await resolve(request)
+    if found is None or found.by != "session" or request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent and request.headers.get("content-type", "").startswith(FORM_TYPES):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not accounts.csrf_matches(found.csrf_token, sent):
+        raise HTTPException(403, BAD_CSRF)
 
 
 async def require_actor(request: Request) -> Actor:
-    """The logged-in actor; 401 when there is none (always, in this placeholder)."""
-    raise HTTPException(401, "로그인이 필요합니다 / login required")
+    """The signed-in actor, or 401; the CSRF check for a cookie-authenticated unsafe method."""
+    found = await resolve(request)
+    if found is None:
+        raise LoginRequired()
+    await require_csrf(request)
+    return found.actor
+
+
+#: typed dependencies for routes: ``actor: ActorDep`` (401 / CSRF as above), ``actor: MaybeActorDep``
+ActorDep = Annotated[Actor, Depends(require_actor)]
+MaybeActorDep = Annotated[Actor | None, Depends(current_actor)]
+
+
+# --- cookies -------------------------------------------------------------------------------
+
+
+def secure_cookies(request: Request) -> bool:
+    """``Secure`` when the site's public address is https (the app may sit behind a TLS proxy)."""
+    return request.app.state.settings.public_url.lower().startswith("https://")
+
+
+def set_session_cookie(response, request: Request, session: accounts.Session) -> None:
+    response.set_cookie(SESSION_COOKIE, session.token, max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+                        path="/", httponly=True, samesite="lax", secure=secure_cookies(request))
+
+
+def clear_session_cookie(response, request: Request) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure_cookies(request))
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def open_session(request: Request, login: str, password: str) -> accounts.Session:
+    """:func:`accounts.login` for this request (argon2 runs in a worker thread, holding one of
+    the app's connection slots). Raises :class:`accounts.LoginFailed` / :class:`accounts.RateLimited`."""
+    state = request.app.state
+    async with state.connection_slots.held():
+        return await run_in_threadpool(accounts.login, state.engine, login=login, password=password,
+                                       address=client_address(request), via=via_of(request))
+
+
+async def close_session(request: Request, found: Authenticated) -> bool:
+    state = request.app.state
+    async with state.connection_slots.held():
+        return await run_in_threadpool(accounts.logout, state.engine, found)
+
+
+# --- the app -------------------------------------------------------------------------------
+
+
+def install(app: FastAPI) -> None:
+    """The middleware, the redirect to the login page and the templates' ``signed_in``."""
+    from . import errors
+
+    @app.middleware("http")
+    async def _who(request: Request, call_next):
+        found = await resolve(request)
+        response = await call_next(request)
+        if found is not None and "cache-control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired):
+        if errors.wants_json(request):
+            return errors.error_response(request, 401, exc.detail, exc.headers)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?next=" + quote(target, safe="/"), status_code=303)
+
+    app.state.templates.env.globals["signed_in"] = authenticated

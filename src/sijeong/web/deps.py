@@ -25,12 +25,10 @@ from typing import Annotated, Any, AsyncIterator, Iterator
 
 import anyio
 from fastapi import Depends, Path, Query, Request
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import QueuePool
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from . import formatting, queries
-from .tables import Tables
+from ..store import views
+from ..store.connections import Connection, pool_capacity  # noqa: F401 - app.py asks deps.pool_capacity
 
 MAX_LIMIT = 500
 #: the largest integer the store's databases take (SQLite's integer, PostgreSQL's bigint):
@@ -41,17 +39,6 @@ TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 
 
 # --- connections -------------------------------------------------------------------------
-
-
-def pool_capacity(engine: Engine) -> int | None:
-    """How many connections the engine's pool gives at most (None: no limit)."""
-    pool = engine.pool
-    if not isinstance(pool, QueuePool):
-        return None  # NullPool, StaticPool, SingletonThreadPool: nobody waits for them
-    overflow = getattr(pool, "_max_overflow", 0)
-    if overflow < 0:
-        return None
-    return pool.size() + overflow
 
 
 class ConnectionSlots:
@@ -120,12 +107,7 @@ async def stream_holding_slot(request: Request, chunks: Iterator[Any]) -> AsyncI
                     await anyio.to_thread.run_sync(close, limiter=anyio.CapacityLimiter(1))
 
 
-def get_tables(request: Request) -> Tables:
-    return request.app.state.tables
-
-
 ConnDep = Annotated[Connection, Depends(get_conn, scope="function")]
-TablesDep = Annotated[Tables, Depends(get_tables)]
 
 
 def default_municipality(request: Request, conn: Connection | None = None) -> str:
@@ -140,9 +122,9 @@ def default_municipality(request: Request, conn: Connection | None = None) -> st
     conn = conn if conn is not None else getattr(request.state, "conn", None)
     if conn is None:
         with state.engine.connect() as own:
-            found = queries.municipalities(own, state.tables)
+            found = views.municipalities(own)
     else:
-        found = queries.municipalities(conn, state.tables)
+        found = views.municipalities(conn)
     wanted = state.settings.municipality
     chosen = wanted if wanted in found or not found else found[0]
     request.state.default_municipality = chosen
@@ -198,11 +180,3 @@ def get_paging(limit: LimitQ = 50, offset: OffsetQ = 0) -> Paging:
 
 
 PagingDep = Annotated[Paging, Depends(get_paging)]
-
-
-def get_unit(request: Request) -> str:
-    """Display unit for money: ``?unit=`` (remembered in a cookie by the app), else the cookie."""
-    return formatting.unit_key(request.query_params.get("unit") or request.cookies.get("unit"))
-
-
-UnitDep = Annotated[str, Depends(get_unit)]

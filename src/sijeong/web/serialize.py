@@ -1,58 +1,14 @@
-"""Stored rows -> the export's JSON shape: glossary field names, ``source: {doc, line}``,
-and ``figures`` (each number's raw text and line)."""
+"""The JSON answers: records, findings and documents in the export's shape (one definition,
+``store.serialize``, shared with ``sijeong export``), the list envelope, and plain JSON values."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-INTERNAL = {"document_id", "doc_order", "source_doc", "source_line", "text", "loaded_at"}
+from ..store.serialize import document, finding, record
 
-
-def record(row: dict[str, Any]) -> dict[str, Any]:
-    """A record row in the export's shape (``sijeong export``, docs/export.md), plus its id:
-    ``document``, ``source: {doc, line}``, appearances with ``source: {doc, line}``, and a
-    number printed as an integer given back as one (not as the column's double)."""
-    from ..store.repository import tidy_row
-
-    row = tidy_row(dict(row))
-    out = {k: v for k, v in row.items() if k not in INTERNAL}
-    out["document"] = row.get("source_doc")  # a record's source is a line of its own document
-    out["source"] = {"doc": row.get("source_doc"), "line": row.get("source_line")}
-    out["figures"] = out.get("figures") or {}
-    out["appearances"] = [_appearance(a) for a in out.get("appearances") or []]
-    return out
-
-
-def _appearance(a: dict[str, Any]) -> dict[str, Any]:
-    """A stored appearance (``{section, doc, line, name, figures, text}``) as the export
-    writes it."""
-    return {"section": a.get("section"), "name": a.get("name"),
-            "source": {"doc": a.get("doc"), "line": a.get("line")},
-            "figures": a.get("figures") or {}, "text": a.get("text") or {}}
-
-
-def finding(row: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in row.items() if k not in INTERNAL}
-    lines = row.get("lines") or []
-    out["lines"] = lines
-    # as the export: the stored document the finding is linked to (by its name), if any
-    out["document"] = row.get("doc") if row.get("document_id") is not None else None
-    out["source"] = {"doc": row.get("doc"), "line": lines[0] if lines else None}
-    return out
-
-
-def document(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (_iso(v) if hasattr(v, "isoformat") else v) for k, v in row.items() if k not in {"text", "headings"}}
-
-
-def _iso(value: Any) -> str:
-    """ISO 8601; a datetime without a zone is UTC (the store writes UTC, and SQLite gives
-    it back without the zone PostgreSQL keeps), so both databases answer alike."""
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.isoformat()
+__all__ = ["document", "envelope", "finding", "jsonable", "record"]
 
 
 def envelope(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:

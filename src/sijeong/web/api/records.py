@@ -7,11 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
-from .. import queries
-from ..deps import TEXT_PATTERN, ConnDep, IdPath, PagingDep, ScopeDep, TablesDep
+from ...store import views
+from ..deps import TEXT_PATTERN, ConnDep, IdPath, PagingDep, ScopeDep
 from ..pages.findings import list_findings
 from ..serialize import envelope, finding, jsonable, record
-from ..tables import col
 from .schemas import ERRORS, Page
 
 router = APIRouter(tags=["records"], responses=ERRORS)
@@ -26,31 +25,26 @@ RESOURCES: dict[str, tuple[str, str]] = {
 }
 
 
-def _list(table: str, conn, T, scope, paging, where_fn=None) -> dict[str, Any]:
-    t = T[table]
-    if t is None:
-        return envelope([], 0, paging.limit, paging.offset)
-    where = where_fn(t) if where_fn else []
-    rows, total = queries.page(conn, T, table, municipality=scope.municipality, year=scope.year,
-                               department=scope.department, where=where,
-                               order_by=[t.c.year, t.c.department, col(t, "doc_order"), t.c.id],
-                               limit=paging.limit, offset=paging.offset)
+def _list(table: str, conn, scope, paging) -> dict[str, Any]:
+    rows, total = views.records(conn, table, municipality=scope.municipality, year=scope.year,
+                                department=scope.department, order=("year", "department", "doc_order", "id"),
+                                limit=paging.limit, offset=paging.offset)
     return jsonable(envelope([record(r) for r in rows], total, paging.limit, paging.offset))
 
 
-def _one(table: str, conn, T, item_id: int) -> dict[str, Any]:
-    row = queries.one(conn, T, table, item_id)
+def _one(table: str, conn, item_id: int) -> dict[str, Any]:
+    row = views.one(conn, table, item_id)
     if row is None:
         raise HTTPException(404, f"찾을 수 없습니다: {table} {item_id}")
     return jsonable(record(row))
 
 
 def _register(path: str, table: str, label: str) -> None:
-    def list_items(conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep) -> dict[str, Any]:
-        return _list(table, conn, T, scope, paging)
+    def list_items(conn: ConnDep, scope: ScopeDep, paging: PagingDep) -> dict[str, Any]:
+        return _list(table, conn, scope, paging)
 
-    def get_item(item_id: IdPath, conn: ConnDep, T: TablesDep) -> dict[str, Any]:
-        return _one(table, conn, T, item_id)
+    def get_item(item_id: IdPath, conn: ConnDep) -> dict[str, Any]:
+        return _one(table, conn, item_id)
 
     router.add_api_route(f"/{path}", list_items, methods=["GET"], response_model=Page, summary=f"{label} 목록",
                          name=f"list_{table}")
@@ -63,8 +57,8 @@ for _path, (_table, _label) in RESOURCES.items():
 
 
 @router.get("/findings", response_model=Page, summary="검증 결과 목록")
-def findings(conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep,
+def findings(conn: ConnDep, scope: ScopeDep, paging: PagingDep,
              severity: Annotated[str | None, Query(pattern="^(error|warning|info)?$")] = None,
              rule: Annotated[str | None, Query(max_length=100, pattern=TEXT_PATTERN)] = None) -> dict[str, Any]:
-    rows, total = list_findings(conn, T, scope, severity, rule, paging.limit, paging.offset)
+    rows, total = list_findings(conn, scope, severity, rule, paging.limit, paging.offset)
     return jsonable(envelope([finding(r) for r in rows], total, paging.limit, paging.offset))

@@ -7,11 +7,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
-class SourceOut(BaseModel):
-    doc: str | None = Field(description="문서 파일 이름")
-    line: int | None = Field(description="1부터 센 행 번호")
-
-
 class Page(BaseModel):
     items: list[dict[str, Any]] = Field(description="레코드 (용어집의 필드 이름, source: {doc, line}, figures)")
     total: int

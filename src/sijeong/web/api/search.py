@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from ...store import views
 from ..deps import TEXT_PATTERN, ConnDep, PagingDep, ScopeDep
 from ..serialize import envelope, jsonable
 from .schemas import ERRORS, Page
@@ -18,9 +19,7 @@ MAX_HITS = 1000
 def search(conn: ConnDep, scope: ScopeDep, paging: PagingDep,
            q: Annotated[str, Query(min_length=1, max_length=200, pattern=TEXT_PATTERN, description="검색어")],
            kind: Annotated[str | None, Query(pattern="^(plan_task|narrative|indicator)$")] = None) -> dict[str, Any]:
-    from ...store import search as store_search
-
-    hits = store_search(conn, q, year=scope.year, department=scope.department, municipality=scope.municipality,
+    hits = views.search(conn, q, year=scope.year, department=scope.department, municipality=scope.municipality,
                         kinds=[kind] if kind else None, limit=MAX_HITS)
     items = []
     for h in hits[paging.offset: paging.offset + paging.limit]:

@@ -9,23 +9,23 @@ with headless Chromium (``reports.pdf``).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from ...model.korean import josa, particle
-from .. import charts, links, queries
+from ...model.numbers import won_words
+from ...model.vocabulary import GRADE_WORDS, PROGRAM_NOTES
+from ...model.vocabulary import NO_GRADE_WORDS as NO_GRADE
+from ...store import views
+from .. import charts, links
 from .. import formatting as f
-from ..deps import (ConnDep, DepartmentParam, MunicipalityParam, Scope, ScopeDep, TablesDep, YearParam,
-                    default_municipality)
+from ..deps import ConnDep, DepartmentParam, MunicipalityParam, Scope, ScopeDep, YearParam, default_municipality
 from ..render import HERE, respond
 from ..serialize import jsonable
-from ..tables import as_dict, col
 from .reports import content_disposition
 
 router = APIRouter(include_in_schema=False)
@@ -42,33 +42,9 @@ REVENUE_SOURCES: list[tuple[str, str]] = [
     ("지방채", "시가 빌린 돈이에요. 나중에 갚아야 해요."),
     ("보전수입", "지난해에 쓰고 남은 돈과 회계 사이에 옮겨 온 돈이에요."),
 ]
-#: ◎/○/× in words a citizen reads at once
-GRADE_WORDS: dict[str, str] = {"◎": "목표를 넘어섰어요", "○": "목표를 달성했어요", "×": "목표에 못 미쳤어요"}
-NO_GRADE = "아직 판정할 수 없어요"
-#: policy-level program categories every department has, explained
-PROGRAM_NOTES: list[tuple[str, str]] = [
-    ("행정운영경비", "부서를 꾸려 가는 데 드는 기본 경비(사무실 운영, 인건비 등)"),
-    ("재무활동", "회계 사이에 옮기거나 돌려주는 돈"),
-    ("예비비", "예상하지 못한 일에 대비해 남겨 둔 돈"),
-]
 
 
 # --- amounts in 억·만 원 -----------------------------------------------------------------
-
-
-def won_words(value: Any) -> str:
-    """485450000 -> '4억 8,545만 원'; rounded to 만 원 (then '약 ...'); under 만 원 in 원."""
-    if value is None:
-        return "-"
-    v = int(value)
-    sign, v = ("마이너스 " if v < 0 else ""), abs(v)
-    if v < 10_000:
-        return f"{sign}{v:,}원"
-    man = int((Decimal(v) / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    eok, rest = divmod(man, 10_000)
-    parts = ([f"{eok:,}억"] if eok else []) + ([f"{rest:,}만"] if rest else [])
-    about = "약 " if v % 10_000 else ""
-    return f"{about}{sign}{' '.join(parts)} 원"
 
 
 def _amount(value: Any, href: str | None, title: str, computed: bool) -> Markup:
@@ -132,16 +108,10 @@ def explain_revenue(name: str) -> str:
     return next((text for word, text in REVENUE_SOURCES if word in flat), "")
 
 
-def revenue_sources(conn, T, m: str, year: int) -> list[dict]:
+def revenue_sources(conn, m: str, year: int) -> list[dict]:
     """실제수납액 by top-level 과목 (level 1), summed over departments and accounts."""
-    t = T["revenues"]
-    if t is None:
-        return []
-    rows = conn.execute(sa.select(t).where(t.c.municipality == m, t.c.year == year, col(t, "level") == 1)
-                        .order_by(col(t, "code"), t.c.id).limit(MAX_ROWS))
     groups: dict[str, dict] = {}
-    for r in rows:
-        d = as_dict(r)
+    for d in views.level_one_revenues(conn, m, year, limit=MAX_ROWS):
         key = "".join((d["name"] or "").split())
         g = groups.setdefault(key, {"name": d["name"], "code": d.get("code"), "explanation": explain_revenue(d["name"]),
                                     "received": None, "current_budget": None, "rows": [], "sources": {}})
@@ -158,14 +128,10 @@ def revenue_sources(conn, T, m: str, year: int) -> list[dict]:
     return sorted(out, key=lambda g: -(g["received"] or 0))
 
 
-def policy_goal_spending(conn, T, m: str, year: int) -> list[dict]:
+def policy_goal_spending(conn, m: str, year: int) -> list[dict]:
     """Each policy goal's 결산액 with the grades of its indicators (matched by goal name)."""
-    g, t = T["policy_goals"], T["indicators"]
-    if g is None:
-        return []
-    goals = [as_dict(r) for r in conn.execute(sa.select(g).where(g.c.municipality == m, g.c.year == year)
-                                              .order_by(g.c.department, g.c.id).limit(MAX_ROWS))]
-    inds = indicators(conn, T, m, year) if t is not None else []
+    goals = views.year_rows(conn, "policy_goals", m, year, limit=MAX_ROWS)
+    inds = indicators(conn, m, year)
     for goal in goals:
         goal["indicators"] = []
     for ind in inds:
@@ -173,7 +139,7 @@ def policy_goal_spending(conn, T, m: str, year: int) -> list[dict]:
         name = ind.get("policy_goal")
         hit = next((x for x in cands if x["name"] == name), None) if name else None
         if hit is None and name:
-            best = queries.similar_name(name, [x["name"] for x in cands])
+            best = views.similar_name(name, [x["name"] for x in cands])
             hit = next((x for x in cands if x["name"] == best), None)
         if hit is not None:
             hit["indicators"].append(ind)
@@ -181,36 +147,24 @@ def policy_goal_spending(conn, T, m: str, year: int) -> list[dict]:
     for goal in goals:
         grades = [i["effective_grade"] for i in goal["indicators"]]
         goal["met"] = sum(1 for x in grades if x in ("◎", "○"))
-        goal["graded"] = sum(1 for x in grades if x in queries.GRADE_ORDER)
+        goal["graded"] = sum(1 for x in grades if x in views.GRADE_ORDER)
         goal["grade_sources"] = _merge({i["source_doc"]: {i["source_line"]}} for i in goal["indicators"])
     return goals
 
 
-def indicators(conn, T, m: str, year: int) -> list[dict]:
-    t = T["indicators"]
-    if t is None:
-        return []
-    rows = conn.execute(sa.select(t).where(t.c.municipality == m, t.c.year == year)
-                        .order_by(t.c.department, t.c.id).limit(MAX_ROWS))
+def indicators(conn, m: str, year: int) -> list[dict]:
     out = []
-    for r in rows:
-        d = as_dict(r)
+    for d in views.year_rows(conn, "indicators", m, year, limit=MAX_ROWS):
         d["effective_grade"] = d.get("grade") or d.get("grade_computed")
         d["words"] = GRADE_WORDS.get(d["effective_grade"] or "", NO_GRADE)
         out.append(d)
     return out
 
 
-def top_programs(conn, T, m: str, year: int, goal_names: set[str] = frozenset()) -> list[dict]:
+def top_programs(conn, m: str, year: int, goal_names: set[str] = frozenset()) -> list[dict]:
     """Policy-level programs by 지출액, largest first, each with a plain note of what it is."""
-    t = T["programs"]
-    if t is None:
-        return []
-    q = (sa.select(t).where(t.c.municipality == m, t.c.year == year, col(t, "level") == "policy", col(t, "spent").is_not(None))
-         .order_by(col(t, "spent").desc(), t.c.id).limit(TOP_PROGRAMS))
     out = []
-    for r in conn.execute(q):
-        d = as_dict(r)
+    for d in views.top_policy_programs(conn, m, year, limit=TOP_PROGRAMS):
         flat = "".join(d["name"].split())
         d["note"] = next((text for word, text in PROGRAM_NOTES if word in flat), "")
         if not d["note"] and flat in goal_names:
@@ -219,19 +173,19 @@ def top_programs(conn, T, m: str, year: int, goal_names: set[str] = frozenset())
     return out
 
 
-def collect(conn, T, m: str, year: int | None) -> dict:
+def collect(conn, m: str, year: int | None) -> dict:
     if year is None:
         return {"revenue": [], "revenue_total": None, "revenue_sources": {}, "execution": [], "spent_total": None,
                 "budget_total": None, "spent_sources": {}, "left_out": [], "goals": [], "programs": [], "indicators": [],
                 "grade_counts": {}, "grade_sources": {}, "met": 0, "met_sources": {}, "graded": 0, "graded_sources": {}}
-    revenue = revenue_sources(conn, T, m, year)
-    goals = policy_goal_spending(conn, T, m, year)
-    execution = queries.execution_by_department(conn, T, m, year)
+    revenue = revenue_sources(conn, m, year)
+    goals = policy_goal_spending(conn, m, year)
+    execution = views.execution_by_department(conn, m, year)
     both = [e for e in execution if e["spent"] is not None and e["current_budget"] is not None]
-    inds = indicators(conn, T, m, year)
-    counts = {g: sum(1 for i in inds if i["effective_grade"] == g) for g in queries.GRADE_ORDER}
+    inds = indicators(conn, m, year)
+    counts = {g: sum(1 for i in inds if i["effective_grade"] == g) for g in views.GRADE_ORDER}
     grade_sources = {g: _merge({i["source_doc"]: {i["source_line"]}} for i in inds if i["effective_grade"] == g)
-                     for g in queries.GRADE_ORDER}
+                     for g in views.GRADE_ORDER}
     return {
         "revenue": revenue,
         "revenue_total": sum(g["received"] or 0 for g in revenue) if revenue else None,
@@ -242,7 +196,7 @@ def collect(conn, T, m: str, year: int | None) -> dict:
         "spent_sources": _merge(e["sources"] for e in both),
         "left_out": [e["department"] for e in execution if e not in both],
         "goals": goals,
-        "programs": top_programs(conn, T, m, year, {"".join(g["name"].split()) for g in goals}),
+        "programs": top_programs(conn, m, year, {"".join(g["name"].split()) for g in goals}),
         "indicators": inds,
         "grade_counts": counts,
         "grade_sources": grade_sources,
@@ -294,8 +248,8 @@ def make_charts(year: int, data: dict) -> dict[str, Markup | None]:
 
 def grade_bar(title: str, counts: dict[str, int]) -> Markup:
     """One short bar split into ◎/○/× (the shared bar chart is at least 260px high)."""
-    desc = ", ".join(f"{GRADE_WORDS[g]} {counts.get(g, 0)}개" for g in queries.GRADE_ORDER)
-    return charts.bar(title, ["성과지표"], {GRADE_WORDS[g]: [counts.get(g) or None] for g in queries.GRADE_ORDER},
+    desc = ", ".join(f"{GRADE_WORDS[g]} {counts.get(g, 0)}개" for g in views.GRADE_ORDER)
+    return charts.bar(title, ["성과지표"], {GRADE_WORDS[g]: [counts.get(g) or None] for g in views.GRADE_ORDER},
                       desc=desc, horizontal=True, stacked=True, value_suffix="개", colors=charts.GRADE_COLORS,
                       height=200, show_y_labels=False, margin_left=20)
 
@@ -303,11 +257,11 @@ def grade_bar(title: str, counts: dict[str, int]) -> Markup:
 # --- routes ------------------------------------------------------------------------------------
 
 
-def _context(request: Request, conn, T, scope) -> tuple[dict, dict]:
+def _context(request: Request, conn, scope) -> tuple[dict, dict]:
     m = scope.municipality
-    years = queries.years(conn, T, m, ("indicators", "programs", "revenues", "policy_goals"))
+    years = views.years(conn, m, ("indicators", "programs", "revenues", "policy_goals"))
     year = scope.year if scope.year is not None else (years[0] if years else None)
-    data = collect(conn, T, m, year)
+    data = collect(conn, m, year)
     public = {
         "municipality": m, "year": year, "years": years,
         "revenue": {"total": data["revenue_total"], "sources": [
@@ -344,13 +298,13 @@ def _context(request: Request, conn, T, scope) -> tuple[dict, dict]:
 
 @router.get("/citizens")
 @router.get("/citizens.json")
-def citizens(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
-    ctx, public = _context(request, conn, T, scope)
+def citizens(request: Request, conn: ConnDep, scope: ScopeDep):
+    ctx, public = _context(request, conn, scope)
     return respond(request, "citizens.html", ctx, jsonable(public))
 
 
 @router.get("/citizens.pdf")
-async def citizens_pdf(request: Request, T: TablesDep, municipality: MunicipalityParam = None,
+async def citizens_pdf(request: Request, municipality: MunicipalityParam = None,
                        year: YearParam = None, department: DepartmentParam = None):
     """The page printed to PDF by the app's pool of headless Chromiums (``reports.pdf``), its
     CSS inlined and its links absolute on the configured public address (``Settings.public_url``),
@@ -363,7 +317,7 @@ async def citizens_pdf(request: Request, T: TablesDep, municipality: Municipalit
         with state.engine.connect() as conn:
             m = municipality or default_municipality(request, conn)
             scope = Scope(municipality=m, year=int(year) if year else None, department=department or None)
-            return _context(request, conn, T, scope)[0]
+            return _context(request, conn, scope)[0]
 
     async with state.connection_slots.held():
         ctx = await run_in_threadpool(gather)

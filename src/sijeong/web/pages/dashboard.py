@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
-from .. import charts, queries
+from ...store import views
+from .. import charts
 from .. import formatting as f
-from ..deps import ConnDep, ScopeDep, TablesDep
+from ..deps import ConnDep, ScopeDep
 from ..render import HERE, respond
 from ..serialize import jsonable, record
 
@@ -18,8 +19,8 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
-    year = queries.latest_year(conn, T, scope.municipality)
+def home(request: Request, conn: ConnDep, scope: ScopeDep):
+    year = views.latest_year(conn, scope.municipality)
     params = {"municipality": scope.municipality}
     if year is not None:
         params["year"] = year
@@ -35,23 +36,23 @@ def favicon():
 
 @router.get("/dashboard")
 @router.get("/dashboard.json")
-def dashboard(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
+def dashboard(request: Request, conn: ConnDep, scope: ScopeDep):
     m = scope.municipality
-    all_years = queries.years(conn, T, m)
+    all_years = views.years(conn, m)
     if scope.year is not None and scope.year not in all_years:
         return _no_data(request, m, scope.year, all_years)
-    year = scope.year if scope.year is not None else queries.latest_year(conn, T, m)
-    result_years = queries.years(conn, T, m, RESULT_TABLES)
+    year = scope.year if scope.year is not None else views.latest_year(conn, m)
+    result_years = views.years(conn, m, RESULT_TABLES)
     if year is not None and year not in result_years:  # only a 주요업무계획 for this year
-        return _plan_only(request, m, year, all_years, result_years, _plan_counts(conn, T, m, year))
-    grades = queries.grade_counts(conn, T, m, year) if year else []
-    totals = {g: sum(d["counts"].get(g, 0) for d in grades) for g in (*queries.GRADE_ORDER, "-")}
+        return _plan_only(request, m, year, all_years, result_years, views.plan_task_counts(conn, m, year))
+    grades = views.grade_counts(conn, m, year) if year else []
+    totals = {g: sum(d["counts"].get(g, 0) for d in grades) for g in (*views.GRADE_ORDER, "-")}
     total_sources: dict[str, dict[str, set[int]]] = {}
     for d in grades:
         for g, src in d["sources"].items():
             for doc, lines in src.items():
                 total_sources.setdefault(g, {}).setdefault(doc, set()).update(lines)
-    execution = queries.execution_by_department(conn, T, m, year) if year else []
+    execution = views.execution_by_department(conn, m, year) if year else []
     both = [e for e in execution if e["current_budget"] is not None and e["spent"] is not None]
     exec_total = {  # over departments that print both 예산현액 and 지출액
         "current_budget": sum(e["current_budget"] for e in both) if both else None,
@@ -59,12 +60,12 @@ def dashboard(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
         "sources": _merge(e["sources"] for e in both),
     }
     exec_total["rate"] = f.ratio(exec_total["spent"], exec_total["current_budget"])
-    missed, missed_total = queries.missed_indicators(conn, T, m, year, limit=50) if year else ([], 0)
-    finding_counts = queries.finding_counts(conn, T, m, year)
-    summaries = queries.department_summaries(conn, T, m, year) if year else []
+    missed, missed_total = views.missed_indicators(conn, m, year, limit=50) if year else ([], 0)
+    finding_counts = views.finding_counts(conn, m, year)
+    summaries = views.department_summaries(conn, m, year) if year else []
     previous = max((y for y in all_years if year and y < year), default=None)
-    changes = queries.rate_changes(conn, T, m, year, previous) if previous else []
-    plan_counts = _plan_counts(conn, T, m, year)
+    changes = views.rate_changes(conn, m, year, previous) if previous else []
+    plan_counts = views.plan_task_counts(conn, m, year)
 
     unit = request.state.unit
     grade_chart = None
@@ -72,9 +73,9 @@ def dashboard(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
         grade_chart = charts.bar(
             f"{year}년 부서별 성과지표 달성도",
             [d["department"] or "-" for d in grades],
-            {f"{g} {f.GRADES[g]}": [d["counts"].get(g) or None for d in grades] for g in queries.GRADE_ORDER},
+            {f"{g} {f.GRADES[g]}": [d["counts"].get(g) or None for d in grades] for g in views.GRADE_ORDER},
             desc="; ".join(
-                f"{d['department']}: " + ", ".join(f"{f.GRADES[g]} {d['counts'].get(g, 0)}개" for g in queries.GRADE_ORDER)
+                f"{d['department']}: " + ", ".join(f"{f.GRADES[g]} {d['counts'].get(g, 0)}개" for g in views.GRADE_ORDER)
                 for d in grades
             ),
             horizontal=True, stacked=True, value_suffix="개", colors=charts.GRADE_COLORS,
@@ -155,17 +156,3 @@ def _goal_money(goal: dict | None) -> dict | None:
         return None
     return {"name": goal["name"], "budget": goal.get("budget"), "settled": goal.get("settled"),
             "source": {"doc": goal.get("source_doc"), "line": goal.get("source_line")}}
-
-
-def _plan_counts(conn, T, m: str, year: int | None) -> list[dict]:
-    import sqlalchemy as sa
-
-    t = T["plan_tasks"]
-    if t is None or year is None:
-        return []
-    conds = [t.c.municipality == m, t.c.year == year]
-    # SUM(bigint) is numeric on PostgreSQL (a Decimal): cast back to the column's integer won
-    budget = sa.cast(sa.func.sum(t.c.budget), sa.BigInteger)
-    q = sa.select(t.c.department, sa.func.count(), budget).where(*conds).group_by(t.c.department).order_by(t.c.department)
-    src = queries.sources(conn, t, conds, t.c.department)
-    return [{"department": d, "count": n, "budget": b, "sources": src.get(d, {})} for d, n, b in conn.execute(q)]

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 
-from .. import queries
-from ..deps import ConnDep, ScopeDep, TablesDep
+from ...store import views
+from ..deps import ConnDep, ScopeDep
 from ..render import respond
 from ..serialize import jsonable, record
-from ..tables import col
 
 router = APIRouter(include_in_schema=False)
 LIMIT = 500
@@ -18,12 +17,12 @@ STAT_FIELDS = ("department", "indicators", "met", "graded", "achievement", "curr
 
 @router.get("/departments")
 @router.get("/departments.json")
-def department_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
+def department_list(request: Request, conn: ConnDep, scope: ScopeDep):
     m = scope.municipality
-    years = queries.years(conn, T, m)
+    years = views.years(conn, m)
     year = scope.year
-    names = queries.departments(conn, T, m, year)
-    stats = department_stats(conn, T, m, year, names) if year is not None else []
+    names = views.departments(conn, m, year)
+    stats = department_stats(conn, m, year, names) if year is not None else []
     data = {"municipality": m, "year": year, "items": names, "total": len(names),
             "stats": [{k: v for k, v in r.items() if k in STAT_FIELDS} for r in stats]}
     ctx = {"title": "부서", "section": "departments", "years": years, "year": year, "names": names, "stats": stats,
@@ -31,12 +30,12 @@ def department_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeD
     return respond(request, "departments.html", ctx, data)
 
 
-def department_stats(conn, T, m: str, year: int, names: list[str]) -> list[dict]:
+def department_stats(conn, m: str, year: int, names: list[str]) -> list[dict]:
     """Per department of the year: 지표 수, 달성률 (◎·○ among graded indicators), 예산현액 and
-    집행률 — GROUP BY queries over the year's rows (``queries.grade_counts``,
-    ``queries.execution_by_department``), never a whole table."""
-    grades = {d["department"]: d for d in queries.grade_counts(conn, T, m, year)}
-    money = {e["department"]: e for e in queries.execution_by_department(conn, T, m, year)}
+    집행률 — GROUP BY queries over the year's rows (``views.grade_counts``,
+    ``views.execution_by_department``), never a whole table."""
+    grades = {d["department"]: d for d in views.grade_counts(conn, m, year)}
+    money = {e["department"]: e for e in views.execution_by_department(conn, m, year)}
     out = []
     for name in names:
         g, e = grades.get(name), money.get(name)
@@ -44,7 +43,7 @@ def department_stats(conn, T, m: str, year: int, names: list[str]) -> list[dict]
         met_sources: dict[str, set[int]] = {}
         if g:
             met = sum(g["counts"].get(x, 0) for x in ("◎", "○"))
-            graded = sum(g["counts"].get(x, 0) for x in queries.GRADE_ORDER)
+            graded = sum(g["counts"].get(x, 0) for x in views.GRADE_ORDER)
             for x in ("◎", "○"):
                 for doc, lines in g["sources"].get(x, {}).items():
                     met_sources.setdefault(doc, set()).update(lines)
@@ -61,28 +60,22 @@ def department_stats(conn, T, m: str, year: int, names: list[str]) -> list[dict]
 
 @router.get("/departments/{name}")
 @router.get("/departments/{name}.json")
-def department_page(name: str, request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
+def department_page(name: str, request: Request, conn: ConnDep, scope: ScopeDep):
     m = scope.municipality
     # the same tables as the list: a department named only in the organisation table, or only
     # in a document without a year, has a page too (undated records show when no year has any)
-    years, undated = queries.department_years(conn, T, m, name)
+    years, undated = views.department_years(conn, m, name)
     if not years and not undated:
         raise HTTPException(404, f"부서를 찾을 수 없습니다: {name}")
     year = (scope.year if scope.year in years else years[0]) if years else None
 
-    def rows(table: str, order=None):
-        t = T[table]
-        if t is None:
-            return []
-        order = order or [col(t, "doc_order"), t.c.id]
-        where = [t.c.year.is_(None)] if year is None and "year" in t.c else []
-        return queries.page(conn, T, table, municipality=m, year=year, department=name, where=where,
-                            order_by=order, limit=LIMIT)[0]
+    def rows(table: str):
+        return views.department_records(conn, table, municipality=m, year=year, department=name, limit=LIMIT)
 
     strategic = rows("strategic_goals")
     goals = rows("policy_goals")
     indicators = rows("indicators")
-    tasks = rows("plan_tasks", None)
+    tasks = rows("plan_tasks")
     staffing = rows("staffings")
     settlement = rows("settlement_lines")
     info = rows("departments")
@@ -91,12 +84,12 @@ def department_page(name: str, request: Request, conn: ConnDep, T: TablesDep, sc
     for i in indicators:
         by_goal.setdefault(i.get("policy_goal") or "", []).append(i)
     for key in [k for k in by_goal if k and k not in {g["name"] for g in goals}]:
-        near = queries.similar_name(key, [g["name"] for g in goals])
+        near = views.similar_name(key, [g["name"] for g in goals])
         if near:
             by_goal.setdefault(near, []).extend(by_goal.pop(key))
     for g in goals:
         g["indicators"] = by_goal.pop(g["name"], [])
-        g["programs"] = queries.programs_for_goal(conn, T, g)
+        g["programs"] = views.programs_for_goal(conn, g)
     by_strategic: dict[str, list] = {}
     for g in goals:
         by_strategic.setdefault(g.get("strategic_goal") or "", []).append(g)

@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import hashlib
+from pathlib import Path
+from typing import Annotated, Iterable
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from .. import queries
-from ..deps import ConnDep, PagingDep, ScopeDep, TablesDep
+from ...formats import FormatError, decode
+from ...readers.text import normalise_text
+from ...store import views
+from ..deps import ConnDep, PagingDep, ScopeDep
 from ..render import pager, respond
 from ..serialize import document, envelope, jsonable
 
 router = APIRouter(include_in_schema=False)
-CONTEXT = 0  # 0: show the whole document
 
 
 def parse_lines(value: str | None) -> list[int]:
@@ -34,10 +37,36 @@ def parse_lines(value: str | None) -> list[int]:
     return sorted(out)[:2000]
 
 
+def document_text(conn, doc: dict, search_dirs: Iterable[Path] = ()) -> str | None:
+    """The normalised text the readers read (so line *n* is the line findings and figures
+    name): the stored text of the document (``views.stored_text``); for a database saved
+    without it, the original file at the recorded path or in one of ``search_dirs``,
+    decoded as ingest decodes it (:func:`sijeong.formats.decode`: UTF-8, UTF-16, CP949, HWPX,
+    HWP, PDF) and used only when the decoded text's sha256 is the stored one."""
+    stored = views.stored_text(conn, doc)
+    if stored is not None:
+        return stored
+    candidates = [Path(doc["path"])] if doc.get("path") else []
+    candidates += [Path(d) / doc["name"] for d in search_dirs]
+    for p in candidates:
+        try:
+            raw = p.read_bytes()
+        except OSError:
+            continue
+        try:
+            text = decode(raw, name=p.name).text
+        except FormatError:
+            continue
+        if doc.get("sha256") and hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() != doc["sha256"]:
+            continue
+        return normalise_text(text)
+    return None
+
+
 @router.get("/documents")
 @router.get("/documents.json")
-def document_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep):
-    rows, total = queries.documents(conn, T, scope.municipality, limit=paging.limit, offset=paging.offset)
+def document_list(request: Request, conn: ConnDep, scope: ScopeDep, paging: PagingDep):
+    rows, total = views.documents(conn, scope.municipality, limit=paging.limit, offset=paging.offset)
     ctx = {"title": "원문", "section": "documents", "rows": rows, "pager": pager(total, paging.limit, paging.offset),
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "원문")]}
     return respond(request, "documents.html", ctx, jsonable(envelope([document(r) for r in rows], total, paging.limit, paging.offset)))
@@ -45,20 +74,20 @@ def document_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep
 
 @router.get("/documents/{name}")
 @router.get("/documents/{name}.json")
-def document_view(name: str, request: Request, conn: ConnDep, T: TablesDep,
+def document_view(name: str, request: Request, conn: ConnDep,
                   lines: Annotated[str | None, Query(description="강조할 행 (예: 12,13 또는 20-22)")] = None,
                   municipality: Annotated[str | None, Query(description="지방자치단체 (같은 이름의 문서가 여럿일 때)")] = None):
     # two municipalities may store documents of the same file name: without ?municipality=
     # the default municipality's is shown, and the page says which others have one
-    owners = queries.document_municipalities(conn, T, name)
+    owners = views.document_municipalities(conn, name)
     if municipality is None and len(owners) > 1:
         default = request.app.state.default_municipality(request)
         municipality = default if default in owners else owners[0]
-    doc = queries.document(conn, T, name, municipality)
+    doc = views.document(conn, name, municipality)
     if doc is None:
         raise HTTPException(404, f"문서를 찾을 수 없습니다: {name}")
     others = [m for m in owners if m != doc["municipality"]]
-    text = queries.document_text(conn, T, doc, request.app.state.document_dirs)
+    text = document_text(conn, doc, request.app.state.document_dirs)
     marked = parse_lines(lines)
     text_lines = text.split("\n") if text is not None else []
     data = {**document(doc), "lines": marked,

@@ -7,29 +7,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from .. import charts, queries
+from ...store import views
+from .. import charts
 from .. import formatting as f
-from ..deps import ConnDep, IdPath, PagingDep, ScopeDep, TablesDep
+from ..deps import ConnDep, IdPath, PagingDep, ScopeDep
 from ..render import pager, respond
 from ..serialize import envelope, jsonable, record
-from ..tables import col
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/indicators")
 @router.get("/indicators.json")
-def indicator_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep,
+def indicator_list(request: Request, conn: ConnDep, scope: ScopeDep, paging: PagingDep,
                    grade: Annotated[str | None, Query()] = None):
     m = scope.municipality
-    t = T["indicators"]
-    where = [queries.effective_grade(t) == grade] if (t is not None and grade in f.GRADES) else []
-    order = [t.c.year.desc(), t.c.department, col(t, "doc_order"), t.c.id] if t is not None else []
-    rows, total = queries.page(conn, T, "indicators", municipality=m, year=scope.year, department=scope.department,
-                               where=where, order_by=order, limit=paging.limit, offset=paging.offset)
+    rows, total = views.indicator_page(conn, municipality=m, year=scope.year, department=scope.department,
+                                       grade=grade if grade in f.GRADES else None, limit=paging.limit,
+                                       offset=paging.offset)
     data = envelope([record(r) for r in rows], total, paging.limit, paging.offset)
     ctx = {"title": "성과지표", "section": "indicators", "rows": rows, "pager": pager(total, paging.limit, paging.offset),
-           "years": queries.years(conn, T, m, ("indicators",)), "departments": queries.departments(conn, T, m, scope.year),
+           "years": views.years(conn, m, ("indicators",)), "departments": views.departments(conn, m, scope.year),
            "year": scope.year, "department": scope.department, "grade": grade,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "성과지표")]}
     return respond(request, "indicators.html", ctx, jsonable(data))
@@ -37,17 +35,17 @@ def indicator_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDe
 
 @router.get("/indicators/{indicator_id}")
 @router.get("/indicators/{indicator_id}.json")
-def indicator_page(indicator_id: IdPath, request: Request, conn: ConnDep, T: TablesDep):
-    ind = queries.one(conn, T, "indicators", indicator_id)
+def indicator_page(indicator_id: IdPath, request: Request, conn: ConnDep):
+    ind = views.one(conn, "indicators", indicator_id)
     if ind is None:
         raise HTTPException(404, f"성과지표를 찾을 수 없습니다: {indicator_id}")
-    history = queries.indicator_history(conn, T, ind)
-    goal = queries.policy_goal_of(conn, T, ind)
-    programs = queries.programs_for_goal(conn, T, goal)
-    narratives = queries.narratives_about(conn, T, municipality=ind["municipality"], year=ind["year"],
+    history = views.indicator_history(conn, ind)
+    goal = views.policy_goal_of(conn, ind)
+    programs = views.programs_for_goal(conn, goal)
+    narratives = views.narratives_about(conn, municipality=ind["municipality"], year=ind["year"],
                                           department=ind["department"], about_name=ind["name"])
     if not narratives and ind.get("year") is not None:  # the analysis may be filed under the report's year
-        narratives = queries.narratives_about(conn, T, municipality=ind["municipality"], year=None,
+        narratives = views.narratives_about(conn, municipality=ind["municipality"], year=None,
                                               department=ind["department"], about_name=ind["name"])
     chart = None
     if history:

@@ -2,7 +2,7 @@
 
 ``/opendata`` shows the resources and the data dictionary (Korean and English, from
 ``reports.dictionary``); ``/opendata/{resource}.csv`` and ``.json`` stream the rows through
-``store.repository.iter_records`` in batches (never a whole table in memory), filtered by
+``store.views.iter_records`` in batches (never a whole table in memory), filtered by
 ``municipality`` / ``year`` / ``department``. Rows have the shape of ``sijeong report
 opendata`` (``reports.opendata.row``): the record's fields, ``source_doc``, ``source_line``
 and ``figure_lines``. CSV is UTF-8 with a BOM so that spreadsheet programs read Korean.
@@ -17,12 +17,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
-from .. import queries
-from ..deps import ConnDep, ScopeDep, TablesDep, stream_holding_slot
+from ...store import views
+from ..deps import ConnDep, ScopeDep, stream_holding_slot
 from ..render import respond
 from .reports import content_disposition
 
@@ -56,19 +55,16 @@ FINDING_FIELDS: dict[str, tuple[str, str, str]] = {
 
 def resources() -> dict[str, str | None]:
     """resource name (table) -> record kind (None for findings), in the model's order."""
-    from ...store.schema import record_tables
-
-    out: dict[str, str | None] = {t.name: kind for kind, t in record_tables().items()}
+    out: dict[str, str | None] = dict(views.record_resources())
     out["findings"] = None
     return out
 
 
 def columns(resource: str) -> list[str]:
     from ...reports.opendata import columns as record_columns
-    from ...store.schema import record_class
 
     kind = resources()[resource]
-    return list(FINDING_FIELDS) if kind is None else record_columns(record_class(kind))
+    return list(FINDING_FIELDS) if kind is None else record_columns(views.record_class(kind))
 
 
 def dictionary(resource: str) -> list[dict[str, str]]:
@@ -86,15 +82,14 @@ def _rows(engine, resource: str, filters: dict[str, Any]) -> Iterator[dict[str, 
     """Rows in the export's shape, read in batches on a connection of their own (the
     response streams after the request's dependencies have closed theirs)."""
     from ...reports.opendata import row as record_row
-    from ...store.repository import iter_records, to_record
 
     kind = resources()[resource]
     with engine.connect() as conn:
-        for r in iter_records(conn, resource, **filters):
+        for r in views.iter_records(conn, resource, **filters):
             if kind is None:
                 yield {c: r.get(c) for c in FINDING_FIELDS}
             else:
-                yield record_row(to_record(kind, r))
+                yield record_row(views.to_record(kind, r))
 
 
 def _cell(value: Any) -> Any:
@@ -141,34 +136,23 @@ def stream_json(rows: Iterator[dict[str, Any]], head: dict[str, Any]) -> Iterato
 
 @router.get("/opendata")
 @router.get("/opendata.json")
-def opendata_page(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
+def opendata_page(request: Request, conn: ConnDep, scope: ScopeDep):
     m = scope.municipality
     params = {"municipality": m, **({"year": scope.year} if scope.year else {}),
               **({"department": scope.department} if scope.department else {})}
     q = "?" + urlencode(params)
     items = []
     for res, kind in resources().items():
-        items.append({"resource": res, "kind": kind, "title": TITLES.get(res, res), "count": _count(conn, T, res, scope),
+        count = views.count(conn, res, municipality=m, year=scope.year, department=scope.department)
+        items.append({"resource": res, "kind": kind, "title": TITLES.get(res, res), "count": count,
                       "csv": f"/opendata/{res}.csv{q}", "json": f"/opendata/{res}.json{q}",
                       "dictionary": dictionary(res)})
     data = {"municipality": m, "year": scope.year, "department": scope.department, "resources": items,
             "dictionary": {"csv": "/opendata/data-dictionary.csv", "json": "/opendata/data-dictionary.json"}}
     ctx = {"title": "공공데이터", "section": "opendata", **data,
-           "years": queries.years(conn, T, m), "departments": queries.departments(conn, T, m, scope.year),
+           "years": views.years(conn, m), "departments": views.departments(conn, m, scope.year),
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "공공데이터")]}
     return respond(request, "opendata.html", ctx, data)
-
-
-def _count(conn, T, resource: str, scope) -> int | None:
-    t = T[resource]
-    if t is None:
-        return None
-    conds = [t.c.municipality == scope.municipality]
-    if scope.year is not None:
-        conds.append(t.c.year == scope.year)
-    if scope.department:
-        conds.append(t.c.department == scope.department)
-    return conn.execute(sa.select(sa.func.count()).select_from(t).where(*conds)).scalar_one()
 
 
 @router.get("/opendata/{resource}.{fmt}")

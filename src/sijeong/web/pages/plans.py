@@ -7,25 +7,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from .. import queries
-from ..deps import ConnDep, IdPath, PagingDep, ScopeDep, TablesDep
+from ...store import views
+from ..deps import ConnDep, IdPath, PagingDep, ScopeDep
 from ..render import pager, respond
 from ..serialize import envelope, jsonable, record
-from ..tables import col
 
 router = APIRouter(include_in_schema=False)
 MAX_HITS = 1000
 
 
-def find_tasks(conn, T, scope, q: str | None, limit: int, offset: int) -> tuple[list[dict], int, dict[int, str]]:
+def find_tasks(conn, scope, q: str | None, limit: int, offset: int) -> tuple[list[dict], int, dict[int, str]]:
     """One page of plan tasks (matching ``q`` when given) and the total; snippets by id."""
-    t = T["plan_tasks"]
-    if t is None:
-        return [], 0, {}
     if q and q.strip():
-        from ...store import search
-
-        hits = search(conn, q, year=scope.year, department=scope.department, municipality=scope.municipality,
+        hits = views.search(conn, q, year=scope.year, department=scope.department, municipality=scope.municipality,
                       kinds=["plan_task"], limit=MAX_HITS)
         total = len(hits)
         page_hits = hits[offset: offset + limit]
@@ -33,26 +27,24 @@ def find_tasks(conn, T, scope, q: str | None, limit: int, offset: int) -> tuple[
         snippets = {h["record_id"]: h.get("snippet") for h in page_hits}
         if not ids:
             return [], total, {}
-        by_id = {r["id"]: r for r in queries.page(conn, T, "plan_tasks", municipality=None,
-                                                  where=[t.c.id.in_(ids)], limit=len(ids))[0]}
+        by_id = views.by_ids(conn, "plan_tasks", ids)
         return [by_id[i] for i in ids if i in by_id], total, snippets
-    rows, total = queries.page(conn, T, "plan_tasks", municipality=scope.municipality, year=scope.year,
-                               department=scope.department,
-                               order_by=[t.c.year.desc(), t.c.department, col(t, "doc_order"), t.c.id],
-                               limit=limit, offset=offset)
+    rows, total = views.records(conn, "plan_tasks", municipality=scope.municipality, year=scope.year,
+                                department=scope.department, order=("-year", "department", "doc_order", "id"),
+                                limit=limit, offset=offset)
     return rows, total, {}
 
 
 @router.get("/plans")
 @router.get("/plans.json")
-def plan_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, paging: PagingDep,
+def plan_list(request: Request, conn: ConnDep, scope: ScopeDep, paging: PagingDep,
               q: Annotated[str | None, Query(description="검색어 (공백으로 나눈 모든 낱말을 포함)", max_length=200)] = None):
     m = scope.municipality
-    rows, total, snippets = find_tasks(conn, T, scope, q, paging.limit, paging.offset)
+    rows, total, snippets = find_tasks(conn, scope, q, paging.limit, paging.offset)
     items = [{**record(r), "snippet": snippets.get(r["id"])} for r in rows]
     ctx = {"title": f"업무계획 검색: {q}" if q else "업무계획", "section": "plans", "rows": rows, "snippets": snippets,
            "q": q or "", "pager": pager(total, paging.limit, paging.offset),
-           "years": queries.years(conn, T, m, ("plan_tasks",)), "departments": queries.departments(conn, T, m, scope.year),
+           "years": views.years(conn, m, ("plan_tasks",)), "departments": views.departments(conn, m, scope.year),
            "year": scope.year, "department": scope.department,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "업무계획")]}
     return respond(request, "plans.html", ctx, jsonable(envelope(items, total, paging.limit, paging.offset)))
@@ -60,8 +52,8 @@ def plan_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep, pa
 
 @router.get("/plans/{task_id}")
 @router.get("/plans/{task_id}.json")
-def plan_page(task_id: IdPath, request: Request, conn: ConnDep, T: TablesDep):
-    task = queries.one(conn, T, "plan_tasks", task_id)
+def plan_page(task_id: IdPath, request: Request, conn: ConnDep):
+    task = views.one(conn, "plan_tasks", task_id)
     if task is None:
         raise HTTPException(404, f"과제를 찾을 수 없습니다: {task_id}")
     ctx = {"title": task.get("title") or task["name"], "section": "plans", "t": task,

@@ -2,7 +2,7 @@
 
 ``/reports`` lists the kinds with a plain GET form; ``/reports/download?kind=&format=``
 redirects to ``/reports/{kind}.{format}?year=&department=``, which loads the year's
-documents from the store (``store.repository.load_documents``), builds the tables and
+documents from the store (``store.views.load_documents``), builds the tables and
 renders the file. ``.json`` gives the tables as ``ReportTable.as_dict()``.
 """
 
@@ -17,8 +17,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from .. import queries
-from ..deps import ConnDep, DepartmentParam, MunicipalityParam, ScopeDep, TablesDep, YearParam, default_municipality
+from ...store import views
+from ..deps import ConnDep, DepartmentParam, MunicipalityParam, ScopeDep, YearParam, default_municipality
 from ..render import respond
 
 router = APIRouter(include_in_schema=False)
@@ -51,20 +51,20 @@ def content_disposition(filename: str, fallback: str, *, inline: bool = False) -
     return f"{'inline' if inline else 'attachment'}; filename=\"{safe}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def kind_years(conn, T, m: str) -> dict[str, list[int]]:
+def kind_years(conn, m: str) -> dict[str, list[int]]:
     """Years each kind has records for, among the years of the stored documents (a report is
     built from the documents of its year; a 2020 report's 2019 column is not a 2019 report)."""
-    doc_years = set(queries.years(conn, T, m, ("documents",)))
-    return {k: [y for y in queries.years(conn, T, m, tables) if y in doc_years] for k, (_, _, tables) in KINDS.items()}
+    doc_years = set(views.years(conn, m, ("documents",)))
+    return {k: [y for y in views.years(conn, m, tables) if y in doc_years] for k, (_, _, tables) in KINDS.items()}
 
 
 @router.get("/reports")
 @router.get("/reports.json")
-def report_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
+def report_list(request: Request, conn: ConnDep, scope: ScopeDep):
     m = scope.municipality
-    years = kind_years(conn, T, m)
+    years = kind_years(conn, m)
     all_years = sorted({y for ys in years.values() for y in ys}, reverse=True)
-    year = scope.year if scope.year is not None else queries.latest_year(conn, T, m)
+    year = scope.year if scope.year is not None else views.latest_year(conn, m)
     kinds = []
     for k, (title, what, _) in KINDS.items():
         y = year if year in years[k] else (years[k][0] if years[k] else None)
@@ -74,7 +74,7 @@ def report_list(request: Request, conn: ConnDep, T: TablesDep, scope: ScopeDep):
     data = {"municipality": m, "year": year, "department": scope.department, "years": all_years,
             "formats": {k: v[0] for k, v in FORMATS.items()}, "kinds": kinds}
     ctx = {"title": "보고서 내려받기", "section": "reports", **data, "kind_labels": KINDS, "format_labels": FORMATS,
-           "departments": queries.departments(conn, T, m, year),
+           "departments": views.departments(conn, m, year),
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "보고서 내려받기")]}
     return respond(request, "reports.html", ctx, data)
 
@@ -96,16 +96,15 @@ def report_form(request: Request, scope: ScopeDep,
 
 def build_tables(conn, kind: str, municipality: str, year: int, department: str | None) -> list:
     from ...reports import tables as RT
-    from ...store.repository import load_documents
 
-    docs = load_documents(conn, municipality=municipality, year=year)
+    docs = views.load_documents(conn, municipality=municipality, year=year)
     kinds = ALL_SETTLEMENT if kind == "all" else (kind,)
     built = [RT.build(k, docs, year, department, municipality=municipality) for k in kinds]
     return [t for t in built if t.rows]
 
 
 @router.get("/reports/{kind}.{fmt}")
-async def report_file(kind: str, fmt: str, request: Request, T: TablesDep, municipality: MunicipalityParam = None,
+async def report_file(kind: str, fmt: str, request: Request, municipality: MunicipalityParam = None,
                       year: YearParam = None, department: DepartmentParam = None):
     """The file of one report. The tables are built from the store first, on a connection
     taken within the app's connection slots and given back before the file is written (a
@@ -117,7 +116,7 @@ async def report_file(kind: str, fmt: str, request: Request, T: TablesDep, munic
         raise HTTPException(404, f"알 수 없는 형식입니다: {fmt} ({', '.join(FORMATS)}, json)")
     state = request.app.state
     async with state.connection_slots.held():
-        m, year, tables = await run_in_threadpool(_gather, request, T, kind, municipality, int(year) if year else None,
+        m, year, tables = await run_in_threadpool(_gather, request, kind, municipality, int(year) if year else None,
                                                   department or None)
     who = f" {department}" if department else ""
     if not tables:
@@ -132,13 +131,13 @@ async def report_file(kind: str, fmt: str, request: Request, T: TablesDep, munic
                     headers={"Content-Disposition": content_disposition(name, f"sijeong-{kind}-{year}.{fmt}")})
 
 
-def _gather(request: Request, T, kind: str, municipality: str | None, year: int | None, department: str | None):
+def _gather(request: Request, kind: str, municipality: str | None, year: int | None, department: str | None):
     """(municipality, year, tables) of a report on one connection: the default municipality
     when none is asked, the newest year of the kind when none is asked."""
     with request.app.state.engine.connect() as conn:
         municipality = municipality or default_municipality(request, conn)
         if year is None:
-            ys = kind_years(conn, T, municipality)[kind]
+            ys = kind_years(conn, municipality)[kind]
             year = ys[0] if ys else None
         tables = build_tables(conn, kind, municipality, year, department) if year is not None else []
     return municipality, year, tables

@@ -1,7 +1,7 @@
 """cycle
 
-Revision ID: 0010
-Revises: 0008
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02 13:40:00
 
 The year's performance cycle entered in sijeong (issue 11, ``docs/cycle.md``):
@@ -10,7 +10,6 @@ year's plan: carried over or created, target, weight, draft / submitted / confir
 ``cycle_results`` (an indicator's actual per period, draft / submitted / accepted / returned,
 ``version`` for stale edits), ``cycle_windows`` (when a period's results are due) and
 ``cycle_evidence`` (files kept outside the web root).
-(0009 is the accounts' revision of another branch: the lead re-chains at merge.)
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from alembic import op
 from sqlalchemy import Text  # noqa: F401 (rendered JSONB types name it)
 from sqlalchemy.dialects import postgresql  # noqa: F401
 
-revision = '0010'
-down_revision = '0008'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,95 @@
+"""Facts stated in running text: a total with its breakdown in parentheses
+(``49명(위촉직 43, 당연직 7)``, ``총 513건(시정 175, 주의 294, 통보·개선·권고 44)``,
+``855백만원(국비 48, 시비 807)``) must equal the sum of its parts.
+
+Only a breakdown every part of which is ``label number [unit]`` is read, with at least two
+parts; parts that carry a unit must carry the total's unit — when they carry another one, the
+total is the number in that unit just before (``63개소 272대(신규 30개소, 교체 33개소)`` →
+63). A breakdown that says it is partial (등, 외, 포함, 중, 기타 …) is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+
+from ..model import Document, Finding, Narrative, OutlineItem, PlanTask
+from .base import rule
+
+UNIT = (r"(?:개소|개사|개교|개팀|가구|세대|과제|필지|억원|백만원|천원|만원|원|명|건|개|곳|회|종|대|팀|점|척|권|편|부|"
+        r"ha|㎡|km)")
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+TOTAL = re.compile(rf"(?<![\d.,])(?P<total>{NUMBER})\s*(?P<unit>{UNIT})?\s*\((?P<parts>[^()]*)\)")
+PART = re.compile(rf"^\s*(?P<label>[가-힣A-Za-z][가-힣A-Za-z·ㆍ\s]*?)\s*(?P<n>{NUMBER})\s*(?P<unit>{UNIT})?\s*$")
+PARTIAL = re.compile(r"등|외|포함|중|기타|약|이상|이하|미만|초과|%")
+#: money units: the parts may each be rounded to the unit (one unit of slack per part)
+MONEY = {"억원", "백만원", "천원", "만원"}
+
+
+def _value(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _walk(items: Iterable[OutlineItem]) -> Iterator[OutlineItem]:
+    for o in items:
+        yield o
+        yield from _walk(o.children)
+
+
+def breakdowns(text: str) -> Iterator[tuple[float, str | None, list[tuple[str, float]], str]]:
+    """(total, unit, [(label, amount)], the phrase) for each total-with-breakdown in ``text``."""
+    for m in TOTAL.finditer(text):
+        inner = m.group("parts")
+        if PARTIAL.search(inner):
+            continue
+        pieces = [p for p in re.split(r"[,，/]", inner)]
+        parts = [PART.match(p) for p in pieces]
+        if len(parts) < 2 or not all(parts):
+            continue
+        total, unit = _value(m.group("total")), m.group("unit")
+        units = {p.group("unit") for p in parts} - {None}
+        if len(units) > 1:
+            continue
+        if units and units != {unit}:
+            (u,) = units
+            before = re.search(rf"(?P<n>{NUMBER})\s*{re.escape(u)}\s*$", text[max(0, m.start() - 20):m.start()])
+            if not before:
+                continue
+            total, unit = _value(before.group("n")), u
+        yield total, unit, [(p.group("label").strip(), _value(p.group("n"))) for p in parts], m.group(0)
+
+
+def _fmt(v: float) -> str:
+    return f"{int(v):,}" if v == int(v) else f"{v:,}"
+
+
+def _items(doc: Document) -> Iterator[tuple[object, OutlineItem]]:
+    for r in doc.records:
+        if isinstance(r, PlanTask):
+            yield from ((r, o) for o in _walk(r.sections))
+        elif isinstance(r, Narrative):
+            yield from ((r, o) for o in _walk(r.items))
+
+
+@rule("text.breakdown", "본문 내역 합계",
+      "본문의 '총계(내역 a, 내역 b …)' = 내역의 합 (예: 49명(위촉직 43, 당연직 7)); 일부만 적은 내역(등·외·포함)은 제외")
+def check_breakdowns(documents: list[Document]) -> list[Finding]:
+    out: list[Finding] = []
+    for d in documents:
+        for rec, item in _items(d):
+            for total, unit, parts, phrase in breakdowns(item.text):
+                s = sum(v for _, v in parts)
+                diff = abs(s - total)
+                if diff < 1e-9:
+                    continue
+                slack = len(parts) * 1.0 if unit in MONEY else 0.0
+                severity = "info" if diff <= slack else "error"
+                u = unit or ""
+                listed = " + ".join(f"{label} {_fmt(v)}" for label, v in parts)
+                out.append(Finding(
+                    rule="text.breakdown", severity=severity, doc=item.source.doc, lines=[item.source.line],
+                    message=(f"'{phrase.strip()}': 총 {_fmt(total)}{u} ≠ 내역의 합 {listed} = {_fmt(s)}{u}"
+                             + (" (반올림 차이)" if severity == "info" else "")),
+                    expected=s, actual=total, municipality=d.municipality, year=d.year,
+                    department=getattr(rec, "department", None), subject=getattr(rec, "name", None)))
+    return out
