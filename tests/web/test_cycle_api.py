@@ -257,3 +257,40 @@ def test_control_characters_in_bodies_are_422_not_500(api):
     ):
         r = as_(actor).post(path, json=body)
         assert r.status_code == 422, (path, body, r.status_code, r.text)
+
+
+def test_with_a_real_login_csrf_and_department_are_enforced(tmp_path):
+    """No override: accounts log in through /api/v1/auth/login; a cookie-authenticated write
+    without X-CSRF-Token is refused and writes nothing; with it, 201 for the editor of the
+    department, 403 for another department's editor."""
+    from argon2 import PasswordHasher, profiles
+
+    from sijeong import accounts, cycle, operations
+
+    saved, accounts.HASHER = accounts.HASHER, PasswordHasher.from_parameters(profiles.CHEAPEST)
+    try:
+        url = f"sqlite:///{tmp_path / 'login.db'}"
+        engine = create_engine_for(url)
+        migrate(engine)
+        admin = operations.cli_actor()
+        for login, role, dept in (("ed", "editor", D), ("other", "editor", "세무과"), ("perf", "performance", None)):
+            accounts.add_account(engine, admin, login=login, role=role, department=dept, password="correct horse battery")
+        cycle.open_year(engine, admin, municipality=M, year=Y)
+        ind = cycle.create_indicator(engine, admin, municipality=M, year=Y, department=D, name="지표", target=10)
+        cycle.submit_plan(engine, admin, municipality=M, year=Y, department=D)
+        cycle.confirm_plan(engine, admin, municipality=M, year=Y)
+        engine.dispose()
+        app = create_app(Settings(db_url=url, evidence_dir=str(tmp_path / "ev")))
+        path = f"/api/v1/plan-indicators/{ind['id']}/results"
+        with TestClient(app, raise_server_exceptions=False) as client:
+            csrf = ok(client.post("/api/v1/auth/login", json={"login": "other", "password": "correct horse battery"}))["csrf_token"]
+            assert client.post(path, json={"period": f"{Y}-Q1", "actual": 1}, headers={"X-CSRF-Token": csrf}).status_code == 403
+            csrf = ok(client.post("/api/v1/auth/login", json={"login": "ed", "password": "correct horse battery"}))["csrf_token"]
+            no_token = client.post(path, json={"period": f"{Y}-Q1", "actual": 1})
+            assert no_token.status_code == 403 and no_token.json()["error"]["status"] == 403
+            assert ok(client.get(path))["results"] == []  # nothing written
+            row = ok(client.post(path, json={"period": f"{Y}-Q1", "actual": 1}, headers={"X-CSRF-Token": csrf}), 201)
+            (entry,) = [t for t in ok(client.get(f"/api/v1/audit/cycle_results/{row['id']}"))["items"]]
+            assert (entry["actor"], entry["role"], entry["via"]) == ("ed", "editor", "api")
+    finally:
+        accounts.HASHER = saved
