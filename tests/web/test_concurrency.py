@@ -111,6 +111,13 @@ def route_urls(app, http: httpx.Client, *, pdf: bool) -> list[str]:
                                for k, f in [*((k, "json") for k in KINDS), *(("summary", f) for f in FORMATS)]],
         "fmt,resource": lambda p: [p.replace("{resource}", r).replace("{fmt}", f)
                                    for r in (*resources(), "data-dictionary") for f in ("csv", "json")],
+        # the cycle's routes (web/api_cycle.py; they need an actor: 401 here)
+        "year": lambda p: [p.replace("{year}", "2020")],
+        "kind,year": lambda p: [p.replace("{year}", "2020").replace("{kind}", "indicators")],
+        "evidence_id": lambda p: [p.replace("{evidence_id}", "1")],
+        "plan_id": lambda p: [p.replace("{plan_id}", "1")],
+        "entry_id": lambda p: [p.replace("{entry_id}", "1")],
+        "entity,entity_id": lambda p: [p.replace("{entity}", "cycle_results").replace("{entity_id}", "1")],
     }
     urls: list[str] = []
     for context in iter_route_contexts(app.routes):  # the included routers' routes too
