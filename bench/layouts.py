@@ -362,11 +362,24 @@ class _Settlement:
         self.scale = SCALES[self.L["scale"]]
         self.year = 2020 + seed % 5
         self.depts = make_city(self.rng, self.scale)
+        self.consistent()
         self.fault = fault
         self.out = Out()
         self.key: list[Fact] = []
         self.cands: list[Fault] = []
         self.page = 0
+
+    def consistent(self) -> None:
+        """What the layout does not print is zero, so every printed identity holds (a
+        미수납액 without its 불납결손액 column, a 예산현액 without its 이용·전용 column)."""
+        for d in self.depts:
+            if self.L["rev_written_off"] == "absent":
+                for r in d.revenue.walk():
+                    r.written_off = 0
+            cols = self.L["prog_budget_cols"]
+            for p in d.programs.walk():
+                if cols != "none" and "이용전용" not in cols:
+                    p.transfer = 0
 
     # formatting
     def money(self, v: int) -> str:
