@@ -663,6 +663,8 @@ class _Settlement:
                 self.page_end()
         if one_table:
             self.page_end()
+        if grades and L["grade"] == "●◐○":
+            w("※ ● 초과달성(130% 이상), ◐ 달성(100~130% 미만), ○ 미달성(100% 미만)\n")
 
     def build(self) -> Generated:
         self.cover()
@@ -714,7 +716,7 @@ class _Plan:
         label = L["budget_label"]
         if form == "억원":
             eok = rng.randint(1, 40)
-            return f"{label} : 총 {eok}억원", eok * 100_000_000
+            return f"{label} : {eok}억원 (시비 100%)", eok * 100_000_000
         if form == "백만원_split":
             m = budget // 1_000
             prov = m * 2 // 10

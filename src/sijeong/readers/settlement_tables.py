@@ -244,6 +244,7 @@ class _State:
     multiplier: int = 1
     title: str | None = None
     positions: dict = field(default_factory=dict)
+    filled: bool = False  # grades printed ● ◐ ○
 
 
 def read(ctx: ReadContext) -> None:
@@ -255,6 +256,10 @@ def read(ctx: ReadContext) -> None:
         return
     st = _State()
     lines = ctx.lines
+    # ● ◐ ○ grades: ○ is then the lowest grade, in every table of the document (a table whose
+    # indicators all missed prints only ○); a legend ``※ ● 초과달성, ◐ 달성, ○ 미달성`` says so too
+    st.filled = any(c in ("●", "◐") for ln in lines if "\t" in ln.text for c in ln.cells) or any(
+        "●" in ln.text and "◐" in ln.text for ln in lines if "\t" not in ln.text)
     i = 0
     while i < len(lines):
         ln = lines[i]
@@ -469,15 +474,26 @@ _NAME_UNIT = re.compile(r"^(?P<name>.+?)\s*\((?P<unit>[^()]{1,6})\)$")
 
 
 def _indicator(ctx: ReadContext, st: _State, ln: Line, name: str, unit: str | None, dept: str | None,
-               figs: dict[str, Figure], grade: str | None) -> None:
+               figs: dict[str, Figure], grade: tuple[str, Figure] | None) -> None:
+    """One indicator. ``grade`` is the glossary's grade and the printed one (a Figure
+    without a value, its ``raw`` as printed — ``●``, ``우수`` — and its line, which the grade
+    rule cites)."""
     m = _NAME_UNIT.match(name)
     if m and not unit:
         name, unit = m.group("name"), m.group("unit")
     rec = Indicator(source=ctx.src(ln), municipality=ctx.municipality, year=ctx.year, department=dept,
-                    name=collapse(name), section="성과지표 달성현황", unit=unit or None, grade=grade)
+                    name=collapse(name), section="성과지표 달성현황", unit=unit or None,
+                    grade=grade[0] if grade else None)
     for f, fig in figs.items():
         rec.set(f, fig)
+    if grade:
+        rec.figures["grade"] = grade[1]
     ctx.add(rec)
+
+
+def _grade(printed: str, filled: bool, src) -> tuple[str, Figure] | None:
+    g = grade_of(printed, filled)
+    return None if g is None else (g, Figure(None, printed.strip(), src, "grade"))
 
 
 def _indicators(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> None:
@@ -485,7 +501,7 @@ def _indicators(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -
     printed = {_cell(ln.cells, k) for ln in rows for k in grade_cols}
     if cols.kind_col is not None:
         printed |= {_cell(ln.cells, k) for ln in rows for k in cols.value_cols}
-    filled = bool({"●", "◐"} & printed)
+    filled = st.filled or bool({"●", "◐"} & printed)
     dept = st.department
     if cols.kind_col is None:
         for ln in rows:
@@ -499,7 +515,7 @@ def _indicators(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -
             figs, grade = {}, None
             for k, f in cols.fields.items():
                 if f == "grade":
-                    grade = grade_of(_cell(cells, k), filled)
+                    grade = _grade(_cell(cells, k), filled, src)
                     continue
                 fig = _plain(_cell(cells, k), src)
                 if fig is not None:
@@ -532,7 +548,7 @@ def _indicators(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -
             continue
         value = _cell(cells, vcol)
         if f == "grade":
-            cur[5] = grade_of(value, filled)
+            cur[5] = _grade(value, filled, ctx.src(ln))
         else:
             fig = _plain(value, ctx.src(ln))
             if fig is not None:
