@@ -53,6 +53,8 @@ SETTLEMENT_CHOICES: dict[str, tuple[str, ...]] = {
     "rev_written_off": ("불납결손액", "결손액", "absent"),
     "rev_change": ("absent", "증감", "증감(△)"),
     "rev_order": ("standard", "shuffled"),
+    "rev_received_split": ("one_column", "grouped"),
+    "rev_rate": ("absent", "수납률(%)"),
     "prog_current": ("예산현액", "예산현액(A)", "현액"),
     "prog_spent": ("지출액", "집행액", "지출액(B)"),
     "prog_carry": ("이월액", "다음연도이월액", "차년도이월"),
@@ -60,6 +62,8 @@ SETTLEMENT_CHOICES: dict[str, tuple[str, ...]] = {
     "prog_budget_cols": ("none", "예산액·전년도이월액", "예산액·전년도이월액·이용전용"),
     "prog_order": ("standard", "shuffled"),
     "prog_tree": ("columns", "level_column", "symbols", "indent"),
+    "prog_carry_split": ("one_column", "grouped"),
+    "page_break": ("between_tables", "inside_table", "inside_table_header_repeated"),
     "ind_target": ("목표", "목표치", "'YY목표"),
     "ind_actual": ("실적", "실적치", "'YY실적"),
     "ind_rate": ("달성률", "달성도(%)", "달성율"),
@@ -132,7 +136,16 @@ class Rev:
     assessed: int = 0
     received: int = 0
     written_off: int = 0
+    refunds: int = 0  # 환급액: 수납총액 = 실제수납액 + 환급액
     children: list["Rev"] = field(default_factory=list)
+
+    @property
+    def received_total(self) -> int:
+        return self.received + self.refunds
+
+    @property
+    def rate(self) -> str:
+        return f"{self.received / self.assessed * 100:.1f}" if self.assessed else "-"
 
     @property
     def uncollected(self) -> int:
@@ -146,7 +159,7 @@ class Rev:
         if self.children:
             for c in self.children:
                 c.total()
-            for a in ("budget", "assessed", "received", "written_off"):
+            for a in ("budget", "assessed", "received", "written_off", "refunds"):
                 setattr(self, a, sum(getattr(c, a) for c in self.children))
         return self
 
@@ -165,7 +178,12 @@ class Prog:
     transfer: int = 0
     spent: int = 0
     carry_forward: int = 0
+    carry_explicit: int = 0  # 명시이월 (the rest of carry_forward is 사고이월)
     children: list["Prog"] = field(default_factory=list)
+
+    @property
+    def carry_accident(self) -> int:
+        return self.carry_forward - self.carry_explicit
 
     @property
     def current_budget(self) -> int:
@@ -179,7 +197,7 @@ class Prog:
         if self.children:
             for c in self.children:
                 c.total()
-            for a in ("budget", "carried_over", "transfer", "spent", "carry_forward"):
+            for a in ("budget", "carried_over", "transfer", "spent", "carry_forward", "carry_explicit"):
                 setattr(self, a, sum(getattr(c, a) for c in self.children))
         return self
 
@@ -247,6 +265,7 @@ def make_city(rng: random.Random, scale: int) -> list[Dept]:
                     leaf.received = leaf.assessed - (amount(0, 800) if rng.random() < 0.6 else 0)
                     left = leaf.assessed - leaf.received
                     leaf.written_off = (left // scale // 4) * scale if rng.random() < 0.3 else 0
+                    leaf.refunds = amount(1, 90) if rng.random() < 0.4 else 0
                     node.children.append(leaf)
                 else:
                     node.children.append(rev(k[0], k[1], k[2], level + 1))
@@ -272,6 +291,7 @@ def make_city(rng: random.Random, scale: int) -> list[Dept]:
                     left = d.current_budget - d.spent
                     if rng.random() < 0.3:
                         d.carry_forward = left // scale // 2 * scale
+                        d.carry_explicit = d.carry_forward // scale * 2 // 3 * scale
                     unit.children.append(d)
                 pol.children.append(unit)
             total.children.append(pol)
@@ -437,6 +457,23 @@ class _Settlement:
         w(f"- {self.page} -" if fur in ("dash_page", "running_dash") else f"{self.page} / 40")
         w("")
 
+    def page_break(self, header: list[str]) -> None:
+        """A page break inside a table: page furniture, then (maybe) the header again."""
+        mode = self.L["page_break"]
+        self.page += 1
+        w = self.out.w
+        w("")
+        if self.L["furniture"] == "running_dash":
+            w(f"{CITY} {self.year}회계연도 결산")
+        w(f"{self.page} / 40" if self.L["furniture"] == "slash_page" else f"- {self.page} -")
+        w("")
+        if mode == "inside_table_header_repeated":
+            for h in header:
+                w(h)
+
+    def break_here(self, k: int) -> bool:
+        return self.L["page_break"] != "between_tables" and k == 4
+
     def cover(self) -> None:
         w, y = self.out.w, self.year
         form = self.L["cover_year"]
@@ -466,12 +503,23 @@ class _Settlement:
         w("")
         cols = ["budget", "assessed", "received"] + ([] if L["rev_written_off"] == "absent" else ["written_off"])
         cols += ["uncollected"] + ([] if L["rev_change"] == "absent" else ["change"])
+        cols += [] if L["rev_rate"] == "absent" else ["rate"]
         if L["rev_order"] == "shuffled":
             random.Random(f"order-{L['rev_budget']}-{len(self.depts)}-{self.year}").shuffle(cols)
         labels = {"budget": L["rev_budget"], "assessed": L["rev_assessed"], "received": L["rev_received"],
-                  "written_off": L["rev_written_off"], "uncollected": L["rev_uncollected"], "change": L["rev_change"]}
+                  "written_off": L["rev_written_off"], "uncollected": L["rev_uncollected"], "change": L["rev_change"],
+                  "rate": L["rev_rate"]}
         head_names = ["과목코드", "과목명"] if L["rev_code"] == "column" else ["과목"]
-        header = "\t".join(head_names + [self.money_label(labels[c]) for c in cols])
+        grouped = L["rev_received_split"] == "grouped"
+        top, sub = list(head_names), [""] * len(head_names)
+        for c in cols:
+            if c == "received" and grouped:  # 수납액 over 수납총액 / 환급액 / 실제수납액
+                top += [self.money_label("수납액"), "", ""]
+                sub += ["수납총액", "환급액", "실제수납액"]
+            else:
+                top.append(labels[c] if c == "rate" else self.money_label(labels[c]))
+                sub.append("")
+        header = ["\t".join(top)] + (["\t".join(sub)] if grouped else [])
         one_table = L["dept_mark"] == "row"
         for i, d in enumerate(self.depts):
             mark = self.dept_line(i, d)
@@ -483,14 +531,23 @@ class _Settlement:
                 if note:
                     w(note)
                     w("")
-                w(header)
-            for r in d.revenue.walk():
+                for h in header:
+                    w(h)
+            for k, r in enumerate(d.revenue.walk()):
+                if self.break_here(k):
+                    self.page_break(header)
                 name = r.name if (r.code is not None or one_table) else "합계"
                 entity = r.code
                 vals = []
                 for c in cols:
+                    if c == "rate":
+                        vals.append(r.rate)
+                        continue
                     v = getattr(r, c)
                     v = self.faulted("revenue", d.name, entity, c, v)
+                    if c == "received" and grouped:
+                        total = self.faulted("revenue", d.name, entity, "received_total", r.received_total)
+                        vals += [self.money(total), self.money(r.refunds)]
                     vals.append(self.money(v))
                 if L["rev_code"] == "column":
                     lead = [r.code or "", name]
@@ -498,13 +555,18 @@ class _Settlement:
                     lead = [f"{r.code} {name}" if r.code else name]
                 no = self.out.w("\t".join(lead + vals))
                 for c in cols:
-                    if c != "change":
+                    if c not in ("change", "rate"):
                         self.fact("revenue", d.name, entity, c, getattr(r, c), no, f"rev_{c}")
+                if grouped:
+                    self.fact("revenue", d.name, entity, "received_total", r.received_total, no, "rev_received_split")
                 if r.code and "-" in r.code:
                     self.cands.append(Fault("revenue", d.name, entity, "uncollected", r.uncollected + 37 * self.scale,
                                             "revenue.uncollected", no))
                     self.cands.append(Fault("revenue", d.name, entity, "budget", r.budget + 37 * self.scale,
                                             "revenue.total", no))
+                    if grouped:
+                        self.cands.append(Fault("revenue", d.name, entity, "received_total",
+                                                r.received_total + 37 * self.scale, "revenue.received", no))
             if not one_table:
                 w("")
                 self.page_end()
@@ -534,7 +596,16 @@ class _Settlement:
             head_names = ["구분", "사업명"]
         else:
             head_names = ["사업명"]
-        header = "\t".join(head_names + [self.money_label(labels[c]) for c in cols])
+        grouped = L["prog_carry_split"] == "grouped"
+        top, sub = list(head_names), [""] * len(head_names)
+        for c in cols:
+            if c == "carry_forward" and grouped:
+                top += [self.money_label(labels[c]), "", ""]
+                sub += ["계", "명시이월", "사고이월"]
+            else:
+                top.append(self.money_label(labels[c]))
+                sub.append("")
+        header = ["\t".join(top)] + (["\t".join(sub)] if grouped else [])
         for i, d in enumerate(self.depts):
             mark = self.dept_line(i, d)
             if mark:
@@ -545,9 +616,16 @@ class _Settlement:
                 if note:
                     w(note)
                     w("")
-                w(header)
-            for p in d.programs.walk():
-                vals = [self.money(self.faulted("program", d.name, p.name, c, getattr(p, c))) for c in cols]
+                for h in header:
+                    w(h)
+            for k, p in enumerate(d.programs.walk()):
+                if self.break_here(k):
+                    self.page_break(header)
+                vals = []
+                for c in cols:
+                    vals.append(self.money(self.faulted("program", d.name, p.name, c, getattr(p, c))))
+                    if c == "carry_forward" and grouped:
+                        vals += [self.money(p.carry_explicit), self.money(p.carry_accident)]
                 is_total = p.level == "total"
                 shown = p.name if (one_table or not is_total) else "합계"
                 if tree == "columns":

@@ -193,3 +193,27 @@ def test_plan_task_headings_in_every_shape(heading):
     doc = load_text("p.txt", text, municipality="가온시")
     [task] = doc.of(PlanTask)
     assert (task.number, task.title, task.department, task.budget) == (1, "시정 소식지 발간", "주민복지과", 12_000_000)
+
+
+def test_a_grouped_header_is_one_row_of_labels():
+    from sijeong.readers.settlement_tables import classify, merge_header
+
+    top = ["사업명", "예산현액(천원)", "다음연도이월액(천원)", "", "", "지출액(천원)", "집행잔액(천원)"]
+    sub = ["", "", "계", "명시이월", "사고이월", "", ""]
+    merged = merge_header(top, sub)
+    assert merged == ["사업명", "예산현액(천원)", "다음연도이월액(천원)", "명시이월(천원)", "사고이월(천원)",
+                      "지출액(천원)", "집행잔액(천원)"]
+    cols = classify(merged)
+    assert cols.kind == "program" and list(cols.fields.values()) == [
+        "current_budget", "carry_forward", "carry_explicit", "carry_accident", "spent", "unspent"]
+    assert set(cols.multipliers.values()) == {1000}
+
+
+def test_a_table_goes_on_across_a_page_break():
+    text = ("2023회계연도 가온시 결산\n\n제2장 세출결산\n\n(단위: 천원)\n\n사업명\t예산현액\t지출액\t이월액\t집행잔액\n"
+            "합계\t30\t20\t0\t10\n■ 정책\t30\t20\t0\t10\n□ 단위\t30\t20\t0\t10\n\n- 3 -\n\n"
+            "사업명\t예산현액\t지출액\t이월액\t집행잔액\n- 세부 가\t10\t5\t0\t5\n- 세부 나\t20\t15\t0\t5\n")
+    doc = load_text("b.txt", text, municipality="가온시")
+    progs = [(r.name, r.level, r.parent) for r in doc.records if r.kind == "program"]
+    assert progs[-2:] == [("세부 가", "detail", "단위"), ("세부 나", "detail", "단위")]
+    assert not [f for f in doc.findings if f.severity != "info"]

@@ -60,6 +60,9 @@ PROGRAM: dict[str, tuple[str, ...]] = {
     "current_budget": ("예산현액", "현액", "예산현액계"),
     "spent": ("지출액", "집행액", "지출", "결산액", "지출결산액"),
     "carry_forward": ("이월액", "다음연도이월액", "차년도이월", "차년도이월액", "다음연도이월", "명시·사고이월"),
+    "carry_explicit": ("명시이월", "명시이월액"),
+    "carry_accident": ("사고이월", "사고이월액"),
+    "carry_continuing": ("계속비이월", "계속비이월액"),
     "subsidy_returned": ("보조금반납금", "반납금"),
     "unspent": ("집행잔액", "불용액", "잔액", "집행잔액계"),
 }
@@ -274,11 +277,52 @@ def read(ctx: ReadContext) -> None:
         if ln.no in ctx.consumed:
             i += 1
             continue
-        cols = classify(ln.cells)
+        header = [ln]
+        cells = ln.cells
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and nxt.no not in ctx.consumed and _is_label_row(nxt):
+            header.append(nxt)  # a grouped header: 다음연도이월액 over 계 / 명시이월 / 사고이월
+            cells = merge_header(ln.cells, nxt.cells)
+        cols = classify(cells)
         if cols is None:
             i += 1
             continue
-        i = _table(ctx, st, i, cols)
+        i = _table(ctx, st, header, cols)
+
+
+_NUMERIC_CELL = re.compile(r"^[△▲(-]?\s*[\d,]+(?:\.\d+)?\)?\s*%?$")
+
+
+def _is_label_row(ln: Line) -> bool:
+    """A header's second row: a tab line of labels only (no number, at least one word)."""
+    if "\t" not in ln.text.strip() or not ln.stripped:
+        return False
+    cells = [c for c in ln.cells if c]
+    return bool(cells) and not any(_NUMERIC_CELL.match(c) for c in cells) and any(
+        re.search(r"[가-힣]", c) for c in cells)
+
+
+SUBTOTAL_LABELS = ("계", "소계", "합계")
+
+
+def merge_header(top: list[str], sub: list[str]) -> list[str]:
+    """Two header rows as one: a group's label (``다음연도이월액``) spans the empty cells to its
+    right; a sub-label names its column (``명시이월``), a ``계`` under a group is the group's total;
+    a unit in the group's label (``수납액(천원)``) is its columns' unit."""
+    out: list[str] = []
+    group = ""
+    for k in range(max(len(top), len(sub))):
+        a = top[k].strip() if k < len(top) else ""
+        b = sub[k].strip() if k < len(sub) else ""
+        if a:
+            group = a
+        if b:
+            unit = _LABEL_UNIT.search(re.sub(r"\s+", "", group))  # the group's unit is its columns'
+            label = group if b in SUBTOTAL_LABELS and group else b
+            out.append(label + unit.group(0) if unit and not _LABEL_UNIT.search(label) else label)
+        else:
+            out.append(a)
+    return out
 
 
 def _text_line(ctx: ReadContext, st: _State, ln: Line) -> None:
@@ -303,30 +347,51 @@ def _text_line(ctx: ReadContext, st: _State, ln: Line) -> None:
         st.title = collapse(s)
 
 
-def _rows(ctx: ReadContext, i: int) -> list[Line]:
-    rows = []
+def _rows(ctx: ReadContext, i: int, header: list[Line]) -> tuple[list[Line], list[Line], int]:
+    """The table's rows from line index ``i``: up to a blank or text line — unless only page
+    furniture stands between (a page break inside the table), then the rows go on, after the
+    header printed again if it is. Returns the rows, the repeated header lines and the next index."""
+    rows: list[Line] = []
+    repeats: list[Line] = []
+    texts = [h.text.strip() for h in header]
     while i < len(ctx.lines):
         ln = ctx.lines[i]
-        if not ln.stripped or "\t" not in ln.text.strip() or ln.no in ctx.consumed:
+        if ln.stripped and "\t" in ln.text.strip() and ln.no not in ctx.consumed:
+            rows.append(ln)
+            i += 1
+            continue
+        if ln.stripped or not rows:
             break
-        rows.append(ln)
-        i += 1
-    return rows
+        j, page = i, False  # blank: page furniture up to the next tab line?
+        while j < len(ctx.lines) and not ctx.lines[j].stripped:
+            page = page or ctx.lines[j].no in ctx.furniture
+            j += 1
+        if not page or j >= len(ctx.lines) or "\t" not in ctx.lines[j].text.strip() or ctx.lines[j].no in ctx.consumed:
+            break
+        k = j
+        while k < len(ctx.lines) and k - j < len(texts) and ctx.lines[k].text.strip() == texts[k - j]:
+            k += 1
+        if k - j == len(texts):
+            repeats.extend(ctx.lines[j:k])
+        elif k != j or classify(ctx.lines[j].cells) is not None:
+            break  # another table
+        i = k
+    return rows, repeats, i
 
 
-def _table(ctx: ReadContext, st: _State, i: int, cols: Columns) -> int:
-    header = ctx.lines[i]
-    rows = _rows(ctx, i + 1)
+def _table(ctx: ReadContext, st: _State, header: list[Line], cols: Columns) -> int:
+    i = header[-1].no  # index of the line after the header
+    rows, repeats, nxt = _rows(ctx, i, header)
     if not rows:
-        return i + 1
+        return i
     if cols.kind == "revenue":
         _revenue(ctx, st, cols, rows)
     elif cols.kind == "program":
         _programs(ctx, st, cols, rows)
     else:
         _indicators(ctx, st, cols, rows)
-    ctx.consume(header, *rows)
-    return i + 1 + len(rows)
+    ctx.consume(*header, *repeats, *rows)
+    return nxt
 
 
 def _cell(cells: list[str], i: int | None) -> str:
