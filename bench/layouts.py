@@ -84,7 +84,7 @@ PLAN_CHOICES: dict[str, tuple[str, ...]] = {
     "section_mark": ("□", "■", "○"),
     "budget_form": ("천원_split", "억원", "백만원_split", "원"),
     "budget_label": ("사업비", "소요예산", "총사업비"),
-    "people": ("tab", "☎", "☏", "내선"),
+    "people": ("tab", "☎", "☏", "내선", "block"),
     "plan_unit_note": ("(단위: 천원)", "[단위: 천원]", "<단위 : 백만원>", "none"),
 }
 
@@ -792,17 +792,20 @@ class _Plan:
         L, rng = self.L, self.rng
         form = L["budget_form"]
         label = L["budget_label"]
+        self.split = {}
         if form == "억원":
             eok = rng.randint(1, 40)
             return f"{label} : {eok}억원 (시비 100%)", eok * 100_000_000
         if form == "백만원_split":
             m = budget // 1_000
             prov = m * 2 // 10
+            self.split = {"provincial": prov * 1_000_000, "city": (m - prov) * 1_000_000}
             return f"{label} : {m:,}백만원(도 {prov:,}, 시 {m - prov:,})", m * 1_000_000
         if form == "원":
             won = budget * 1_000
             return f"{label} : {won:,}원 (시비)", won
         nat, prov = budget * 3 // 10, budget * 2 // 10
+        self.split = {"national": nat * 1_000, "provincial": prov * 1_000, "city": (budget - nat - prov) * 1_000}
         return f"{label} : {budget:,}천원 (국비 {nat:,}, 도비 {prov:,}, 시비 {budget - nat - prov:,})", budget * 1_000
 
     def task_heading(self, i: int, title: str) -> str:
@@ -817,6 +820,8 @@ class _Plan:
             return f"추진부서\t{d}장 {head}\t{team}장 {leader} (행 {ext})\t담당자 {staff} (행 {ext + 1})"
         if p == "☎":
             return f"추진부서 : {d} {team} (☎ 031-980-{ext})"
+        if p == "block":
+            return f"추진부서\n{d}장 {head}\n{team}장 {leader} (행 {ext})\n담당자 {staff} (행 {ext + 1})"
         if p == "☏":
             return f"추진부서 : {d} {team}장 {leader} ☏ {ext}"
         return f"추진부서 : {d}({team}, 내선 {ext})"
@@ -872,6 +877,8 @@ class _Plan:
                 self.key.append(Fact("task", d, title, "title", title, no, ("task_heading",)))
                 self.key.append(Fact("task", d, title, "department", d, no, ("plan_dept", "people")))
                 self.key.append(Fact("task", d, title, "budget", won, bno, ("budget_form", "budget_label")))
+                for src, v in self.split.items():
+                    self.key.append(Fact("task", d, title, src, v, bno, ("budget_form",)))
             self.page_end()
         return Generated("plan", 0, L, "\n".join(self.out.lines) + "\n", self.key)
 
@@ -988,7 +995,7 @@ def recovered(doc, key: list[Fact]) -> list[bool]:
                 elif f.field == "department":
                     ok = t.department == f.value
                 else:
-                    ok = _same(t.budget, f.value)
+                    ok = _same(getattr(t, f.field), f.value)
         out.append(ok)
     return out
 

@@ -217,3 +217,17 @@ def test_a_table_goes_on_across_a_page_break():
     progs = [(r.name, r.level, r.parent) for r in doc.records if r.kind == "program"]
     assert progs[-2:] == [("세부 가", "detail", "단위"), ("세부 나", "detail", "단위")]
     assert not [f for f in doc.findings if f.severity != "info"]
+
+
+@pytest.mark.parametrize("line, want", [
+    ("- 사업비 : 862백만원(도 120, 시 742)", (862_000_000, None, 120_000_000, 742_000_000)),
+    ("- 소요예산 : 12,000천원 (국비 3,600, 도비 2,400, 시비 6,000)", (12_000_000, 3_600_000, 2_400_000, 6_000_000)),
+    ("- 총사업비 : 5억원 (시비 100%)", (500_000_000, None, None, 500_000_000)),
+])
+def test_plan_budgets_with_their_funding_split(line, want):
+    text = ("2024년 주요업무계획\n\nⅠ. 주민복지과\n\n2024년도 주요업무계획\n\n[1] 경로당 냉난방기 교체\n\n□ 사업개요\n\n"
+            f"{line}\n\n추진부서\n주민복지과장 김하늘\n복지팀장 이바다 (행 4001)\n담당자 박가람 (행 4002)\n")
+    doc = load_text("p.txt", text, municipality="가온시")
+    [task] = doc.of(PlanTask)
+    assert (task.budget, task.national, task.provincial, task.city) == want
+    assert task.department == "주민복지과" and task.head == "김하늘"
