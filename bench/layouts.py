@@ -42,7 +42,7 @@ SETTLEMENT_CHOICES: dict[str, tuple[str, ...]] = {
     "ind_title": ("성과지표 달성현황", "성과지표별 달성도", "성과지표 추진실적"),
     "dept_mark": ("가.", "○", "row"),
     "unit_note": ("(단위: 천원)", "[단위: 천원]", "<단위 : 천원>", "(금액단위 : 천원)", "‹단위: 천원›", "per_column"),
-    "scale": ("원", "천원", "백만원"),
+    "scale": ("원", "천원", "백만원", "억원"),
     "decrease": ("△", "▲", "-", "()"),
     "zero": ("0", "-"),
     "rev_code": ("column", "joined"),
@@ -88,7 +88,7 @@ PLAN_CHOICES: dict[str, tuple[str, ...]] = {
     "plan_unit_note": ("(단위: 천원)", "[단위: 천원]", "<단위 : 백만원>", "none"),
 }
 
-SCALES = {"원": 1, "천원": 1_000, "백만원": 1_000_000}
+SCALES = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
 ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ"
 HANGUL = "가나다라마바사"
 
@@ -248,7 +248,8 @@ def make_city(rng: random.Random, scale: int) -> list[Dept]:
     depts = []
     names: set[str] = set()
     for dname in rng.sample(DEPTS, rng.randint(2, 3)):
-        unit_ = max(scale, 1_000)  # amounts in 원 tables are still whole 천원, as printed budgets are
+        # amounts in 원 tables are still whole 천원, as printed budgets are; 억원 tables print two decimals
+        unit_ = 1_000_000 if scale == 100_000_000 else max(scale, 1_000)
 
         def amount(lo: int, hi: int) -> int:
             return rng.randint(lo, hi) * unit_
@@ -403,16 +404,19 @@ class _Settlement:
 
     # formatting
     def money(self, v: int) -> str:
+        if self.scale == 100_000_000:  # 억원: two decimals (12.34)
+            return self.num(v / self.scale)
         n = v // self.scale
         return self.num(n)
 
-    def num(self, n: int) -> str:
+    def num(self, n: int | float) -> str:
         if n == 0:
             return self.L["zero"]
+        text = f"{abs(n):,.2f}" if isinstance(n, float) else f"{abs(n):,}"
         if n > 0:
-            return f"{n:,}"
+            return text
         d = self.L["decrease"]
-        return f"({-n:,})" if d == "()" else f"{d}{-n:,}"
+        return f"({text})" if d == "()" else f"{d}{text}"
 
     def faulted(self, kind: str, dept: str, entity: str | None, fld: str, value):
         f = self.fault

@@ -65,7 +65,7 @@ def test_seeded_and_deterministic():
 
 
 def _printed(value: int, scale: int) -> str:
-    return f"{value // scale:,}"
+    return f"{value / scale:,.2f}" if scale == 100_000_000 else f"{value // scale:,}"
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -231,3 +231,14 @@ def test_plan_budgets_with_their_funding_split(line, want):
     [task] = doc.of(PlanTask)
     assert (task.budget, task.national, task.provincial, task.city) == want
     assert task.department == "주민복지과" and task.head == "김하늘"
+
+
+def test_decimal_amounts_of_a_scale_are_exact_won():
+    from sijeong.readers.text import ReadError, parse_number
+
+    src = Source("t", 1)
+    assert parse_number("1,328.59", src, multiplier=100_000_000).value == 132_859_000_000
+    assert parse_number("△0.07", src, multiplier=100_000_000).value == -7_000_000
+    assert parse_number("1.5", src, multiplier=1_000).value == 1_500
+    with pytest.raises(ReadError):
+        parse_number("1.2345", src, multiplier=1_000)

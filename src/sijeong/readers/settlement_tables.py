@@ -225,9 +225,8 @@ def number(cell: str, src, multiplier: int = 1) -> Figure | None:
     if m:
         fig = parse_number(m.group("n").replace(" ", "") + "%", src)
         return Figure(fig.value, token, src, "%")
-    if is_number(token):
-        mult = 1 if "." in token else multiplier
-        return parse_number(token, src, multiplier=mult)
+    if is_number(token):  # 12.34 in a 억원 table is 1,234,000,000원 (parse_number refuses a fraction of a won)
+        return parse_number(token, src, multiplier=multiplier)
     if looks_broken_number(token):
         raise ReadError(src, f"숫자 안에 문자가 있습니다 / letter inside a number: {token!r}", token)
     return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Iterable, Iterator
 
 from ..model import Figure, Source
@@ -182,11 +183,11 @@ def parse_number(
         unit = "%"
     if frac:
         value: int | float = float(digits + frac)
-        if multiplier != 1:
-            scaled = value * multiplier
-            if abs(scaled - round(scaled)) > 1e-6:
+        if multiplier != 1:  # exactly, in decimal: 1,328.59 억원 is 132,859,000,000원 (a float is not)
+            scaled = Decimal(digits + frac) * multiplier
+            if scaled != scaled.to_integral_value():
                 raise ReadError(source, f"원 단위로 바꿀 수 없는 금액 / fractional won: {token!r}", token)
-            value = int(round(scaled))
+            value = int(scaled)
     else:
         value = int(digits) * multiplier
     if neg:
