@@ -40,7 +40,7 @@ SETTLEMENT_CHOICES: dict[str, tuple[str, ...]] = {
     "rev_title": ("세입결산", "세입 결산 현황", "부서별 세입 내역"),
     "prog_title": ("사업별조서", "사업별 결산", "세출결산 사업별 내역"),
     "ind_title": ("성과지표 달성현황", "성과지표별 달성도", "성과지표 추진실적"),
-    "dept_mark": ("가.", "○", "row"),
+    "dept_mark": ("가.", "○", "row", "[소관부서]", "부서명 :"),
     "unit_note": ("(단위: 천원)", "[단위: 천원]", "<단위 : 천원>", "(금액단위 : 천원)", "‹단위: 천원›", "per_column"),
     "scale": ("원", "천원", "백만원", "억원"),
     "decrease": ("△", "▲", "-", "()"),
@@ -78,7 +78,7 @@ PLAN_CHOICES: dict[str, tuple[str, ...]] = {
     "plan_cover": ("- 년도 -", "년 주요업무계획", "FY", "년도 주요업무 보고"),
     "plan_toc": ("none", "dots"),
     "plan_furniture": ("none", "dash_page"),
-    "plan_dept": ("line", "Ⅰ.", "【】"),
+    "plan_dept": ("line", "Ⅰ.", "【】", "1."),
     "task_heading": ("1.", "01", "[1]", "【과제 1】", "1"),
     "objective": ("❖", "◆", "none"),
     "section_mark": ("□", "■", "○"),
@@ -98,7 +98,7 @@ FIELDS = ["어르신", "아동", "청년", "소상공인", "마을", "하천", "
           "공공와이파이", "스마트쉼터", "생활폐기물", "가로수", "주차장", "보행로", "평생학습", "관광안내"]
 ACTS = ["운영", "지원", "관리", "확충", "정비", "조성", "육성", "활성화"]
 IND_WORDS = [("참여자 수", "명"), ("이용 건수", "건"), ("교육 횟수", "회"), ("만족도", "%"), ("설치 개소", "개소"),
-             ("점검 횟수", "회"), ("상담 건수", "건"), ("회원 수", "명")]
+             ("점검 횟수", "회"), ("상담 건수", "건"), ("회원 수", "명"), ("평가 순위", "위")]
 PEOPLE = ["김하늘", "이바다", "박가람", "최누리", "정다솜", "강이슬", "조한결", "윤보라", "장미리", "임소망", "한결이", "서다인"]
 TEAMS = ["기획팀", "운영팀", "지원팀", "관리팀", "협력팀", "정보팀"]
 CITY = "가온시"
@@ -215,7 +215,8 @@ class Ind:
     actual: int | float
 
     def rate(self, decimals: bool = False) -> int | float:
-        r = self.actual / self.target * 100
+        # a rank (위) is better lower: 목표/실적×100
+        r = (self.target / self.actual if self.unit == "위" else self.actual / self.target) * 100
         return int(r * 10) / 10 if decimals else int(r)  # the documents truncate
 
     @property
@@ -304,6 +305,8 @@ def make_city(rng: random.Random, scale: int) -> list[Dept]:
             if unit == "%":
                 t = rng.randint(60, 95)
                 a = round(t * rng.uniform(0.7, 1.2), 1)
+            elif unit == "위":
+                t, a = rng.randint(2, 9), rng.randint(1, 12)
             else:
                 t = rng.randint(10, 2_000)
                 a = int(t * rng.uniform(0.6, 1.6))
@@ -447,6 +450,10 @@ class _Settlement:
             return f"{HANGUL[i]}. {d.name}"
         if m == "○":
             return f"○ {d.name}"
+        if m == "[소관부서]":
+            return f"[소관부서] {d.name}"
+        if m == "부서명 :":
+            return f"부서명 : {d.name}"
         return None
 
     def page_end(self) -> None:
@@ -851,7 +858,7 @@ class _Plan:
         ext = 4000
         sec = L["section_mark"]
         for n, d in enumerate(self.depts, 1):
-            head = {"line": d, "Ⅰ.": f"{ROMAN[n - 1]}. {d}", "【】": f"【{d}】"}[L["plan_dept"]]
+            head = {"line": d, "Ⅰ.": f"{ROMAN[n - 1]}. {d}", "【】": f"【{d}】", "1.": f"{n}. {d}"}[L["plan_dept"]]
             w(head + "\n")
             w(f"{y}년도 주요업무계획\n")
             for i, (title, topic) in enumerate(tasks_of[d], 1):

@@ -207,6 +207,12 @@ class PlanWalker:
         if self.expect_dept and DEPT_NAME.match(collapse(s).replace(" ", "")):
             self.start_department(ln, collapse(s).replace(" ", ""))
             return
+        m = TASK_TITLE.match(s)
+        if (m and self.mode in ("tasks", None) and DEPT_NAME.match(collapse(m.group("title")).replace(" ", ""))
+                and self.tasks_follow(ln)):
+            # ``2. 주민복지과`` before its ``2024년도 주요업무계획`` or its task 1: a department, not a task
+            self.start_department(ln, collapse(m.group("title")).replace(" ", ""))
+            return
         m = ROMAN.match(s) or BRACKET_DEPT.match(s)
         if m and DEPT_NAME.match(collapse(m.groupdict().get("title") or m.group("dept")).replace(" ", "")):
             # a department heading in another city's shape: ``Ⅱ. 주민복지과``, ``【주민복지과】``
@@ -253,6 +259,11 @@ class PlanWalker:
         the next department of the tasks part (page furniture between them is skipped)."""
         if not DEPT_NAME.match(collapse(ln.stripped).replace(" ", "")) or classify(ln.stripped):
             return False
+        return self.tasks_follow(ln)
+
+    def tasks_follow(self, ln: Line) -> bool:
+        """Whether the next line (blank lines and page furniture skipped) opens a department's
+        tasks: its ``…년도 주요업무계획`` or its task 1."""
         for nxt in self.ctx.lines[ln.no:]:
             if nxt.no in self.ctx.consumed or not nxt.stripped:
                 continue
