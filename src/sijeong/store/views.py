@@ -24,9 +24,11 @@ from sqlalchemy.engine import Connection
 from . import schema
 from .repository import document_rows, iter_records, load_documents, to_record, tidy_row
 from .search import search, search_count
+from .pledges import pledge, pledge_all, pledge_audit, pledge_details, pledge_fields, pledge_page, pledge_summary
 
 __all__ = [
     "document_rows", "iter_records", "load_documents", "to_record", "tidy_row", "search", "search_count",
+    "pledge", "pledge_all", "pledge_audit", "pledge_details", "pledge_fields", "pledge_page", "pledge_summary",
 ]
 
 RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goals", "department_summaries")
