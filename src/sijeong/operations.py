@@ -542,10 +542,10 @@ def report_pledge(engine, actor: Actor, *, pledge_id: int, period: str, status: 
     report of the same period replaces the first only with its ``version`` (else
     :class:`Stale`). The report of the newest period sets the pledge's status.
     Returns the report as stored."""
-    from .model.pledges import PERIOD, status_code, valid_year
+    from .model.pledges import parse_period, status_code, valid_year
 
-    m = PERIOD.match(period or "") if isinstance(period, str) else None
-    if not m or not valid_year(int(m.group(1))):
+    half = parse_period(period)
+    if half is None or not valid_year(half[0]):
         raise Invalid(f"period: 반기는 2025-H1, 2025-H2처럼 적습니다 / a half-year such as 2025-H1: {period!r}")
     code = status_code(status) if isinstance(status, str) else None
     if code is None:

@@ -3,9 +3,7 @@ documents print it. Plain values; imports nothing of ours."""
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 
 #: status code → label, in the order the documents list them (003: 이행완료, '25년 완료목표, 정상추진)
 STATUSES: dict[str, str] = {
@@ -21,9 +19,17 @@ TYPES: dict[str, str] = {
     "city_leading": "시 선도사업",
     "department": "부서 중점사업",
 }
-#: a half-year: ``2025-H1`` (1–6월) or ``2025-H2`` (7–12월)
-PERIOD = re.compile(r"^(\d{4})-H([12])$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def parse_period(period: object) -> tuple[int, int] | None:
+    """A half-year ``2025-H1`` (1–6월) or ``2025-H2`` (7–12월) → (2025, 1); None otherwise."""
+    if not isinstance(period, str) or len(period) != 7 or period[4:6] != "-H" or period[6] not in "12":
+        return None
+    year = period[:4]
+    if not (year.isascii() and year.isdigit()):
+        return None
+    return int(year), int(period[6])
 
 
 def status_code(value: str | None) -> str | None:
@@ -61,10 +67,10 @@ def status_label(code: str | None, target_year: int | None = None) -> str:
 
 
 def period_label(period: str) -> str:
-    m = PERIOD.match(period or "")
-    if not m:
+    p = parse_period(period)
+    if p is None:
         return period
-    return f"{m.group(1)}년 {'상반기' if m.group(2) == '1' else '하반기'}"
+    return f"{p[0]}년 {'상반기' if p[1] == 1 else '하반기'}"
 
 
 def valid_year(year: int | None) -> bool:
@@ -76,6 +82,6 @@ def percent(count: int, total: int) -> float | None:
     it (27 of 56 → 48.2); None when there is nothing to divide by."""
     if not total:
         return None
-    exact = Fraction(count * 100, total)
-    value = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    # 28 significant digits: exact when the quotient ends (6.25), and never on the .x5 boundary when not
+    value = (Decimal(count * 100) / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return float(value)

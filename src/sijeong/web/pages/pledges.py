@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ... import operations
-from ...model.pledges import PERIOD, STATUSES, TYPES, period_label, status_label
+from ...model.pledges import STATUSES, TYPES, parse_period, period_label, status_label
 from ...store import views
 from .. import auth
 from ..api import pledges as api
@@ -197,11 +197,11 @@ def _record(request: Request, conn, pledge_id: int, *, edit: bool = False, error
 def _next_period(last: str | None) -> str:
     import datetime as dt
 
-    m = PERIOD.match(last or "")
-    if not m:
+    p = parse_period(last)
+    if p is None:
         today = dt.date.today()
         return f"{today.year}-H{1 if today.month <= 6 else 2}"
-    year, half = int(m.group(1)), int(m.group(2))
+    year, half = p
     return f"{year}-H2" if half == 1 else f"{year + 1}-H1"
 
 
