@@ -622,6 +622,8 @@ def publish_assessment(engine, actor: Actor, *, assessment_id: int, version: int
         row = writes.get_row(conn, "pledge_assessments", assessment_id)
     if row is None:
         raise LookupError(f"평가를 찾지 못했습니다 / no such assessment: {assessment_id}")
+    if not allowed(actor, "pledge.assess"):
+        raise Refused(actor, "pledge.assess")
     with write(engine, actor, "pledge.assess", municipality=row["municipality"], recheck_scopes=False) as tx:
         tx.update("pledge_assessments", assessment_id, dict(published=bool(published), version=version + 1),
                   expected={"version": version})

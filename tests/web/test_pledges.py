@@ -368,3 +368,23 @@ def test_xlsx_export_of_the_pledge_table(app, loaded):
               if row[0].value}
     assert values["이행완료"] == (27, 48.2) and values["합계"] == (56, 100.0)
     assert "내부 검토 메모" not in str(rows)
+
+
+def test_unpublished_assessments_stay_hidden_until_published(app):
+    perf = client(app, "perf")
+    p = perf.post("/api/v1/pledges", json={**BASE, "municipality": "공개시"}).json()
+    a = perf.post(f"/api/v1/pledges/{p['id']}/assessments",
+                  json={"panel": "공약 시민평가단", "assessed_on": "2025-06-30", "grade": "우수", "opinion": "비공개 의견"})
+    assert a.status_code == 201 and a.json()["published"] is False
+    anon = client(app)
+    assert anon.get(f"/api/v1/pledges/{p['id']}").json()["assessments"] == []
+    assert "비공개 의견" not in anon.get(f"/pledges/{p['id']}").text
+    assert perf.get(f"/api/v1/pledges/{p['id']}").json()["assessments"][0]["opinion"] == "비공개 의견"
+    assert client(app, "kim").patch(f"/api/v1/pledges/assessments/{a.json()['id']}",
+                                    json={"version": 1, "published": True}).status_code == 403
+    pub = perf.patch(f"/api/v1/pledges/assessments/{a.json()['id']}", json={"version": 1, "published": True})
+    assert pub.status_code == 200, pub.text
+    assert perf.patch(f"/api/v1/pledges/assessments/{a.json()['id']}",
+                      json={"version": 1, "published": False}).status_code == 409
+    assert anon.get(f"/api/v1/pledges/{p['id']}").json()["assessments"][0]["grade"] == "우수"
+    assert "비공개 의견" in anon.get(f"/pledges/{p['id']}").text

@@ -94,6 +94,12 @@ class MilestoneIn(BaseModel):
     done: bool = False
 
 
+class PublishIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(ge=1, le=2**31, description="읽은 때의 version (다르면 409)")
+    published: bool = Field(description="공개 여부")
+
+
 class AssessmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     panel: str = Field(min_length=1, max_length=200, description="평가단 (예: 공약 시민평가단)", **_TEXT)
@@ -204,6 +210,14 @@ def summary(request: Request, conn: ConnDep, municipality: MunicipalityParam = N
     완료예정 by target year; and each half-year's statuses from the progress reports."""
     m = municipality or default_municipality(request, conn)
     return jsonable(views.pledge_summary(conn, municipality=m))
+
+
+@router.patch("/assessments/{assessment_id}", response_model=dict[str, Any],
+              summary="시민평가단 평가 공개·비공개 (performance)", responses=_errors(401, 403, 404, 409, 422))
+async def publish(assessment_id: IdPath, body: PublishIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
+    row = await call(request, operations.publish_assessment, actor, assessment_id=assessment_id,
+                     version=body.version, published=body.published)
+    return jsonable(row)
 
 
 @router.get("/{pledge_id}", response_model=dict[str, Any], summary="공약 하나 (이정표, 반기 보고, 평가, 변경 이력)",
