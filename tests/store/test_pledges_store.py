@@ -3,6 +3,8 @@ write path (``operations.add_pledge``, ``report_pledge``) and counted back by th
 
 from __future__ import annotations
 
+import pytest
+
 from sijeong import operations
 from sijeong.operations import Actor
 from sijeong.store import views
@@ -35,3 +37,32 @@ def test_003_summary_on_both_databases(engine):
     assert fields == {"교통": (20, 100.0), "복지": (36, 19.4)}  # 7 of 36 = 19.44…
     over = {t["period"]: {b["status"]: b["count"] for b in t["by_status"] if b["count"]} for t in s["over_time"]}
     assert over == {"2024-H2": {"on_track": 1}, "2025-H1": {"completed": 1, "partial": 1}}
+
+
+def test_audit_trail_and_stale_edit_on_both_databases(engine):
+    row = operations.add_pledge(engine, PERF, municipality="감사시", title="감사", field="교통",
+                                lead_department="교통정책과", status="on_track", note="내부")
+    editor = Actor(login="park", role="editor", department="교통정책과", via="web")
+    other = Actor(login="kim", role="editor", department="자치행정과", via="web")
+    operations.update_pledge(engine, PERF, pledge_id=row["id"], version=1, status="due", target_year=2026)
+    operations.report_pledge(engine, editor, pledge_id=row["id"], period="2026-H1", status="completed", text="완료")
+    with pytest.raises(operations.Refused):
+        operations.report_pledge(engine, other, pledge_id=row["id"], period="2026-H2", status="completed", text="x")
+    with pytest.raises(operations.Stale):
+        operations.update_pledge(engine, PERF, pledge_id=row["id"], version=1, title="늦음")
+    with pytest.raises(operations.Invalid):
+        operations.update_pledge(engine, PERF, pledge_id=row["id"], version=3, target_year=None, status="due")
+    with engine.connect() as conn:
+        trail = views.pledge_audit(conn, row["id"])
+        now = views.pledge(conn, row["id"])
+    # one row per field changed, in the order given (status, then target_year); version and
+    # changed_at have rows of their own
+    assert [(a["actor"], a["operation"], a["entity"], a["field"]) for a in trail
+            if a["field"] not in ("version", "changed_at")] == [
+        ("perf", "pledge.add", "pledges", None),
+        ("perf", "pledge.update", "pledges", "status"),
+        ("perf", "pledge.update", "pledges", "target_year"),
+        ("park", "pledge.report", "pledge_reports", None),
+        ("park", "pledge.report", "pledges", "status"),
+    ]
+    assert (now["status"], now["title"], now["version"]) == ("completed", "감사", 3)

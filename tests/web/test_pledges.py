@@ -388,3 +388,53 @@ def test_unpublished_assessments_stay_hidden_until_published(app):
                       json={"version": 1, "published": False}).status_code == 409
     assert anon.get(f"/api/v1/pledges/{p['id']}").json()["assessments"][0]["grade"] == "우수"
     assert "비공개 의견" in anon.get(f"/pledges/{p['id']}").text
+
+
+def test_department_editor_reports_with_the_html_form(app):
+    p = client(app, "perf").post("/api/v1/pledges", json={**BASE, "municipality": "양식보고시"}).json()
+    kim = client(app, "kim")
+    token = kim.headers.pop("X-CSRF-Token")
+    page = kim.get(f"/pledges/{p['id']}")
+    assert 'action="/pledges/%d/reports"' % p["id"] in page.text and "공약 수정" not in page.text
+    data = {"csrf_token": token, "period": "2025-H1", "status": "completed", "text": "완료 보고", "evidence": ""}
+    r = kim.post(f"/pledges/{p['id']}/reports", data=data, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("#reports")
+    again = kim.post(f"/pledges/{p['id']}/reports", data=data)  # same half-year without its version
+    assert again.status_code == 409 and "이미 있습니다" in again.text and 'role="alert"' in again.text
+    bad = kim.post(f"/pledges/{p['id']}/reports", data={**data, "period": "2025-H3"})
+    assert bad.status_code == 422 and "2025-H1" in bad.text
+    fixed = kim.post(f"/pledges/{p['id']}/reports", data={**data, "text": "고친 보고", "version": "1"},
+                     follow_redirects=False)
+    assert fixed.status_code == 303
+    park = client(app, "park")  # another department's editor
+    ptoken = park.headers.pop("X-CSRF-Token")
+    assert 'action="/pledges/%d/reports"' % p["id"] not in park.get(f"/pledges/{p['id']}").text
+    refused = park.post(f"/pledges/{p['id']}/reports", data={**data, "csrf_token": ptoken, "period": "2025-H2"})
+    assert refused.status_code == 403
+    body = client(app).get(f"/api/v1/pledges/{p['id']}").json()
+    assert [(r["period"], r["text"]) for r in body["reports"]] == [("2025-H1", "고친 보고")]
+
+
+def test_performance_team_adds_milestones_and_assessments_with_forms(app):
+    perf = client(app, "perf")
+    token = perf.headers.pop("X-CSRF-Token")
+    p = client(app, "perf").post("/api/v1/pledges", json={**BASE, "municipality": "양식평가시"}).json()
+    r = perf.post(f"/pledges/{p['id']}/milestones", data={"csrf_token": token, "title": "실시설계", "due": "2025-H2"},
+                  follow_redirects=False)
+    assert r.status_code == 303
+    r = perf.post(f"/pledges/{p['id']}/assessments", data={"csrf_token": token, "panel": "공약 시민평가단",
+                                                           "assessed_on": "2025-06-30", "grade": "우수",
+                                                           "opinion": "시민 의견"}, follow_redirects=False)
+    assert r.status_code == 303
+    bad = perf.post(f"/pledges/{p['id']}/assessments", data={"csrf_token": token, "panel": "x", "assessed_on": "내일"})
+    assert bad.status_code == 422 and "2025-06-30" in bad.text
+    assert "시민 의견" not in client(app).get(f"/pledges/{p['id']}").text  # not published yet
+    aid = perf.get(f"/api/v1/pledges/{p['id']}").json()["assessments"][0]["id"]
+    r = perf.post(f"/pledges/{p['id']}/assessments/{aid}", data={"csrf_token": token, "version": "1", "published": "1"},
+                  follow_redirects=False)
+    assert r.status_code == 303
+    public = client(app).get(f"/pledges/{p['id']}").text
+    assert "시민 의견" in public and "실시설계" in public
+    kim = client(app, "kim")
+    ktoken = kim.headers.pop("X-CSRF-Token")
+    assert kim.post(f"/pledges/{p['id']}/milestones", data={"csrf_token": ktoken, "title": "x"}).status_code == 403

@@ -173,6 +173,7 @@ def _record(request: Request, conn, pledge_id: int, *, edit: bool = False, error
     data = api.detail(conn, pledge_id, internal=actor is not None)
     can_update = actor is not None and operations.allowed(actor, "pledge.update")
     can_report = actor is not None and operations.allowed(actor, "pledge.report", row["lead_department"])
+    can_assess = actor is not None and operations.allowed(actor, "pledge.assess")
     if edit and not can_update:
         if actor is None:
             raise auth.LoginRequired()
@@ -184,7 +185,7 @@ def _record(request: Request, conn, pledge_id: int, *, edit: bool = False, error
         return _form_page(request, pledge=row, values=values)
     last = data["reports"][-1]["period"] if data["reports"] else None
     ctx = _base_ctx(title=f"{row['number']}. {row['title']}", p=data, internal=actor is not None,
-                    can_update=can_update, can_report=can_report, csrf_token=_csrf(request), error=error,
+                    can_update=can_update, can_report=can_report, can_assess=can_assess, csrf_token=_csrf(request), error=error,
                     report_values=report_values or {"period": _next_period(last), "status": row["status"]},
                     json_href=f"/api/v1/pledges/{pledge_id}",
                     breadcrumbs=[("/dashboard", "대시보드"), ("/pledges?municipality=" + quote(row["municipality"]), "공약"),
@@ -257,3 +258,51 @@ async def pledge_report_submit(pledge_id: IdPath, request: Request, actor: auth.
 
         return await _read(request, again)
     return RedirectResponse(f"/pledges/{pledge_id}#reports", status_code=303)
+
+
+async def _submit(request: Request, back: int, fn, anchor: str, **kwargs):
+    """An operation from a form of the record page: back to the page (303), or the page with
+    the error (403/404 as error pages)."""
+    try:
+        await api.call(request, fn, **kwargs)
+    except HTTPException as e:
+        if e.status_code in (403, 404):
+            raise
+
+        def again(conn):
+            return _record(request, conn, back, error=str(e.detail), status=e.status_code)
+
+        return await _read(request, again)
+    return RedirectResponse(f"/pledges/{back}#{anchor}", status_code=303)
+
+
+def _field(form, name: str) -> str:
+    v = form.get(name)
+    return v.strip() if isinstance(v, str) else ""
+
+
+@router.post("/pledges/{pledge_id}/milestones")
+async def pledge_milestone_submit(pledge_id: IdPath, request: Request, actor: auth.ActorDep):
+    form = await request.form()
+    return await _submit(request, pledge_id, operations.add_milestone, "milestones", actor=actor,
+                         pledge_id=pledge_id, title=_field(form, "title"), due=_field(form, "due") or None,
+                         done=_field(form, "done") == "1")
+
+
+@router.post("/pledges/{pledge_id}/assessments")
+async def pledge_assessment_submit(pledge_id: IdPath, request: Request, actor: auth.ActorDep):
+    form = await request.form()
+    return await _submit(request, pledge_id, operations.assess_pledge, "assessments", actor=actor,
+                         pledge_id=pledge_id, panel=_field(form, "panel"), assessed_on=_field(form, "assessed_on"),
+                         grade=_field(form, "grade") or None, opinion=_field(form, "opinion") or None,
+                         published=_field(form, "published") == "1")
+
+
+@router.post("/pledges/{pledge_id}/assessments/{assessment_id}")
+async def pledge_publish_submit(pledge_id: IdPath, assessment_id: IdPath, request: Request, actor: auth.ActorDep):
+    form = await request.form()
+    version = _field(form, "version")
+    if not version.isdigit() or len(version) > 9:
+        raise HTTPException(422, "version이 필요합니다 / version required")
+    return await _submit(request, pledge_id, operations.publish_assessment, "assessments", actor=actor,
+                         assessment_id=assessment_id, version=int(version), published=_field(form, "published") == "1")
