@@ -21,7 +21,7 @@ ALLOWED = {
     "store": {"model", "store", "settings"},
     "reports": {"model", "reports", "rules", "store", "settings", "readers"},
     "web": {"model", "web", "store", "rules", "reports", "settings", "pipeline", "readers", "coverage", "formats",
-            "operations", "accounts"},
+            "operations", "accounts", "evaluation"},
     "commands": {"model", "commands", "store", "rules", "reports", "settings", "pipeline", "readers", "web", "coverage", "operations",
                  "formats", "accounts"},
 }
@@ -35,6 +35,8 @@ MODULES = {
     "operations.py": {"model", "store", "pipeline", "rules"},
     # accounts, sessions, tokens: through the write path, SQL in store/accounts.py
     "accounts.py": {"operations", "store"},
+    # department evaluation and 시군종합평가: through the write path, SQL in store/evaluation.py
+    "evaluation.py": {"operations", "store", "model"},
     "coverage.py": {"model", "readers"},
     "settings.py": set(),
     # the command line dispatches to one module per subcommand (imported by name when run)
@@ -261,6 +263,6 @@ def test_model_imports_only_the_standard_library():
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for a in node.names:
-                    assert a.name.split(".")[0] in {"dataclasses", "typing", "datetime", "decimal", "enum", "__future__"}, (path, a.name)
+                    assert a.name.split(".")[0] in {"dataclasses", "typing", "datetime", "decimal", "fractions", "enum", "__future__"}, (path, a.name)
             if isinstance(node, ast.ImportFrom) and not node.level:
-                assert node.module.split(".")[0] in {"dataclasses", "typing", "datetime", "decimal", "enum", "__future__"}, (path, node.module)
+                assert node.module.split(".")[0] in {"dataclasses", "typing", "datetime", "decimal", "fractions", "enum", "__future__"}, (path, node.module)

@@ -21,7 +21,6 @@ missing scores would mislead) and is listed after the ranked ones.
 from __future__ import annotations
 
 import dataclasses
-import math
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping, Sequence
@@ -59,7 +58,7 @@ def rounded(value: Fraction, decimals: int = 2) -> Decimal:
     division in between)."""
     value = exact(value)
     scaled = abs(value) * 10**decimals
-    n = math.floor(scaled + Fraction(1, 2))
+    n = int((scaled + Fraction(1, 2)) // 1)
     return Decimal(-n if value < 0 else n).scaleb(-decimals)
 
 
