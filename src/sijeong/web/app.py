@@ -70,12 +70,13 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
 
     from . import auth, login
     from .api import auth as api_auth
+    from .api import evaluation as api_evaluation
     from .api import records as api_records
     from .api import search as api_search
     from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports
 
     auth.install(app)  # who is asking (session cookie or API token), on request.state.auth
-    for r in (api_records.router, api_search.router, api_auth.router):
+    for r in (api_records.router, api_search.router, api_auth.router, api_evaluation.router):
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
                 login):
