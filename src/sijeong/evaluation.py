@@ -293,6 +293,11 @@ def visible_schemes(conn, actor: Actor | None, *, municipality: str | None = Non
     return out
 
 
+def assigned_schemes(conn, actor: Actor | None) -> list[dict[str, Any]]:
+    """The schemes in which the actor has scores to give."""
+    return [] if actor is None else store.assigned_schemes(conn, actor.login)
+
+
 def results(conn, actor: Actor | None, scheme_id: int) -> dict[str, Any]:
     """The scheme and its results as the actor may see them: per group, each department's
     total, rank and breakdown (every score sorted, the dropped ones, mean, points); with

@@ -87,6 +87,13 @@ def assignments(conn: sa.Connection, scheme_id: int, *, evaluator: str | None = 
     return _rows(conn, stmt)
 
 
+def assigned_schemes(conn: sa.Connection, evaluator: str) -> list[dict[str, Any]]:
+    """The schemes in which the evaluator has something to score, newest year first."""
+    t, a = table("evaluation_schemes"), table("evaluation_assignments")
+    ids = sa.select(a.c.scheme_id).where(a.c.evaluator == evaluator).distinct()
+    return _rows(conn, sa.select(t).where(t.c.id.in_(ids)).order_by(t.c.year.desc(), t.c.id))
+
+
 def is_assigned(conn: sa.Connection, *, component_id: int, evaluator: str, department: str) -> bool:
     a = table("evaluation_assignments")
     stmt = sa.select(a.c.id).where(a.c.component_id == component_id, a.c.evaluator == evaluator,
