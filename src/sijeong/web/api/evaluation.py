@@ -32,12 +32,12 @@ JointId = Annotated[int, Path(ge=1, le=MAX_INT, description="시군종합평가 
 
 
 def _errors(*codes: int) -> dict:
-    text = {401: "로그인 필요", 403: "권한 없음 (역할, 배정되지 않은 평가, CSRF)", 404: "없거나 공개되지 않음",
+    text = {400: "본문을 읽을 수 없음 (JSON이 아님)", 401: "로그인 필요", 403: "권한 없음 (역할, 배정되지 않은 평가, CSRF)", 404: "없거나 공개되지 않음",
             409: "다른 사용자가 먼저 고침 (version)", 422: "잘못된 요청 값"}
     return {c: {"model": Error, "description": text[c]} for c in codes}
 
 
-WRITE_ERRORS = _errors(401, 403, 404, 409, 422)
+WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 422)
 
 
 async def _run(request: Request, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
