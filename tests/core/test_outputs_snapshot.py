@@ -53,6 +53,17 @@ NOT_SNAPSHOT = {
     "/static": "a mount: its files are snapshotted one by one (/static/<file>)",
     "/login": "its form carries a random CSRF token (tests/web/test_auth.py checks the page)",
     "/api/v1/auth/me": "answers who is logged in: 401 without an account (tests/web/test_auth.py)",
+    # department evaluation and 시군종합평가 (docs/evaluation.md): entered by people, not read from
+    # documents, so the corpora hold none; tests/web/test_evaluation_api.py and _pages.py check them
+    "/evaluation": "the corpora hold no evaluation (tests/web/test_evaluation_pages.py)",
+    "/evaluation/{scheme_id}": "the corpora hold no evaluation (tests/web/test_evaluation_pages.py)",
+    "/evaluation/{scheme_id}/score": "an evaluator's form: login and CSRF (tests/web/test_evaluation_pages.py)",
+    "/joint/{evaluation_id}": "login only; the corpora hold no 시군종합평가 (tests/web/test_evaluation_pages.py)",
+    "/api/v1/evaluations": "the corpora hold no evaluation (tests/web/test_evaluation_api.py)",
+    "/api/v1/evaluations/{scheme_id}/results": "the corpora hold no evaluation (tests/web/test_evaluation_api.py)",
+    "/api/v1/evaluations/{scheme_id}/assignments/mine": "login only (tests/web/test_evaluation_api.py)",
+    "/api/v1/joint-evaluations": "login only (tests/web/test_evaluation_api.py)",
+    "/api/v1/joint-evaluations/{evaluation_id}": "login only (tests/web/test_evaluation_api.py)",
 }
 #: report formats not snapshotted (same reason as above)
 REPORT_FORMATS_SKIPPED = {"pdf"}
