@@ -80,6 +80,16 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("result.submit", "실적 제출 / submit a result", "admin", "approver"),
     _op("result.accept", "실적 승인 / accept a result", "admin", "performance"),
     _op("result.return", "실적 반려 / return a result with a reason", "admin", "performance"),
+    # department evaluation and 시군종합평가 (sijeong.evaluation; docs/evaluation.md): an
+    # evaluator scores only what they are assigned (checked inside the operation)
+    _op("evaluation.configure", "부서평가 설계 / configure a department evaluation", "admin", "performance"),
+    _op("evaluation.assign", "평가위원 배정 / assign evaluators", "admin", "performance"),
+    _op("evaluation.score", "평가 점수 입력 / enter a score", "admin", "performance", "evaluator"),
+    _op("evaluation.publish", "평가 결과 공개 / publish results", "admin", "performance"),
+    _op("evaluation.feedback", "결과 환류 기록 / record feedback", "admin", "performance"),
+    _op("joint.configure", "시군종합평가 설정 / configure a joint evaluation", "admin", "performance"),
+    _op("joint.enter", "시군종합평가 점수 입력 / enter cities' figures", "admin", "performance"),
+    _op("joint.result", "시군종합평가 결과 기록 / record the announced result", "admin", "performance"),
 )}
 
 

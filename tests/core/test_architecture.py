@@ -21,7 +21,7 @@ ALLOWED = {
     "store": {"model", "store", "settings"},
     "reports": {"model", "reports", "rules", "store", "settings", "readers"},
     "web": {"model", "web", "store", "rules", "reports", "settings", "pipeline", "readers", "coverage", "formats",
-            "operations", "accounts", "cycle"},
+            "operations", "accounts", "cycle", "evaluation"},
     "commands": {"model", "commands", "store", "rules", "reports", "settings", "pipeline", "readers", "web", "coverage", "operations",
                  "formats", "accounts", "cycle"},
 }
@@ -35,6 +35,8 @@ MODULES = {
     "operations.py": {"model", "store", "pipeline", "rules"},
     # accounts, sessions, tokens: through the write path, SQL in store/accounts.py
     "accounts.py": {"operations", "store"},
+    # department evaluation and 시군종합평가: through the write path, SQL in store/evaluation.py
+    "evaluation.py": {"operations", "store", "model"},
     "coverage.py": {"model", "readers"},
     # the year's performance cycle: its operations go through the write path
     "cycle.py": {"model", "store", "rules", "operations", "reports"},
@@ -258,7 +260,8 @@ def test_the_sql_check_sees_every_form(tmp_path):
 
 
 #: the standard library modules the model may use (difflib and re: the name matcher)
-MODEL_STDLIB = {"dataclasses", "typing", "datetime", "decimal", "enum", "__future__", "re", "difflib", "collections"}
+MODEL_STDLIB = {"dataclasses", "typing", "datetime", "decimal", "fractions", "enum", "__future__", "re", "difflib",
+                "collections"}
 
 
 def test_model_imports_only_the_standard_library():

@@ -58,6 +58,17 @@ NOT_SNAPSHOT = {
     # by people (tests/web/test_pledges.py checks them)
     "/pledges/{pledge_id}": "the corpora hold no pledges (entered by people; tests/web/test_pledges.py)",
     "/api/v1/pledges/{pledge_id}": "the corpora hold no pledges (entered by people; tests/web/test_pledges.py)",
+    # department evaluation and 시군종합평가 (docs/evaluation.md): entered by people, not read from
+    # documents, so the corpora hold none; tests/web/test_evaluation_api.py and _pages.py check them
+    "/evaluation": "the corpora hold no evaluation (tests/web/test_evaluation_pages.py)",
+    "/evaluation/{scheme_id}": "the corpora hold no evaluation (tests/web/test_evaluation_pages.py)",
+    "/evaluation/{scheme_id}/score": "an evaluator's form: login and CSRF (tests/web/test_evaluation_pages.py)",
+    "/joint/{evaluation_id}": "login only; the corpora hold no 시군종합평가 (tests/web/test_evaluation_pages.py)",
+    "/api/v1/evaluations": "the corpora hold no evaluation (tests/web/test_evaluation_api.py)",
+    "/api/v1/evaluations/{scheme_id}/results": "the corpora hold no evaluation (tests/web/test_evaluation_api.py)",
+    "/api/v1/evaluations/{scheme_id}/assignments/mine": "login only (tests/web/test_evaluation_api.py)",
+    "/api/v1/joint-evaluations": "login only (tests/web/test_evaluation_api.py)",
+    "/api/v1/joint-evaluations/{evaluation_id}": "login only (tests/web/test_evaluation_api.py)",
 }
 #: report formats not snapshotted (same reason as above)
 REPORT_FORMATS_SKIPPED = {"pdf"}

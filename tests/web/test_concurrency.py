@@ -112,6 +112,9 @@ def route_urls(app, http: httpx.Client, *, pdf: bool) -> list[str]:
         # every kind as JSON, every format of one kind (a whole HWPX of a big kind takes a minute alone)
         "fmt,kind": lambda p: [p.replace("{kind}", k).replace("{fmt}", f)
                                for k, f in [*((k, "json") for k in KINDS), *(("summary", f) for f in FORMATS)]],
+        # evaluations and joint evaluations: none in the fixtures (404 / 401 without a login)
+        "scheme_id": lambda p: [p.replace("{scheme_id}", "1")],
+        "evaluation_id": lambda p: [p.replace("{evaluation_id}", "1")],
         "fmt,resource": lambda p: [p.replace("{resource}", r).replace("{fmt}", f)
                                    for r in (*resources(), "data-dictionary") for f in ("csv", "json")],
         # the cycle's routes (web/api_cycle.py; they need an actor: 401 here)

@@ -271,6 +271,7 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
     _account_tables(metadata)
     _cycle_tables(metadata)
     _pledge_tables(metadata)
+    _evaluation_tables(metadata)
     return metadata, by_kind
 
 
@@ -498,6 +499,158 @@ def _pledge_tables(metadata: sa.MetaData) -> None:
         sa.Column("published", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("version", sa.Integer, nullable=False, server_default="1"),
         sa.Index("ix_pledge_assessments_pledge", "pledge_id", "id"),
+    )
+
+
+def _evaluation_tables(metadata: sa.MetaData) -> None:
+    """Department evaluation (부서 자체평가) and 시군종합평가 (``docs/evaluation.md``): a scheme
+    of a year with its groups, members, components, evaluators' assignments, scores (hidden
+    until the scheme's ``publication`` says otherwise) and 결과 환류 records; a joint
+    evaluation of a year with its groups, cities (their figures) and indicators."""
+    def versioned() -> list[sa.Column]:
+        return [sa.Column("version", sa.Integer, nullable=False, server_default="1")]
+
+    sa.Table(
+        "evaluation_schemes", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("trim", sa.Text, nullable=False),  # none | high_low
+        sa.Column("trim_min", sa.Integer, nullable=False),
+        sa.Column("decimals", sa.Integer, nullable=False),
+        sa.Column("publication", sa.Text, nullable=False),  # none | departments | public
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        *versioned(),
+        sa.UniqueConstraint("municipality", "year", "name", name="uq_evaluation_schemes"),
+    )
+    scheme_fk = sa.ForeignKey("evaluation_schemes.id", ondelete="CASCADE")
+    sa.Table(
+        "evaluation_groups", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("scheme_id", sa.Integer, scheme_fk, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.UniqueConstraint("scheme_id", "name", name="uq_evaluation_groups"),
+    )
+    sa.Table(
+        "evaluation_members", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("scheme_id", sa.Integer, sa.ForeignKey("evaluation_schemes.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("group_id", sa.Integer, sa.ForeignKey("evaluation_groups.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("department", sa.Text, nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.UniqueConstraint("scheme_id", "department", name="uq_evaluation_members"),
+    )
+    sa.Table(
+        "evaluation_components", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("scheme_id", sa.Integer, sa.ForeignKey("evaluation_schemes.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("key", sa.Text, nullable=False),
+        sa.Column("label", sa.Text, nullable=False),
+        sa.Column("kind", sa.Text, nullable=False),  # score | bonus | penalty
+        sa.Column("weight", DoubleType, nullable=False),
+        sa.Column("max_score", DoubleType, nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.UniqueConstraint("scheme_id", "key", name="uq_evaluation_components"),
+    )
+    sa.Table(
+        "evaluation_assignments", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("scheme_id", sa.Integer, sa.ForeignKey("evaluation_schemes.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("component_id", sa.Integer, sa.ForeignKey("evaluation_components.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("evaluator", sa.Text, nullable=False),  # the account's login
+        sa.Column("department", sa.Text, nullable=False),
+        sa.UniqueConstraint("component_id", "evaluator", "department", name="uq_evaluation_assignments"),
+        sa.Index("ix_evaluation_assignments_evaluator", "scheme_id", "evaluator"),
+    )
+    sa.Table(
+        "evaluation_scores", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("scheme_id", sa.Integer, sa.ForeignKey("evaluation_schemes.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("component_id", sa.Integer, sa.ForeignKey("evaluation_components.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("department", sa.Text, nullable=False),
+        sa.Column("evaluator", sa.Text, nullable=False),
+        sa.Column("score", DoubleType, nullable=False),
+        sa.Column("scored_at", sa.DateTime(timezone=True), nullable=False),
+        *versioned(),
+        sa.UniqueConstraint("component_id", "department", "evaluator", name="uq_evaluation_scores"),
+        sa.Index("ix_evaluation_scores_scheme", "scheme_id", "department"),
+    )
+    sa.Table(
+        "evaluation_feedback", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("scheme_id", sa.Integer, sa.ForeignKey("evaluation_schemes.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("department", sa.Text, nullable=False),
+        sa.Column("changes", sa.Text, nullable=False),  # what changes next year
+        sa.Column("budget_note", sa.Text),  # the budget consequence (미흡·매우미흡 programs)
+        sa.Column("budget_change", sa.BigInteger),  # won, negative for a cut
+        sa.Column("programs", JSONType),  # [{"name", "rating"}]
+        sa.Column("written_by", sa.Text, nullable=False),
+        sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+        *versioned(),
+        sa.UniqueConstraint("scheme_id", "department", name="uq_evaluation_feedback"),
+    )
+    sa.Table(
+        "joint_evaluations", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),  # whose planning this is
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("city", sa.Text, nullable=False),  # the municipality's name among the cities (김포)
+        sa.Column("current_percent", sa.Integer, nullable=False),
+        sa.Column("previous_percent", sa.Integer, nullable=False),
+        sa.Column("goal", sa.Text),
+        sa.Column("final_rank", sa.Integer),  # in the province, when announced
+        sa.Column("final_group_rank", sa.Integer),
+        sa.Column("final_score", DoubleType),
+        sa.Column("prize_money", sa.BigInteger),  # won
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        *versioned(),
+        sa.UniqueConstraint("municipality", "year", "name", name="uq_joint_evaluations"),
+    )
+    sa.Table(
+        "joint_groups", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("evaluation_id", sa.Integer, sa.ForeignKey("joint_evaluations.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.UniqueConstraint("evaluation_id", "name", name="uq_joint_groups"),
+    )
+    sa.Table(
+        "joint_cities", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("evaluation_id", sa.Integer, sa.ForeignKey("joint_evaluations.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("group_id", sa.Integer, sa.ForeignKey("joint_groups.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("city", sa.Text, nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("current_score", DoubleType),  # this year's evaluation (entered or expected)
+        sa.Column("previous_score", DoubleType),  # last year's joint evaluation
+        sa.Column("entered_by", sa.Text),
+        sa.Column("entered_at", sa.DateTime(timezone=True)),
+        *versioned(),
+        sa.UniqueConstraint("evaluation_id", "city", name="uq_joint_cities"),
+    )
+    sa.Table(
+        "joint_indicators", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("evaluation_id", sa.Integer, sa.ForeignKey("joint_evaluations.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("number", sa.Text, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("definition", sa.Text),  # the manual's definition
+        sa.Column("unit", sa.Text),
+        sa.Column("weight", DoubleType),
+        sa.Column("target_grade", sa.Text),
+        sa.Column("department", sa.Text),  # responsible
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.UniqueConstraint("evaluation_id", "number", name="uq_joint_indicators"),
     )
 
 
