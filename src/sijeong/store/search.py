@@ -88,7 +88,7 @@ def _snippet(text: str, terms: list[str], width: int = 40) -> str:
     return flat[: 2 * width] + ("…" if len(flat) > 2 * width else "")
 
 
-def _statement(conn: sa.Connection, terms: list[str], query: str, filters: list, cols: list, si: sa.Table):
+def _statement(conn: sa.Connection, terms: list[str], filters: list, cols: list, si: sa.Table):
     dialect = conn.dialect.name
     if dialect == "sqlite" and all(len(t) >= 3 for t in terms):
         fts = sa.table("search_fts", sa.column("rowid"), sa.column("rank"))
@@ -226,7 +226,7 @@ def search(
     si = table("search_index")
     cols = [si.c.id, si.c.kind, si.c.record_id, si.c.municipality, si.c.year, si.c.department, si.c.number,
             si.c.title, si.c.body, si.c.source_doc, si.c.source_line]
-    stmt = _statement(conn, terms, " ".join(terms), _filters(si, year, department, municipality, kinds), cols, si)
+    stmt = _statement(conn, terms, _filters(si, year, department, municipality, kinds), cols, si)
     if _fts_ranked(conn, terms):  # every hit, ranked as SQLite's FTS5 ranks them, then the page
         rows = [dict(r) for r in conn.execute(stmt).mappings()]
         ranks = _bm25_ranks(conn, si, terms, rows)
@@ -257,5 +257,5 @@ def search_count(
     if not terms:
         return 0
     si = table("search_index")
-    stmt = _statement(conn, terms, " ".join(terms), _filters(si, year, department, municipality, kinds), [si.c.id], si)
+    stmt = _statement(conn, terms, _filters(si, year, department, municipality, kinds), [si.c.id], si)
     return conn.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
