@@ -374,23 +374,12 @@ def _export(url: str, tmp_path: Path) -> bytes:
     return _json_bytes(json.loads(out.read_text(encoding="utf-8")))
 
 
-#: what this check found when it was written: the backends differ today, in two ways (to be
-#: fixed in the store/queries, then this mark removed — strict, so a fix is noticed):
-#: rows without a year sort first on SQLite and last on PostgreSQL (NULLS FIRST/LAST) in the
-#: record lists and pages ordered by year; finding details (API, findings.json, open data,
-#: export) give 225 on SQLite and 225.0 on PostgreSQL; /api/v1/search finds more plan tasks
-#: on PostgreSQL for some words of the real documents
-BACKENDS_DIFFER = pytest.mark.xfail(
-    strict=True, reason="SQLite and PostgreSQL differ: NULL-year order (NULLS FIRST vs LAST), integral floats "
-                        "in finding details (225 vs 225.0), search results — see BACKENDS_DIFFER")
-
-
 @pytest.fixture(params=[
     pytest.param(("samples", "sqlite"), id="samples-sqlite"),
-    pytest.param(("samples", "postgresql"), id="samples-postgresql", marks=[pytest.mark.postgres, BACKENDS_DIFFER]),
+    pytest.param(("samples", "postgresql"), id="samples-postgresql", marks=pytest.mark.postgres),
     pytest.param(("real", "sqlite"), id="real-sqlite", marks=pytest.mark.real),
     pytest.param(("real", "postgresql"), id="real-postgresql",
-                 marks=[pytest.mark.real, pytest.mark.postgres, BACKENDS_DIFFER]),
+                 marks=[pytest.mark.real, pytest.mark.postgres]),
 ])
 def corpus_db(request, tmp_path):
     corpus, backend = request.param

@@ -354,10 +354,37 @@ def test_short_term_search_in_one_scope_uses_an_index(filled):
 
 
 def test_long_term_search_uses_the_text_index(filled):
-    with filled.connect() as conn, captured(filled) as stmts:
-        hits = search(conn, "시민감사관", municipality=M)
+    with filled.connect() as conn:
+        if filled.dialect.name != "sqlite":
+            # PostgreSQL ranks as FTS5 does, which needs the whole index's size (rows,
+            # trigrams): read once, then kept until a document is saved (tested below)
+            search(conn, "시민감사관", municipality=M)
+        with captured(filled) as stmts:
+            hits = search(conn, "시민감사관", municipality=M)
     assert len(hits) == 20  # the limit
     assert_no_full_scan(filled, stmts)
+
+
+def test_the_index_size_is_read_again_when_a_document_is_saved(engine, make_document):
+    """PostgreSQL's bm25 (store.search) keeps the index's size per engine: a save moves its
+    stamp, so the next search counts the new rows (a stale size would rank differently
+    from SQLite's FTS5)."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite's FTS5 keeps its own size")
+    from sijeong.store.search import _index_size
+    from sijeong.store.schema import table
+
+    si = table("search_index")
+    with engine.connect() as conn:
+        repository.save_document(conn, make_document("a.txt"))
+        first = _index_size(conn, si)
+        with captured(engine) as stmts:
+            assert _index_size(conn, si) == first
+        assert all("sum(" not in s.lower() for s, _ in stmts)  # kept: probes only
+        repository.save_document(conn, make_document("b.txt"))
+        second = _index_size(conn, si)
+        n = conn.execute(sa.select(sa.func.count()).select_from(si)).scalar_one()
+    assert second[0] == n > first[0]
 
 
 # --- the read layer (store.views) ----------------------------------------------------------------------

@@ -46,17 +46,40 @@ def normalize_url(url: str) -> str:
     return url
 
 
+#: the integers SQLite stores as INTEGER (64-bit signed)
+_INT64 = (-(2**63), 2**63)
+
+
+def integral(value):
+    """A JSON column's value as SQLite gives it back: the column has NUMERIC affinity, so a
+    value that is a bare number whose value is whole (``225.0``, ``3e5``) is stored and read
+    as an integer (``225``); numbers inside arrays and objects are text and stay as written.
+    Applied on every database, on write and on read, so PostgreSQL (whose ``json`` keeps the
+    text) answers the same."""
+    if isinstance(value, float) and value.is_integer() and _INT64[0] <= value < _INT64[1]:
+        return int(value)
+    return value
+
+
 def json_dumps(value) -> str:
     """JSON columns as written: Korean as itself (3 bytes a syllable in UTF-8), not as
-    ``\\uXXXX`` escapes (6 bytes)."""
-    return json.dumps(value, ensure_ascii=False)
+    ``\\uXXXX`` escapes (6 bytes); a bare whole number as an integer (:func:`integral`)."""
+    return json.dumps(integral(value), ensure_ascii=False)
+
+
+def json_loads(text):
+    """JSON columns as read (PostgreSQL; SQLite's affinity does the same): a bare whole
+    number as an integer (:func:`integral`), also in rows written before :func:`json_dumps` did."""
+    return integral(json.loads(text))
 
 
 def create_engine_for(url: str, **kw) -> Engine:
     """An engine for a SQLAlchemy URL; SQLite gets WAL and foreign keys on every connection.
-    JSON columns are written by :func:`json_dumps`."""
+    JSON columns are written by :func:`json_dumps` (and read on PostgreSQL by :func:`json_loads`)."""
     url = normalize_url(url)
     kw.setdefault("json_serializer", json_dumps)
+    if url.startswith("postgresql"):
+        kw.setdefault("json_deserializer", json_loads)
     engine = sa.create_engine(url, **kw)
     if engine.dialect.name == "sqlite":
         _sqlite_setup(engine)

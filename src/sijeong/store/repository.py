@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ..model import Document, Finding, Record
 from . import rows as R
 from .db import WRITE_OPTION
+from .order import sqlite_order
 from .schema import record_class, record_table, record_tables, table
 from .search import index_rows
 
@@ -333,9 +334,10 @@ def list_findings(
         where.append(ft.c.origin == origin)
     total = conn.execute(sa.select(sa.func.count()).select_from(ft).where(*where)).scalar_one()
     # the order of ix_findings_dims (municipality, year, rule, id): a page is read from the
-    # index, not by walking the primary key past other municipalities' findings
+    # index, not by walking the primary key past other municipalities' findings; NULLs
+    # (findings without a year) first, as SQLite sorts them, on PostgreSQL too
     order = [ft.c.municipality, ft.c.year, ft.c.rule, ft.c.id]
-    stmt = sa.select(ft).where(*where).order_by(*order).limit(limit).offset(offset)
+    stmt = sa.select(ft).where(*where).order_by(*sqlite_order(order)).limit(limit).offset(offset)
     return [dict(r) for r in conn.execute(stmt).mappings()], total
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from ..model.names import PAGE_LINK, match_name
 from . import schema
 from .marks import NEEDS_NOTE as MARK_NEEDS_NOTE, STATUSES as MARK_STATUSES
+from .order import sqlite_order
 from .repository import document_rows, iter_records, load_documents, to_record, tidy_row
 from .search import search, search_count
 from .pledges import pledge, pledge_all, pledge_audit, pledge_details, pledge_fields, pledge_page, pledge_summary
@@ -221,7 +222,7 @@ def page(conn: Connection, table: str, *, municipality: str | None, year: int | 
     conds = _scope(t, municipality, year, department) + list(where)
     offset = min(offset, MAX_INT)  # past any table's end; a larger number overflows the driver
     total = conn.execute(sa.select(sa.func.count()).select_from(t).where(*conds)).scalar_one()
-    order = list(order_by) or [t.c.id]
+    order = sqlite_order(order_by) or [t.c.id]  # NULLs where SQLite puts them, on every database
     rows = conn.execute(sa.select(t).where(*conds).order_by(*order).limit(limit).offset(offset))
     return [as_dict(r) for r in rows], int(total)
 
@@ -469,7 +470,7 @@ def execution_by_department(conn: Connection, municipality: str, year: int) -> l
     t = _t("programs")
     base = _scope(t, municipality, year)
     out: dict[str, dict] = {}
-    totals = conn.execute(sa.select(t).where(*base, t.c.level == "total").order_by(t.c.department, t.c.id).limit(500))
+    totals = conn.execute(sa.select(t).where(*base, t.c.level == "total").order_by(*sqlite_order([t.c.department, t.c.id])).limit(500))
     for r in totals:
         d = as_dict(r)
         if d["department"] in out:
@@ -547,7 +548,7 @@ def rate_changes(conn: Connection, municipality: str, year: int, previous: int, 
                   prev.c.source_doc.label("prev_source_doc"), prev.c.source_line.label("prev_source_line"))
         .join(prev, sa.and_(prev.c.municipality == t.c.municipality, prev.c.department == t.c.department,
                             prev.c.name == t.c.name, prev.c.year == previous))
-        .where(*_scope(t, municipality, year)).order_by(t.c.department, t.c.id).limit(limit)
+        .where(*_scope(t, municipality, year)).order_by(*sqlite_order([t.c.department, t.c.id])).limit(limit)
     )
     out = []
     for r in conn.execute(q):
@@ -568,7 +569,7 @@ def plan_task_counts(conn: Connection, municipality: str, year: int | None) -> l
     conds = [t.c.municipality == municipality, t.c.year == year]
     # SUM(bigint) is numeric on PostgreSQL (a Decimal): cast back to the column's integer won
     budget = sa.cast(sa.func.sum(t.c.budget), sa.BigInteger)
-    q = sa.select(t.c.department, sa.func.count(), budget).where(*conds).group_by(t.c.department).order_by(t.c.department)
+    q = sa.select(t.c.department, sa.func.count(), budget).where(*conds).group_by(t.c.department).order_by(*sqlite_order([t.c.department]))
     src = sources(conn, t, conds, t.c.department)
     return [{"department": d, "count": n, "budget": b, "sources": src.get(d, {})} for d, n, b in conn.execute(q)]
 
@@ -579,7 +580,7 @@ def plan_task_counts(conn: Connection, municipality: str, year: int | None) -> l
 def indicator_history(conn: Connection, indicator: dict) -> list[dict]:
     t = _t("indicators")
     conds = _scope(t, indicator.get("municipality"), None, indicator.get("department")) + [t.c.name == indicator["name"]]
-    rows = conn.execute(sa.select(t).where(*conds).order_by(t.c.year, t.c.id).limit(100))
+    rows = conn.execute(sa.select(t).where(*conds).order_by(*sqlite_order([t.c.year, t.c.id])).limit(100))
     return [as_dict(r) for r in rows]
 
 
@@ -595,7 +596,7 @@ def programs_for_goal(conn: Connection, goal: dict | None, *, limit: int = 100) 
     policy = [*conds, t.c.level == "policy"]
     if goal.get("program"):
         same_doc = [t.c.source_doc != goal["source_doc"]] if goal.get("source_doc") else []
-        q = sa.select(t).where(*policy, t.c.name == goal["program"]).order_by(*same_doc, t.c.id)
+        q = sa.select(t).where(*policy, t.c.name == goal["program"]).order_by(*sqlite_order([*same_doc, t.c.id]))
         top = conn.execute(q.limit(1)).first()
     else:
         money = []
@@ -615,7 +616,7 @@ def programs_for_goal(conn: Connection, goal: dict | None, *, limit: int = 100) 
         if not parents:
             break
         kids = [as_dict(r) for r in conn.execute(
-            sa.select(t).where(*conds, t.c.parent.in_(parents)).order_by(t.c.position, t.c.id).limit(limit))]
+            sa.select(t).where(*conds, t.c.parent.in_(parents)).order_by(*sqlite_order([t.c.position, t.c.id])).limit(limit))]
         out.extend(kids)
         parents = [k["name"] for k in kids]
     order = {id(r): i for i, r in enumerate(out)}
@@ -636,7 +637,7 @@ def level_one_revenues(conn: Connection, municipality: str, year: int, *, limit:
     """The year's 세입 rows of top-level 과목 (level 1), by code."""
     t = _t("revenues")
     rows = conn.execute(sa.select(t).where(t.c.municipality == municipality, t.c.year == year, t.c.level == 1)
-                        .order_by(t.c.code, t.c.id).limit(limit))
+                        .order_by(*sqlite_order([t.c.code, t.c.id])).limit(limit))
     return [as_dict(r) for r in rows]
 
 
@@ -644,7 +645,7 @@ def year_rows(conn: Connection, table: str, municipality: str, year: int, *, lim
     """The year's rows of a table, by department and printed order (bounded by ``limit``)."""
     t = _t(table)
     rows = conn.execute(sa.select(t).where(t.c.municipality == municipality, t.c.year == year)
-                        .order_by(t.c.department, t.c.id).limit(limit))
+                        .order_by(*sqlite_order([t.c.department, t.c.id])).limit(limit))
     return [as_dict(r) for r in rows]
 
 
