@@ -11,7 +11,12 @@
 - ``SIJEONG_PDF_QUEUE`` — requests that may wait for a renderer (default 8; more get 503);
 - ``SIJEONG_PDF_WAIT`` — seconds a request waits for a renderer before 503 (default 30);
 - ``SIJEONG_PDF_SLOTS`` — a directory of lock files that makes the limit hold across worker
-  processes (set by ``sijeong serve``; unset: the limit is per process).
+  processes (set by ``sijeong serve``; unset: the limit is per process);
+- ``SIJEONG_UPLOAD_MB`` — the largest file the web upload takes, in MB (default 50), counted
+  while the body is read (the ``Content-Length`` header is not trusted);
+- ``SIJEONG_UPLOADS`` — the staging directory of uploads awaiting confirmation, outside the
+  web root (default ``<temp dir>/sijeong-uploads``);
+- ``SIJEONG_UPLOAD_HOURS`` — how long a staged upload may wait for its confirmation (default 2).
 """
 
 from __future__ import annotations
@@ -58,6 +63,9 @@ class Settings:
     pdf_queue: int = 8
     pdf_wait: float = 30.0
     pdf_slots: str | None = None
+    upload_max_bytes: int = 50 * 1024 * 1024
+    upload_dir: str | None = None  # None: <temp dir>/sijeong-uploads
+    upload_hours: float = 2.0
 
     @classmethod
     def from_env(cls, db: str | None = None) -> "Settings":
@@ -69,7 +77,17 @@ class Settings:
             pdf_queue=_env_number("SIJEONG_PDF_QUEUE", 8),
             pdf_wait=_env_number("SIJEONG_PDF_WAIT", 30.0, float),
             pdf_slots=os.environ.get("SIJEONG_PDF_SLOTS") or None,
+            upload_max_bytes=int(_env_number("SIJEONG_UPLOAD_MB", 50.0, float) * 1024 * 1024),
+            upload_dir=os.environ.get("SIJEONG_UPLOADS") or None,
+            upload_hours=_env_number("SIJEONG_UPLOAD_HOURS", 2.0, float),
         )
+
+    @property
+    def staging_dir(self) -> Path:
+        """Where uploads wait for their confirmation (never under the static files)."""
+        import tempfile
+
+        return Path(self.upload_dir) if self.upload_dir else Path(tempfile.gettempdir()) / "sijeong-uploads"
 
     @property
     def public_base(self) -> str:

@@ -72,13 +72,14 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     from .api import auth as api_auth
     from .api import records as api_records
     from .api import search as api_search
-    from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports
+    from .api import uploads as api_uploads
+    from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports, upload
 
     auth.install(app)  # who is asking (session cookie or API token), on request.state.auth
-    for r in (api_records.router, api_search.router, api_auth.router):
+    for r in (api_records.router, api_search.router, api_auth.router, api_uploads.router):
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
-                login):
+                login, upload):
         app.include_router(mod.router)
     return app
 
