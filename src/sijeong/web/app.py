@@ -57,6 +57,11 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     app.state.default_municipality = deps.default_municipality
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    from .uploads import UPLOAD_PATHS, BodyLimit
+
+    # an upload's body is counted as it arrives (413 past the limit), whoever reads it; the
+    # innermost middleware (added first), so the route reading the body meets its 413 directly
+    app.add_middleware(BodyLimit, limit=settings.upload_max_bytes, paths=UPLOAD_PATHS)
     errors.install(app)
 
     @app.middleware("http")

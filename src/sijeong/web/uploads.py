@@ -1,8 +1,8 @@
 """Uploads from the browser and the API: read → preview → confirm or discard.
 
-1. :func:`receive` reads a multipart body as it arrives, counting its bytes (the
-   ``Content-Length`` header is never trusted; more than the limit: :class:`TooLarge`, 413),
-   with at most one file and a few fields.
+1. :class:`BodyLimit` counts the bytes of an upload's body as they arrive (the
+   ``Content-Length`` header is never trusted; more than the limit: 413), and :func:`receive`
+   takes at most one file and a few fields from it.
 2. :func:`preview` reads the file like ``sijeong ingest`` reads it (``formats.decode`` by
    content, never by the name; ``pipeline.load_text``) and runs the rules over the scope it
    would join — the municipality-year's stored documents (``views.upload_scope``) plus this
@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 
 from .. import operations, pipeline
 from ..formats import READ_FORMATS_EN, READ_FORMATS_KO, FormatError, decode, sniff
@@ -39,6 +39,8 @@ from ..store import views
 OPERATION = "document.ingest"
 #: room for the multipart framing and the small fields besides the file itself
 FORM_OVERHEAD = 64 * 1024
+#: where a file is uploaded (the page's form and the API), see :class:`BodyLimit`
+UPLOAD_PATHS = ("/upload", "/api/v1/uploads")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 FORMAT_LABELS = {"text": "텍스트", "pdf": "PDF", "hwpx": "HWPX", "hwp": "HWP 5.0"}
 FAMILY_LABELS = {"settlement_report": "결산·성과보고서", "work_plan": "주요업무계획", "unknown": "알 수 없음"}
@@ -87,42 +89,61 @@ def clean_name(value: str | None) -> str:
     return name[:200]
 
 
+class BodyLimit:
+    """ASGI middleware: the body of an upload (``POST`` to one of ``paths``) is counted as it
+    arrives; past ``limit`` plus the form's framing — or when ``Content-Length`` already says
+    so — whoever is reading it (the CSRF check reading the form, or :func:`receive`) gets
+    :class:`TooLargeBody` (an HTTP 413 in the app's error shape). A small ``Content-Length``
+    is not believed: the bytes are counted."""
+
+    def __init__(self, app, *, limit: int, paths: tuple[str, ...]) -> None:
+        self.app, self.limit, self.paths = app, limit, paths
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST" or scope.get("path") not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit + FORM_OVERHEAD
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        seen = int(declared) if declared.isdigit() and int(declared) > limit else 0
+
+        async def counted():
+            nonlocal seen
+            if seen > limit:
+                raise TooLargeBody(self.limit)
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise TooLargeBody(self.limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+class TooLargeBody(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, too_large(limit).message)
+
+
 async def receive(request: Request, limit: int) -> Received:
-    """The multipart body of ``request``: its small fields, and the one file's name and bytes.
-    The bytes are counted as they arrive; past ``limit`` (+ the form's framing) the reading
-    stops with :class:`TooLarge`. A body that is not multipart/form-data is 422."""
+    """The multipart body of ``request`` (read through :class:`BodyLimit`): its small fields,
+    and the one ``file`` part's name and bytes (more than ``limit`` bytes: :class:`TooLarge`).
+    A body that is not multipart/form-data is 422."""
     ctype = request.headers.get("content-type", "")
     if not ctype.startswith("multipart/form-data"):
         raise UploadError("파일을 multipart/form-data 양식으로 보내 주십시오 / send the file as multipart/form-data")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD:
-        raise too_large(limit)  # refused before reading; a smaller header is not believed
     from starlette.datastructures import UploadFile
     from starlette.requests import ClientDisconnect
 
-    seen = 0
-    source = request.receive
-
-    async def counted():
-        nonlocal seen
-        message = await source()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit + FORM_OVERHEAD:
-                raise too_large(limit)
-        return message
-
-    from starlette.requests import Request as StarletteRequest
-
     try:
-        form = await StarletteRequest(request.scope, counted).form(max_files=1, max_fields=8, max_part_size=64 * 1024)
-    except UploadError:
-        raise
+        form = await request.form(max_files=1, max_fields=8, max_part_size=64 * 1024)
+    except TooLargeBody:
+        raise too_large(limit) from None
     except ClientDisconnect:
         raise UploadError("업로드가 중간에 끊겼습니다 / the upload was interrupted", 400) from None
-    except Exception as e:  # noqa: BLE001 - a malformed body (Starlette's HTTPException 400) is the client's
-        detail = getattr(e, "detail", None) or str(e)
-        raise UploadError(f"양식을 읽을 수 없습니다 / malformed form: {detail}") from None
+    except HTTPException as e:  # a malformed body (Starlette's 400)
+        raise UploadError(f"양식을 읽을 수 없습니다 / malformed form: {e.detail}") from None
     fields: dict[str, str] = {}
     name, data = None, b""
     try:

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ... import operations
 from .. import auth, uploads
-from ..pages.upload import NOT_ALLOWED, SignedIn, _defaults, _with_conn, allowed_or_403, csrf_ok
+from ..pages.upload import NOT_ALLOWED, Uploader, _defaults, _with_conn, allowed_or_403
 from .schemas import Error
 
 router = APIRouter(prefix="/uploads", tags=["uploads"])
@@ -100,15 +100,12 @@ def _raise(e: uploads.UploadError):
 
 @router.post("", response_model=UploadPreview, status_code=201, summary="문서 올리기: 읽고 미리 보기 (저장 안 함)",
              openapi_extra=MULTIPART, responses=_errors(400, 401, 403, 413, 415, 422))
-async def upload(request: Request, actor: SignedIn) -> dict:
+async def upload(request: Request, actor: Uploader) -> dict:
     """Reads the file (its format from its content), checks it with the stored documents of
     its municipality-year in memory and keeps it for confirmation; nothing is stored."""
-    allowed_or_403(actor)
     settings = request.app.state.settings
     try:
         got = await uploads.receive(request, settings.upload_max_bytes)
-        if not csrf_ok(request, got.fields):
-            raise HTTPException(403, auth.BAD_CSRF)
         default, _ = await _with_conn(request, _defaults, actor, settings.municipality)
         municipality = uploads.municipality_of(got.fields.get("municipality"), default)
         if not got.name:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from ... import accounts, operations
+from ... import operations
 from ...store import views
 from .. import auth, formatting, uploads
 from ..auth import ActorDep
@@ -24,32 +24,29 @@ NOT_ALLOWED = ("문서 올리기는 성과관리팀과 관리자만 할 수 있�
                "only the performance team and administrators may upload documents")
 
 
-async def signed_in(request: Request) -> operations.Actor:
-    """The signed-in actor or 401, WITHOUT :func:`auth.require_csrf`: that would read a
-    multipart body whole; the upload reads it counting (:func:`uploads.receive`) and checks
-    the CSRF token from the form it read (:func:`csrf_ok`)."""
-    found = await auth.resolve(request)
-    if found is None:
-        raise auth.LoginRequired()
-    return found.actor
-
-
-SignedIn = Annotated[operations.Actor, Depends(signed_in)]
-
-
 def allowed_or_403(actor: operations.Actor) -> None:
     if not operations.allowed(actor, uploads.OPERATION):
         raise HTTPException(403, NOT_ALLOWED)
 
 
-def csrf_ok(request: Request, fields: dict[str, str]) -> bool:
-    """The CSRF token of a cookie session, from the header or the form's ``csrf_token`` field
-    (read by :func:`uploads.receive`, so the body is read once); an API token needs none."""
-    found = auth.authenticated(request)
-    if found is None or found.by != "session":
-        return True
-    sent = request.headers.get(auth.CSRF_HEADER) or fields.get(auth.CSRF_FIELD)
-    return accounts.csrf_matches(found.csrf_token, sent)
+async def may_upload(request: Request) -> None:
+    """Signed in (401) and of a role that loads documents (403) — decided before the body
+    is read."""
+    found = await auth.resolve(request)
+    if found is None:
+        raise auth.LoginRequired()
+    allowed_or_403(found.actor)
+
+
+async def require_uploader(request: Request, _: Annotated[None, Depends(may_upload)],
+                           actor: auth.ActorDep) -> operations.Actor:
+    """:func:`may_upload`, then :func:`auth.require_actor` (the CSRF token of a cookie
+    session: the ``X-CSRF-Token`` header or the form's ``csrf_token`` field, the body read
+    through :class:`uploads.BodyLimit`)."""
+    return actor
+
+
+Uploader = Annotated[operations.Actor, Depends(require_uploader)]
 
 
 def _with_conn(request: Request, fn, *args, **kwargs):
@@ -103,15 +100,12 @@ async def upload_page(request: Request, actor: ActorDep, done: str | None = None
 
 
 @router.post("/upload")
-async def upload_submit(request: Request, actor: SignedIn):
+async def upload_submit(request: Request, actor: Uploader):
     """Read the file (the role is checked before the body is read), stage it and show the preview."""
-    allowed_or_403(actor)
     settings = request.app.state.settings
     chosen = None
     try:
         got = await uploads.receive(request, settings.upload_max_bytes)
-        if not csrf_ok(request, got.fields):
-            raise HTTPException(403, auth.BAD_CSRF)
         default, _ = await _with_conn(request, _defaults, actor, settings.municipality)
         chosen = uploads.municipality_of(got.fields.get("municipality"), default)
         if got.name is None or (not got.name and not got.data):
