@@ -109,6 +109,8 @@ def test_upload_page_by_role(site, who, status):
         assert "문서 올리기" in r.text and 'enctype="multipart/form-data"' in r.text and 'name="csrf_token"' in r.text
     else:
         assert "성과관리팀과 관리자만" in r.text
+    # the header links to the page for those who may use it
+    assert ('href="/upload"' in c.get("/dashboard").text) is (status == 200)
 
 
 def test_anonymous_goes_to_login_and_the_api_is_401(site):
@@ -132,11 +134,17 @@ def test_without_the_csrf_token_a_cookie_upload_is_403(site):
     assert not staging.exists() or not list(staging.iterdir())
 
 
+def test_the_role_is_checked_before_the_body_is_read(site):
+    """A viewer sending a body over the limit is told 403 (not 413): the body was not read."""
+    app, _, _ = site
+    c, csrf = login(app, "view")
+    r = post_file(c, csrf, "big.txt", b"x" * (2 * LIMIT))
+    assert r.status_code == 403
+
+
 def test_an_api_token_needs_no_csrf_token(site):
     app, engine, _ = site
-    token = accounts.issue_token(engine, ADMIN, login="perf") if hasattr(accounts, "issue_token") else None
-    if token is None:
-        pytest.skip("no accounts.issue_token")
+    token = accounts.issue_token(engine, ADMIN, login="perf")
     c = TestClient(app)
     r = c.post("/api/v1/uploads", files={"file": (UPLOADED.name, UPLOADED.read_bytes())},
                headers={"Authorization": f"Bearer {token}"})
@@ -246,6 +254,7 @@ def test_preview_writes_nothing_and_shows_coverage_and_findings(site):
     assert r.status_code == 200, r.text
     assert counts(engine) == before
     html = r.text
+    assert "김포시 모든 연도" in html
     assert "아직 저장하지 않았습니다" in html and "결산·성과보고서" in html and "2020년" in html
     assert "performance_report.txt: 243 numeric tokens: typed 243" in html
     assert "읽으면서 찾은 것 (10건)" in html and "이 문서의 검증 결과 (1건)" in html
@@ -265,7 +274,7 @@ def test_the_preview_checks_with_the_stored_documents_of_the_scope(site):
     # as the re-check after a save: a stored document without a year (settlement_part.txt)
     # may belong with any year, so the scope is the whole municipality
     assert stored["settlement_part.txt"] is None and 2020 in stored.values()
-    assert set(body["scope"]["documents"]) == set(stored)
+    assert set(body["scope"]["documents"]) == set(stored) and body["scope"]["whole_municipality"] is True
     assert [f["rule"] for f in body["findings"]] and all(f["doc"] == UPLOADED.name for f in body["findings"])
     assert body["scope"]["findings"] >= len(body["findings"])
 

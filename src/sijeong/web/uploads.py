@@ -191,6 +191,7 @@ class Preview:
     scope_findings: int  # all the rules' findings of the scope (this document and the stored ones)
     scope_documents: list[str]  # the stored documents it would be checked with
     replaces: bool  # a stored document of the same name and municipality would be replaced
+    whole: bool = False  # the scope is every year of the municipality (a document without a year)
     upload: "Staged | None" = None
 
     @property
@@ -225,7 +226,8 @@ class Preview:
             },
             "read_findings": [finding_json(f) for f in doc.findings],
             "findings": [finding_json(f) for f in self.findings],
-            "scope": {"documents": self.scope_documents, "findings": self.scope_findings},
+            "scope": {"documents": self.scope_documents, "findings": self.scope_findings,
+                      "whole_municipality": self.whole},
             "replaces": self.replaces,
         }
 
@@ -276,7 +278,8 @@ def preview(conn, data: bytes, name: str, municipality: str) -> Preview:
     return Preview(name=name, municipality=municipality, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                    format=decoded.format, encoding=decoded.encoding, document=doc, read_errors=errors,
                    findings=findings, scope_findings=total, scope_documents=[d.name for d in scope_docs],
-                   replaces=views.document(conn, name, municipality) is not None)
+                   replaces=views.document(conn, name, municipality) is not None,
+                   whole=not errors and (doc.year is None or any(d.year is None for d in scope_docs)))
 
 
 # --- staging ----------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ class UploadedDocument(BaseModel):
 class Scope(BaseModel):
     documents: list[str] = Field(description="함께 검증한, 이미 저장된 문서")
     findings: int = Field(description="범위 전체의 규칙 검증 결과 수")
+    whole_municipality: bool = Field(description="범위가 지자체의 모든 연도인지 (연도 없는 문서가 있을 때)")
 
 
 class UploadPreview(BaseModel):
