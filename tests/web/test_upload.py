@@ -205,6 +205,25 @@ def test_wrong_content_under_a_pdf_name_is_415_naming_the_formats(site, data):
     assert not staging.exists() or not list(staging.iterdir())
 
 
+def test_a_package_that_unpacks_to_too_much_is_refused_before_it_is_read(site, monkeypatch):
+    import io
+    import zipfile
+
+    from sijeong.web import uploads
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/hwp+zip")
+        z.writestr("Contents/section0.xml", b"\0" * (2 * 1024 * 1024))  # 2 MB of zeros: a few KB packed
+    data = buf.getvalue()
+    assert len(data) < 64 * 1024
+    monkeypatch.setattr(uploads, "MAX_UNPACKED", 1024 * 1024)
+    app, engine, staging = site
+    c, csrf = login(app, "perf")
+    r = post_file(c, csrf, "bomb.hwpx", data)
+    assert r.status_code == 413 and r.json()["error"]["message"].startswith("압축을 푼 크기가 너무 큽니다")
+
+
 def test_text_under_a_pdf_name_is_read_as_text(site):
     app, _, _ = site
     c, csrf = login(app, "perf")

@@ -237,12 +237,33 @@ def finding_json(f: Finding) -> dict[str, Any]:
             "department": f.department, "subject": f.subject}
 
 
+#: the most an HWPX package may unpack to (its entries' declared sizes, which ``zipfile``
+#: holds a reader to): a small ZIP that unpacks to gigabytes is refused before it is read
+MAX_UNPACKED = 512 * 1024 * 1024
+
+
+def check_unpacked(data: bytes) -> None:
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # decode says what is wrong with it
+    if total > MAX_UNPACKED:
+        raise UploadError(f"압축을 푼 크기가 너무 큽니다({total / 1024 / 1024:,.0f} MB > {MAX_UNPACKED / 1024 / 1024:,.0f} MB) / "
+                          "the package unpacks to too much", 413)
+
+
 def decode_upload(data: bytes, name: str):
     """``formats.decode`` with the refusals an upload answers: 415 for a file that is none of
     the formats read (its name does not matter), 422 for one of them that cannot be read
     (a scan without a text layer, a damaged file)."""
     if not data:
         raise UploadError(f"빈 파일입니다. {READS} / the file is empty")
+    if sniff(data) in ("hwpx", "zip"):
+        check_unpacked(data)
     try:
         return decode(data, name=name)
     except FormatError as e:
