@@ -53,6 +53,7 @@ NOT_SNAPSHOT = {
     "/static": "a mount: its files are snapshotted one by one (/static/<file>)",
     "/login": "its form carries a random CSRF token (tests/web/test_auth.py checks the page)",
     "/api/v1/auth/me": "answers who is logged in: 401 without an account (tests/web/test_auth.py)",
+    "/upload": "for the performance team only: a redirect to /login without an account (tests/web/test_upload.py)",
 }
 #: report formats not snapshotted (same reason as above)
 REPORT_FORMATS_SKIPPED = {"pdf"}
