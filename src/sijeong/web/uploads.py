@@ -281,9 +281,10 @@ def read(data: bytes, name: str, municipality: str):
     return decoded, pipeline.load_text(name, decoded.text, municipality=municipality)
 
 
-def preview(conn, data: bytes, name: str, municipality: str) -> Preview:
-    """Read and check in memory (``conn`` is only read)."""
-    decoded, doc = read(data, name, municipality)
+def preview(conn, data: bytes, name: str, municipality: str, *, was_read=None) -> Preview:
+    """Read (unless ``was_read``: what :func:`read` gave) and check in memory (``conn`` is only
+    read)."""
+    decoded, doc = was_read or read(data, name, municipality)
     errors = read_errors(doc)
     findings: list[Finding] = []
     scope_docs: list[Document] = []
@@ -426,9 +427,6 @@ class Staging:
             self.get(upload_id, actor)
         for suffix in (".json", ".confirming", ".bin"):
             self._path(upload_id, suffix).unlink(missing_ok=True)
-
-    def exists(self, upload_id: str) -> bool:
-        return any(self._path(upload_id, s).exists() for s in (".json", ".confirming", ".bin"))
 
     def sweep(self) -> int:
         """Delete expired uploads (and markers); returns how many."""

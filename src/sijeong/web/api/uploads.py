@@ -111,7 +111,9 @@ async def upload(request: Request, actor: Uploader) -> dict:
         municipality = uploads.municipality_of(got.fields.get("municipality"), default)
         if not got.name:
             raise uploads.UploadError("file 필드에 이름이 있는 파일이 필요합니다 / a file (with a name) is required")
-        preview = await _with_conn(request, uploads.preview, got.data, got.name, municipality)
+        # read (a PDF takes seconds) before taking a connection, then check with the stored documents
+        was_read = await run_in_threadpool(uploads.read, got.data, got.name, municipality)
+        preview = await _with_conn(request, uploads.preview, got.data, got.name, municipality, was_read=was_read)
     except uploads.UploadError as e:
         _raise(e)
     if preview.confirmable:

@@ -112,7 +112,9 @@ async def upload_submit(request: Request, actor: Uploader):
             raise uploads.UploadError(f"파일을 고르십시오. {uploads.READS} / choose a file")
         if not got.name:
             raise uploads.UploadError("파일 이름이 없습니다 / the file has no name")
-        preview = await _with_conn(request, uploads.preview, got.data, got.name, chosen)
+        # read (a PDF takes seconds) before taking a connection, then check with the stored documents
+        was_read = await run_in_threadpool(uploads.read, got.data, got.name, chosen)
+        preview = await _with_conn(request, uploads.preview, got.data, got.name, chosen, was_read=was_read)
     except uploads.UploadError as e:
         return await _form(request, actor, status=e.status, error=e.message, chosen=chosen)
     if preview.confirmable:
