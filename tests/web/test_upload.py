@@ -39,8 +39,8 @@ def cheap_hashes():
     accounts.HASHER = saved
 
 
-def make_db(path: Path) -> str:
-    url = f"sqlite:///{path}"
+def make_db(path: Path | str) -> str:
+    url = path if isinstance(path, str) else f"sqlite:///{path}"
     load_into(url, base_files())
     engine = db.create_engine_for(url)
     for login, role, dept in (("perf", "performance", None), ("perf2", "performance", None), ("boss", "admin", None),
@@ -453,3 +453,26 @@ def test_the_openapi_documents_the_upload_operations(site):
     assert {"201", "401", "403", "413", "415", "422"} <= set(post["responses"])
     assert {"403", "404", "409"} <= set(spec["paths"]["/api/v1/uploads/{upload_id}/confirm"]["post"]["responses"])
     assert "delete" in spec["paths"]["/api/v1/uploads/{upload_id}"]
+
+
+def test_on_postgresql_preview_writes_nothing_and_confirm_stores_once(tmp_path):
+    from tests.conftest import fresh_pg_database
+
+    with fresh_pg_database(prefix="upload") as pg:
+        url = make_db(pg)
+        app = create_app(Settings(db_url=url, upload_dir=str(tmp_path / "staging")))
+        engine = db.create_engine_for(url)
+        try:
+            c, csrf = login(app, "perf")
+            before = counts(engine)
+            body = post_file(c, csrf, UPLOADED.name, UPLOADED.read_bytes()).json()
+            assert body["confirmable"] and counts(engine) == before
+            r = c.post(f"/api/v1/uploads/{body['upload_id']}/confirm", headers={"X-CSRF-Token": csrf})
+            assert r.status_code == 200, r.text
+            after = counts(engine)
+            assert after["documents"] == before["documents"] + 1 and after["audit_log"] == before["audit_log"] + 1
+            assert c.post(f"/api/v1/uploads/{body['upload_id']}/confirm",
+                          headers={"X-CSRF-Token": csrf}).status_code == 409
+        finally:
+            app.state.engine.dispose()
+            engine.dispose()
