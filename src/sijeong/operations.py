@@ -55,6 +55,22 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("user.token", "API 토큰 발급·폐기 / issue or revoke an API token", "admin"),
     _op("session.login", "로그인 / log in", *ROLES),
     _op("session.logout", "로그아웃 / log out", *ROLES),
+    # the year's performance cycle (sijeong.cycle, docs/cycle.md); editor and approver: own department only
+    _op("cycle.open", "연도 열기 / open a year's cycle", "admin", "performance"),
+    _op("cycle.close", "결산 확정(연도 잠금) / close and lock a year", "admin", "performance"),
+    _op("cycle.reopen", "연도 다시 열기 / reopen a closed year", "admin", "performance"),
+    _op("cycle.window", "보고 기간·마감 지정 / set a reporting window", "admin", "performance"),
+    _op("plan.carry_over", "전년도 지표 이월 / carry last year's indicators over", "admin", "performance", "editor"),
+    _op("plan.edit", "계획 지표 작성(목표치·가중치) / write plan indicators (targets, weights)", "admin", "performance",
+        "editor"),
+    _op("plan.submit", "성과계획 제출 / submit the department's plan", "admin", "approver"),
+    _op("plan.confirm", "성과계획 확정 / confirm plans", "admin", "performance"),
+    _op("plan.return", "성과계획 반려 / return a plan", "admin", "performance"),
+    _op("result.enter", "실적 입력 / enter a period result", "admin", "editor"),
+    _op("result.evidence", "증빙 올리기 / upload evidence", "admin", "editor"),
+    _op("result.submit", "실적 제출 / submit a result", "admin", "approver"),
+    _op("result.accept", "실적 승인 / accept a result", "admin", "performance"),
+    _op("result.return", "실적 반려 / return a result with a reason", "admin", "performance"),
 )}
 
 

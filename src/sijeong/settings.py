@@ -12,6 +12,9 @@
 - ``SIJEONG_PDF_WAIT`` — seconds a request waits for a renderer before 503 (default 30);
 - ``SIJEONG_PDF_SLOTS`` — a directory of lock files that makes the limit hold across worker
   processes (set by ``sijeong serve``; unset: the limit is per process);
+- ``SIJEONG_EVIDENCE`` — the directory evidence files of period results are kept in, outside
+  the web root, under generated names (default ``./sijeong-evidence``);
+- ``SIJEONG_EVIDENCE_MAX_MB`` — the largest evidence file accepted, in MB (default 20).
 - ``SIJEONG_UPLOAD_MB`` — the largest file the web upload takes, in MB (default 50), counted
   while the body is read (the ``Content-Length`` header is not trusted);
 - ``SIJEONG_UPLOADS`` — the staging directory of uploads awaiting confirmation, outside the
@@ -27,6 +30,8 @@ from pathlib import Path
 
 DEFAULT_DB_FILE = "sijeong.db"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+DEFAULT_EVIDENCE_DIR = "sijeong-evidence"
+DEFAULT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
 def default_db_url() -> str:
@@ -63,6 +68,8 @@ class Settings:
     pdf_queue: int = 8
     pdf_wait: float = 30.0
     pdf_slots: str | None = None
+    evidence_dir: str = DEFAULT_EVIDENCE_DIR
+    evidence_max_bytes: int = DEFAULT_EVIDENCE_MAX_BYTES
     upload_max_bytes: int = 50 * 1024 * 1024
     upload_dir: str | None = None  # None: <temp dir>/sijeong-uploads
     upload_hours: float = 2.0
@@ -77,6 +84,8 @@ class Settings:
             pdf_queue=_env_number("SIJEONG_PDF_QUEUE", 8),
             pdf_wait=_env_number("SIJEONG_PDF_WAIT", 30.0, float),
             pdf_slots=os.environ.get("SIJEONG_PDF_SLOTS") or None,
+            evidence_dir=str(Path(os.environ.get("SIJEONG_EVIDENCE") or DEFAULT_EVIDENCE_DIR).resolve()),
+            evidence_max_bytes=int(_env_number("SIJEONG_EVIDENCE_MAX_MB", 20, float) * 1024 * 1024),
             upload_max_bytes=int(_env_number("SIJEONG_UPLOAD_MB", 50.0, float) * 1024 * 1024),
             upload_dir=os.environ.get("SIJEONG_UPLOADS") or None,
             upload_hours=_env_number("SIJEONG_UPLOAD_HOURS", 2.0, float),

@@ -43,7 +43,9 @@ def agree(url: str, tmp_path: Path, capsys, municipality: str = "김포시") -> 
 
     with TestClient(create_app(Settings(db_url=url))) as client:
         def total(**params) -> int:
-            r = client.get("/findings.json", params={"municipality": municipality, "limit": 1, **params})
+            # 전체: every status, the reader's information findings shown too (the page hides them by default)
+            r = client.get("/findings.json", params={"municipality": municipality, "limit": 1, "status": "all",
+                                                     "reading": "show", **params})
             assert r.status_code == 200
             return r.json()["total"]
 
@@ -64,6 +66,7 @@ def test_check_export_and_page_agree_on_the_fixtures(tmp_path, capsys):
     assert {r.split(".")[0] for r, _ in counts} & {"link", "perf", "read"}
 
 
+@pytest.mark.slow
 @pytest.mark.real
 def test_check_export_and_page_agree_on_the_real_documents(real_docs, tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'r.db'}"

@@ -1,7 +1,6 @@
 """``sijeong ingest``: exit codes, messages with FILE:LINE, nothing written for a broken
 document, one transaction per document, replacement on re-ingest."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,6 @@ from sijeong.store.db import create_engine_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
-READERS = ("settlement_part", "performance_part", "link", "plan")
-MISSING = [m for m in READERS if importlib.util.find_spec(f"sijeong.readers.{m}") is None]
-needs_readers = pytest.mark.skipif(bool(MISSING), reason=f"readers not written yet: {MISSING}")
 
 
 def counts(url: str, *, audit: bool = False) -> dict[str, int]:
@@ -67,7 +63,6 @@ def test_missing_file(tmp_path, sqlite_url, capsys):
     assert "cannot read file" in capsys.readouterr().err
 
 
-@needs_readers
 @pytest.mark.parametrize(
     "name, line, words",
     [
@@ -86,7 +81,6 @@ def test_broken_documents_fail_with_file_and_line(fixtures_dir, db_url, make_doc
     assert counts(db_url) == before
 
 
-@needs_readers
 def test_good_documents_load_and_broken_ones_are_skipped(fixtures_dir, sqlite_url, capsys):
     broken = fixtures_dir / "broken_letter_in_number.txt"
     assert SAMPLES, "samples/ holds the sample documents"
@@ -179,7 +173,7 @@ def test_rule_findings_are_stored(tmp_path, sqlite_url, make_document, monkeypat
     assert total == 1 and rows[0]["rule"] == "sum.total" and rows[0]["document_id"] is not None
 
 
-@needs_readers
+@pytest.mark.slow
 @pytest.mark.real
 def test_real_documents_ingest_export_and_search(real_docs, sqlite_url, tmp_path, capsys):
     import json
@@ -327,7 +321,7 @@ def test_manifest_names_municipality_and_year_per_file(tmp_path, sqlite_url, mak
     assert _stored(sqlite_url) == [("가온시", "a.txt", 2020), ("나래군", "b.txt", 2020)]  # nothing read
 
 
-@needs_readers
+@pytest.mark.slow
 def test_jobs_read_in_processes_and_store_the_same(tmp_path, capsys):
     """--jobs 2 reads in a process pool (documents travel pickled) and stores what --jobs 1 does."""
     root = tmp_path / "tree"

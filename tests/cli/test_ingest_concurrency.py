@@ -46,6 +46,7 @@ def _state(url: str) -> dict:
     return {"documents": docs, "stored": stored, "fresh": fresh}
 
 
+@pytest.mark.slow
 def test_concurrent_ingests_all_succeed_and_leave_a_consistent_database(tmp_path):
     """8 processes on a new file (they also race to migrate it): 6 municipalities, two of
     them loaded by two processes at once."""
@@ -91,6 +92,7 @@ def _killed_ingest(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", KILLER, "ingest", *args], capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_kill_after_the_document_leaves_no_document_without_findings(tmp_path):
     url = f"sqlite:///{tmp_path / 'kill.db'}"
     # a new database: killed after the insert → nothing stored

@@ -59,6 +59,7 @@ def test_nested_table_tabs_and_line_breaks(tmp_path):
     assert place_of(d, 2) == Place(section=1, paragraph=1)
 
 
+@pytest.mark.slow
 @pytest.mark.real
 def test_real_documents_from_hwpx_read_the_same(real_docs, tmp_path):
     for src in sorted(real_docs.glob("*.txt")):

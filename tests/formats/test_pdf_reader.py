@@ -12,6 +12,8 @@ from sijeong.pipeline import load_path, load_text
 from .compare import differences
 from .layouts import blocks_of, html_of, print_pdf, table_of
 
+pytestmark = pytest.mark.slow  # each test prints a PDF with Chromium
+
 
 def _pdf(tmp_path, html, name="t.pdf"):
     path = tmp_path / name

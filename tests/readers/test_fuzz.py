@@ -56,6 +56,7 @@ def _slow_or_broken_load_text(name, text, **kw):
 _real_load_text = None
 
 
+@pytest.mark.slow
 def test_the_harness_reports_hangs_and_crashes(fuzz, tmp_path, monkeypatch):
     """Fault injection: a load_text that sleeps on some inputs and raises on others (the
     workers are forked, so they see the patch). The harness must count them and write

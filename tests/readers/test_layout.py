@@ -124,11 +124,15 @@ def test_a_settlement_in_chapters_is_a_settlement(fixtures_dir):
     assert settlement_year(text) == 2023
     doc = read_document(SETTLEMENT_DOC, text, municipality="가온시")
     assert doc.family == SETTLEMENT
-    # its tables are not read into records yet (column synonyms, issue 17 item 2): refused with
-    # a message naming what it was recognised by, never stored as another family
-    [f] = read_errors(doc)
-    assert f.rule == "read.empty" and "결산·성과보고서로 알아본 근거(세입 표" in f.message
-    assert "세출 표" in f.message and "recognised as settlement_report" in f.message
+    # its tables are read by their column labels (readers/settlement_tables.py, issue 17 item 2);
+    # until then it was refused with read.empty
+    assert read_errors(doc) == []
+    kinds = [r.kind for r in doc.records]
+    assert kinds.count("revenue") == 6 and kinds.count("program") == 6 and kinds.count("indicator") == 3
+    levels = [(r.name, r.level) for r in doc.records if r.kind == "program"]
+    assert levels[:3] == [("주민복지과", None), ("어르신 복지 증진", "policy"), ("경로당 운영 지원", "unit")]
+    rev = {r.code: r for r in doc.records if r.kind == "revenue"}
+    assert rev["216"].received == 62_000_000 and rev[None].department == "주민복지과"  # (단위: 천원)
 
 
 def test_plan_words_in_a_settlement_do_not_make_it_a_plan(fixtures_dir):

@@ -357,7 +357,6 @@ def test_real_narratives(real):
 
 
 def test_real_through_the_reader_when_both_parts_exist(real_docs):
-    pytest.importorskip("sijeong.readers.settlement_part")
     from sijeong.readers import read_document
 
     path = real_docs / REAL

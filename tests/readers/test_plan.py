@@ -184,3 +184,16 @@ def test_unreadable_staffing_cell_is_a_read_error(fixtures_dir):
     (f,) = doc.findings
     assert (f.rule, f.severity) == ("read.syntax", "error")
     assert f.lines == [24] and "1/l" in f.message
+
+
+@pytest.mark.parametrize("line, budget", [
+    ("- 추진목표 : 총사업비 1조 1천억원 투자 및 일자리 5만개 창출", False),
+    ("○ 목 표 : 사업비 300억원 확보", False),
+    ("- 성과목표: 총사업비 50억원", False),
+    ("- 사업비 : 855백만원(국비 48, 시비 807)", True),
+    ("- 소요예산 : 314,028천원", True),
+])
+def test_a_goal_line_gives_no_budget(line, budget):
+    from sijeong.readers.plan_parts import TARGET_LINE
+
+    assert bool(TARGET_LINE.match(line)) is not budget

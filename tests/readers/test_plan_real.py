@@ -23,7 +23,8 @@ TASKS_2022 = [
     ("미래전략담당관", 1, "패러다임 변화에 대응하는 미래 전략 발굴", 1, None, "이신경", "4002"),
     ("미래전략담당관", 2, "미래모빌리티 대응을 위한 기반 조성", 1, None, "이신경", "4002"),
     ("미래전략담당관", 3, "김포시 2040 중장기 종합발전계획 수립", 1, 314_028_000, "이신경", "4002"),
-    ("미래전략담당관", 4, "김포형 지역균형 뉴딜 추진", 1, 1_100_000_000_000, "이신경", "4002"),
+    # 000:206 "추진목표 : 총사업비 1조 1천억원 투자" is the programme's goal, not the 2022 budget
+    ("미래전략담당관", 4, "김포형 지역균형 뉴딜 추진", 1, None, "이신경", "4002"),
     ("미래전략담당관", 5, "첨단 및 우수기업 유치", 2, None, "하세진", "4006"),
     ("미래전략담당관", 6, "인하대학교 김포메디컬캠퍼스 조성", 1, None, "하세진", "4006"),
     ("미래전략담당관", 7, "해·강안 경계철책 철거사업", 1, None, None, "4010"),
@@ -242,3 +243,12 @@ def test_coverage(real_docs, name):
     assert cov.nowhere == 0, cov.nowhere_lines
     assert cov.typed_share >= 97.0
     assert [f for f in doc.findings if f.severity == "error"] == []
+
+
+def test_a_programme_goal_is_not_a_task_budget(doc000):
+    """000:34/206 "추진목표 : 총사업비 1조 1천억원 투자 및 일자리 5만개 창출" is what 미래전략담당관's
+    programme aims at over years, not a task's 2022 budget: the department's task budgets add up to
+    its own 사업비 lines only (before: 1,100,321,628,000원)."""
+    future = [t for t in doc000[0].of(PlanTask) if t.department == "미래전략담당관"]
+    assert future and all((t.budget or 0) < 10**12 for t in future)
+    assert sum(t.budget or 0 for t in future) == 321_628_000

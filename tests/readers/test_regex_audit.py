@@ -18,6 +18,8 @@ import multiprocessing as mp
 import pkgutil
 import re
 
+import pytest
+
 import sijeong.readers as readers_pkg
 
 RUN = 40  # 2^40 steps for an exponential pattern: never finishes; a linear one: microseconds
@@ -81,6 +83,7 @@ def test_every_reader_pattern_finishes_on_adversarial_input():
         proc.join()
 
 
+@pytest.mark.slow
 def test_the_audit_catches_an_exponential_pattern():
     """The same audit on the former amount pattern does not finish (the watchdog fires)."""
     old = re.compile(r"(?P<amount>(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*[천백십]?\s*[조억만]?\s*)+?)원")

@@ -226,12 +226,14 @@ def labels_of(cells, left, right) -> dict:
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows())
 def test_align_returns_what_the_reference_returns(row):
     same_as_reference(*row)
 
 
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows(many_right=True))
 def test_align_with_many_right_hand_values_returns_what_the_reference_returns(row):

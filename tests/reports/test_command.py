@@ -57,11 +57,17 @@ def test_opendata_csv_has_bom_and_matches_json(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     with (tmp_path / "program.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    # the header row is the dictionary's Korean labels: back to field names to compare with the JSON
+    from sijeong.reports.dictionary import describe
+
+    by_label = {describe(f)[0]: f for f in ("name", "spent", "source_line", "spent_line")}
+    rows = [{by_label.get(k, k): v for k, v in r.items()} for r in rows]
     data = json.loads((tmp_path / "program.json").read_text(encoding="utf-8"))
     assert len(rows) == len(data["records"]) == 18
     assert rows[0]["name"] == data["records"][0]["name"] == "소통 행정"
     assert int(rows[0]["spent"]) == data["records"][0]["spent"] == 250_000_000
     assert int(rows[0]["source_line"]) == data["records"][0]["source_line"] > 0
+    assert int(rows[0]["spent_line"]) == data["records"][0]["figure_lines"]["spent"]
     dictionary = json.loads((tmp_path / "data-dictionary.json").read_text(encoding="utf-8"))
     cols = {(e["kind"], e["field"]) for e in dictionary}
     assert all(("program", c) in cols for c in data["columns"])

@@ -22,7 +22,6 @@ def test_every_rule_is_documented():
 
 @pytest.fixture
 def broken(tmp_path):
-    pytest.importorskip("sijeong.readers.settlement_part")
     text = FIXTURE.read_text(encoding="utf-8")
     # 216-06 기타이자수입: 수납총액 915,470 − 환급액 3,000 = 912,470; print 912,471 instead
     assert "\t915,470\t0\t3,000\t912,470\t" in text
@@ -49,7 +48,6 @@ def test_check_json(broken, capsys):
 
 
 def test_check_consistent_fixture_is_quiet(capsys):
-    pytest.importorskip("sijeong.readers.settlement_part")
     assert main(["check", "--files", str(FIXTURE), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [d for d in data if d["severity"] in ("error", "warning")] == []

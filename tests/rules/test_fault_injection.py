@@ -17,9 +17,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("sijeong.readers.settlement_part", reason="the settlement readers are not there yet")
-
-from sijeong.model import (  # noqa: E402
+from sijeong.model import (
     DepartmentSummary,
     Indicator,
     PolicyGoal,
@@ -28,8 +26,8 @@ from sijeong.model import (  # noqa: E402
     SettlementLine,
     Staffing,
 )
-from sijeong.pipeline import load_text  # noqa: E402
-from sijeong.rules import run_rules  # noqa: E402
+from sijeong.pipeline import load_text
+from sijeong.rules import run_rules
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "consistent_report.txt"
 #: faults tried here; the plan harness (``test_fault_injection_plan.py``) tries the others of
@@ -146,6 +144,7 @@ def test_no_error_or_warning_on_consistent_report(baseline):
     assert bad == []
 
 
+@pytest.mark.slow
 def test_injected_faults_are_caught(baseline):
     text, doc, base = baseline
     base_keys = {(f.rule, tuple(f.lines), f.message) for f in base}

@@ -280,6 +280,7 @@ def test_no_error_or_warning_on_consistent_plan(baseline):
     assert len(identities(plan, baseline[2])) >= 40
 
 
+@pytest.mark.slow
 def test_injected_plan_faults_are_caught(baseline):
     text, plan, report, base = baseline
     started = time.monotonic()
@@ -325,7 +326,6 @@ def test_injected_plan_faults_are_caught(baseline):
 def test_harnesses_try_500_faults_together(baseline):
     """The settlement harness samples fewer faults since the plan's are tried here: together
     they re-read at least 500 faulty documents."""
-    pytest.importorskip("sijeong.readers.settlement_part", reason="the settlement readers are not there yet")
     from . import test_fault_injection as other
 
     text, plan, report, _ = baseline

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("sijeong.readers.settlement_part", reason="the settlement readers are not there yet")
-
-from sijeong.pipeline import load_path  # noqa: E402
-from sijeong.rules import rules_of, run_rules  # noqa: E402
+from sijeong.pipeline import load_path
+from sijeong.rules import rules_of, run_rules
 
 pytestmark = pytest.mark.real
 

@@ -1,7 +1,6 @@
 """Save a document, load it back: the same records (data and figures), appearances,
 tables, headings, coverage and read findings — on SQLite and PostgreSQL."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,6 @@ import sqlalchemy as sa
 from sijeong.store.repository import count_rows, load_documents, save_document
 
 ROOT = Path(__file__).resolve().parents[2]
-READERS = ("settlement_part", "performance_part", "link", "plan")
-
-
-def readers_missing() -> list[str]:
-    return [m for m in READERS if importlib.util.find_spec(f"sijeong.readers.{m}") is None]
 
 
 def assert_same_document(a, b):
@@ -118,11 +112,10 @@ def test_deleting_a_document_cascades(engine, make_document):
         assert set(count_rows(conn).values()) == {0}
 
 
+@pytest.mark.slow
 @pytest.mark.real
 @pytest.mark.parametrize("name", ["004_c3ede251798e8a7a.txt", "003_c85a2f783e9fa893.txt"])
 def test_real_document_round_trips(engine, real_docs, name):
-    if readers_missing():
-        pytest.skip(f"readers not written yet: {readers_missing()}")
     from sijeong.pipeline import load_path
     from sijeong.readers import read_errors
 
@@ -138,8 +131,6 @@ def test_real_document_round_trips(engine, real_docs, name):
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "samples").glob("*.txt")))
 def test_sample_document_round_trips(engine, name):
-    if readers_missing():
-        pytest.skip(f"readers not written yet: {readers_missing()}")
     from sijeong.pipeline import load_path
     from sijeong.readers import read_errors
 

@@ -122,6 +122,7 @@ def test_findings_have_the_export_shape(client, fixture_db):
     assert any(e["document"] for e in exported)
     for item in items:
         e = by_key[key(item)]
-        assert set(item) - {"id"} == set(e), set(item) ^ set(e)
+        # the API adds: id, fingerprint (the key of the marks), the mark and the rule's Korean name
+        assert set(item) - {"id", "fingerprint", "mark", "rule_name"} == set(e), set(item) ^ set(e)
         for k, v in e.items():
             assert json.dumps(item[k], sort_keys=True) == json.dumps(v, sort_keys=True), (item["rule"], k)

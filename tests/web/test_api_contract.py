@@ -126,6 +126,7 @@ def test_store_search_takes_control_characters(engine, make_document):
 SWEEP = [str(BIG), "x\x00y"]
 
 
+@pytest.mark.slow
 def test_every_parameter_of_every_route_refuses_bad_values(app, quiet_client):
     """Each query parameter a GET route declares (its dependencies' too), in turn, set to an
     integer past 2⁶³−1 and to a text with a NUL: below 500, errors in their shape. One URL
@@ -248,6 +249,7 @@ def api_schema(live_api):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @hypothesis.settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                      suppress_health_check=list(hypothesis.HealthCheck))

@@ -12,7 +12,7 @@ import pytest
 from .conftest import REAL_DOCS, ROOT, free_port
 from .test_browser import axe_check
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SHOTS = ROOT / "screenshots"
 
 

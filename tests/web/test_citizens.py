@@ -176,6 +176,7 @@ def test_citizens_json_twin(client):
     assert set(data) >= {"revenue", "spending", "results"}
 
 
+@pytest.mark.slow
 def test_citizens_pdf(client):
     from sijeong.reports.pdf import chromium_path
 

@@ -8,7 +8,7 @@ import pytest
 
 from .test_browser import pages
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 EXTRA = ["/citizens?year=2020", "/reports", "/opendata", "/no-such-page"]
 

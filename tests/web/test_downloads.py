@@ -185,7 +185,8 @@ RESOURCES = ["indicators", "policy_goals", "programs", "revenues", "departments"
 def test_csv_and_json_have_the_dictionary_columns_and_every_row(client, fixture_db, resource):
     url, _ = fixture_db
     entry = next(x for x in client.get("/opendata.json").json()["resources"] if x["resource"] == resource)
-    cols = [d["field"] for d in entry["dictionary"]]
+    cols = [d["field"] for d in entry["dictionary"] if "json" in d["formats"]]
+    csv_cols = [d["field"] for d in entry["dictionary"] if "csv" in d["formats"]]
     expected = count_rows(url, resource)
     assert entry["count"] == expected
     r = client.get(f"/opendata/{resource}.csv")
@@ -194,7 +195,12 @@ def test_csv_and_json_have_the_dictionary_columns_and_every_row(client, fixture_
     assert utf8_filename(r.headers["content-disposition"]) == f"김포시_{resource}.csv"
     assert r.content[:3] == b"\xef\xbb\xbf"  # BOM, for spreadsheet programs
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows[0] == cols
+    labels = {d["field"]: d["label_ko"] for d in entry["dictionary"]}
+    # the Korean labels of the dictionary (a label two columns share is followed by its field name)
+    assert len(rows[0]) == len(csv_cols)
+    assert all(h in (labels[c], f"{labels[c]}({c})") for h, c in zip(rows[0], csv_cols)), rows[0]
+    english = next(csv.reader(io.StringIO(client.get(f"/opendata/{resource}.csv?header=en").content.decode("utf-8-sig"))))
+    assert english == csv_cols
     assert len(rows) - 1 == expected
     j = client.get(f"/opendata/{resource}.json")
     assert j.headers["content-type"] == "application/json"
@@ -220,16 +226,25 @@ def count_rows(url: str, resource: str, **where) -> int:
 def test_opendata_rows_carry_values_and_source_lines(client, fixture_db):
     _, docs = fixture_db
     inds = {(i.department, i.name): i for i in records(docs, "Indicator")}
-    rows = list(csv.DictReader(io.StringIO(client.get("/opendata/indicators.csv?year=2020").content.decode("utf-8-sig"))))
+    body = client.get("/opendata/indicators.csv?year=2020&header=en").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert len(rows) == len(inds)
     for row in rows:
         ind = inds[(row["department"], row["name"])]
         assert row["year"] == "2020" and float(row["rate"]) == ind.rate and row["grade"] == ind.grade
         assert int(row["source_line"]) == ind.source.line
-        lines = json.loads(row["figure_lines"])
-        assert lines["target"] == ind.figures["target"].source.line
+        # each number's line in a column of its own, never a JSON object inside a cell
+        assert "figure_lines" not in row and not any(v.startswith("{") for v in row.values())
+        assert int(row["target_line"]) == ind.figures["target"].source.line
         text = (FIXTURES / row["source_doc"]).read_text(encoding="utf-8").split("\n")
-        assert ind.figures["target"].raw in text[lines["target"] - 1]
+        assert ind.figures["target"].raw in text[int(row["target_line"]) - 1]
+    # the default header is the data dictionary's Korean labels, in the same order
+    korean = next(csv.reader(io.StringIO(client.get("/opendata/indicators.csv?year=2020").content.decode("utf-8-sig"))))
+    english = next(csv.reader(io.StringIO(body)))
+    from sijeong.reports.dictionary import describe
+
+    assert len(korean) == len(english) and korean[english.index("target")] == describe("target")[0] == "목표"
+    assert korean[english.index("target_line")] == "목표 인쇄 줄"
 
 
 def test_opendata_filters(client, fixture_db):
@@ -245,9 +260,9 @@ def test_opendata_filters(client, fixture_db):
 
 def test_data_dictionary_download_and_errors(client):
     rows = list(csv.DictReader(io.StringIO(client.get("/opendata/data-dictionary.csv").content.decode("utf-8-sig"))))
-    assert {"resource", "field", "label_ko", "description_en", "type"} == set(rows[0])
+    assert {"resource", "field", "label_ko", "description_en", "type", "formats"} == set(rows[0])
     assert {"resource": "revenues", "field": "received", "label_ko": "실제수납액",
-            "description_en": "actually received = total + in kind − refunds, won", "type": "integer"} in rows
+            "description_en": "actually received = total + in kind − refunds, won", "type": "integer", "formats": "csv, json"} in rows
     assert client.get("/opendata/nope.csv").status_code == 404
     assert client.get("/opendata/indicators.xml").status_code == 404
     assert client.get("/opendata/nope.json").json()["error"]["status"] == 404
@@ -265,13 +280,13 @@ def test_csv_and_json_are_written_while_rows_are_read():
             taken += 1
             yield {"name": f"사업 {i}", "budget": i * 1000, "figure_lines": {"budget": i}}
 
-    cols = ["name", "budget", "figure_lines"]
+    cols = ["name", "budget", "budget_line"]
     chunks = stream_csv(rows(), cols)
     first = next(chunks)
-    assert first.startswith("\ufeffname,budget,figure_lines".encode()) and taken < 20_000
+    assert first.startswith("\ufeffname,budget,budget_line".encode()) and taken < 20_000
     rest = b"".join(chunks)
     parsed = list(csv.reader(io.StringIO((first + rest).decode("utf-8-sig"))))
-    assert len(parsed) == 20_001 and parsed[-1] == ["사업 19999", "19999000", '{"budget": 19999}']
+    assert len(parsed) == 20_001 and parsed[-1] == ["사업 19999", "19999000", "19999"]
     taken = 0
     chunks = stream_json(rows(), {"resource": "programs", "columns": cols})
     first = next(chunks)

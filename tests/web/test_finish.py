@@ -152,6 +152,7 @@ def _pages(app):
         return pages(c) + [("citizens", "/citizens?year=2020"), ("reports", "/reports"), ("opendata", "/opendata")]
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_phone_menu_tables_and_charts(browser, live_server, app):
     from .test_browser import axe_check
@@ -186,6 +187,7 @@ def test_phone_menu_tables_and_charts(browser, live_server, app):
         ctx.close()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_desktop_menu_is_one_row_and_axe_clean(browser, live_server, app):
     from .test_browser import axe_check

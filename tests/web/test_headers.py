@@ -215,6 +215,7 @@ def test_templates_are_compiled_once(app):
     assert env.get_template("dashboard.html") is t1
 
 
+@pytest.mark.slow
 def test_serve_sends_no_server_banner_and_the_headers(fixture_db, tmp_path):
     """``sijeong serve`` (the app factory in a uvicorn process) on the fixture database."""
     url, _ = fixture_db

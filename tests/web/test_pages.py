@@ -41,12 +41,41 @@ def test_pages_are_korean_accessible_and_self_contained(client, path):
         assert re.search(r'<th scope="(col|row)"', table)
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_has_a_json_twin(client, path):
-    r = client.get(path + ".json")
-    assert r.status_code == 200
-    assert r.headers["content-type"].startswith("application/json")
-    assert isinstance(r.json(), dict)
+def twinned_routes(app) -> list:
+    """The GET routes of the app (from ``app.routes``, included routers too) that have a
+    ``.json`` twin route: ``/indicators`` and ``/indicators.json``, ``/departments/{name}`` and
+    ``/departments/{name}.json``."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    contexts = [c for c in iter_route_contexts(app.routes)
+                if isinstance(c.original_route, APIRoute) and "GET" in (c.methods or ())]
+    paths = {c.path for c in contexts}
+    return [c for c in contexts if not c.path.endswith(".json") and c.path + ".json" in paths]
+
+
+def test_every_page_has_a_json_twin(app, client):
+    """Every page route with a ``.json`` twin, enumerated from the app's routes, its path
+    parameters filled with names and ids that exist: the page is HTML, the twin a JSON object."""
+    from .test_concurrency import route_urls
+
+    twinned = twinned_routes(app)
+    assert {"/dashboard", "/indicators", "/indicators/{indicator_id}", "/departments/{name}",
+            "/citizens"} <= {c.path for c in twinned}
+    urls = route_urls(app, client, pdf=False)
+    asked = []
+    for context in twinned:
+        url = next((u for u in urls if context.path_regex.match(u.split("?")[0]) and ".json" not in u.split("?")[0]), None)
+        assert url is not None, f"{context.path}: no URL for the route"
+        base, sep, query = url.partition("?")
+        page = client.get(url)
+        assert page.status_code == 200, (url, page.text[:300])
+        assert page.headers["content-type"].startswith("text/html"), url
+        twin = client.get(base + ".json" + sep + query)
+        assert twin.status_code == 200, (url, twin.text[:300])
+        assert twin.headers["content-type"].startswith("application/json"), url
+        assert isinstance(twin.json(), dict), url
+        asked.append(context.path)
+    assert len(asked) == len(twinned)
 
 
 def test_number_links_point_at_lines_that_print_them(client):

@@ -227,6 +227,7 @@ def watching(fn):
         watcher.join()
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_twelve_pdf_requests_at_once_run_at_most_the_limit_of_chromiums(fixture_db, monkeypatch):
     from fastapi.testclient import TestClient
@@ -269,6 +270,7 @@ def test_twelve_pdf_requests_at_once_run_at_most_the_limit_of_chromiums(fixture_
     assert our_chromiums() == (0, 0)  # nothing left behind
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_pdf_links_use_the_public_address_not_the_host_header(fixture_db, monkeypatch):
     from fastapi.testclient import TestClient

@@ -153,6 +153,7 @@ def test_documents_say_loaded_at_in_utc_on_both_databases(pg_client, lite_client
         assert items and all(i["loaded_at"].endswith("+00:00") for i in items), items[0]["loaded_at"]
 
 
+@pytest.mark.slow
 def test_every_page_answers_the_same_on_postgresql(pg_client, lite_client, fixture_db):
     _, docs = fixture_db
     paths = page_paths(docs)
@@ -161,6 +162,7 @@ def test_every_page_answers_the_same_on_postgresql(pg_client, lite_client, fixtu
         assert_same(lite_client, pg_client, path)
 
 
+@pytest.mark.slow
 def test_every_download_answers_the_same_on_postgresql(pg_client, lite_client):
     """The report files and open data linked from /reports.json and /opendata.json."""
     links = []
@@ -173,6 +175,7 @@ def test_every_download_answers_the_same_on_postgresql(pg_client, lite_client):
         assert_same(lite_client, pg_client, path)
 
 
+@pytest.mark.slow
 def test_every_api_route_answers_the_same_on_postgresql(pg_client, lite_client):
     paths = api_paths(lite_client)
     assert len(paths) > 50

@@ -17,7 +17,7 @@ from tests.conftest import fresh_pg_database
 
 from .conftest import FIXTURES, free_port
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 PAGES = ["/dashboard", "/dashboard.json", "/citizens", "/programs", "/api/v1/indicators", "/findings.json"]
 

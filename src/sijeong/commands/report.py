@@ -17,8 +17,9 @@ ALL_SETTLEMENT = ("summary", "goals", "indicators", "settlement", "related_progr
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("kind", choices=(*KINDS, "all", "opendata"),
-                   help="보고서 종류 / report: " + ", ".join(KINDS) + ", all (성과보고서 표 전부), opendata")
+    p.add_argument("kind", choices=(*KINDS, "all", "opendata", "plan-book"),
+                   help="보고서 종류 / report: " + ", ".join(KINDS) + ", all (성과보고서 표 전부), opendata, "
+                        "plan-book (입력된 성과계획서 / the plan entered in sijeong)")
     p.add_argument("--year", type=int, required=True, help="회계연도(계획연도) / fiscal or plan year")
     p.add_argument("--department", help="부서 / only this department")
     p.add_argument("--municipality", help="지방자치단체 / municipality (e.g. 김포시)")
@@ -88,6 +89,8 @@ def run(args) -> int:
         except ValueError as e:
             print(f"오류 / error: {e}", file=sys.stderr)
             return 2
+    if args.kind == "plan-book":
+        return plan_book(args, fmt)
     try:
         docs = load(args)
     except Exception as e:  # a database that cannot be opened
@@ -121,6 +124,42 @@ def run(args) -> int:
         print(f"보고서를 쓰지 못했습니다 / cannot write the report: {e}", file=sys.stderr)
         return 2
     print(f"{out} ({fmt}, {len(tables)}개 표 / tables)")
+    return 0
+
+
+def plan_book(args, fmt: str) -> int:
+    """``sijeong report plan-book --year Y``: the 성과계획서 tables of the plan confirmed in sijeong."""
+    from .. import cycle
+    from ..reports import render
+    from ..settings import Settings
+    from ..store import db
+
+    if args.files:
+        print("plan-book은 데이터베이스에서 만듭니다(--files 없이) / plan-book is made from the database, "
+              "not --files", file=sys.stderr)
+        return 2
+    settings = Settings.from_env(args.db)
+    municipality = args.municipality or settings.municipality
+    try:
+        engine = db.create_engine_for(settings.db_url)
+        db.migrate(engine)
+        with engine.connect() as conn:
+            table = cycle.plan_book(conn, municipality, args.year, args.department)
+        engine.dispose()
+    except Exception as e:  # a database that cannot be opened
+        print(f"데이터베이스를 열 수 없습니다 / cannot open the database: {e}", file=sys.stderr)
+        return 2
+    if not table.rows:
+        print(f"{args.year}년 확정된 성과계획이 없습니다 / no confirmed plan for {municipality} {args.year}", file=sys.stderr)
+        return 1
+    title = args.title or f"{municipality} {args.year}년 성과계획서" + (f" — {args.department}" if args.department else "")
+    out = Path(args.output)
+    try:
+        render([table], fmt, out, title=title)
+    except Exception as e:  # Chromium missing, unwritable path ...
+        print(f"보고서를 쓰지 못했습니다 / cannot write the report: {e}", file=sys.stderr)
+        return 2
+    print(f"{out} ({fmt}, 1개 표 / table)")
     return 0
 
 

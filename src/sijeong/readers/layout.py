@@ -256,6 +256,10 @@ _TOC_PLAIN = re.compile(rf"^\s*\S.*?(?:\s{{2,}}|\t)\s*{_PAGE_REF}\s*$")
 SHORT = 200
 #: first characters of structure (page headers, unit notes, outline marks), never running heads
 _NOT_RUNNING = "【([<□■○●❖※▶·•-*"
+#: an outline heading (``가. 주민복지과``, ``1. 세입결산``, ``Ⅱ. …``, ``제2장 …``) or a labelled line
+#: (``부서명 : 주민복지과``) is structure, never a running header, even when each chapter prints it
+#: right after a page break
+_OUTLINE = re.compile(r"^(?:[가-하]|\d{1,2}|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ])[.)]\s|^제\s*\d+\s*[장절편]|^[^:：]{1,12}\s*[:：]\s*\S")
 #: a running header: repeated at least this often (and next to half the page numbers)
 RUNNING_MIN = 3
 _NEAR = 1  # only blank lines between a running header and its page number
@@ -303,7 +307,7 @@ def furniture(lines: list[Line]) -> dict[int, str]:
         near: dict[str, list[int]] = {}
         for ln in lines:
             s = ln.stripped
-            if not s or "\t" in ln.text or ln.no in out or len(s) > 60 or s[0] in _NOT_RUNNING:
+            if not s or "\t" in ln.text or ln.no in out or len(s) > 60 or s[0] in _NOT_RUNNING or _OUTLINE.match(s):
                 continue
             if _near_page(ln.no, pages, filled):
                 near.setdefault(_squash(s), []).append(ln.no)

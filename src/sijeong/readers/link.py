@@ -39,20 +39,20 @@ import re
 from difflib import SequenceMatcher
 from typing import Callable, Iterable, TypeVar
 
-from ..model import Appearance, Indicator, PolicyGoal, Program, Record
+from ..model import Appearance, Indicator, PolicyGoal, Program, Record, names, vocabulary
 from .context import ReadContext
 from .performance_text import name_key, similarity
 
 R = TypeVar("R", bound=Record)
 
-PG_PRIMARY = ("부서 성과", "정책사업목표 현황", "성과목표 및 재원비중")
-INDICATOR_PRIMARY = "성과지표 달성현황"
-PROGRAM_PRIMARY = "사업별조서"
-THRESHOLD = 0.75  # names below this similarity are different entities
-PROGRAM_THRESHOLD = 0.85
-GOAL_PROGRAM_THRESHOLD = 0.8
+PG_PRIMARY = (vocabulary.SECTION_DEPARTMENT_RESULTS, vocabulary.SECTION_GOAL_STATUS, vocabulary.SECTION_GOALS)
+INDICATOR_PRIMARY = vocabulary.SECTION_INDICATORS
+PROGRAM_PRIMARY = vocabulary.SECTION_PROGRAMS
+THRESHOLD = names.SAME_ENTITY  # names below this similarity are different entities
+PROGRAM_THRESHOLD = names.SAME_PROGRAM
+GOAL_PROGRAM_THRESHOLD = names.GOAL_PROGRAM
 #: 결산현황 categories that are not 정책사업 (and the parts of 행정운영경비)
-NOT_POLICY = ("행정운영경비", "재무활동", "예비비", "인력운영비", "기본경비")
+NOT_POLICY = (*vocabulary.NON_POLICY, *vocabulary.ADMIN_PARTS)
 
 
 def link(ctx: ReadContext) -> None:
@@ -265,7 +265,7 @@ def _is_policy_program(p: Program) -> bool:
         return False
     base = re.sub(r"\(.*\)$", "", re.sub(r"\s+", "", p.name))  # 기본경비(기획담당관) → 기본경비
     # one misprinted syllable (재우활동) still names the category
-    return not any(len(base) == len(c) and similarity(base, c) >= 0.75 for c in NOT_POLICY)
+    return not any(len(base) == len(c) and similarity(base, c) >= names.CATEGORY for c in NOT_POLICY)
 
 
 def _goal_amount(g: PolicyGoal, key: str) -> int | None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 
 from ..model import Appearance, Indicator, PolicyGoal, StrategicGoal
+from ..model.vocabulary import SECTION_GOALS, SECTION_INDICATORS
 from .performance_tables import Cursor, base, cell, num, take_tables
 from .performance_text import formula_text, html_items, name_key
 from .text import MONEY_UNITS, OTHER_UNITS, Line, ReadError, collapse, strip_html, warn_unknown_unit
 
-GOALS_SECTION = "성과목표 및 재원비중"
-INDICATOR_SECTION = "성과지표 달성현황"
+GOALS_SECTION = SECTION_GOALS
+INDICATOR_SECTION = SECTION_INDICATORS
 
 GRADES = {"◎": "◎", "○": "○", "〇": "○", "O": "○", "×": "×", "X": "×", "x": "×", "✕": "×"}
 _YEAR = re.compile(r"'(\d{2})\s*년")

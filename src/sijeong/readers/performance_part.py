@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..model import Indicator, Narrative, OutlineItem, StrategicGoal
+from ..model.names import NARRATIVE, SAME_ENTITY
 from .context import ReadContext
 from .performance_goals import read_goals, read_indicators, strategic_goal_line
 from .performance_tables import (
@@ -184,7 +185,7 @@ class DepartmentBlock:
         # anything else stays unconsumed: tab lines become generic tables
 
     def set_policy_goal(self, name: str) -> None:
-        hit = best_match(name, self.policy_goals, 0.75)
+        hit = best_match(name, self.policy_goals, SAME_ENTITY)
         if hit is not None:
             self.pg_index = hit[0]
             self.pg_titled = True
@@ -231,7 +232,7 @@ class DepartmentBlock:
         if len(names) == 1:
             self._narrative("indicator", names[0], "성과분석", roots)
             return
-        hits = [best_match(r.text, names, 0.6) for r in roots]
+        hits = [best_match(r.text, names, NARRATIVE) for r in roots]
         if any(h is None for h in hits) and len(roots) == len(names):
             assign: list[str | None] = list(names)
         else:

@@ -9,10 +9,11 @@ a letter inside a number, a missing value, an unknown unit note, a header with n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from ..model import Department, DepartmentSummary, Figure, PolicyGoal, Program, SettlementLine, Staffing, Table, TableRow
+from ..model.vocabulary import SECTION_GOAL_STATUS, SECTION_RELATED_PROGRAMS, SECTION_SETTLEMENT, SECTION_SUMMARY
 from .context import ReadContext
 from .generic import cell_of
 from .text import Line, ReadError, collapse, parse_unit_note, require_number
@@ -72,12 +73,6 @@ def cell(cells: list[str], i: int) -> str:
 def no_numbers(ln: Line) -> bool:
     """A header line: no cell after the first holds a number."""
     return not any(re.search(r"^[△▲-]?\s*\d[\d,]*(\.\d+)?\s*%?$", c) for c in ln.cells[1:] if c)
-
-
-@dataclass
-class Block:
-    header: list[Line] = field(default_factory=list)
-    rows: list[Line] = field(default_factory=list)
 
 
 def take_tables(
@@ -147,9 +142,9 @@ _SUMMARY_MONEY = ("settled", "prior_year_settled", "change")
 
 def read_summary(cur: Cursor) -> list[DepartmentSummary]:
     out = []
-    for ln in take_tables(cur, "총괄", "performance_summary"):
+    for ln in take_tables(cur, SECTION_SUMMARY, "performance_summary"):
         label = collapse(ln.cells[0])
-        rec = DepartmentSummary(**base(cur, ln, label, "총괄"), is_total=label in ("계", "합계"))
+        rec = DepartmentSummary(**base(cur, ln, label, SECTION_SUMMARY), is_total=label in ("계", "합계"))
         for i, key in enumerate(_SUMMARY_COUNTS, 1):
             rec.set(key, num(cur, ln, i, f"총괄 {key}", unit="개"))
         for i, key in enumerate(_SUMMARY_MONEY, 1 + len(_SUMMARY_COUNTS)):
@@ -163,8 +158,8 @@ def read_summary(cur: Cursor) -> list[DepartmentSummary]:
 
 def read_policy_goal_status(cur: Cursor, strategic_goal: str | None) -> list[PolicyGoal]:
     out = []
-    for ln in take_tables(cur, "정책사업목표 현황", "policy_goal_status"):
-        rec = PolicyGoal(**base(cur, ln, ln.cells[0], "정책사업목표 현황"), strategic_goal=strategic_goal)
+    for ln in take_tables(cur, SECTION_GOAL_STATUS, "policy_goal_status"):
+        rec = PolicyGoal(**base(cur, ln, ln.cells[0], SECTION_GOAL_STATUS), strategic_goal=strategic_goal)
         rec.set("indicator_count", num(cur, ln, 1, "성과 지표수", unit="개"))
         rec.set("achieved_indicator_count", num(cur, ln, 2, "달성 지표수", unit="개"))
         rec.set("unit_program_count", num(cur, ln, 3, "단위 사업수", unit="개"))
@@ -207,8 +202,8 @@ def read_staffing(cur: Cursor) -> list[Staffing]:
 
 def read_settlement_lines(cur: Cursor) -> list[SettlementLine]:
     out = []
-    for ln in take_tables(cur, "결산현황", "settlement_lines"):
-        rec = SettlementLine(**base(cur, ln, ln.cells[0], "결산현황"))
+    for ln in take_tables(cur, SECTION_SETTLEMENT, "settlement_lines"):
+        rec = SettlementLine(**base(cur, ln, ln.cells[0], SECTION_SETTLEMENT))
         rec.set("settled", num(cur, ln, 1, "결산액", money=True))
         rec.set("share", num(cur, ln, 2, "구성비", unit="%"))
         rec.set("prior_year_settled", num(cur, ln, 3, "전년도 결산액", money=True))
@@ -235,13 +230,13 @@ def account_of(text: str, ln: Line, ctx: ReadContext) -> str:
 def read_budget_programs(cur: Cursor) -> list[Program]:
     out: list[Program] = []
     unit: Program | None = None
-    for pos, ln in enumerate(take_tables(cur, "관련 예산사업 결산현황", "program_settlement")):
+    for pos, ln in enumerate(take_tables(cur, SECTION_RELATED_PROGRAMS, "program_settlement")):
         acc = cell(ln.cells, 1)
         if acc or unit is None:
             level, parent, account = "unit", None, account_of(acc, ln, cur.ctx)
         else:
             level, parent, account = "detail", unit.name, unit.account
-        rec = Program(**base(cur, ln, ln.cells[0], "관련 예산사업 결산현황"), account=account,
+        rec = Program(**base(cur, ln, ln.cells[0], SECTION_RELATED_PROGRAMS), account=account,
                       level=level, parent=parent, position=pos)
         rec.set("prior_year_spent", num(cur, ln, 2, "전년도 결산", money=True))
         rec.set("budget", num(cur, ln, 3, "예산", money=True))

@@ -10,9 +10,8 @@
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
-
 from ..model import OutlineItem
+from ..model.names import lifted_similarity
 from .context import ReadContext
 from .text import Line, collapse, strip_html, strip_latex
 
@@ -31,16 +30,7 @@ def name_key(name: str | None) -> str:
 
 def similarity(a: str | None, b: str | None) -> float:
     """1.0 for the same name up to whitespace; else a ratio in [0, 1]."""
-    ka, kb = name_key(a), name_key(b)
-    if not ka or not kb:
-        return 0.0
-    if ka == kb:
-        return 1.0
-    ratio = SequenceMatcher(None, ka, kb, autojunk=False).ratio()
-    short, long_ = sorted((ka, kb), key=len)
-    if len(short) >= 4 and short in long_:  # one name is the other plus a word
-        ratio = max(ratio, 0.8)
-    return ratio
+    return lifted_similarity(name_key(a), name_key(b))
 
 
 def best_match(name: str, candidates: list[str], threshold: float) -> tuple[int, float] | None:

@@ -37,11 +37,14 @@ BUDGET_STATEMENT = re.compile(
     r"(?:\s*\((?P<split>[^)]*)\))?"
 )
 _CELL_AMOUNT = re.compile(rf"\s*(?:약\s*)?({_PARTS})\s*원\s*")
+#: a source of funding and its share: ``국비 3,600``, ``도비 20%``, and the short forms of a split
+#: in parentheses, ``862백만원(도 120, 시 742)`` (국/도/시/군/구, 군비/구비 as the city's own)
 _SPLIT = re.compile(
-    rf"(?P<who>국비|도비|시비)\s*(?P<num>{_NUM})\s*(?P<unit>%|천원|백만원|억원|원)?"
+    rf"(?<![가-힣])(?P<who>국비|도비|시비|군비|구비|국|도|시|군|구)\s*(?P<num>{_NUM})\s*(?P<unit>%|천원|백만원|억원|원)?"
 )
 _UNIT_WON = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
-SOURCES = {"국비": "national", "도비": "provincial", "시비": "city"}
+SOURCES = {"국비": "national", "도비": "provincial", "시비": "city", "군비": "city", "구비": "city",
+           "국": "national", "도": "provincial", "시": "city", "군": "city", "구": "city"}
 
 
 def amount_value(text: str) -> tuple[int, int] | None:

@@ -4,13 +4,18 @@ builders that turn a part's outline into records (PlanTask, Narrative, Strategic
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import Department, Figure, Narrative, OutlineItem, PlanTask, Source, StrategicGoal, computed_source
 from .context import ReadContext
 from .plan_money import budget_statements
-from .plan_outline import OutlineBuilder, citations, milestones, walk
+from .plan_outline import OutlineBuilder, citations, milestones
 from .plan_people import People
+
+#: a line stating a goal (추진목표, 목표, 성과목표, 비전): an amount in it is what the programme
+#: aims at (often over several years: "총사업비 1조 1천억원 투자"), never the task's budget
+TARGET_LINE = re.compile(r"^\s*[-·○◦]?\s*(?:추진\s*목표|성과\s*목표|사업\s*목표|최종\s*목표|목\s*표|비\s*전)\s*[:：]")
 
 
 @dataclass
@@ -79,6 +84,8 @@ class TaskBuilder:
 
     def _scan(self, text: str, source: Source) -> None:
         self._cite(text)
+        if TARGET_LINE.match(text):
+            return  # "추진목표 : 총사업비 1조 1천억원 투자": a goal of the programme, not this task's budget
         for st in budget_statements(text, source):
             self._budgets.append(st.total)
             for k, fig in st.split.items():
@@ -176,5 +183,3 @@ def goals(state: PlanState, vision: str | None, vision_source: Source | None, it
         state.ctx.add(g)
 
 
-def all_text(items: list[OutlineItem]) -> list[str]:
-    return [it.text for it, _ in walk(items)]

@@ -23,6 +23,10 @@ _EXT = re.compile(r"\(?\s*행\s*(?P<ext>\d{3,5})\s*\)|\(\s*(?P<note>파견|겸�
 _HEAD_TITLE = re.compile(r"(담당관|과장|실장|국장|소장|단장)$")
 _LEADER_TITLE = re.compile(r"(팀장|센터장|담당)$")
 _STAFF_TITLE = re.compile(r"^(담당자|주무관)$")
+#: a heading after the block: ``【부서】``, ``Ⅱ. 부서``; a department's name alone (or ``2. 부서``)
+#: after a blank line
+_HEADING = re.compile(r"^(【[^】]+】|(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|I{1,3}|IV|VI{0,3}|IX|X)\.\s+\S.*)$")
+_DEPT_ALONE = re.compile(r"^(?:\d{1,2}\.\s*)?[가-힣]{2,12}(과|담당관|실|국|소|단|센터)$")
 PERSONISH = re.compile(r"(팀장|센터장|담당자|담당관|과장|행\s*\d{3,5}\s*\)|\(파견\))")
 
 
@@ -145,6 +149,9 @@ def read_block(lines: list[Line], doc: str) -> tuple[People, list[int]]:
             continue
         if "\t" in ln.text and not COOP.match(s):
             break
+        if _HEADING.match(s) or (used and not lines[[x.no for x in lines].index(used[-1])].stripped
+                                 and _DEPT_ALONE.match(s)):
+            break  # the next department's heading (``【미래전략담당관】``, ``Ⅱ. …``, a name alone)
         if PERSONISH.search(s) or not seen_head_line:
             segments.append((s, Source(doc, ln.no)))
             used.append(ln.no)

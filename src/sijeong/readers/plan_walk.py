@@ -26,6 +26,26 @@ VISION = re.compile(r"비전 및 (추진목표|핵심과제)$")
 TASKS = re.compile(r"주요\s*업무\s*(계획|추진계획)$")
 TOC_TITLE = re.compile(r"^주\s*요\s*업\s*무$")
 TASK_TITLE = re.compile(r"^(?P<no>\d{1,2})\.\s+(?P<title>\S.*)$")
+#: a task heading in the other usual shapes: ``01 제목``, ``1 제목``, ``[1] 제목``, ``【과제 1】 제목``
+#: (taken only as the next task's number, see :meth:`PlanWalker.step_tasks`)
+TASK_OTHER = re.compile(
+    r"^(?:\[\s*(?P<b>\d{1,2})\s*\]\s*|【\s*(?:과제\s*)?(?P<k>\d{1,2})\s*】\s*|(?P<n>\d{1,2})\s+(?=[^\d\s.~∼-]))"
+    r"(?P<title>\S.*)$"
+)
+#: a department heading: ``【주민복지과】``
+BRACKET_DEPT = re.compile(r"^【\s*(?P<dept>[^】]+?)\s*】$")
+
+
+def task_heading(text: str) -> tuple[int, str, str] | None:
+    """``1. 제목`` (or another shape, :data:`TASK_OTHER`) → (number, number as printed, title)."""
+    m = TASK_TITLE.match(text)
+    if m:
+        return int(m.group("no")), m.group("no"), m.group("title")
+    m = TASK_OTHER.match(text)
+    if m:
+        raw = m.group("b") or m.group("k") or m.group("n")
+        return int(raw), raw, m.group("title")
+    return None
 ACH_TITLE = re.compile(r"^(?P<no>\d{1,2})\s+(?P<title>[^\d\s].*)$")
 DEPT_NAME = re.compile(r"^[가-힣]{2,12}(과|담당관|관|실|국|소|단|센터)$")
 BUREAU = re.compile(r"^[가-힣]{2,12}(실|국|본부)$")
@@ -187,6 +207,17 @@ class PlanWalker:
         if self.expect_dept and DEPT_NAME.match(collapse(s).replace(" ", "")):
             self.start_department(ln, collapse(s).replace(" ", ""))
             return
+        m = TASK_TITLE.match(s)
+        if (m and self.mode in ("tasks", None) and DEPT_NAME.match(collapse(m.group("title")).replace(" ", ""))
+                and self.tasks_follow(ln)):
+            # ``2. 주민복지과`` before its ``2024년도 주요업무계획`` or its task 1: a department, not a task
+            self.start_department(ln, collapse(m.group("title")).replace(" ", ""))
+            return
+        m = ROMAN.match(s) or BRACKET_DEPT.match(s)
+        if m and DEPT_NAME.match(collapse(m.groupdict().get("title") or m.group("dept")).replace(" ", "")):
+            # a department heading in another city's shape: ``Ⅱ. 주민복지과``, ``【주민복지과】``
+            self.start_department(ln, collapse(m.groupdict().get("title") or m.group("dept")).replace(" ", ""))
+            return
         m = ROMAN.match(s)
         if m:
             title = m.group("title")
@@ -213,7 +244,7 @@ class PlanWalker:
             self.heading(ln, 2)
             self.toc = 1
             return
-        if self.mode == "tasks" and self.prev_blank and self.opens_department(ln):
+        if self.mode in ("tasks", None) and self.prev_blank and self.opens_department(ln):
             self.start_department(ln, collapse(s).replace(" ", ""))
             return
         note = parse_unit_note(s, ctx.src(ln))
@@ -228,11 +259,18 @@ class PlanWalker:
         the next department of the tasks part (page furniture between them is skipped)."""
         if not DEPT_NAME.match(collapse(ln.stripped).replace(" ", "")) or classify(ln.stripped):
             return False
+        return self.tasks_follow(ln)
+
+    def tasks_follow(self, ln: Line) -> bool:
+        """Whether the next line (blank lines and page furniture skipped) opens a department's
+        tasks: its ``…년도 주요업무계획`` or its task 1."""
         for nxt in self.ctx.lines[ln.no:]:
             if nxt.no in self.ctx.consumed or not nxt.stripped:
                 continue
-            m = TASK_TITLE.match(nxt.stripped)
-            return bool(m) and m.group("no") == "1"
+            if TASKS.search(nxt.stripped) and not classify(nxt.stripped):  # its ``2024년 주요업무계획``
+                return True
+            m = task_heading(nxt.stripped)
+            return m is not None and m[0] == 1
         return False
 
     def step_other(self, ln: Line) -> None:
@@ -323,17 +361,18 @@ class PlanWalker:
         s = ln.stripped
         ctx = self.ctx
         m = TASK_TITLE.match(s)
-        if m:
-            no = int(m.group("no"))
-            if self.toc:
+        other = None if m else task_heading(s)
+        if m or other:
+            no, raw, title = (int(m.group("no")), m.group("no"), m.group("title")) if m else other
+            if self.toc and m:
                 self.toc = 2
                 self.heading(ln, 3)
                 return
             expected = (self.task.task.number + 1) if self.task else (self.last_number() + 1)
             if no == expected or (no == 1 and self.task is None):
                 self.flush()
-                fig = Figure(no, m.group("no"), ctx.src(ln))
-                self.task = TaskBuilder(self.state, fig, clean(m.group("title")), ctx.src(ln))
+                fig = Figure(no, raw, ctx.src(ln))
+                self.task = TaskBuilder(self.state, fig, clean(title), ctx.src(ln))
                 self.footnote = None
                 ctx.consume(ln)
                 return

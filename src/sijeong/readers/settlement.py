@@ -55,11 +55,12 @@ class SettlementReader:
         return profile(text).settlement_score()
 
     def read(self, name: str, text: str, *, municipality: str) -> Document:
-        from . import link, performance_part, settlement_part
+        from . import link, performance_part, settlement_part, settlement_tables
 
         ctx = ReadContext(doc=name, municipality=municipality, year=detect_year(text), text=text)
         settlement_part.read(ctx)
         performance_part.read(ctx)
+        settlement_tables.read(ctx)  # other cities' layouts: tables found by their labels
         link.link(ctx)
         return ctx.document(FAMILY, title="결산 및 성과보고서")
 

@@ -243,7 +243,3 @@ def rank(a: Alignment, previous: tuple | None = None) -> tuple:
     return base + (a.pattern != previous, a.order)
 
 
-def same_reading(a: Alignment, b: Alignment) -> bool:
-    """Two alignments give every field the same value (they differ only in None vs 0)."""
-    keys = set(a.fields) | set(b.fields)
-    return all(a.value(k) == b.value(k) for k in keys)

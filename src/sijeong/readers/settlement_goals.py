@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 
 from ..model import Indicator, PolicyGoal
+from ..model.vocabulary import INDICATOR_LABELS, SECTION_DEPARTMENT_RESULTS
 from .context import ReadContext
 from .settlement_cells import is_header_continuation, numeric_token, squeeze
 from .text import Line, ReadError, collapse, is_number, looks_broken_number, strip_latex
 
-SECTION = "부서 성과"
+SECTION = SECTION_DEPARTMENT_RESULTS
 _UNIT = re.compile(r"^(?P<name>.*?)\s*\(\s*단위\s*[:：]\s*(?P<unit>[^)]+?)\s*\)\s*$")
 
 
@@ -89,7 +90,7 @@ def _indicator(ctx: ReadContext, line: Line, cells: list[str], goal: PolicyGoal,
         unit=unit,
         formula=formula or None,
     )
-    LABELS = {"target": "목표", "actual": "실적", "rate": "달성률"}
+    LABELS = INDICATOR_LABELS
     for key, raw in zip(("target", "actual", "rate"), cells[-3:]):
         raw = raw.strip()
         if not raw:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Figure, Program, Table, TableRow
+from ..model.vocabulary import LEVEL_LABELS, PROGRAM_LABELS, SECTION_PROGRAMS
 from .context import ReadContext
 from .generic import cell_of
 from .settlement_align import Alignment, align, rank
@@ -24,7 +25,7 @@ from .settlement_cells import (
 from .settlement_tree import COLUMNS, infer_levels, infer_tolerant
 from .text import Line, ReadError
 
-SECTION = "사업별조서"
+SECTION = SECTION_PROGRAMS
 MIN_VALUES = 12  # fewer cells than this cannot be aligned to the 15 top columns
 
 
@@ -146,8 +147,7 @@ def _agree_with_parents(rows: list[ProgramRow], levels: list[tuple[str | None, i
             rows[k].chosen = min(ranked[k], key=key)[4]
 
 
-COLUMN_LABELS = {"budget": "예산액", "current_budget": "예산현액", "spent": "지출액", "unspent": "집행잔액"}
-LEVEL_LABELS = {"policy": "정책사업", "unit": "단위사업", "detail": "세부사업"}
+COLUMN_LABELS = PROGRAM_LABELS
 
 
 def _tolerant_levels(ctx: ReadContext, table: ProgramTable, has_total: bool) -> list | None:

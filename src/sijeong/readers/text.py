@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from decimal import Decimal
 
 from ..model import Figure, Source
 
@@ -182,11 +182,11 @@ def parse_number(
         unit = "%"
     if frac:
         value: int | float = float(digits + frac)
-        if multiplier != 1:
-            scaled = value * multiplier
-            if abs(scaled - round(scaled)) > 1e-6:
+        if multiplier != 1:  # exactly, in decimal: 1,328.59 억원 is 132,859,000,000원 (a float is not)
+            scaled = Decimal(digits + frac) * multiplier
+            if scaled != scaled.to_integral_value():
                 raise ReadError(source, f"원 단위로 바꿀 수 없는 금액 / fractional won: {token!r}", token)
-            value = int(round(scaled))
+            value = int(scaled)
     else:
         value = int(digits) * multiplier
     if neg:
@@ -239,9 +239,13 @@ def numeric_tokens(text: str) -> list[str]:
 
 # --- units ---------------------------------------------------------------------------
 
-_UNIT_NOTE = re.compile(r"^\(\s*단위\s*[:：]\s*(?P<units>[^)]*)\)\s*$")
+#: the brackets a unit note is printed in: ``(단위: 천원)``, ``[단위: 천원]``, ``<단위 : 천원>``,
+#: ``‹단위: 천원›``, ``〈단위: 천원〉``, full-width ``［…］``/``＜…＞``; the label ``단위`` or ``금액단위``
+_OPEN, _CLOSE = re.escape("([<‹〈《［＜（"), re.escape(")]>›〉》］＞）")
+_NOTE_LABEL = r"(?:금액\s*)?단\s*위\s*[:：]\s*"
+_UNIT_NOTE = re.compile(rf"^[{_OPEN}]\s*{_NOTE_LABEL}(?P<units>[^{_CLOSE}{_OPEN}]*)[{_CLOSE}]\s*$")
 #: a unit note anywhere in a line (a table's own line or inside a cell, ``인원 (단위:천명)``)
-UNIT_NOTE_ANYWHERE = re.compile(r"\(\s*단위\s*[:：]\s*(?P<units>[^()]*)\)")
+UNIT_NOTE_ANYWHERE = re.compile(rf"[{_OPEN}]\s*{_NOTE_LABEL}(?P<units>[^{_CLOSE}{_OPEN}]*)[{_CLOSE}]")
 #: how a unit of money ends: a scale of won (만원, 십억원) or another currency (만달러, 냥)
 _MONEY_ENDINGS = ("원", "달러", "엔", "위안", "유로", "냥")
 
@@ -326,14 +330,3 @@ def warn_unknown_unit(findings: list, *, doc: str, unit: str, line: int,
                             municipality=municipality, year=year))
 
 
-def iter_blocks(lines: Iterable[Line]) -> Iterator[list[Line]]:
-    """Runs of non-blank lines."""
-    block: list[Line] = []
-    for ln in lines:
-        if ln.stripped:
-            block.append(ln)
-        elif block:
-            yield block
-            block = []
-    if block:
-        yield block

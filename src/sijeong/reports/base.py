@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ..model import Source
+from ..model.numbers import number_text
 
 KINDS = ("money", "count", "rate", "number", "text", "grade")
 
-GRADE_LEGEND = "※ ◎ : 초과달성(130% 이상), ○ : 달성(100~130% 미만), × : 미달성(100% 미만)"
 
 
 @dataclass(slots=True)
@@ -168,12 +168,9 @@ def format_value(value: Any, kind: str) -> str:
     if value is None:
         return "" if kind in ("text", "grade") else "-"
     if kind in ("money", "count"):
-        v = int(value)
-        return f"△{-v:,}" if v < 0 else f"{v:,}"
+        return number_text(int(value), decimals=0)
     if kind == "rate":
-        v = float(value)
-        s = f"{abs(v):,.2f}"
-        return f"△{s}" if v < 0 else s
+        return number_text(float(value), trim=False)
     if kind == "number":
         if isinstance(value, float) and value.is_integer():
             value = int(value)

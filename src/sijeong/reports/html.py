@@ -21,6 +21,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..model.numbers import number_text, rate_decimals
 from .base import ReportCell, ReportTable
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,20 +29,10 @@ WIDE_COLUMNS = 7  # a table of more columns than this gets a landscape page
 FAMILY = {"plan": "주요업무계획"}  # every other kind is a table of the 성과보고서
 
 
-def rate_decimals(value: float, most: int = 2) -> int:
-    """The decimals a rate is printed with: as few as show it exactly (``134`` → 0,
-    ``97.5`` → 1), at most ``most`` (a computed ``129.8701…`` → 2)."""
-    for d in range(most + 1):
-        if abs(round(value, d) - value) < 1e-9:
-            return d
-    return most
-
-
 def cell_text(cell: ReportCell) -> str:
     if cell.kind == "rate" and cell.value is not None:
         v = float(cell.value)
-        s = f"{abs(v):,.{rate_decimals(v)}f}%"
-        return f"△{s}" if v < 0 else s
+        return number_text(v, decimals=rate_decimals(v), trim=False) + "%"
     return cell.text
 
 

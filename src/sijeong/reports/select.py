@@ -7,12 +7,14 @@ different tables.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from ..model import Document, Figure, Indicator, Program, Record, Source
+from ..model import grades
+from ..model.vocabulary import ADMIN, ADMIN_PARTS, FINANCE, NON_POLICY, RESERVE  # noqa: F401  (the reports' names)
+from ..model.names import CATEGORY, REPORT_GOAL, closest_name, ratio, space_key
 
 R = TypeVar("R", bound=Record)
 
@@ -20,16 +22,9 @@ LEVELS = ("policy", "unit", "detail")
 
 # 결산현황 categories of a department's spending: 정책사업 is everything that is not one of
 # these. 인력운영비 and 기본경비 are the parts of 행정운영경비.
-ADMIN = "행정운영경비"
-ADMIN_PARTS = ("인력운영비", "기본경비")
-FINANCE = "재무활동"
-RESERVE = "예비비"
-NON_POLICY = (ADMIN, FINANCE, RESERVE)
 
 
-def key(name: str | None) -> str:
-    """A name for matching: whitespace removed."""
-    return re.sub(r"\s+", "", name or "")
+key = space_key  # a name for matching: whitespace removed
 
 
 def base_name(name: str | None) -> str:
@@ -41,25 +36,15 @@ def category(name: str | None) -> str | None:
     """Which 결산현황 category a program name denotes, tolerating one wrong syllable."""
     b = base_name(name)
     for cat in NON_POLICY + ADMIN_PARTS:
-        if b == cat or (len(b) == len(cat) and difflib.SequenceMatcher(None, b, cat).ratio() >= 0.75):
+        if b == cat or (len(b) == len(cat) and ratio(b, cat) >= CATEGORY):
             return cat
     return None
 
 
-def match(name: str | None, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+def match(name: str | None, candidates: Iterable[str], *, cutoff: float = REPORT_GOAL) -> str | None:
     """The candidate naming the same thing: equal after collapsing whitespace, else the
     most similar one (the documents spell a goal differently in different tables)."""
-    cands = list(candidates)
-    k = key(name)
-    for c in cands:
-        if key(c) == k:
-            return c
-    best, score = None, cutoff
-    for c in cands:
-        r = difflib.SequenceMatcher(None, k, key(c)).ratio()
-        if r >= score:
-            best, score = c, r
-    return best
+    return closest_name(name, candidates, cutoff)
 
 
 def records(
@@ -101,15 +86,7 @@ def fig_source(rec: Record, field: str) -> Source | None:
 
 # --- grades ---------------------------------------------------------------------------
 
-def grade_for_rate(rate: float | None) -> str | None:
-    """◎ ≥130%, ○ 100–<130%, × <100% (the legend printed under 성과목표 및 재원비중)."""
-    if rate is None:
-        return None
-    if rate >= 130:
-        return "◎"
-    if rate >= 100:
-        return "○"
-    return "×"
+grade_for_rate = grades.grade_of  # ◎ ≥130%, ○ 100–<130%, × <100%
 
 
 def rate_of(ind: Indicator) -> float | None:
@@ -118,11 +95,7 @@ def rate_of(ind: Indicator) -> float | None:
         return float(ind.rate)
     if ind.rate_computed is not None:
         return float(ind.rate_computed)
-    if ind.target is None or ind.actual is None:
-        return None
-    if ind.direction == "lower":
-        return None if not ind.actual else 100.0 * ind.target / ind.actual
-    return None if not ind.target else 100.0 * ind.actual / ind.target
+    return grades.rate_of(ind.target, ind.actual, ind.direction)
 
 
 def grade_of(ind: Indicator, basis: str = "reported") -> tuple[str | None, bool]:

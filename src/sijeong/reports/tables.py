@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import Document, Indicator, PolicyGoal, Program, Source, StrategicGoal
-from .base import GRADE_LEGEND, ReportCell, ReportRow, ReportTable, header
+from ..model.vocabulary import GRADE_LEGEND, GRADES
+from .base import ReportCell, ReportRow, ReportTable, header
 from .finance import KINDS as _FINANCE_KINDS
 from .finance import department_settled, plan, programs, related_programs, revenues, settlement
 from .select import departments, fig_source, grade_of, key, match, rate_of, records, short_year
@@ -35,7 +36,6 @@ __all__ = [
     "summary",
 ]
 
-GRADES = ("◎", "○", "×")
 
 
 def _cell(value, kind: str, rec=None, field: str | None = None, **kw) -> ReportCell:

@@ -11,10 +11,11 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Callable, Iterable
 
 from ..model import Document, Figure, Finding, Number, Record
+from ..model.numbers import number_text
+from ..model.names import SAME_NAME, norm, ratio, similar  # noqa: F401  (norm, similar: used by the rules through base)
 
 RuleFunc = Callable[[list[Document]], list[Finding]]
 
@@ -52,15 +53,7 @@ def rule(rule_id: str, name: str, explanation: str) -> Callable[[RuleFunc], Rule
 
 def fmt(value: Number | None) -> str:
     """Korean number formatting: ``1,149,710,000``, ``△7,373,350``, ``128.57``."""
-    if value is None:
-        return "-"
-    neg = value < 0
-    v = abs(value)
-    if isinstance(v, float) and not v.is_integer():
-        text = f"{v:,.2f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{int(round(v)):,}"
-    return ("△" if neg else "") + text
+    return number_text(value)
 
 
 def won(value: Number | None) -> str:
@@ -112,27 +105,10 @@ def close(a: Number, b: Number, slack: float = 1e-9) -> bool:
 
 # --- names ----------------------------------------------------------------------------
 
-_NOISE = re.compile(r"[\s·,.\-–—()\[\]{}「」『』<>'\"“”‘’:;/]+")
+# norm and similar are the model's (one name matcher, model/names.py)
 
 
-def norm(name: str | None) -> str:
-    """A name for matching: no whitespace or punctuation."""
-    return _NOISE.sub("", name or "")
-
-
-def similar(a: str | None, b: str | None, threshold: float = 0.8) -> bool:
-    """Same name up to extraction noise (a misspelt syllable, spacing, a dropped particle)."""
-    x, y = norm(a), norm(b)
-    if not x or not y:
-        return False
-    if x == y:
-        return True
-    if min(len(x), len(y)) < 4:
-        return False
-    return SequenceMatcher(None, x, y).ratio() >= threshold
-
-
-def best_match(name: str, candidates: Iterable[str], threshold: float = 0.8) -> str | None:
+def best_match(name: str, candidates: Iterable[str], threshold: float = SAME_NAME) -> str | None:
     """The candidate most similar to ``name`` (exact after normalising wins), or None when
     nothing is similar enough or two candidates are equally good."""
     n = norm(name)
@@ -153,7 +129,7 @@ def best_match(name: str, candidates: Iterable[str], threshold: float = 0.8) -> 
                 counts = Counter(n)
             if 2.0 * sum((counts & Counter(cn)).values()) / size < threshold:
                 continue
-            scored.append((SequenceMatcher(None, n, cn).ratio(), c))
+            scored.append((ratio(n, cn), c))
     scored.sort(key=lambda t: -t[0])
     if not scored or scored[0][0] < threshold:
         return None

@@ -28,16 +28,14 @@ from ..model import (
     Record,
     SettlementLine,
 )
+from ..model import names
+from ..model.vocabulary import CROSS_LABELS, SECTION_RELATED_PROGRAMS, SETTLEMENT_TOP
+from ..model.vocabulary import NON_POLICY as _NON_POLICY
 from .base import best_match, finding, fmt, lines_of, norm, rounding_slack, rule, similar
 from .programs import level_of
 from .settlement import canonical
 
-LABELS = {
-    "target": "목표", "actual": "실적", "rate": "달성률", "budget": "예산액", "current_budget": "예산현액",
-    "spent": "지출액", "prior_year_spent": "전년도 결산액", "settled": "결산액",
-    "indicator_count": "성과 지표수", "achieved_indicator_count": "달성 지표수",
-    "unit_program_count": "단위 사업수", "share": "비중",
-}
+LABELS = CROSS_LABELS
 
 
 def _where(section: str | None, fig: Figure) -> str:
@@ -84,7 +82,7 @@ def _unmerged_pairs(recs: list[Record]) -> list[tuple[Record, Record]]:
     for g in groups.values():
         for i, a in enumerate(g):
             for b in g[i + 1:]:
-                if a.section != b.section and similar(a.name, b.name, 0.85):
+                if a.section != b.section and similar(a.name, b.name, names.SAME_PROGRAM):
                     pairs.append((a, b))
     return pairs
 
@@ -113,7 +111,7 @@ def check_indicator(documents: list[Document]) -> list[Finding]:
 
 
 PROGRAM_KEYS = ("budget", "current_budget", "spent")
-PERF_SECTION = "관련 예산사업 결산현황"
+PERF_SECTION = SECTION_RELATED_PROGRAMS
 
 
 @rule("cross.program", "사업 대조", "사업별조서와 관련 예산사업 결산현황의 같은 사업은 예산(예산액 또는 예산현액)과 결산액이 같다")
@@ -130,7 +128,7 @@ def check_program(documents: list[Document]) -> list[Finding]:
         if p.section != PERF_SECTION:
             continue
         cands = [q for q in main.get((p.source.doc, p.department), []) if q.level == p.level]
-        name = best_match(p.name, [q.name for q in cands], 0.85)
+        name = best_match(p.name, [q.name for q in cands], names.SAME_PROGRAM)
         if name is None:
             continue
         same = [q for q in cands if q.name == name]
@@ -177,7 +175,7 @@ def policy_program_of(documents: list[Document], goal: PolicyGoal) -> Program | 
         same = [p for p in cands if p.name == goal.program]
         same.sort(key=lambda p: (p.current_budget != goal.budget) + (p.spent != goal.settled))
         return same[0] if same else None
-    name = best_match(goal.name, [p.name for p in cands], 0.85)
+    name = best_match(goal.name, [p.name for p in cands], names.SAME_PROGRAM)
     same = [p for p in cands if p.name == name] if name else []
     return same[0] if len(same) == 1 else None
 
@@ -296,8 +294,8 @@ def check_summary(documents: list[Document]) -> list[Finding]:
                     f = _compare("cross.summary", s, key, fig, "총괄", other, "결산현황 계")
                     if f:
                         out.append(f)
-                elif all(c in by and key in by[c].figures for c in ("정책사업", "행정운영경비", "재무활동")):
-                    parts = [by[c].figures[key] for c in ("정책사업", "행정운영경비", "재무활동")]
+                elif all(c in by and key in by[c].figures for c in SETTLEMENT_TOP):
+                    parts = [by[c].figures[key] for c in SETTLEMENT_TOP]
                     total = sum(p.amount for p in parts)
                     if total != fig.amount:
                         msg = (f"총괄 {LABELS.get(key, '전년도 결산액')} {fmt(fig.amount)}원 ≠ 결산현황 정책사업+행정운영경비+재무활동 "
@@ -330,7 +328,7 @@ def check_plan_budget(documents: list[Document]) -> list[Finding]:
                 continue
             name = getattr(t, "title", "") or t.name
             cands = [p for p in settlement if p.year == t.year]
-            match = best_match(name, [p.name for p in cands], 0.9)
+            match = best_match(name, [p.name for p in cands], names.PLAN_PROGRAM)
             if match is None:
                 continue
             same = [p for p in cands if p.name == match]
@@ -348,7 +346,7 @@ def check_plan_budget(documents: list[Document]) -> list[Finding]:
     return out
 
 
-NON_POLICY = ("행정운영경비", "재무활동", "예비비")
+NON_POLICY = _NON_POLICY
 
 
 @rule("cross.prior_year", "전년도 결산 대조",

@@ -8,7 +8,10 @@ Indicator (``run_rules`` calls it first); the rules compare the document with th
 from __future__ import annotations
 
 from ..model import DepartmentSummary, Document, Figure, Finding, Indicator, PolicyGoal
+from ..model import grades as grading
+from ..model.grades import grade_of, rate_of
 from ..model.korean import josa
+from ..model.vocabulary import GRADE_NAMES, GRADES
 from .base import (
     fmt,
     finding,
@@ -24,37 +27,12 @@ from .base import (
 )
 from .direction import direction_of
 
-GRADES = ("◎", "○", "×")
-GRADE_NAMES = {"◎": "초과달성", "○": "달성", "×": "미달성"}
-
-
-def grade_of(rate: float | None) -> str | None:
-    """◎ ≥130%, ○ 100–<130%, × <100%."""
-    if rate is None:
-        return None
-    if rate >= 130 - 1e-9:
-        return "◎"
-    if rate >= 100 - 1e-9:
-        return "○"
-    return "×"
-
-
-def rate_of(target, actual, direction: str) -> float | None:
-    """달성률 in percent, or None when it cannot be computed (a target of 0 ...)."""
-    if target is None or actual is None:
-        return None
-    num, den = (actual, target) if direction == "higher" else (target, actual)
-    if den == 0:
-        return None
-    return num / den * 100
-
 
 def derived_rate_and_grade(target, actual, direction: str) -> tuple[float | None, str | None]:
-    """The one computation of an indicator's derived values: (달성률 rounded to four decimals
-    as stored, 등급). Read documents (``compute``) and stored rows (the write path's
-    re-check) both go through it."""
-    r = rate_of(target, actual, direction)
-    return (None if r is None else round(r, 4)), grade_of(r)
+    """An indicator's derived values: (달성률 rounded to four decimals as stored, 등급) —
+    the model's one computation (:func:`sijeong.model.grades.computed`). Read documents
+    (``compute``) and stored rows (the write path's re-check) both go through it."""
+    return grading.computed(target, actual, direction)
 
 
 def compute(documents: list[Document]) -> None:

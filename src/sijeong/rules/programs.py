@@ -6,32 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import Document, Figure, Finding, Program
+from ..model.vocabulary import PROGRAM_LABELS
 from .base import fmt, finding, lines_of, norm, rule, sum_check
 
-LABELS = {
-    "budget": "예산액",
-    "carried_over": "전년도이월액",
-    "transfer_use": "이용",
-    "transfer_divert": "전용",
-    "revenue_substitute": "수입대체경비",
-    "reserve_used": "예비비사용액",
-    "change": "변경",
-    "current_budget": "예산현액",
-    "spent": "지출액",
-    "carry_forward": "다음연도이월액",
-    "carry_explicit": "명시이월",
-    "carry_accident": "사고이월",
-    "carry_continuing": "계속비이월",
-    "subsidy_returned": "보조금반납금",
-    "unspent": "집행잔액",
-    "subsidy_balance": "보조금정산잔액",
-    "savings": "예산절감액",
-    "plan_change": "계획변경등",
-    "bid_difference": "낙찰차액",
-    "spending_balance": "지출잔액",
-    "reserve": "예비비",
-    "prior_year_spent": "전년도결산액",
-}
+LABELS = PROGRAM_LABELS
 INCREASES = ("carried_over", "transfer_use", "transfer_divert", "revenue_substitute", "reserve_used", "change")
 CARRIES = ("carry_explicit", "carry_accident", "carry_continuing")
 UNSPENT_PARTS = ("subsidy_balance", "savings", "plan_change", "bid_difference", "spending_balance", "reserve")

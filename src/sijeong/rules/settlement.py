@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..model import DepartmentSummary, Document, Figure, Finding, SettlementLine, Staffing
+from ..model.vocabulary import ADMIN, ADMIN_PARTS, FINANCE, POLICY, SETTLEMENT_TOP, STAFFING_LABELS, SUMMARY_LABELS
 from .base import finding, fmt, lines_of, pct, precision, round_half_up, rule, sum_check, truncate
 
-CANON = ("계", "정책사업", "행정운영경비", "인력운영비", "기본경비", "재무활동")
+CANON = ("계", POLICY, ADMIN, *ADMIN_PARTS, FINANCE)
 
 
 def canonical(label: str) -> str | None:
@@ -63,7 +64,7 @@ def _sum_lines(documents: list[Document], rule_id: str, total_name: str, part_na
 
 @rule("settlement.total", "결산현황 계", "결산현황 계 = 정책사업 + 행정운영경비 + 재무활동 (결산액·전년도·증감·구성비)")
 def check_total(documents: list[Document]) -> list[Finding]:
-    return _sum_lines(documents, "settlement.total", "계", ("정책사업", "행정운영경비", "재무활동"), "결산현황 계")
+    return _sum_lines(documents, "settlement.total", "계", SETTLEMENT_TOP, "결산현황 계")
 
 
 @rule("settlement.operating", "행정운영경비", "행정운영경비 = 인력운영비 + 기본경비 (결산액·전년도·증감·구성비)")
@@ -75,7 +76,7 @@ def check_operating(documents: list[Document]) -> list[Finding]:
 def check_share(documents: list[Document]) -> list[Finding]:
     out = []
     for rows in line_sets(documents).values():
-        tops = [rows[c] for c in ("정책사업", "행정운영경비", "재무활동") if c in rows]
+        tops = [rows[c] for c in SETTLEMENT_TOP if c in rows]
         for money, share, label in (("settled", "share", "구성비"), ("prior_year_settled", "prior_year_share", "전년도 구성비")):
             if len(tops) < 3 or not all(money in r.figures for r in tops):
                 continue
@@ -157,19 +158,6 @@ def check_change_rate(documents: list[Document]) -> list[Finding]:
     return out
 
 
-SUMMARY_LABELS = {
-    "strategic_goal_count": "전략목표수",
-    "policy_goal_count": "정책사업목표 개수",
-    "indicator_count": "지표수",
-    "exceeded_count": "초과달성",
-    "achieved_count": "달성",
-    "missed_count": "미달성",
-    "settled": "결산액",
-    "prior_year_settled": "전년도 결산액",
-    "change": "비교증감",
-}
-
-
 @rule("summary.total", "총괄 계", "총괄의 계 행 = Σ부서 행 (열마다)")
 def check_summary_total(documents: list[Document]) -> list[Finding]:
     out = []
@@ -197,15 +185,6 @@ def check_summary_total(documents: list[Document]) -> list[Finding]:
                 if f:
                     out.append(f)
     return out
-
-
-STAFFING_LABELS = {
-    "authorized": "정원",
-    "authorized_grade4_up": "4급이상",
-    "authorized_grade5": "5급",
-    "authorized_grade6_down": "6급이하",
-    "current": "현원",
-}
 
 
 @rule("staffing.total", "인력현황 합계", "정원 계 = 4급이상 + 5급 + 6급이하, 계 행 = Σ부서 행")

@@ -129,11 +129,6 @@ def from_json(value: Any, tp: Any) -> Any:
     return value
 
 
-def is_json_hint(tp: Any) -> bool:
-    """Whether a field of this type is stored as JSON (not a scalar column)."""
-    return scalar_kind(tp) is None
-
-
 def scalar_kind(tp: Any) -> str | None:
     """'int', 'float', 'str', 'bool' for scalar hints (Optional allowed), None otherwise."""
     if _is_union(tp):

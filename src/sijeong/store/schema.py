@@ -269,6 +269,7 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Index("ix_audit_log_dims", "municipality", "year", "id"),
     )
     _account_tables(metadata)
+    _cycle_tables(metadata)
     return metadata, by_kind
 
 
@@ -322,6 +323,108 @@ def _account_tables(metadata: sa.MetaData) -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Index("ix_login_failures_login", "login", "at"),
         sa.Index("ix_login_failures_address", "address", "at"),
+    )
+
+
+def _cycle_tables(metadata: sa.MetaData) -> None:
+    """The year's performance cycle entered in sijeong (``docs/cycle.md``, issue 11): a
+    municipality-year (open → confirmed → closed; reopening is recorded), its plan
+    indicators (targets, weights), their period results and the results' evidence files.
+    Every row carries ``version`` for stale-edit detection; changes go through
+    ``operations.write`` and are kept in ``audit_log``."""
+    sa.Table(
+        "cycle_years",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        # open: the plan is written; confirmed: the plan is confirmed, results are entered;
+        # closed: 결산 확정 — everything of the year is locked
+        sa.Column("status", sa.Text, nullable=False, server_default="open"),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True)),
+        sa.UniqueConstraint("municipality", "year", name="uq_cycle_years"),
+    )
+    sa.Table(
+        "cycle_indicators",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("cycle_id", sa.Integer, sa.ForeignKey("cycle_years.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("department", sa.Text, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("policy_goal", sa.Text),
+        sa.Column("programs", JSONType),
+        sa.Column("unit", sa.Text),
+        sa.Column("formula", sa.Text),
+        sa.Column("data_source", sa.Text),
+        sa.Column("direction", sa.Text),
+        # outcome (결과지표) | output (산출지표) | NULL (not said)
+        sa.Column("measure", sa.Text),
+        sa.Column("target", DoubleType),
+        sa.Column("weight", DoubleType),
+        # last year's actual of the indicator it was carried over from (plan-quality check)
+        sa.Column("prior_actual", DoubleType),
+        sa.Column("carried_from", sa.Text),
+        # draft | submitted | confirmed
+        sa.Column("status", sa.Text, nullable=False, server_default="draft"),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.UniqueConstraint("cycle_id", "department", "name", name="uq_cycle_indicators"),
+        sa.Index("ix_cycle_indicators_dims", "municipality", "year", "department", "id"),
+    )
+    sa.Table(
+        "cycle_results",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("indicator_id", sa.Integer, sa.ForeignKey("cycle_indicators.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("department", sa.Text, nullable=False),
+        # 2025 | 2025-H1 | 2025-Q3 | 2025-M07
+        sa.Column("period", sa.Text, nullable=False),
+        sa.Column("actual", DoubleType),
+        sa.Column("comment", sa.Text),
+        # draft | submitted | accepted | returned
+        sa.Column("status", sa.Text, nullable=False, server_default="draft"),
+        sa.Column("return_reason", sa.Text),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.UniqueConstraint("indicator_id", "period", name="uq_cycle_results"),
+        sa.Index("ix_cycle_results_dims", "municipality", "year", "department", "id"),
+    )
+    # reporting windows: by when a period's results are due (who is late)
+    sa.Table(
+        "cycle_windows",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("cycle_id", sa.Integer, sa.ForeignKey("cycle_years.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("period", sa.Text, nullable=False),
+        sa.Column("opens_on", sa.Date),
+        sa.Column("due_on", sa.Date, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.UniqueConstraint("cycle_id", "period", name="uq_cycle_windows"),
+    )
+    sa.Table(
+        "cycle_evidence",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("result_id", sa.Integer, sa.ForeignKey("cycle_results.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("department", sa.Text, nullable=False),
+        sa.Column("file_name", sa.Text, nullable=False),  # as uploaded (shown, never used as a path)
+        sa.Column("stored_name", sa.Text, nullable=False),  # generated
+        sa.Column("content_type", sa.Text, nullable=False),  # pdf | hwp | hwpx | xlsx | png | jpeg
+        sa.Column("size", sa.BigInteger, nullable=False),
+        sa.Column("sha256", sa.Text, nullable=False),
+        sa.Column("uploaded_by", sa.Text, nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("stored_name", name="uq_cycle_evidence_stored_name"),
+        sa.Index("ix_cycle_evidence_result_id", "result_id"),
     )
 
 

@@ -16,9 +16,6 @@ import sqlalchemy as sa
 from ..model import Indicator, Narrative, OutlineItem, PlanTask, Record
 from .schema import table
 
-#: the kinds the index holds
-INDEXED_KINDS = ("plan_task", "narrative", "indicator")
-
 
 def _outline_texts(items: Iterable[OutlineItem]) -> list[str]:
     out: list[str] = []

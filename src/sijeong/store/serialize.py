@@ -16,7 +16,9 @@ from typing import Any
 from .repository import tidy_row
 
 #: columns that are not part of the shape (said as ``document`` / ``source`` instead, or too big)
-INTERNAL = {"document_id", "doc_order", "source_doc", "source_line", "text", "loaded_at"}
+INTERNAL = {"document_id", "doc_order", "source_doc", "source_line", "text", "loaded_at",
+            # the key of a finding's marks: stable across re-checks, not part of what was found
+            "fingerprint"}
 #: the columns every record has, in the export's order (its own fields follow)
 RECORD_HEAD = ("municipality", "year", "department", "name", "section")
 FINDING_KEYS = ("rule", "severity", "doc", "lines", "message", "expected", "actual", "municipality", "year",

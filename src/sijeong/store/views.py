@@ -12,7 +12,6 @@ objects (``load_documents``). Callers shape and render; they run no SQL of their
 
 from __future__ import annotations
 
-import difflib
 import json
 import time
 import weakref
@@ -21,12 +20,14 @@ from typing import Any, Iterable, Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..model.names import PAGE_LINK, match_name
 from . import schema
+from .marks import NEEDS_NOTE as MARK_NEEDS_NOTE, STATUSES as MARK_STATUSES
 from .repository import document_rows, iter_records, load_documents, to_record, tidy_row
 from .search import search, search_count
 
 __all__ = [
-    "document_rows", "iter_records", "load_documents", "to_record", "tidy_row", "search", "search_count",
+    "MARK_NEEDS_NOTE", "MARK_STATUSES", "document_rows", "iter_records", "load_documents", "to_record", "tidy_row", "search", "search_count",
 ]
 
 RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goals", "department_summaries")
@@ -310,17 +311,120 @@ def money_page(conn: Connection, table: str, *, municipality: str, year: int | N
                 where=where, order_by=order_by, limit=limit, offset=offset)
 
 
+#: the statuses of the work list's filter: ``open`` (no mark), a mark's status, or ``all``
+FINDING_STATUSES = ("open", "seen", "fixed", "false_positive", "all")
+#: the reader's information (how a document was read, e.g. "어느 열에도 맞지 않는 값 0"):
+#: ``hide`` (the work list's default), ``show`` (with the rest) or ``only``
+READING_FILTERS = ("hide", "show", "only")
+#: a finding's mark, as the listing gives it (``mark``: these keys, or None)
+MARK_KEYS = ("id", "status", "note", "marked_by", "marked_at", "version")
+
+
+def _reading(t: sa.Table) -> Any:
+    """The reader's information findings: found while reading (``origin`` read), severity info."""
+    return sa.and_(t.c.origin == "read", t.c.severity == "info")
+
+
+def _severity_rank(t: sa.Table) -> Any:
+    return sa.case(*((t.c.severity == s, i) for i, s in enumerate(SEVERITY_ORDER)), else_=len(SEVERITY_ORDER))
+
+
+def _marked(t: sa.Table, m: sa.Table) -> tuple[Any, Any]:
+    """(findings LEFT JOIN finding_marks on municipality and fingerprint, the join's columns)."""
+    joined = t.outerjoin(m, sa.and_(m.c.municipality == t.c.municipality, m.c.fingerprint == t.c.fingerprint))
+    cols = [m.c[k].label(f"mark_{k}") for k in MARK_KEYS]
+    return joined, cols
+
+
+def _with_mark(d: dict[str, Any]) -> dict[str, Any]:
+    mark = {k: d.pop(f"mark_{k}") for k in MARK_KEYS}
+    d["mark"] = mark if mark["id"] is not None else None
+    return d
+
+
 def finding_page(conn: Connection, *, municipality: str, year: int | None, department: str | None,
-                 severity: str | None, rule: str | None, limit: int, offset: int) -> tuple[list[dict], int]:
-    """검증 결과: by document, then as stored; ``rule``: an id or its prefix (a family)."""
-    t = _t("findings")
-    where = []
+                 severity: str | None, rule: str | None, limit: int, offset: int, status: str | None = None,
+                 reading: str = "show", order: str = "document") -> tuple[list[dict], int]:
+    """검증 결과, each finding with its ``mark`` (the people's word on it, joined by
+    fingerprint in SQL; None when unmarked). ``rule``: an id or its prefix (a family);
+    ``status``: ``open`` (unmarked), a mark's status, or None/``all``; ``reading``: the
+    reader's information findings hidden, shown or alone (:data:`READING_FILTERS`);
+    ``order``: ``document`` (by document, then as stored) or ``work`` (the work list: open
+    first, then error, warning, info, then by document)."""
+    t, m = _t("findings"), _t("finding_marks")
+    conds = _scope(t, municipality, year, department)
     if severity:
-        where.append(t.c.severity == severity)
+        conds.append(t.c.severity == severity)
     if rule:
-        where.append(t.c.rule.startswith(rule, autoescape=True))
-    return page(conn, "findings", municipality=municipality, year=year, department=department, where=where,
-                order_by=[t.c.doc, t.c.id], limit=limit, offset=offset)
+        conds.append(t.c.rule.startswith(rule, autoescape=True))
+    if status == "open":
+        conds.append(m.c.id.is_(None))
+    elif status and status != "all":
+        conds.append(m.c.status == status)
+    if reading == "hide":
+        conds.append(sa.not_(_reading(t)))
+    elif reading == "only":
+        conds.append(_reading(t))
+    joined, cols = _marked(t, m)
+    offset = min(offset, MAX_INT)
+    total = conn.execute(sa.select(sa.func.count()).select_from(joined).where(*conds)).scalar_one()
+    if order == "work":
+        order_by = [sa.case((m.c.id.is_(None), 0), else_=1), _severity_rank(t), t.c.doc, t.c.id]
+    else:
+        order_by = [t.c.doc, t.c.id]
+    q = sa.select(t, *cols).select_from(joined).where(*conds).order_by(*order_by).limit(limit).offset(offset)
+    return [_with_mark(as_dict(r)) for r in conn.execute(q)], int(total)
+
+
+def finding_with_mark(conn: Connection, finding_id: int) -> dict | None:
+    """One finding with its ``mark`` (None when unmarked)."""
+    t, m = _t("findings"), _t("finding_marks")
+    if not 0 < finding_id <= MAX_INT:
+        return None
+    joined, cols = _marked(t, m)
+    r = conn.execute(sa.select(t, *cols).select_from(joined).where(t.c.id == finding_id)).first()
+    return _with_mark(as_dict(r)) if r else None
+
+
+def finding_tallies(conn: Connection, municipality: str, year: int | None,
+                    department: str | None = None) -> dict[str, Any]:
+    """The work list's counts under the scope, in one grouped query: ``status`` (open /
+    seen / fixed / false_positive / all), ``reading`` (the reader's information findings),
+    ``rules`` ({rule id: count}, for the family filter)."""
+    t, m = _t("findings"), _t("finding_marks")
+    joined, _ = _marked(t, m)
+    is_reading = sa.case((_reading(t), 1), else_=0).label("reading")
+    q = (sa.select(t.c.rule, m.c.status, is_reading, sa.func.count()).select_from(joined)
+         .where(*_scope(t, municipality, year, department)).group_by(t.c.rule, m.c.status, is_reading))
+    status = {s: 0 for s in FINDING_STATUSES}
+    rules: dict[str, int] = {}
+    reading = 0
+    for rule_id, st, rd, n in conn.execute(q):
+        status[st or "open"] = status.get(st or "open", 0) + n
+        status["all"] += n
+        rules[rule_id] = rules.get(rule_id, 0) + n
+        reading += n if rd else 0
+    return {"status": status, "reading": reading, "rules": dict(sorted(rules.items()))}
+
+
+#: marks under which a finding still stands against its figures (unmarked, or only 확인)
+STANDING = (None, "seen")
+
+
+def open_errors_on(conn: Connection, municipality: str | None, year: int | None,
+                   docs: Iterable[str], *, limit: int = 500) -> list[dict]:
+    """The errors on lines of these documents that still stand (no mark, or only 확인),
+    each with its ``mark``: for the badges of the pages that show a record. Bounded; the
+    caller matches lines."""
+    t, m = _t("findings"), _t("finding_marks")
+    docs = sorted({d for d in docs if d})
+    if not docs:
+        return []
+    joined, cols = _marked(t, m)
+    conds = _scope(t, municipality, year) + [t.c.severity == "error", t.c.doc.in_(docs),
+                                              sa.or_(m.c.id.is_(None), m.c.status == "seen")]
+    q = sa.select(t, *cols).select_from(joined).where(*conds).order_by(t.c.id).limit(limit)
+    return [_with_mark(as_dict(r)) for r in conn.execute(q)]
 
 
 def department_records(conn: Connection, table: str, *, municipality: str, year: int | None, department: str,
@@ -412,15 +516,9 @@ def policy_goal_of(conn: Connection, indicator: dict) -> dict | None:
     return next((c for c in cands if c["name"] == name), None) if name else None
 
 
-def similar_name(wanted: str, names: Iterable[str], threshold: float = 0.85) -> str | None:
+def similar_name(wanted: str, names: Iterable[str], threshold: float = PAGE_LINK) -> str | None:
     """The name most like ``wanted`` (spaces ignored), if it is at least ``threshold`` alike."""
-    w = "".join(wanted.split())
-    best, best_ratio = None, 0.0
-    for n in names:
-        ratio = difflib.SequenceMatcher(None, w, "".join((n or "").split())).ratio()
-        if ratio > best_ratio:
-            best, best_ratio = n, ratio
-    return best if best_ratio >= threshold else None
+    return match_name(wanted, names, threshold)
 
 
 def finding_counts(conn: Connection, municipality: str, year: int | None) -> dict[str, int]:

@@ -29,7 +29,6 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from ..store import views
 from ..store.connections import Connection, pool_capacity  # noqa: F401 - app.py asks deps.pool_capacity
-from . import formatting
 
 MAX_LIMIT = 500
 #: the largest integer the store's databases take (SQLite's integer, PostgreSQL's bigint):
@@ -181,11 +180,3 @@ def get_paging(limit: LimitQ = 50, offset: OffsetQ = 0) -> Paging:
 
 
 PagingDep = Annotated[Paging, Depends(get_paging)]
-
-
-def get_unit(request: Request) -> str:
-    """Display unit for money: ``?unit=`` (remembered in a cookie by the app), else the cookie."""
-    return formatting.unit_key(request.query_params.get("unit") or request.cookies.get("unit"))
-
-
-UnitDep = Annotated[str, Depends(get_unit)]

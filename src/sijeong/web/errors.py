@@ -48,13 +48,59 @@ def error_response(request: Request, status: int, message: str, headers: dict[st
     unit = getattr(request.state, "unit", formatting.DEFAULT_UNIT)
     ctx = {"status": status, "message": message, "title": MESSAGES.get(status, "오류"), "unit": unit,
            "unit_label": formatting.unit_label(unit), "json_href": "/openapi.json",
-           "municipality": state.settings.municipality}
+           "municipality": _municipality(request, status)}
     try:
         return state.templates.TemplateResponse(request, "error.html", ctx, status_code=status, headers=headers)
     except Exception:  # noqa: BLE001 - the error page itself failed: answer a bare one
         log.exception("error page failed")
         body = f"<!doctype html><html lang=\"ko\"><title>{status}</title><h1>{html.escape(message)}</h1></html>"
         return HTMLResponse(body, status_code=status, headers=headers)
+
+
+def _municipality(request: Request, status: int) -> str:
+    """The municipality the error page names: the one asked for, else the one the request was
+    showing (the database's default), never a name the database does not hold."""
+    state = request.app.state
+    asked = request.query_params.get("municipality") if not CONTROL_IN_QUERY.search(request.url.query.encode()) else None
+    if asked and len(asked) <= 40:
+        return asked
+    known = getattr(request.state, "default_municipality", None)
+    if known or status == 503:  # overloaded: no connection is opened for the name
+        return known or state.settings.municipality
+    try:
+        from .deps import default_municipality
+
+        return default_municipality(request)
+    except Exception:  # noqa: BLE001 - the error page must not fail for its heading
+        return state.settings.municipality
+
+
+#: pydantic's error types → Korean, with the parameter's own hint where one helps
+_HINTS = {"year": "네 자리 연도(예: 2023)", "limit": "1 이상의 정수", "offset": "0 이상의 정수",
+          "municipality": "지방자치단체 이름", "department": "부서 이름", "q": "검색어"}
+
+
+def korean_validation(e: dict) -> str:
+    """One validation error in Korean first, pydantic's English after it — never a raw regex."""
+    loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path", "body"))
+    kind, ctx = e.get("type", ""), e.get("ctx") or {}
+    hint = _HINTS.get(loc.split(".")[-1] if loc else "", "")
+    if kind == "string_pattern_mismatch":
+        korean = f"형식이 맞지 않습니다{f' — {hint}' if hint else ''}"
+        english = "does not have the expected form"
+    elif kind in ("int_parsing", "int_type", "int_from_float"):
+        korean, english = "정수가 아닙니다", "not an integer"
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(ctx.values()), "")
+        word = {"greater_than_equal": "이상", "greater_than": "초과", "less_than_equal": "이하", "less_than": "미만"}[kind]
+        korean, english = f"{bound} {word}이어야 합니다", e.get("msg", "")
+    elif kind == "missing":
+        korean, english = "값이 필요합니다", "required"
+    elif kind == "string_too_long":
+        korean, english = f"{ctx.get('max_length', '')}자 이하여야 합니다", e.get("msg", "")
+    else:
+        korean, english = "올바르지 않은 값입니다", e.get("msg", "")
+    return f"{loc}: {korean} / {english}" if loc else f"{korean} / {english}"
 
 
 class RefuseControlCharacters:
@@ -87,10 +133,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        parts = []
-        for e in exc.errors():
-            loc = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path"))
-            parts.append(f"{loc}: {e.get('msg')}")
+        parts = [korean_validation(e) for e in exc.errors()]
         return error_response(request, 422, f"{MESSAGES[422]} — " + "; ".join(parts))
 
     @app.exception_handler(PoolTimeout)

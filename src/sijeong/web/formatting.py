@@ -1,5 +1,6 @@
 """Korean number formatting for the pages: thousands separators, △ for negatives,
-money in 원 / 천원 / 백만원, rates in percent, grades with their Korean names.
+money in 원 / 천원 / 백만원, rates in percent, grades with their Korean names. The digits
+are the model's (model/numbers.py); this module adds the markup and the display units.
 
 Money is stored in integer 원; the display unit only divides (half-up rounding) and
 never changes what is stored or exported.
@@ -7,10 +8,21 @@ never changes what is stored or exported.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup, escape
+
+from ..model.numbers import number_text, scaled
+from ..model.vocabulary import (  # noqa: F401  (the labels the templates get through render.py)
+    ACCOUNT_LABELS,
+    DIRECTION_LABELS,
+    GRADE_CLASS,
+    GRADE_NAMES,
+    LEVEL_LABELS,
+    NO_GRADE,
+    SEVERITY_LABELS,
+)
 
 #: display unit key -> (Korean label, divisor)
 MONEY_UNITS: dict[str, tuple[str, int]] = {
@@ -20,12 +32,7 @@ MONEY_UNITS: dict[str, tuple[str, int]] = {
 }
 DEFAULT_UNIT = "won"
 
-GRADES: dict[str, str] = {"◎": "초과달성", "○": "달성", "×": "미달성"}
-GRADE_CLASS: dict[str, str] = {"◎": "exceeded", "○": "achieved", "×": "missed"}
-SEVERITY_LABELS: dict[str, str] = {"error": "오류", "warning": "경고", "info": "정보"}
-DIRECTION_LABELS: dict[str, str] = {"higher": "높을수록 좋음", "lower": "낮을수록 좋음"}
-LEVEL_LABELS: dict[str, str] = {"policy": "정책사업", "unit": "단위사업", "detail": "세부사업"}
-ACCOUNT_LABELS: dict[str, str] = {"general": "일반회계", "special": "특별회계", "fund": "기금"}
+GRADES = GRADE_NAMES  # the templates' name for ◎/○/× → 초과달성/달성/미달성
 
 
 def unit_key(value: str | None) -> str:
@@ -47,18 +54,7 @@ def _neg(text: str) -> Markup:
 
 def plain_number(value: Any, *, decimals: int = 2) -> str:
     """Text only (for titles, charts): '1,234', '△1,234', '97.5'."""
-    if value is None:
-        return "-"
-    d = Decimal(str(value))
-    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    sign = "△" if q < 0 else ""
-    q = abs(q)
-    whole = int(q)
-    frac = q - whole
-    if frac == 0:
-        return f"{sign}{whole:,}"
-    frac_text = format(frac, "f")[2:].rstrip("0")
-    return f"{sign}{whole:,}.{frac_text}"
+    return number_text(value, decimals=decimals)
 
 
 def number(value: Any, *, decimals: int = 2) -> Markup:
@@ -72,10 +68,7 @@ def number(value: Any, *, decimals: int = 2) -> Markup:
 
 
 def scale_money(won: Any, unit: str | None) -> Decimal | None:
-    if won is None:
-        return None
-    div = MONEY_UNITS[unit_key(unit)][1]
-    return (Decimal(str(won)) / div).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return scaled(won, MONEY_UNITS[unit_key(unit)][1])
 
 
 def money(won: Any, unit: str | None = None) -> Markup:
@@ -111,4 +104,4 @@ def ratio(part: Any, whole: Any) -> float | None:
 
 
 def grade_label(grade: str | None) -> str:
-    return GRADES.get(grade or "", "판정 없음")
+    return GRADES.get(grade or "", NO_GRADE)

@@ -94,12 +94,6 @@ def plain(value: Any, kind: str = "number", unit: str | None = None) -> str:
     return _plain(value, kind, unit)
 
 
-def add_source(acc: dict[str, set[int]], row: Any, field: str | None = None) -> None:
-    doc, line = source_of(row, field)
-    if doc and line:
-        acc.setdefault(doc, set()).add(int(line))
-
-
 def _get(row: Any, key: str) -> Any:
     if isinstance(row, dict):
         return row.get(key)

@@ -9,7 +9,6 @@ with headless Chromium (``reports.pdf``).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -18,6 +17,9 @@ from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from ...model.korean import josa, particle
+from ...model.numbers import won_words
+from ...model.vocabulary import GRADE_WORDS, PROGRAM_NOTES
+from ...model.vocabulary import NO_GRADE_WORDS as NO_GRADE
 from ...store import views
 from .. import charts, links
 from .. import formatting as f
@@ -40,33 +42,9 @@ REVENUE_SOURCES: list[tuple[str, str]] = [
     ("지방채", "시가 빌린 돈이에요. 나중에 갚아야 해요."),
     ("보전수입", "지난해에 쓰고 남은 돈과 회계 사이에 옮겨 온 돈이에요."),
 ]
-#: ◎/○/× in words a citizen reads at once
-GRADE_WORDS: dict[str, str] = {"◎": "목표를 넘어섰어요", "○": "목표를 달성했어요", "×": "목표에 못 미쳤어요"}
-NO_GRADE = "아직 판정할 수 없어요"
-#: policy-level program categories every department has, explained
-PROGRAM_NOTES: list[tuple[str, str]] = [
-    ("행정운영경비", "부서를 꾸려 가는 데 드는 기본 경비(사무실 운영, 인건비 등)"),
-    ("재무활동", "회계 사이에 옮기거나 돌려주는 돈"),
-    ("예비비", "예상하지 못한 일에 대비해 남겨 둔 돈"),
-]
 
 
 # --- amounts in 억·만 원 -----------------------------------------------------------------
-
-
-def won_words(value: Any) -> str:
-    """485450000 -> '4억 8,545만 원'; rounded to 만 원 (then '약 ...'); under 만 원 in 원."""
-    if value is None:
-        return "-"
-    v = int(value)
-    sign, v = ("마이너스 " if v < 0 else ""), abs(v)
-    if v < 10_000:
-        return f"{sign}{v:,}원"
-    man = int((Decimal(v) / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    eok, rest = divmod(man, 10_000)
-    parts = ([f"{eok:,}억"] if eok else []) + ([f"{rest:,}만"] if rest else [])
-    about = "약 " if v % 10_000 else ""
-    return f"{about}{sign}{' '.join(parts)} 원"
 
 
 def _amount(value: Any, href: str | None, title: str, computed: bool) -> Markup:
@@ -123,6 +101,46 @@ def _merge(parts) -> dict[str, set[int]]:
 
 
 # --- the year's money and results ----------------------------------------------------------
+
+
+#: revenue that funds the whole city's budget (taxes, general grants, debt, carry-over), not the
+#: work of the departments that record it: never set beside those departments' spending
+GENERAL_FUNDS = ("지방세", "지방교부세", "조정교부금", "보전수입", "지방채")
+
+
+#: how far the money in may be from the money that could be spent for the two to be the same
+#: budget's two sides (a whole settlement: 세입 ≈ 세출 예산현액, the surplus carried over)
+BALANCED = 0.2
+
+
+def revenue_scope(revenue: list[dict], execution: list[dict]) -> dict:
+    """What the money in and the money out cover, said in their own words: the departments
+    each is printed for, the share of the city's general funds in the money in, and whether
+    the two may stand side by side. They may only when they are the two sides of one budget:
+    the same departments, the city's general funds among the money in (a department's fees and
+    grants never pay for its programs alone), and the money in within ``BALANCED`` of the money
+    that could be spent — as in a whole settlement. A document of some departments is not:
+    its 교부세 fund the whole city while its spending is those departments' programs."""
+    in_depts = sorted({r["department"] for g in revenue for r in g["rows"] if r.get("department")})
+    both = [e for e in execution if e.get("spent") is not None and e.get("current_budget") is not None]
+    out_depts = sorted(e["department"] for e in both)
+    total = sum(g["received"] or 0 for g in revenue)
+    budget = sum(e["current_budget"] for e in both)
+    general = [g for g in revenue if any(w in "".join((g["name"] or "").split()) for w in GENERAL_FUNDS)]
+    general_total = sum(g["received"] or 0 for g in general)
+    balanced = bool(total and budget) and abs(total - budget) <= BALANCED * budget
+    return {"in_departments": in_depts, "out_departments": out_depts,
+            "general": [g["name"] for g in general], "general_share": f.ratio(general_total, total) if total else None,
+            "comparable": bool(revenue) and in_depts == out_depts and bool(general) and balanced}
+
+
+def departments_words(names: list[str]) -> str:
+    """"기획담당관 등 4개 부서" / "감사담당관" / "감사담당관·공보담당관"."""
+    if not names:
+        return "부서"
+    if len(names) <= 2:
+        return "·".join(names)
+    return f"{names[0]} 등 {len(names)}개 부서"
 
 
 def explain_revenue(name: str) -> str:
@@ -197,7 +215,8 @@ def top_programs(conn, m: str, year: int, goal_names: set[str] = frozenset()) ->
 
 def collect(conn, m: str, year: int | None) -> dict:
     if year is None:
-        return {"revenue": [], "revenue_total": None, "revenue_sources": {}, "execution": [], "spent_total": None,
+        return {"scope": revenue_scope([], []),
+                "revenue": [], "revenue_total": None, "revenue_sources": {}, "execution": [], "spent_total": None,
                 "budget_total": None, "spent_sources": {}, "left_out": [], "goals": [], "programs": [], "indicators": [],
                 "grade_counts": {}, "grade_sources": {}, "met": 0, "met_sources": {}, "graded": 0, "graded_sources": {}}
     revenue = revenue_sources(conn, m, year)
@@ -226,6 +245,7 @@ def collect(conn, m: str, year: int | None) -> dict:
         "met_sources": _merge([grade_sources["◎"], grade_sources["○"]]),
         "graded": sum(counts.values()),
         "graded_sources": _merge(grade_sources.values()),
+        "scope": revenue_scope(revenue, execution),
     }
 
 
@@ -286,6 +306,7 @@ def _context(request: Request, conn, scope) -> tuple[dict, dict]:
     data = collect(conn, m, year)
     public = {
         "municipality": m, "year": year, "years": years,
+        "scope": data["scope"],
         "revenue": {"total": data["revenue_total"], "sources": [
             {k: g[k] for k in ("name", "code", "explanation", "received", "current_budget", "share")}
             | {"lines": g["sources"]} for g in data["revenue"]]},
@@ -312,7 +333,7 @@ def _context(request: Request, conn, scope) -> tuple[dict, dict]:
            "municipality": m, "year": year, "years": years, **data,
            "spent_rate": f.ratio(data["spent_total"], data["budget_total"]),
            "charts": make_charts(year, data) if year else {}, "krw": krw, "krw_calc": krw_calc, "josa": josa,
-           "particle": particle, "won_words": won_words,
+           "particle": particle, "won_words": won_words, "departments_words": departments_words,
            "GRADE_WORDS": GRADE_WORDS, "NO_GRADE": NO_GRADE,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "알기 쉬운 예산")]}
     return ctx, public

@@ -17,7 +17,6 @@ from ..render import pager, respond
 from ..serialize import document, envelope, jsonable
 
 router = APIRouter(include_in_schema=False)
-CONTEXT = 0  # 0: show the whole document
 
 
 def parse_lines(value: str | None) -> list[int]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from ...store import views
 from .. import charts
+from ..badges import Badges, badge
 from .. import formatting as f
 from ..deps import ConnDep, IdPath, PagingDep, ScopeDep
 from ..render import pager, respond
@@ -57,10 +58,11 @@ def indicator_page(indicator_id: IdPath, request: Request, conn: ConnDep):
             desc="; ".join(f"{h['year']}년 목표 {f.plain_number(h.get('target'))}, 실적 {f.plain_number(h.get('actual'))}, "
                            f"달성률 {f.plain_rate(h.get('rate'))}" for h in history),
         )
+    errs = Badges.of(conn, [ind, goal, *programs])
     data = {**record(ind), "history": [record(h) for h in history], "policy_goal_record": record(goal) if goal else None,
             "programs": [record(p) for p in programs], "narratives": [record(n) for n in narratives]}
     ctx = {"title": f"{ind['name']} ({ind['year']}년)", "section": "indicators", "ind": ind, "history": history, "goal": goal,
-           "programs": programs, "narratives": narratives, "chart": chart,
+           "programs": programs, "narratives": narratives, "chart": chart, "errs": errs, "badge": badge,
            "breadcrumbs": [("/dashboard?year=%s" % ind["year"], "대시보드"),
                            ("/departments/%s?year=%s" % (ind["department"], ind["year"]), ind["department"] or "-"),
                            (None, ind["name"])]}

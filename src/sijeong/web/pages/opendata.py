@@ -5,7 +5,9 @@
 ``store.views.iter_records`` in batches (never a whole table in memory), filtered by
 ``municipality`` / ``year`` / ``department``. Rows have the shape of ``sijeong report
 opendata`` (``reports.opendata.row``): the record's fields, ``source_doc``, ``source_line``
-and ``figure_lines``. CSV is UTF-8 with a BOM so that spreadsheet programs read Korean.
+and ``figure_lines``. CSV is UTF-8 with a BOM so that spreadsheet programs read Korean; its
+header row is Korean (the dictionary's labels; ``?header=en`` for the field names) and
+``figure_lines`` is one ``<number>_line`` column per number, never a JSON object in a cell.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ...store import views
@@ -67,14 +69,24 @@ def columns(resource: str) -> list[str]:
     return list(FINDING_FIELDS) if kind is None else record_columns(views.record_class(kind))
 
 
+def csv_columns(resource: str) -> list[str]:
+    """The CSV's columns: the JSON's, with ``figure_lines`` as one ``<number>_line`` column each."""
+    from ...reports.opendata import csv_columns as flat
+
+    kind = resources()[resource]
+    return flat(columns(resource), None if kind is None else views.record_class(kind))
+
+
 def dictionary(resource: str) -> list[dict[str, str]]:
     from ...reports.dictionary import describe
 
     kind = resources()[resource]
     out = []
-    for c in columns(resource):
+    in_json, in_csv = set(columns(resource)), set(csv_columns(resource))
+    for c in dict.fromkeys(columns(resource) + csv_columns(resource)):
         ko, en, typ = FINDING_FIELDS[c] if kind is None else describe(c)
-        out.append({"field": c, "label_ko": ko, "description_en": en, "type": typ})
+        formats = ", ".join(f for f, cols in (("csv", in_csv), ("json", in_json)) if c in cols)
+        out.append({"field": c, "label_ko": ko, "description_en": en, "type": typ, "formats": formats})
     return out
 
 
@@ -102,13 +114,16 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def stream_csv(rows: Iterator[dict[str, Any]], cols: list[str]) -> Iterator[bytes]:
+def stream_csv(rows: Iterator[dict[str, Any]], cols: list[str], header: list[str] | None = None) -> Iterator[bytes]:
+    """CSV (UTF-8 with a BOM) of ``cols``, under ``header`` (the field names when None)."""
+    from ...reports.opendata import csv_cell
+
     buf = io.StringIO()
     w = csv.writer(buf)
     buf.write("\ufeff")
-    w.writerow(cols)
+    w.writerow(header or cols)
     for r in rows:
-        w.writerow([_cell(r.get(c)) for c in cols])
+        w.writerow([csv_cell(r, c) for c in cols])
         if buf.tell() >= CHUNK:
             yield buf.getvalue().encode("utf-8")
             buf.seek(0)
@@ -156,12 +171,13 @@ def opendata_page(request: Request, conn: ConnDep, scope: ScopeDep):
 
 
 @router.get("/opendata/{resource}.{fmt}")
-def opendata_file(resource: str, fmt: str, request: Request, scope: ScopeDep):
+def opendata_file(resource: str, fmt: str, request: Request, scope: ScopeDep,
+                  header: Literal["ko", "en"] = Query("ko", description="CSV 머리글: ko 한국어(기본) / en field names")):
     if fmt not in ("csv", "json"):
         raise HTTPException(404, f"알 수 없는 형식입니다: {fmt} (csv, json)")
     if resource == "data-dictionary":
         rows = iter([{"resource": res, **d} for res in resources() for d in dictionary(res)])
-        cols = ["resource", "field", "label_ko", "description_en", "type"]
+        cols = ["resource", "field", "label_ko", "description_en", "type", "formats"]
         head: dict[str, Any] = {"resource": resource, "columns": cols}
     elif resource in resources():
         filters = {"municipality": scope.municipality, "year": scope.year, "department": scope.department}
@@ -173,7 +189,13 @@ def opendata_file(resource: str, fmt: str, request: Request, scope: ScopeDep):
     name = "_".join(str(x) for x in (scope.municipality, scope.year and f"{scope.year}년", scope.department, resource) if x)
     disposition = content_disposition(f"{name}.{fmt}", f"sijeong-{resource}.{fmt}")
     if fmt == "csv":
-        return StreamingResponse(stream_holding_slot(request, stream_csv(rows, cols)), media_type="text/csv; charset=utf-8",
+        from ...reports.opendata import csv_header
+
+        if resource != "data-dictionary":
+            cols = csv_columns(resource)
+        labels = {k: v[0] for k, v in FINDING_FIELDS.items()} if resource == "findings" else None
+        body = stream_csv(rows, cols, csv_header(cols, header, labels) if resource != "data-dictionary" else None)
+        return StreamingResponse(stream_holding_slot(request, body), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": disposition})
     return StreamingResponse(stream_holding_slot(request, stream_json(rows, head)), media_type="application/json",
                              headers={"Content-Disposition": disposition})

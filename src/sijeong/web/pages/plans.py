@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from ...store import views
+from ..badges import Badges, badge
 from ..deps import ConnDep, IdPath, PagingDep, ScopeDep
 from ..render import pager, respond
 from ..serialize import envelope, jsonable, record
@@ -56,7 +57,8 @@ def plan_page(task_id: IdPath, request: Request, conn: ConnDep):
     task = views.one(conn, "plan_tasks", task_id)
     if task is None:
         raise HTTPException(404, f"과제를 찾을 수 없습니다: {task_id}")
-    ctx = {"title": task.get("title") or task["name"], "section": "plans", "t": task,
+    errs = Badges.of(conn, [task])
+    ctx = {"title": task.get("title") or task["name"], "section": "plans", "t": task, "errs": errs, "badge": badge,
            "breadcrumbs": [("/plans?year=%s" % task["year"], "업무계획"),
                            ("/plans?year=%s&department=%s" % (task["year"], task["department"]), task["department"] or "-"),
                            (None, task.get("title") or task["name"])]}

@@ -1,0 +1,620 @@
+"""Settlement tables in any city's layout, found by what their headers say (issue 17).
+
+The Gimpo layout (``【일반회계】 【부서】`` pages, ``과목 조직-장-관-항-목`` headers) is read by
+``settlement_part`` and ``performance_part``. Other cities print the same tables under their
+own headings (``제1장 세입결산``, ``Ⅱ. 사업별 결산``, ``【세출결산 사업별 내역】`` …), with
+their own header labels, in any column order, with columns left out. This reader takes every
+tab-separated table those readers left and names its columns from a vocabulary of labels
+and synonyms (:data:`REVENUE`, :data:`PROGRAM`, :data:`INDICATOR`):
+
+- a revenue table (예산액 / 징수결정액 / 수납액 / 미수납액 …) becomes :class:`Revenue` records by
+  과목 code (a code column, or ``216 이자수입`` in one cell), the 장-관-항-목 tree from the codes;
+- an expenditure table (예산현액 / 지출액 / 이월액 / 집행잔액 …) becomes :class:`Program` records,
+  the 정책-단위-세부 level from the column the name stands in (정책사업 | 단위사업 | 세부사업), a
+  level column (구분: 정책/단위/세부), symbols (■ policy, □ unit, - detail) or indentation;
+- an indicator table (성과지표 / 목표 / 실적 / 달성률 / 달성도), one row per indicator or a block of
+  목표/실적/달성률 rows, becomes :class:`Indicator` records; grades printed as ◎○×, ●◐○ or words
+  (우수/달성/미달, 초과달성/달성/미달성) are normalised to ◎ ○ ×.
+
+Derived columns (증감, 수납률, 구성비) are recognised and left out of the records. Money is
+scaled by the unit note in force (any bracket style, ``금액단위``) or by a unit in the column's
+own label (``예산액(천원)``). Decreases print as △, ▲, ``-`` or in parentheses. The department
+is the table's own column or total row, or the last department line above (``가. 주민복지과``,
+``○ 주민복지과``, ``[소관부서] 주민복지과``, ``부서명 : 주민복지과``).
+
+Only for documents without the Gimpo page headers: those keep reading exactly as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Figure, Indicator, Program, Revenue
+from .context import ReadContext
+from .text import MONEY_UNITS, Line, ReadError, collapse, is_number, looks_broken_number, parse_number, parse_unit_note
+
+# --- the vocabulary of header labels ----------------------------------------------------------
+
+#: revenue field -> labels (spaces, circled numbers, (A)-style marks and units removed)
+REVENUE: dict[str, tuple[str, ...]] = {
+    "budget": ("예산액", "세입예산액", "예산", "세입예산", "예산액계"),
+    "carried_over": ("전년도이월액", "전년도이월", "이월액"),
+    "current_budget": ("예산현액",),
+    "assessed": ("징수결정액", "징수결정", "징수액", "징수정액", "조정액"),
+    "received_total": ("수납총액",),
+    "in_kind": ("물납액",),
+    "refunds": ("환급액",),
+    "received": ("수납액", "실제수납액", "수납", "수납결정액"),
+    "written_off": ("불납결손액", "결손액", "불납결손"),
+    "uncollected": ("미수납액", "미수납"),
+}
+#: expenditure (program) field -> labels
+PROGRAM: dict[str, tuple[str, ...]] = {
+    "budget": ("예산액", "본예산", "예산"),
+    "carried_over": ("전년도이월액", "전년도이월", "전년도이월예산"),
+    "transfer_use": ("이용·전용", "이용전용", "이용"),
+    "transfer_divert": ("전용",),
+    "reserve_used": ("예비비사용액", "예비비"),
+    "change": ("변경", "변경액"),
+    "current_budget": ("예산현액", "현액", "예산현액계"),
+    "spent": ("지출액", "집행액", "지출", "결산액", "지출결산액"),
+    "carry_forward": ("이월액", "다음연도이월액", "차년도이월", "차년도이월액", "다음연도이월", "명시·사고이월"),
+    "carry_explicit": ("명시이월", "명시이월액"),
+    "carry_accident": ("사고이월", "사고이월액"),
+    "carry_continuing": ("계속비이월", "계속비이월액"),
+    "subsidy_returned": ("보조금반납금", "반납금"),
+    "unspent": ("집행잔액", "불용액", "잔액", "집행잔액계"),
+}
+#: indicator field -> labels
+INDICATOR: dict[str, tuple[str, ...]] = {
+    "name": ("성과지표", "성과지표명", "지표명", "지표", "성과지표(단위)"),
+    "unit": ("단위",),
+    "target": ("목표", "목표치", "목표값", "당초목표"),
+    "actual": ("실적", "실적치", "실적값", "추진실적"),
+    "rate": ("달성률", "달성율", "달성도(%)", "달성률(%)", "달성율(%)", "목표대비달성률"),
+    "grade": ("달성도", "성과달성도", "평가", "등급", "평가결과", "달성여부"),
+    "kind": ("구분",),
+}
+#: label columns of the three kinds: names, codes, departments, levels
+CODE_LABELS = ("과목코드", "코드", "과목번호")
+NAME_LABELS = ("과목", "과목명", "세입과목", "사업명", "사업", "구분", "부서", "부서명", "소관", "정책사업", "단위사업", "세부사업")
+LEVEL_COLUMNS = {"정책사업": "policy", "단위사업": "unit", "세부사업": "detail", "부서": None, "부서명": None, "소관": None}
+#: columns computed from others in the same row: recognised, not stored
+DERIVED = ("증감", "증감액", "증감(△)", "수납률", "수납율", "징수율", "집행률", "집행율", "구성비", "비율", "비고", "증감률")
+
+_MARKS = re.compile(r"[①-⑳㉑-㉟\s]|\([A-Za-z]\)|[A-Z]$|=.*$")
+_YEAR_PREFIX = re.compile(r"^['‘’]\d{2}(년)?")
+_LABEL_UNIT = re.compile(r"\((?P<u>원|천원|백만원|억원)\)$")
+_CODE = re.compile(r"^(?P<code>\d{3}(?:-\d{2,3})?)\s+(?P<name>\S.*)$")
+_BARE_CODE = re.compile(r"^\d{3}(?:-\d{2,3})?$")
+DEPT_NAME = re.compile(r"^[가-힣·]{2,14}(과|담당관|사업소|관|실|국|소|단|센터|본부)$")
+_DEPT_LINE = re.compile(
+    r"^\s*(?:[가-하]\.|\d{1,2}\)|[○◦●▶►]|\[\s*(?:소관\s*부서|부서)\s*\]|\(\s*(?:소관\s*부서|부서)\s*\)|(?:소관\s*)?부서\s*명?\s*[:：])\s*"
+    r"(?P<dept>[가-힣·]{2,14})\s*$"
+)
+_HEADING = re.compile(r"^\s*(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\.|제\s*\d+\s*장|\d{1,2}\.|【[^】]+】$)")
+TOTAL_NAMES = ("합계", "계", "총계", "총괄", "부서계", "합 계", "총 계")
+#: grades as printed -> the glossary's grade
+GRADE_WORDS = {"◎": "◎", "○": "○", "×": "×", "X": "×", "x": "×", "우수": "◎", "초과달성": "◎", "매우우수": "◎",
+               "달성": "○", "보통": "○", "미달": "×", "미달성": "×", "부진": "×"}
+_FILLED_GRADES = {"●": "◎", "◐": "○", "○": "×"}  # a table printing ● or ◐ means ○ as its lowest grade
+_SYMBOL_LEVEL = {"■": "policy", "▣": "policy", "◆": "policy", "□": "unit", "◇": "unit", "-": "detail", "ㅇ": "detail",
+                 "·": "detail", "–": "detail", "○": "detail"}
+_LEVEL_WORDS = {"정책": "policy", "정책사업": "policy", "단위": "unit", "단위사업": "unit", "세부": "detail",
+                "세부사업": "detail"}
+LEVELS = ("policy", "unit", "detail")
+
+
+def clean_label(cell: str) -> tuple[str, int | None]:
+    """A header cell as a vocabulary key, and the money multiplier its own unit names
+    (``예산액(천원)`` → (``예산액``, 1000))."""
+    s = re.sub(r"\s+", "", cell)
+    mult = None
+    m = _LABEL_UNIT.search(s)
+    if m:
+        mult = MONEY_UNITS.get(m.group("u"))
+        s = s[: m.start()]
+    s = _YEAR_PREFIX.sub("", s)
+    s = _MARKS.sub("", s)
+    return s, mult
+
+
+def _field(label: str, vocab: dict[str, tuple[str, ...]]) -> str | None:
+    for key, words in vocab.items():
+        if label in words:
+            return key
+    return None
+
+
+@dataclass
+class Columns:
+    kind: str  # revenue / program / indicator
+    fields: dict[int, str]  # column index -> field
+    multipliers: dict[int, int]
+    code_col: int | None = None
+    name_cols: list[int] = field(default_factory=list)  # label columns, in order
+    level_col: int | None = None  # 구분 (정책/단위/세부) or the position of the name (columns style)
+    dept_col: int | None = None
+    tree_cols: dict[int, str | None] = field(default_factory=dict)  # 정책사업/단위사업/세부사업/부서 columns
+    unit_col: int | None = None
+    kind_col: int | None = None  # 구분 of an indicator block
+    value_cols: list[int] = field(default_factory=list)  # an indicator block's year columns
+
+
+def classify(cells: list[str]) -> Columns | None:
+    """Name the columns of a header line; None if it is no revenue, expenditure or
+    indicator header."""
+    labels = [clean_label(c) for c in cells]
+    best: Columns | None = None
+    for kind, vocab in (("revenue", REVENUE), ("program", PROGRAM), ("indicator", INDICATOR)):
+        cols = Columns(kind, {}, {})
+        for i, (lab, mult) in enumerate(labels):
+            if not lab:
+                continue
+            if kind != "indicator" and lab in CODE_LABELS:
+                cols.code_col = i
+                continue
+            if kind == "program" and lab in LEVEL_COLUMNS:
+                cols.tree_cols[i] = LEVEL_COLUMNS[lab]
+                continue
+            if kind == "indicator" and lab in ("부서", "부서명", "소관"):
+                cols.dept_col = i
+                continue
+            if kind == "program" and lab == "구분":
+                cols.level_col = i
+                continue
+            f = _field(lab, vocab)
+            if f is None:
+                if lab in NAME_LABELS:
+                    cols.name_cols.append(i)
+                elif kind == "indicator" and re.fullmatch(r"(20\d\d|'\d\d)년?(도)?(목표|실적)?", lab):
+                    cols.value_cols.append(i)
+                continue
+            if f in cols.fields.values():
+                continue
+            if kind == "indicator" and f == "name":
+                cols.name_cols.append(i)
+                continue
+            if kind == "indicator" and f == "unit":
+                cols.unit_col = i
+                continue
+            if kind == "indicator" and f == "kind":
+                cols.kind_col = i
+                continue
+            cols.fields[i] = f
+            if mult:
+                cols.multipliers[i] = mult
+        got = set(cols.fields.values())
+        if kind == "revenue":
+            ok = len(got & {"budget", "assessed", "received", "uncollected", "written_off"}) >= 3 and (
+                "assessed" in got or "uncollected" in got)
+        elif kind == "program":
+            ok = len(got & {"current_budget", "spent", "carry_forward", "unspent"}) >= 3 and "spent" in got
+        else:
+            row = {"target", "actual"} <= got and bool(cols.name_cols)
+            block = cols.kind_col is not None and bool(cols.name_cols) and (bool(cols.value_cols) or bool(got))
+            ok = row or block
+            if block and not row:
+                cols.fields = {}  # a block's values stand in its year column(s)
+                if not cols.value_cols:
+                    cols.value_cols = [i for i in range(cols.kind_col + 1, len(cells))]
+        if ok:
+            best = cols
+            break
+    return best
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+_PAREN_NEG = re.compile(r"^\((?P<n>[\d,]+(?:\.\d+)?)\)$")
+_PCT = re.compile(r"^(?P<n>[△▲-]?\s*[\d,]+(?:\.\d+)?)\s*%$")
+
+
+def number(cell: str, src, multiplier: int = 1) -> Figure | None:
+    """A cell's number: ``1,234``, ``△1,234``, ``▲1,234``, ``-1,234``, ``(1,234)``, ``-`` (none),
+    ``105%``, ``105.0 %``. None for an empty or text cell; a broken number raises."""
+    token = cell.strip()
+    if not token:
+        return None
+    m = _PAREN_NEG.match(token)
+    if m:
+        fig = parse_number(m.group("n"), src, multiplier=multiplier)
+        return Figure(-fig.value, token, src)
+    m = _PCT.match(token)
+    if m:
+        fig = parse_number(m.group("n").replace(" ", "") + "%", src)
+        return Figure(fig.value, token, src, "%")
+    if is_number(token):  # 12.34 in a 억원 table is 1,234,000,000원 (parse_number refuses a fraction of a won)
+        return parse_number(token, src, multiplier=multiplier)
+    if looks_broken_number(token):
+        raise ReadError(src, f"숫자 안에 문자가 있습니다 / letter inside a number: {token!r}", token)
+    return None
+
+
+def _plain(cell: str, src) -> Figure | None:
+    """An indicator value: as printed, no money scale (``1,234``, ``42.4``, ``105%``)."""
+    return number(cell, src, 1)
+
+
+# --- the walk ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    department: str | None = None
+    multiplier: int = 1
+    title: str | None = None
+    positions: dict = field(default_factory=dict)
+    filled: bool = False  # grades printed ● ◐ ○
+
+
+def read(ctx: ReadContext) -> None:
+    """Read every revenue, expenditure and indicator table the Gimpo-layout readers left
+    (documents without ``【회계】 【부서】`` page headers only)."""
+    from .settlement_part import page_header
+
+    if any(page_header(ln) for ln in ctx.lines):
+        return
+    st = _State()
+    lines = ctx.lines
+    # ● ◐ ○ grades: ○ is then the lowest grade, in every table of the document (a table whose
+    # indicators all missed prints only ○); a legend ``※ ● 초과달성, ◐ 달성, ○ 미달성`` says so too
+    st.filled = any(c in ("●", "◐") for ln in lines if "\t" in ln.text for c in ln.cells) or any(
+        "●" in ln.text and "◐" in ln.text for ln in lines if "\t" not in ln.text)
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        s = ln.stripped
+        if not s:
+            i += 1
+            continue
+        if "\t" not in ln.text.strip():  # context even when another reader took the line as a heading
+            _text_line(ctx, st, ln)
+            i += 1
+            continue
+        if ln.no in ctx.consumed:
+            i += 1
+            continue
+        header = [ln]
+        cells = ln.cells
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and nxt.no not in ctx.consumed and _is_label_row(nxt):
+            header.append(nxt)  # a grouped header: 다음연도이월액 over 계 / 명시이월 / 사고이월
+            cells = merge_header(ln.cells, nxt.cells)
+        cols = classify(cells)
+        if cols is None:
+            i += 1
+            continue
+        i = _table(ctx, st, header, cols)
+
+
+_NUMERIC_CELL = re.compile(r"^[△▲(-]?\s*[\d,]+(?:\.\d+)?\)?\s*%?$")
+
+
+def _is_label_row(ln: Line) -> bool:
+    """A header's second row: a tab line of labels only (no number, at least one word)."""
+    if "\t" not in ln.text.strip() or not ln.stripped:
+        return False
+    cells = [c for c in ln.cells if c]
+    return bool(cells) and not any(_NUMERIC_CELL.match(c) for c in cells) and any(
+        re.search(r"[가-힣]", c) for c in cells)
+
+
+SUBTOTAL_LABELS = ("계", "소계", "합계")
+
+
+def merge_header(top: list[str], sub: list[str]) -> list[str]:
+    """Two header rows as one: a group's label (``다음연도이월액``) spans the empty cells to its
+    right; a sub-label names its column (``명시이월``), a ``계`` under a group is the group's total;
+    a unit in the group's label (``수납액(천원)``) is its columns' unit."""
+    out: list[str] = []
+    group = ""
+    for k in range(max(len(top), len(sub))):
+        a = top[k].strip() if k < len(top) else ""
+        b = sub[k].strip() if k < len(sub) else ""
+        if a:
+            group = a
+        if b:
+            unit = _LABEL_UNIT.search(re.sub(r"\s+", "", group))  # the group's unit is its columns'
+            label = group if b in SUBTOTAL_LABELS and group else b
+            out.append(label + unit.group(0) if unit and not _LABEL_UNIT.search(label) else label)
+        else:
+            out.append(a)
+    return out
+
+
+def _text_line(ctx: ReadContext, st: _State, ln: Line) -> None:
+    s = ln.stripped
+    try:
+        note = parse_unit_note(s, ctx.src(ln))
+    except ReadError:
+        note = None
+    if note is not None:
+        st.multiplier = note.multiplier
+        return
+    m = _DEPT_LINE.match(s)
+    if m and DEPT_NAME.match(m.group("dept")):
+        st.department = m.group("dept")
+        return
+    if DEPT_NAME.match(s) and len(s) <= 14:
+        st.department = s
+        return
+    if _HEADING.match(s):
+        st.department = None  # a new chapter: its tables name their own departments
+        st.multiplier = 1
+        st.title = collapse(s)
+
+
+def _rows(ctx: ReadContext, i: int, header: list[Line]) -> tuple[list[Line], list[Line], int]:
+    """The table's rows from line index ``i``: up to a blank or text line — unless only page
+    furniture stands between (a page break inside the table), then the rows go on, after the
+    header printed again if it is. Returns the rows, the repeated header lines and the next index."""
+    rows: list[Line] = []
+    repeats: list[Line] = []
+    texts = [h.text.strip() for h in header]
+    while i < len(ctx.lines):
+        ln = ctx.lines[i]
+        if ln.stripped and "\t" in ln.text.strip() and ln.no not in ctx.consumed:
+            rows.append(ln)
+            i += 1
+            continue
+        if ln.stripped or not rows:
+            break
+        j, page = i, False  # blank: page furniture up to the next tab line?
+        while j < len(ctx.lines) and not ctx.lines[j].stripped:
+            page = page or ctx.lines[j].no in ctx.furniture
+            j += 1
+        if not page or j >= len(ctx.lines) or "\t" not in ctx.lines[j].text.strip() or ctx.lines[j].no in ctx.consumed:
+            break
+        k = j
+        while k < len(ctx.lines) and k - j < len(texts) and ctx.lines[k].text.strip() == texts[k - j]:
+            k += 1
+        if k - j == len(texts):
+            repeats.extend(ctx.lines[j:k])
+        elif k != j or classify(ctx.lines[j].cells) is not None:
+            break  # another table
+        i = k
+    return rows, repeats, i
+
+
+def _table(ctx: ReadContext, st: _State, header: list[Line], cols: Columns) -> int:
+    i = header[-1].no  # index of the line after the header
+    rows, repeats, nxt = _rows(ctx, i, header)
+    if not rows:
+        return i
+    if cols.kind == "revenue":
+        _revenue(ctx, st, cols, rows)
+    elif cols.kind == "program":
+        _programs(ctx, st, cols, rows)
+    else:
+        _indicators(ctx, st, cols, rows)
+    ctx.consume(*header, *repeats, *rows)
+    return nxt
+
+
+def _cell(cells: list[str], i: int | None) -> str:
+    return cells[i].strip() if i is not None and i < len(cells) else ""
+
+
+def _raw_cell(ln: Line, i: int) -> str:
+    parts = ln.text.split("\t")
+    return parts[i] if i < len(parts) else ""
+
+
+def _is_total(name: str) -> bool:
+    return re.sub(r"\s+", "", name) in {re.sub(r"\s+", "", t) for t in TOTAL_NAMES}
+
+
+def _values(ctx: ReadContext, st: _State, cols: Columns, ln: Line) -> dict[str, Figure]:
+    cells, src = ln.cells, ctx.src(ln)
+    out = {}
+    for k, f in cols.fields.items():
+        fig = number(_cell(cells, k), src, cols.multipliers.get(k, st.multiplier))
+        if fig is not None:
+            out[f] = fig
+    return out
+
+
+def _name_cells(cols: Columns, cells: list[str]) -> list[tuple[int, str]]:
+    label_cols = sorted(set(cols.name_cols) | set(cols.tree_cols))
+    if not label_cols:  # no labelled name column: the cells before the first value column
+        first = min(cols.fields) if cols.fields else 1
+        label_cols = [k for k in range(first) if k not in (cols.code_col, cols.level_col)]
+    return [(k, _cell(cells, k)) for k in label_cols if _cell(cells, k)]
+
+
+def _revenue(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> None:
+    stack: list[tuple[int, str]] = []
+    dept = st.department
+    for ln in rows:
+        cells, src = ln.cells, ctx.src(ln)
+        values = _values(ctx, st, cols, ln)
+        if not values:
+            continue
+        names = _name_cells(cols, cells)
+        name = collapse(" ".join(n for _, n in names))
+        code = _cell(cells, cols.code_col) or None
+        if code and not _BARE_CODE.match(code):
+            code = None
+        if code is None:
+            m = _CODE.match(name)
+            if m:
+                code, name = m.group("code"), m.group("name").strip()
+        if code is None:  # a total row: the department's, or the table's 합계
+            if DEPT_NAME.match(name):
+                dept = name
+            level, parent = 0, None
+            stack.clear()
+            name = dept or name
+        else:
+            level = 4 if "-" in code else 1 if code.endswith("00") else 2 if code.endswith("0") else 3
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            parent = stack[-1][1] if stack else None
+            stack.append((level, code))
+        key = ("revenue", dept)
+        st.positions[key] = st.positions.get(key, 0) + 1
+        rec = Revenue(source=src, municipality=ctx.municipality, year=ctx.year, department=dept, name=name,
+                      section="세입결산", account=None, code=code, level=level, parent_code=parent,
+                      position=st.positions[key])
+        for f, fig in values.items():
+            rec.set(f, fig)
+        ctx.add(rec)
+
+
+def _level_of(cols: Columns, ln: Line, name_col: int | None, name: str, raw: str) -> tuple[str | None, str]:
+    """The row's level (policy/unit/detail; None for a department or total row) and its name."""
+    if cols.tree_cols and name_col in cols.tree_cols:
+        return cols.tree_cols[name_col], name
+    if cols.level_col is not None:
+        word = re.sub(r"\s+", "", _cell(ln.cells, cols.level_col))
+        if word in _LEVEL_WORDS:
+            return _LEVEL_WORDS[word], name
+        return None, name
+    sym = name[:1]
+    if sym in _SYMBOL_LEVEL and len(name) > 1 and name[1] == " ":
+        return _SYMBOL_LEVEL[sym], name[1:].strip()
+    return "indent", name
+
+
+def _programs(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> None:
+    dept = st.department
+    parsed = []
+    indents: set[int] = set()
+    for ln in rows:
+        values = _values(ctx, st, cols, ln)
+        if not values:
+            continue
+        names = _name_cells(cols, ln.cells)
+        if not names:
+            continue
+        name_col, name = names[-1]
+        raw = _raw_cell(ln, name_col)
+        level, name = _level_of(cols, ln, name_col, name, raw)
+        if _is_total(name) or (DEPT_NAME.match(name) and (level in (None, "indent"))):
+            if DEPT_NAME.match(name):
+                dept = name
+            parsed.append((ln, None, dept or name, values, dept))
+            continue
+        indent = len(raw.replace("\u3000", "  ")) - len(raw.replace("\u3000", "  ").lstrip(" "))
+        if level == "indent":
+            indents.add(indent)
+        parsed.append((ln, level if level != "indent" else ("indent", indent), collapse(name), values, dept))
+    depth = {d: k for k, d in enumerate(sorted(indents))}
+    stack: dict[str, str] = {}
+    for ln, level, name, values, dept_ in parsed:
+        if isinstance(level, tuple):
+            level = LEVELS[min(depth[level[1]], 2)]
+        parent = None
+        if level in LEVELS:
+            k = LEVELS.index(level)
+            parent = stack.get(LEVELS[k - 1]) if k else dept_
+            stack[level] = name
+            for lower in LEVELS[k + 1:]:
+                stack.pop(lower, None)
+        else:
+            stack.clear()
+        key = ("program", dept_)
+        st.positions[key] = st.positions.get(key, 0) + 1
+        rec = Program(source=ctx.src(ln), municipality=ctx.municipality, year=ctx.year, department=dept_,
+                      name=name, section="사업별조서", account=None, level=level, parent=parent,
+                      position=st.positions[key])
+        for f, fig in values.items():
+            rec.set(f, fig)
+        ctx.add(rec)
+
+
+def grade_of(printed: str, filled: bool) -> str | None:
+    p = re.sub(r"\s+", "", printed)
+    if not p:
+        return None
+    if filled and p in _FILLED_GRADES:
+        return _FILLED_GRADES[p]
+    return GRADE_WORDS.get(p)
+
+
+_NAME_UNIT = re.compile(r"^(?P<name>.+?)\s*\((?P<unit>[^()]{1,6})\)$")
+
+
+def _indicator(ctx: ReadContext, st: _State, ln: Line, name: str, unit: str | None, dept: str | None,
+               figs: dict[str, Figure], grade: tuple[str, Figure] | None) -> None:
+    """One indicator. ``grade`` is the glossary's grade and the printed one (a Figure
+    without a value, its ``raw`` as printed — ``●``, ``우수`` — and its line, which the grade
+    rule cites)."""
+    m = _NAME_UNIT.match(name)
+    if m and not unit:
+        name, unit = m.group("name"), m.group("unit")
+    rec = Indicator(source=ctx.src(ln), municipality=ctx.municipality, year=ctx.year, department=dept,
+                    name=collapse(name), section="성과지표 달성현황", unit=unit or None,
+                    grade=grade[0] if grade else None)
+    for f, fig in figs.items():
+        rec.set(f, fig)
+    if grade:
+        rec.figures["grade"] = grade[1]
+    ctx.add(rec)
+
+
+def _grade(printed: str, filled: bool, src) -> tuple[str, Figure] | None:
+    g = grade_of(printed, filled)
+    return None if g is None else (g, Figure(None, printed.strip(), src, "grade"))
+
+
+def _indicators(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> None:
+    grade_cols = [k for k, f in cols.fields.items() if f == "grade"]
+    printed = {_cell(ln.cells, k) for ln in rows for k in grade_cols}
+    if cols.kind_col is not None:
+        printed |= {_cell(ln.cells, k) for ln in rows for k in cols.value_cols}
+    filled = st.filled or bool({"●", "◐"} & printed)
+    dept = st.department
+    if cols.kind_col is None:
+        for ln in rows:
+            cells = ln.cells
+            if cols.dept_col is not None and _cell(cells, cols.dept_col):
+                dept = _cell(cells, cols.dept_col)
+            name = _cell(cells, cols.name_cols[0])
+            if not name:
+                continue
+            src = ctx.src(ln)
+            figs, grade = {}, None
+            for k, f in cols.fields.items():
+                if f == "grade":
+                    grade = _grade(_cell(cells, k), filled, src)
+                    continue
+                fig = _plain(_cell(cells, k), src)
+                if fig is not None:
+                    figs[f] = fig
+            _indicator(ctx, st, ln, name, _cell(cells, cols.unit_col) or None, dept, figs, grade)
+        return
+    # a block: the name on its first row, then one row per 구분 (목표 / 실적 / 달성률 / 달성도)
+    cur: list = []
+
+    def flush():
+        if cur:
+            ln, name, unit, d, figs, grade = cur
+            _indicator(ctx, st, ln, name, unit, d, figs, grade)
+            cur.clear()
+
+    vcol = cols.value_cols[-1] if cols.value_cols else None
+    for ln in rows:
+        cells = ln.cells
+        if cols.dept_col is not None and _cell(cells, cols.dept_col):
+            dept = _cell(cells, cols.dept_col)
+        name = _cell(cells, cols.name_cols[0])
+        if name:
+            flush()
+            cur.extend([ln, name, _cell(cells, cols.unit_col) or None, dept, {}, None])
+        if not cur:
+            continue
+        label, _ = clean_label(_cell(cells, cols.kind_col))
+        f = _field(label, {k: v for k, v in INDICATOR.items() if k in ("target", "actual", "rate", "grade")})
+        if f is None:
+            continue
+        value = _cell(cells, vcol)
+        if f == "grade":
+            cur[5] = _grade(value, filled, ctx.src(ln))
+        else:
+            fig = _plain(value, ctx.src(ln))
+            if fig is not None:
+                cur[4][f] = fig
+    flush()
