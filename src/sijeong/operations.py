@@ -22,6 +22,7 @@ from typing import Any, Iterable, Iterator
 from . import pipeline
 from .model import Document, Finding
 from .store import db, directions as user_directions, marks, repository, views, writes
+from .store import pledges as pledge_store
 from .store.writes import Conflict
 
 #: the roles of issue 11, most powerful first
@@ -53,6 +54,14 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("user.enable", "계정 다시 사용 / enable an account again", "admin"),
     _op("user.reset", "비밀번호 재설정 / reset a password", "admin"),
     _op("user.token", "API 토큰 발급·폐기 / issue or revoke an API token", "admin"),
+    # the mayor's pledges (공약): the performance team keeps the registry; the lead
+    # department reports its half-year progress
+    _op("pledge.add", "공약 등록 / add a pledge", "admin", "performance"),
+    _op("pledge.update", "공약 수정·이정표 / change a pledge, its milestones", "admin", "performance"),
+    _op("pledge.report", "공약 반기 추진실적 보고 / report a pledge's half-year progress", "admin", "performance",
+        "editor", "approver"),
+    _op("pledge.assess", "공약 시민평가단 평가 기록·공개 / record or publish the citizens' panel's assessment",
+        "admin", "performance"),
     _op("session.login", "로그인 / log in", *ROLES),
     _op("session.logout", "로그아웃 / log out", *ROLES),
     # the year's performance cycle (sijeong.cycle, docs/cycle.md); editor and approver: own department only
@@ -382,3 +391,256 @@ def mark_finding(engine, actor: Actor, *, finding_id: int, status: str, note: st
                       expected={"version": current["version"]})
             mark_id = current["id"]
         return writes.get_row(tx.conn, "finding_marks", mark_id)
+
+
+# --- pledges (공약) ---------------------------------------------------------------------------
+
+#: the longest text each pledge field takes
+PLEDGE_LIMITS = {"municipality": 100, "title": 500, "field": 100, "lead_department": 200, "summary": 5000,
+                 "note": 5000, "text": 5000, "evidence": 1000, "panel": 200, "grade": 50, "opinion": 5000,
+                 "due": 20}
+PLEDGE_LISTS = ("cooperating_departments", "programs", "indicators")
+PLEDGE_FIELDS = ("number", "title", "field", "type", "lead_department", "target_year", "status", "summary", "note",
+                 *PLEDGE_LISTS)
+
+
+def _text(name: str, value: Any, *, required: bool) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise Invalid(f"{name}: 값이 필요합니다 / required")
+        return None
+    if not isinstance(value, str):
+        raise Invalid(f"{name}: 글자여야 합니다 / must be text")
+    value = value.strip()
+    if len(value) > PLEDGE_LIMITS[name]:
+        raise Invalid(f"{name}: {PLEDGE_LIMITS[name]:,}자 이내여야 합니다 / at most {PLEDGE_LIMITS[name]} characters")
+    if any(ord(c) < 0x20 and c not in "\n\r\t" for c in value):
+        raise Invalid(f"{name}: 제어 문자는 쓸 수 없습니다 / control characters are not allowed")
+    return value
+
+
+def _names(name: str, value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [v for v in value.replace("\n", ",").split(",")]
+    if not isinstance(value, (list, tuple)) or len(value) > 100:
+        raise Invalid(f"{name}: 이름 목록이어야 합니다 (100개 이내) / a list of at most 100 names")
+    out = []
+    for v in value:
+        if not isinstance(v, str):
+            raise Invalid(f"{name}: 이름은 글자여야 합니다 / names must be text")
+        v = v.strip()
+        if len(v) > 200:
+            raise Invalid(f"{name}: 이름은 200자 이내 / at most 200 characters each")
+        if v and v not in out:
+            out.append(v)
+    return out
+
+
+def _pledge_values(values: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    """Checked and normalised pledge fields (status and type as codes); :class:`Invalid` for a
+    value the registry cannot take."""
+    from .model.pledges import STATUSES, TYPES, status_code, type_code, valid_year
+
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if k not in PLEDGE_FIELDS:
+            raise Invalid(f"알 수 없는 항목입니다 / unknown field: {k}")
+        if k in ("title", "field", "lead_department"):
+            out[k] = _text(k, v, required=True)
+        elif k in ("summary", "note"):
+            out[k] = _text(k, v, required=False)
+        elif k in PLEDGE_LISTS:
+            out[k] = _names(k, v)
+        elif k == "status":
+            code = status_code(v) if isinstance(v, str) else None
+            if code is None:
+                raise Invalid(f"status: 알 수 없는 상태입니다 / unknown status {v!r} "
+                              f"({', '.join(f'{c} {lb}' for c, lb in STATUSES.items())})")
+            out[k] = code
+        elif k == "type":
+            if v is None or v == "":
+                out[k] = None
+            else:
+                code = type_code(v) if isinstance(v, str) else None
+                if code is None:
+                    raise Invalid(f"type: 알 수 없는 유형입니다 / unknown type {v!r} "
+                                  f"({', '.join(f'{c} {lb}' for c, lb in TYPES.items())})")
+                out[k] = code
+        elif k == "target_year":
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not valid_year(v)):
+                raise Invalid(f"target_year: 2000~2100 사이의 연도여야 합니다 / a year from 2000 to 2100: {v!r}")
+            out[k] = v
+        elif k == "number":
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 100_000):
+                raise Invalid(f"number: 1 이상의 번호여야 합니다 / a number from 1: {v!r}")
+            out[k] = v
+    if not partial:
+        for k in ("title", "field", "lead_department", "status"):
+            if out.get(k) is None:
+                raise Invalid(f"{k}: 값이 필요합니다 / required")
+    return out
+
+
+def _due_needs_year(status: str | None, target_year: int | None) -> None:
+    if status == "due" and target_year is None:
+        raise Invalid("완료예정에는 완료 목표연도(target_year)가 필요합니다 / status due needs a target_year")
+
+
+def _now():
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _pledge_or_404(engine, pledge_id: int) -> dict[str, Any]:
+    with engine.connect() as conn:
+        found = pledge_store.pledge(conn, pledge_id)
+    if found is None:
+        raise LookupError(f"공약을 찾지 못했습니다 / no such pledge: {pledge_id}")
+    return found
+
+
+def add_pledge(engine, actor: Actor, *, municipality: str, **values: Any) -> dict[str, Any]:
+    """Register a pledge (``pledge.add``). ``number`` defaults to the municipality's next one.
+    Returns the row as stored."""
+    if not allowed(actor, "pledge.add"):
+        raise Refused(actor, "pledge.add")
+    municipality = _text("municipality", municipality, required=True)
+    clean = _pledge_values(values, partial=False)
+    _due_needs_year(clean["status"], clean.get("target_year"))
+    with write(engine, actor, "pledge.add", municipality=municipality, recheck_scopes=False) as tx:
+        if clean.get("number") is None:
+            clean["number"] = pledge_store.next_number(tx.conn, municipality)
+        elif writes.find_rows(tx.conn, "pledges", municipality=municipality, number=clean["number"], limit=1):
+            raise Invalid(f"number: {municipality}에 {clean['number']}번 공약이 이미 있습니다 / number already used")
+        for k in PLEDGE_LISTS:
+            clean.setdefault(k, [])
+        now = _now()
+        row_id = tx.insert("pledges", dict(municipality=municipality, created_at=now, changed_at=now, version=1,
+                                           **clean))
+        return writes.get_row(tx.conn, "pledges", row_id)
+
+
+def update_pledge(engine, actor: Actor, *, pledge_id: int, version: int, **changes: Any) -> dict[str, Any]:
+    """Change a pledge's fields (``pledge.update``); ``version`` is the one the actor saw: a
+    newer one is :class:`Stale` and nothing is written. Returns the row as stored."""
+    if not allowed(actor, "pledge.update"):
+        raise Refused(actor, "pledge.update")
+    clean = _pledge_values(changes, partial=True)
+    current = _pledge_or_404(engine, pledge_id)
+    with write(engine, actor, "pledge.update", municipality=current["municipality"], recheck_scopes=False) as tx:
+        now_row = writes.get_row(tx.conn, "pledges", pledge_id)
+        if now_row is None:
+            raise LookupError(f"공약을 찾지 못했습니다 / no such pledge: {pledge_id}")
+        if now_row["version"] != version:
+            raise Stale("pledges", pledge_id, now_row)
+        merged = {**now_row, **clean}
+        _due_needs_year(merged["status"], merged.get("target_year"))
+        if "number" in clean and clean["number"] != now_row["number"]:
+            if clean["number"] is None:
+                raise Invalid("number: 값이 필요합니다 / required")
+            if writes.find_rows(tx.conn, "pledges", municipality=now_row["municipality"], number=clean["number"],
+                                limit=1):
+                raise Invalid(f"number: {clean['number']}번 공약이 이미 있습니다 / number already used")
+        changed = {k: v for k, v in clean.items() if now_row.get(k) != v}
+        if changed:
+            tx.update("pledges", pledge_id, dict(changed, version=version + 1, changed_at=_now()),
+                      expected={"version": version})
+        return writes.get_row(tx.conn, "pledges", pledge_id)
+
+
+def report_pledge(engine, actor: Actor, *, pledge_id: int, period: str, status: str, text: str,
+                  evidence: str | None = None, version: int | None = None) -> dict[str, Any]:
+    """The lead department's half-year progress report (``pledge.report``): the period
+    (``2025-H1``), the pledge's status then, what was done, where the evidence is. A second
+    report of the same period replaces the first only with its ``version`` (else
+    :class:`Stale`). The report of the newest period sets the pledge's status.
+    Returns the report as stored."""
+    from .model.pledges import parse_period, status_code, valid_year
+
+    half = parse_period(period)
+    if half is None or not valid_year(half[0]):
+        raise Invalid(f"period: 반기는 2025-H1, 2025-H2처럼 적습니다 / a half-year such as 2025-H1: {period!r}")
+    code = status_code(status) if isinstance(status, str) else None
+    if code is None:
+        raise Invalid(f"status: 알 수 없는 상태입니다 / unknown status {status!r}")
+    text = _text("text", text, required=True)
+    evidence = _text("evidence", evidence, required=False)
+    current = _pledge_or_404(engine, pledge_id)
+    with write(engine, actor, "pledge.report", municipality=current["municipality"],
+               department=current["lead_department"], recheck_scopes=False) as tx:
+        p = writes.get_row(tx.conn, "pledges", pledge_id)
+        if p is None or p["lead_department"] != current["lead_department"]:
+            raise Stale("pledges", pledge_id, p)  # moved to another department meanwhile
+        if code == "due" and p.get("target_year") is None:
+            raise Invalid("완료예정에는 공약의 완료 목표연도가 필요합니다 / status due needs the pledge's target_year")
+        values = dict(status=code, text=text, evidence=evidence, reported_by=actor.login, reported_at=_now())
+        old = pledge_store.report_of(tx.conn, pledge_id, period)
+        if old is None:
+            if version is not None:
+                raise Stale("pledge_reports", pledge_id, None)
+            report_id = tx.insert("pledge_reports", dict(pledge_id=pledge_id, municipality=p["municipality"],
+                                                         period=period, version=1, **values))
+        else:
+            if version != old["version"]:
+                raise Stale("pledge_reports", old["id"], old)
+            tx.update("pledge_reports", old["id"], dict(values, version=old["version"] + 1),
+                      expected={"version": old["version"]})
+            report_id = old["id"]
+        latest = pledge_store.latest_period(tx.conn, pledge_id)
+        if latest == period and p["status"] != code:
+            tx.update("pledges", pledge_id, dict(status=code, version=p["version"] + 1, changed_at=_now()),
+                      expected={"version": p["version"]}, note=f"{period} 반기 보고 / half-year report")
+        return writes.get_row(tx.conn, "pledge_reports", report_id)
+
+
+def add_milestone(engine, actor: Actor, *, pledge_id: int, title: str, due: str | None = None,
+                  done: bool = False) -> dict[str, Any]:
+    """A milestone of a pledge (``pledge.update``)."""
+    title = _text("title", title, required=True)
+    due = _text("due", due, required=False)
+    current = _pledge_or_404(engine, pledge_id)
+    with write(engine, actor, "pledge.update", municipality=current["municipality"], recheck_scopes=False) as tx:
+        row_id = tx.insert("pledge_milestones", dict(pledge_id=pledge_id, municipality=current["municipality"],
+                                                     title=title, due=due, done=bool(done), version=1))
+        return writes.get_row(tx.conn, "pledge_milestones", row_id)
+
+
+def assess_pledge(engine, actor: Actor, *, pledge_id: int, panel: str, assessed_on, grade: str | None = None,
+                  opinion: str | None = None, published: bool = False) -> dict[str, Any]:
+    """The citizens' panel's assessment of a pledge (``pledge.assess``); shown to the public
+    only once ``published``."""
+    import datetime as dt
+
+    panel = _text("panel", panel, required=True)
+    grade = _text("grade", grade, required=False)
+    opinion = _text("opinion", opinion, required=False)
+    if isinstance(assessed_on, str):
+        try:
+            assessed_on = dt.date.fromisoformat(assessed_on)
+        except ValueError:
+            raise Invalid(f"assessed_on: 날짜는 2025-06-30처럼 적습니다 / a date such as 2025-06-30: {assessed_on!r}") from None
+    if not isinstance(assessed_on, dt.date):
+        raise Invalid("assessed_on: 날짜가 필요합니다 / a date is required")
+    current = _pledge_or_404(engine, pledge_id)
+    with write(engine, actor, "pledge.assess", municipality=current["municipality"], recheck_scopes=False) as tx:
+        row_id = tx.insert("pledge_assessments", dict(pledge_id=pledge_id, municipality=current["municipality"],
+                                                      panel=panel, assessed_on=assessed_on, grade=grade,
+                                                      opinion=opinion, published=bool(published), version=1))
+        return writes.get_row(tx.conn, "pledge_assessments", row_id)
+
+
+def publish_assessment(engine, actor: Actor, *, assessment_id: int, version: int, published: bool = True) -> dict[str, Any]:
+    """Publish (or withdraw) a panel's assessment (``pledge.assess``)."""
+    with engine.connect() as conn:
+        row = writes.get_row(conn, "pledge_assessments", assessment_id)
+    if row is None:
+        raise LookupError(f"평가를 찾지 못했습니다 / no such assessment: {assessment_id}")
+    if not allowed(actor, "pledge.assess"):
+        raise Refused(actor, "pledge.assess")
+    with write(engine, actor, "pledge.assess", municipality=row["municipality"], recheck_scopes=False) as tx:
+        tx.update("pledge_assessments", assessment_id, dict(published=bool(published), version=version + 1),
+                  expected={"version": version})
+        return writes.get_row(tx.conn, "pledge_assessments", assessment_id)

@@ -53,6 +53,11 @@ NOT_SNAPSHOT = {
     "/static": "a mount: its files are snapshotted one by one (/static/<file>)",
     "/login": "its form carries a random CSRF token (tests/web/test_auth.py checks the page)",
     "/api/v1/auth/me": "answers who is logged in: 401 without an account (tests/web/test_auth.py)",
+    "/pledges/new": "the performance team's form: a login and a CSRF token (tests/web/test_pledges.py)",
+    # asked for every pledge stored, but the corpora (documents) hold none: pledges are entered
+    # by people (tests/web/test_pledges.py checks them)
+    "/pledges/{pledge_id}": "the corpora hold no pledges (entered by people; tests/web/test_pledges.py)",
+    "/api/v1/pledges/{pledge_id}": "the corpora hold no pledges (entered by people; tests/web/test_pledges.py)",
     "/upload": "for the performance team only: a redirect to /login without an account (tests/web/test_upload.py)",
 }
 #: report formats not snapshotted (same reason as above)
@@ -290,8 +295,14 @@ def crawl(client, app, municipalities: list[str], hide: bool, static_dir: Path) 
                 for fmt in ("csv", "json"):
                     path, _, query = res[fmt].partition("?")
                     c.get("/opendata/{resource}.{fmt}", path, dict(urllib.parse.parse_qsl(query)))
-        # every item: indicator and plan pages, API items, documents
+        # pledges (공약): the public page, its JSON and XLSX, the API list and summary, every pledge
         base = {"municipality": m}
+        for path in ("/pledges", "/pledges.json", "/pledges.xlsx", "/api/v1/pledges/summary"):
+            c.get(path, path, base)
+        for item in _api_all(c, "pledges", base):
+            c.get("/pledges/{pledge_id}", f"/pledges/{item['id']}")
+            c.get("/api/v1/pledges/{pledge_id}", f"/api/v1/pledges/{item['id']}")
+        # every item: indicator and plan pages, API items, documents
         for api, page in (("indicators", "indicators"), ("plan-tasks", "plans")):
             for item in _api_all(c, api, base):
                 c.get(f"/{page}/{{{'indicator_id' if page == 'indicators' else 'task_id'}}}.json",

@@ -103,6 +103,9 @@ def route_urls(app, http: httpx.Client, *, pdf: bool) -> list[str]:
         "indicator_id": lambda p: [p.replace("{indicator_id}", str(first("/api/v1/indicators?limit=1")))],
         "task_id": lambda p: [p.replace("{task_id}", str(first("/api/v1/plan-tasks?limit=1")))],
         "finding_id": lambda p: [p.replace("{finding_id}", str(first("/api/v1/findings?limit=1")))],
+        # the fixtures (documents) give no pledge: a stored one if any, else one that is not there (404)
+        "pledge_id": lambda p: [p.replace("{pledge_id}", str(
+            (http.get("/api/v1/pledges?limit=1").json()["items"] or [{"id": 1}])[0]["id"]))],
         "name": lambda p: [p.replace("{name}", quote(
             first("/documents.json", "name") if p.startswith("/documents/")
             else first("/api/v1/indicators?limit=1", "department")))],

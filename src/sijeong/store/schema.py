@@ -270,6 +270,7 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
     )
     _account_tables(metadata)
     _cycle_tables(metadata)
+    _pledge_tables(metadata)
     return metadata, by_kind
 
 
@@ -425,6 +426,78 @@ def _cycle_tables(metadata: sa.MetaData) -> None:
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("stored_name", name="uq_cycle_evidence_stored_name"),
         sa.Index("ix_cycle_evidence_result_id", "result_id"),
+    )
+
+
+def _pledge_tables(metadata: sa.MetaData) -> None:
+    """The mayor's pledges (공약, issue 12 part 2): the registry, milestones, half-year
+    progress reports, the citizens' panel's assessments. Status and type codes are
+    ``model.pledges.STATUSES`` / ``TYPES``; ``version`` detects a stale edit."""
+    sa.Table(
+        "pledges",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("number", sa.Integer, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("field", sa.Text, nullable=False),
+        sa.Column("type", sa.Text),
+        sa.Column("lead_department", sa.Text, nullable=False),
+        sa.Column("cooperating_departments", JSONType),
+        sa.Column("programs", JSONType),
+        sa.Column("indicators", JSONType),
+        sa.Column("target_year", sa.Integer),
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("summary", sa.Text),  # public: what the pledge promises
+        sa.Column("note", sa.Text),  # internal: never on a public page
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.UniqueConstraint("municipality", "number", name="uq_pledges_number"),
+        sa.Index("ix_pledges_dims", "municipality", "field", "id"),
+        sa.Index("ix_pledges_department", "municipality", "lead_department"),
+    )
+    sa.Table(
+        "pledge_milestones",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("pledge_id", sa.Integer, sa.ForeignKey("pledges.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("due", sa.Text),  # a half-year (2025-H2) or a year (2025)
+        sa.Column("done", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.Index("ix_pledge_milestones_pledge", "pledge_id", "id"),
+    )
+    sa.Table(
+        "pledge_reports",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("pledge_id", sa.Integer, sa.ForeignKey("pledges.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("period", sa.Text, nullable=False),  # 2025-H1
+        sa.Column("status", sa.Text, nullable=False),  # the pledge's status at that time
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("evidence", sa.Text),  # where the evidence is (a document, a file number)
+        sa.Column("reported_by", sa.Text, nullable=False),
+        sa.Column("reported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.UniqueConstraint("pledge_id", "period", name="uq_pledge_reports_period"),
+        sa.Index("ix_pledge_reports_dims", "municipality", "period"),
+    )
+    sa.Table(
+        "pledge_assessments",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("pledge_id", sa.Integer, sa.ForeignKey("pledges.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("panel", sa.Text, nullable=False),  # 공약 시민평가단
+        sa.Column("assessed_on", sa.Date, nullable=False),
+        sa.Column("grade", sa.Text),
+        sa.Column("opinion", sa.Text),
+        sa.Column("published", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.Index("ix_pledge_assessments_pledge", "pledge_id", "id"),
     )
 
 

@@ -25,9 +25,11 @@ from . import schema
 from .marks import NEEDS_NOTE as MARK_NEEDS_NOTE, STATUSES as MARK_STATUSES
 from .repository import document_rows, iter_records, load_documents, to_record, tidy_row
 from .search import search, search_count
+from .pledges import pledge, pledge_all, pledge_audit, pledge_details, pledge_fields, pledge_page, pledge_summary
 
 __all__ = [
     "MARK_NEEDS_NOTE", "MARK_STATUSES", "document_rows", "iter_records", "load_documents", "to_record", "tidy_row", "search", "search_count",
+    "pledge", "pledge_all", "pledge_audit", "pledge_details", "pledge_fields", "pledge_page", "pledge_summary",
 ]
 
 RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goals", "department_summaries")

@@ -75,18 +75,21 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
 
     from . import auth, login
     from .api import auth as api_auth
+    from .api import pledges as api_pledges
     from .api import records as api_records
     from .api import search as api_search
     from .api import uploads as api_uploads
     from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports, upload
+    from .pages import pledges
 
     from . import api_cycle
 
     auth.install(app)  # who is asking (session cookie or API token), on request.state.auth
-    for r in (api_records.router, api_search.router, api_auth.router, api_cycle.router, api_uploads.router):
+    for r in (api_records.router, api_search.router, api_auth.router, api_cycle.router, api_pledges.router,
+              api_uploads.router):
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
-                login, upload):
+                login, pledges, upload):
         app.include_router(mod.router)
     return app
 
