@@ -15,6 +15,11 @@
 - ``SIJEONG_EVIDENCE`` — the directory evidence files of period results are kept in, outside
   the web root, under generated names (default ``./sijeong-evidence``);
 - ``SIJEONG_EVIDENCE_MAX_MB`` — the largest evidence file accepted, in MB (default 20).
+- ``SIJEONG_UPLOAD_MB`` — the largest file the web upload takes, in MB (default 50), counted
+  while the body is read (the ``Content-Length`` header is not trusted);
+- ``SIJEONG_UPLOADS`` — the staging directory of uploads awaiting confirmation, outside the
+  web root (default ``<temp dir>/sijeong-uploads``);
+- ``SIJEONG_UPLOAD_HOURS`` — how long a staged upload may wait for its confirmation (default 2).
 """
 
 from __future__ import annotations
@@ -65,6 +70,9 @@ class Settings:
     pdf_slots: str | None = None
     evidence_dir: str = DEFAULT_EVIDENCE_DIR
     evidence_max_bytes: int = DEFAULT_EVIDENCE_MAX_BYTES
+    upload_max_bytes: int = 50 * 1024 * 1024
+    upload_dir: str | None = None  # None: <temp dir>/sijeong-uploads
+    upload_hours: float = 2.0
 
     @classmethod
     def from_env(cls, db: str | None = None) -> "Settings":
@@ -78,7 +86,17 @@ class Settings:
             pdf_slots=os.environ.get("SIJEONG_PDF_SLOTS") or None,
             evidence_dir=str(Path(os.environ.get("SIJEONG_EVIDENCE") or DEFAULT_EVIDENCE_DIR).resolve()),
             evidence_max_bytes=int(_env_number("SIJEONG_EVIDENCE_MAX_MB", 20, float) * 1024 * 1024),
+            upload_max_bytes=int(_env_number("SIJEONG_UPLOAD_MB", 50.0, float) * 1024 * 1024),
+            upload_dir=os.environ.get("SIJEONG_UPLOADS") or None,
+            upload_hours=_env_number("SIJEONG_UPLOAD_HOURS", 2.0, float),
         )
+
+    @property
+    def staging_dir(self) -> Path:
+        """Where uploads wait for their confirmation (never under the static files)."""
+        import tempfile
+
+        return Path(self.upload_dir) if self.upload_dir else Path(tempfile.gettempdir()) / "sijeong-uploads"
 
     @property
     def public_base(self) -> str:

@@ -69,6 +69,7 @@ NOT_SNAPSHOT = {
     "/api/v1/evaluations/{scheme_id}/assignments/mine": "login only (tests/web/test_evaluation_api.py)",
     "/api/v1/joint-evaluations": "login only (tests/web/test_evaluation_api.py)",
     "/api/v1/joint-evaluations/{evaluation_id}": "login only (tests/web/test_evaluation_api.py)",
+    "/upload": "for the performance team only: a redirect to /login without an account (tests/web/test_upload.py)",
 }
 #: report formats not snapshotted (same reason as above)
 REPORT_FORMATS_SKIPPED = {"pdf"}

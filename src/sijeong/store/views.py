@@ -729,3 +729,27 @@ def export_sections(conn: Connection, *, municipality: str | None = None,
         yield table.name, (record_json(r, doc_names, fields) for r in rows)
     yield "tables", (table_json(r, doc_names) for r in iter_records(conn, "tables", **filters))
     yield "findings", (finding_json(r, doc_names) for r in iter_records(conn, "findings", **filters))
+
+
+# --- uploads (web/uploads.py): what a preview needs, read only ---------------------------------
+
+
+def upload_scope(conn: Connection, municipality: str, year: int | None, *,
+                 exclude: Iterable[str]) -> tuple[list[Any], dict[tuple[str, str], str]]:
+    """The stored documents an upload of ``year`` would be checked with — as
+    ``operations.recheck`` takes them: the municipality-year's, or all of the municipality's
+    when the upload or a stored document has no year — and the users' directions of the
+    municipality ((department, indicator) → direction). Nothing is written."""
+    from .directions import user_directions
+
+    whole = year is None or has_undated(conn, municipality)
+    docs = load_documents(conn, municipality=municipality, year=None if whole else [year], exclude=list(exclude))
+    return docs, user_directions(conn, municipality=municipality)
+
+
+def account_municipality(conn: Connection, account_id: int | None) -> str | None:
+    """The municipality an account was given (``sijeong user add --municipality``), or None."""
+    if account_id is None:
+        return None
+    t = _t("accounts")
+    return conn.execute(sa.select(t.c.municipality).where(t.c.id == account_id)).scalar()

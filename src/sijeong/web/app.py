@@ -57,6 +57,11 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     app.state.default_municipality = deps.default_municipality
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    from .uploads import UPLOAD_PATHS, BodyLimit
+
+    # an upload's body is counted as it arrives (413 past the limit), whoever reads it; the
+    # innermost middleware (added first), so the route reading the body meets its 413 directly
+    app.add_middleware(BodyLimit, limit=settings.upload_max_bytes, paths=UPLOAD_PATHS)
     errors.install(app)
 
     @app.middleware("http")
@@ -74,7 +79,8 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     from .api import pledges as api_pledges
     from .api import records as api_records
     from .api import search as api_search
-    from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports
+    from .api import uploads as api_uploads
+    from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports, upload
     from .pages import evaluation as evaluation_pages
     from .pages import pledges
 
@@ -82,10 +88,10 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
 
     auth.install(app)  # who is asking (session cookie or API token), on request.state.auth
     for r in (api_records.router, api_search.router, api_auth.router, api_cycle.router, api_pledges.router,
-              api_evaluation.router):
+              api_evaluation.router, api_uploads.router):
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
-                login, pledges, evaluation_pages):
+                login, pledges, evaluation_pages, upload):
         app.include_router(mod.router)
     return app
 

@@ -97,6 +97,7 @@ def document_view(name: str, request: Request, conn: ConnDep,
     data["same_name_elsewhere"] = others
     ctx = {"title": f"원문 {name}", "section": "documents", "doc": doc, "text_lines": text_lines, "marked": set(marked),
            "others": others, "lines_param": lines or "",
+           "saved": request.query_params.get("saved") == "1",  # arriving from /upload's confirm
            "first": marked[0] if marked else None, "text_missing": text is None,
            "breadcrumbs": [("/documents", "원문"), (None, name)]}
     return respond(request, "document.html", ctx, jsonable(data))
