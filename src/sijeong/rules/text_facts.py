@@ -14,6 +14,7 @@ import re
 from typing import Iterable, Iterator
 
 from ..model import Document, Finding, Narrative, OutlineItem, PlanTask
+from ..model.numbers import number_text
 from .base import rule
 
 UNIT = (r"(?:개소|개사|개교|개팀|가구|세대|과제|필지|억원|백만원|천원|만원|원|명|건|개|곳|회|종|대|팀|점|척|권|편|부|"
@@ -60,7 +61,8 @@ def breakdowns(text: str) -> Iterator[tuple[float, str | None, list[tuple[str, f
 
 
 def _fmt(v: float) -> str:
-    return f"{int(v):,}" if v == int(v) else f"{v:,}"
+    """As printed: the project's one Korean number formatter, with the decimals a breakdown uses."""
+    return number_text(v, decimals=4)
 
 
 def _items(doc: Document) -> Iterator[tuple[object, OutlineItem]]:
