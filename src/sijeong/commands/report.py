@@ -79,6 +79,26 @@ def load(args) -> list:
         engine.dispose()
 
 
+def open_findings(args, docs: list, tables: list) -> list[dict]:
+    """The errors standing against the printed figures: of the files given (read findings and
+    the rules'), or those stored and not marked 조치 완료 / 오탐."""
+    if args.files:
+        from ..pipeline import check
+
+        found = [f for d in docs for f in d.findings] + check(docs)
+        return [f.as_dict() for f in found if f.severity == "error"]
+    from ..settings import Settings
+    from ..store import db, views
+
+    used = {rc.source.doc for t in tables for _, _, rc in t.body_grid() if rc.source is not None}
+    engine = db.create_engine_for(Settings.from_env(args.db).db_url)
+    try:
+        with engine.connect() as conn:
+            return views.open_errors_on(conn, args.municipality or _one({d.municipality for d in docs}), None, used)
+    finally:
+        engine.dispose()
+
+
 def run(args) -> int:
     from ..reports import render
     from ..reports import tables as T
@@ -119,7 +139,7 @@ def run(args) -> int:
     title = args.title or heading(tables, municipality=municipality, year=args.year, department=args.department)
     out = Path(args.output)
     try:
-        render(tables, fmt, out, title=title)
+        render(tables, fmt, out, title=title, findings=open_findings(args, docs, tables) if fmt == "xlsx" else None)
     except Exception as e:  # Chromium missing, unwritable path ...
         print(f"보고서를 쓰지 못했습니다 / cannot write the report: {e}", file=sys.stderr)
         return 2

@@ -9,12 +9,14 @@ from .base import HeaderCell, ReportCell, ReportRow, ReportTable
 FORMATS = ("xlsx", "hwpx", "html", "pdf")
 
 
-def render(tables: list[ReportTable], fmt: str, path, *, title: str | None = None):
-    """Write ``tables`` to ``path`` in ``fmt`` (one of :data:`FORMATS`)."""
+def render(tables: list[ReportTable], fmt: str, path, *, title: str | None = None, findings=None):
+    """Write ``tables`` to ``path`` in ``fmt`` (one of :data:`FORMATS`); in XLSX, a cell on a
+    line with an open finding (``findings``: dicts with doc, lines, rule, message) carries it
+    as a comment."""
     if fmt == "xlsx":
-        from .xlsx import write_xlsx
+        from .xlsx import finding_notes, write_xlsx
 
-        return write_xlsx(tables, path)
+        return write_xlsx(tables, path, findings=finding_notes(findings or []))
     if fmt == "hwpx":
         from .hwpx import write_hwpx
 

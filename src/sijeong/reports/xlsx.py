@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Iterable
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -50,7 +52,25 @@ def sheet_title(table: ReportTable, used: set[str]) -> str:
     return title
 
 
-def write_xlsx(tables: list[ReportTable], path: str | Path) -> Path:
+#: (document, line) → the open findings on it, as "rule: message" (see :func:`finding_notes`)
+Notes = dict[tuple[str, int], list[str]]
+
+
+def finding_notes(findings: Iterable[dict]) -> Notes:
+    """The open findings by the lines they stand on: a cell printed on one of a finding's
+    lines carries it as a comment. ``findings`` are dicts with ``doc``, ``lines``, ``rule`` and
+    ``message`` (stored findings, or ``Finding.as_dict()``)."""
+    out: Notes = {}
+    for f in findings:
+        text = f"검증 {'오류' if f.get('severity', 'error') == 'error' else '경고'} ({f['rule']}): {f['message']}"
+        for line in f.get("lines") or []:
+            out.setdefault((f["doc"], int(line)), []).append(text)
+    return out
+
+
+def write_xlsx(tables: list[ReportTable], path: str | Path, *, findings: Notes | None = None) -> Path:
+    """The tables as a workbook, a sheet each, and a sheet of every value's source. A cell whose
+    value stands on a line with an open finding (``findings``) carries a comment naming it."""
     path = Path(path)
     wb = Workbook()
     wb.remove(wb.active)
@@ -59,7 +79,7 @@ def write_xlsx(tables: list[ReportTable], path: str | Path) -> Path:
     src.append(["시트 / sheet", "셀 / cell", "값 / value", "문서 / document", "줄 / line", "계산값 / computed", "계산 근거 줄 / input lines"])
     for table in tables:
         ws = wb.create_sheet(sheet_title(table, used), index=len(wb.sheetnames) - 1)
-        _write_table(ws, table, src)
+        _write_table(ws, table, src, findings or {})
     for cell in src[1]:
         cell.font = Font(name=FONT, bold=True)
     for row in src.iter_rows(min_row=2):
@@ -70,7 +90,7 @@ def write_xlsx(tables: list[ReportTable], path: str | Path) -> Path:
     return path
 
 
-def _write_table(ws, table: ReportTable, src_ws) -> None:
+def _write_table(ws, table: ReportTable, src_ws, notes: Notes) -> None:
     width = table.column_count
     ws.cell(TITLE_ROW, 1, table_heading(table)).font = Font(name=FONT, bold=True, size=14)
     if table.unit_note:
@@ -100,6 +120,10 @@ def _write_table(ws, table: ReportTable, src_ws) -> None:
                                        wrap_text=True, indent=indent)
         if rc.row_span > 1 or rc.col_span > 1:
             ws.merge_cells(start_row=row, start_column=col, end_row=row + rc.row_span - 1, end_column=col + rc.col_span - 1)
+        said = notes.get((rc.source.doc, rc.source.line)) if rc.source is not None else None
+        if said:
+            text = "\n".join(dict.fromkeys(said))[:2000]
+            cell.comment = Comment(f"{text}\n(원문 {rc.source.doc}:{rc.source.line})", "sijeong", width=360, height=160)
         if rc.source is not None or rc.computed:
             src_ws.append([
                 ws.title, cell.coordinate, rc.value,

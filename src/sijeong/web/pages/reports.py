@@ -125,7 +125,8 @@ async def report_file(kind: str, fmt: str, request: Request, municipality: Munic
         return JSONResponse({"municipality": m, "year": year, "department": department or None, "kind": kind,
                              "tables": [t.as_dict() for t in tables]})
     title = " ".join(x for x in (m, f"{year}년", department or None, KINDS[kind][0]) if x)
-    body = await run_in_threadpool(render_bytes, tables, fmt, title, pool=state.pdf_pool)
+    body = await run_in_threadpool(render_bytes, tables, fmt, title, pool=state.pdf_pool,
+                                   findings=getattr(request.state, "report_findings", None))
     name = "_".join(x for x in (m, f"{year}년", department or None, KINDS[kind][0].replace(" ", "")) if x) + f".{fmt}"
     return Response(body, media_type=FORMATS[fmt][1],
                     headers={"Content-Disposition": content_disposition(name, f"sijeong-{kind}-{year}.{fmt}")})
@@ -140,10 +141,21 @@ def _gather(request: Request, kind: str, municipality: str | None, year: int | N
             ys = kind_years(conn, municipality)[kind]
             year = ys[0] if ys else None
         tables = build_tables(conn, kind, municipality, year, department) if year is not None else []
+        request.state.report_findings = open_findings(conn, municipality, tables)
     return municipality, year, tables
 
 
-def render_bytes(tables: list, fmt: str, title: str, *, pool=None) -> bytes:
+def source_docs(tables: list) -> set[str]:
+    return {rc.source.doc for t in tables for _, _, rc in t.body_grid() if rc.source is not None}
+
+
+def open_findings(conn, municipality: str, tables: list) -> list[dict]:
+    """The errors still standing (unmarked, or only 확인) on the documents the tables print
+    from: the XLSX puts each on the cells of its lines as a comment."""
+    return views.open_errors_on(conn, municipality, None, source_docs(tables)) if tables else []
+
+
+def render_bytes(tables: list, fmt: str, title: str, *, pool=None, findings: list[dict] | None = None) -> bytes:
     """The file's bytes; a PDF through ``pool`` (a ``reports.pdf.RenderPool``) when given."""
     from ...reports import render
     from ...reports.html import render_html
@@ -154,7 +166,7 @@ def render_bytes(tables: list, fmt: str, title: str, *, pool=None) -> bytes:
             return pool.render(render_html(tables, title=title))
         with tempfile.TemporaryDirectory(prefix="sijeong-report-") as tmp:
             path = Path(tmp) / f"report.{fmt}"
-            render(tables, fmt, path, title=title)
+            render(tables, fmt, path, title=title, findings=findings)
             return path.read_bytes()
     except PdfBusy as e:
         raise HTTPException(503, f"PDF를 만들 수 없습니다: {e}", headers={"Retry-After": str(e.retry_after)}) from e
