@@ -122,6 +122,13 @@ def municipalities(conn: Connection, *, ttl: float = MUNICIPALITIES_TTL) -> list
     return list(names)
 
 
+def known_municipalities(engine) -> list[str] | None:
+    """The municipalities last read by :func:`municipalities` for this engine, without a query
+    (None when never read): for an error page, which must not take a connection of its own."""
+    cached = _municipalities_cache.get(engine)
+    return list(cached[2]) if cached is not None else None
+
+
 def years(conn: Connection, municipality: str, tables: Iterable[str] = RECORD_TABLES) -> list[int]:
     """The years with rows in any of ``tables`` (``documents`` too), latest first."""
     found: set[int] = set()

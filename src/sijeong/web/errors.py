@@ -64,15 +64,24 @@ def _municipality(request: Request, status: int) -> str:
     asked = request.query_params.get("municipality") if not CONTROL_IN_QUERY.search(request.url.query.encode()) else None
     if asked and len(asked) <= 40:
         return asked
-    known = getattr(request.state, "default_municipality", None)
-    if known or status == 503:  # overloaded: no connection is opened for the name
-        return known or state.settings.municipality
-    try:
-        from .deps import default_municipality
+    known = getattr(request.state, "municipality", None) or getattr(request.state, "default_municipality", None)
+    if known:
+        return known
+    if not hasattr(request.state, "conn") and status != 503:
+        # a request that never held a connection (no such page): one short question is its one
+        try:
+            from .deps import default_municipality
 
-        return default_municipality(request)
-    except Exception:  # noqa: BLE001 - the error page must not fail for its heading
-        return state.settings.municipality
+            return default_municipality(request)
+        except Exception:  # noqa: BLE001 - the error page must not fail for its heading
+            return state.settings.municipality
+    # the request held its connection and gave it back, or the app is overloaded: no second
+    # one — the names the app last read, the settings' municipality when it has data
+    from ..store import views
+
+    names = views.known_municipalities(state.engine)
+    wanted = state.settings.municipality
+    return wanted if not names or wanted in names else names[0]
 
 
 #: pydantic's error types → Korean, with the parameter's own hint where one helps
