@@ -21,6 +21,11 @@ class Conflict(Exception):
         self.current = current
 
 
+def _equal(t: sa.Table, values: dict[str, Any]) -> list:
+    """Column = value for each item (``None`` matches NULL)."""
+    return [t.c[k].is_(None) if v is None else t.c[k] == v for k, v in values.items()]
+
+
 def get_row(conn: sa.Connection, table_name: str, row_id: int) -> dict[str, Any] | None:
     t = table(table_name)
     row = conn.execute(sa.select(t).where(t.c.id == row_id)).mappings().first()
@@ -30,8 +35,7 @@ def get_row(conn: sa.Connection, table_name: str, row_id: int) -> dict[str, Any]
 def find_rows(conn: sa.Connection, table_name: str, /, *, limit: int = 10_000, **equal: Any) -> list[dict[str, Any]]:
     """Rows whose columns equal the given values (``None`` matches NULL), by id; bounded."""
     t = table(table_name)
-    conds = [t.c[k].is_(None) if v is None else t.c[k] == v for k, v in equal.items()]
-    stmt = sa.select(t).where(*conds).order_by(t.c.id).limit(limit)
+    stmt = sa.select(t).where(*_equal(t, equal)).order_by(t.c.id).limit(limit)
     return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
@@ -46,19 +50,9 @@ def update_row(conn: sa.Connection, name: str, row_id: int, values: dict[str, An
     happens only if the row still holds those values — one statement, so two writers cannot
     both pass — else :class:`Conflict` with the row as it is now."""
     t = table(name)
-    conds = [t.c.id == row_id]
-    for k, v in (expected or {}).items():
-        conds.append(t.c[k].is_(None) if v is None else t.c[k] == v)
+    conds = [t.c.id == row_id, *_equal(t, expected or {})]
     if conn.execute(sa.update(t).where(*conds).values(**values)).rowcount != 1:
         raise Conflict(get_row(conn, name, row_id))
-
-
-def delete_rows(conn: sa.Connection, table_name: str, /, **equal: Any) -> int:
-    t = table(table_name)
-    conds = [t.c[k].is_(None) if v is None else t.c[k] == v for k, v in equal.items()]
-    if not conds:
-        raise ValueError("delete_rows needs a condition")
-    return conn.execute(sa.delete(t).where(*conds)).rowcount
 
 
 def append_audit(conn: sa.Connection, entries: Iterable[dict[str, Any]]) -> int:
