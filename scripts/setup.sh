@@ -34,7 +34,9 @@ if [ $want_test = 1 ]; then
     echo "== installing Debian packages: ${need[*]}"
     SUDO=""
     [ "$(id -u)" = 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    # another apt (an unattended upgrade, a second checkout's set-up) may hold dpkg's lock: wait for it
+    lock=(-o DPkg::Lock::Timeout=600)
+    $SUDO apt-get "${lock[@]}" update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${lock[@]}" install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
 fi
