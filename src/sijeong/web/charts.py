@@ -68,6 +68,7 @@ def _config(chart_cls, title: str, **kw):
         height=kw.pop("height", 360),
         title=None,  # the page's heading/caption names the chart
         print_values=kw.pop("print_values", True),
+        print_zeroes=False,  # an empty segment has no label to print over its neighbours
         legend_at_bottom=True,
         truncate_label=-1,
         **kw,
@@ -111,7 +112,7 @@ def _finish(svg: str, title: str, desc: str, key: str = "") -> Markup:
         return f'<{m.group(1)}{m.group(2)} class="{m.group(3)}"{m.group(4)} fill="{fill}" stroke="{stroke}"{m.group(5)}>'
 
     svg = _TAG_WITH_CLASS.sub(paint, svg)
-    svg = svg.replace('class="pygal-chart"', 'class="pygal-chart chart"', 1)
+    svg = svg.replace('class="pygal-chart', 'class="pygal-chart chart', 1)
     head = f'<svg role="img" aria-labelledby="{tid} {did}" focusable="false"'
     svg = re.sub(r"^<svg", head, svg.strip(), count=1)
     svg = re.sub(
@@ -148,7 +149,7 @@ def _cached(kind: str, title: str, labels: tuple, series: tuple, desc: str, opti
     opts: dict[str, Any] = dict(options)
     if kind == "line":
         chart = _config(pygal.Line, title, height=320, value_formatter=lambda v: _fmt(v) + opts["value_suffix"],
-                        dots_size=5, allow_interruptions=True)
+                        dots_size=5, allow_interruptions=True, include_x_axis=True)  # zero-based: 3.4 → 4.2 is no leap
         chart.x_labels = list(labels)
     else:
         horizontal, stacked = opts["horizontal"], opts["stacked"]
@@ -166,7 +167,50 @@ def _cached(kind: str, title: str, labels: tuple, series: tuple, desc: str, opti
         chart.x_labels = [_short(x) for x in labels]
     for name, values in series:
         chart.add(name, list(values))
-    return _finish(chart.render(is_unicode=True), title, desc, key)
+    svg = chart.render(is_unicode=True)
+    if kind == "bar":
+        svg = fit_bar_labels(svg).replace('class="pygal-chart"', 'class="pygal-chart bar-chart"', 1)
+    return _finish(svg, title, desc, key)
+
+
+_SERIES_G = re.compile(r'<g class="series serie-(\d+) color-\d+">(.*?)</g></g>', re.S)
+_RECT = re.compile(r'<g class="bar"><rect x="[^"]*" y="[^"]*" rx="0" ry="0"(?: width="([^"]*)")?(?: height="([^"]*)")?')
+_OVERLAY = re.compile(r'(<g transform="[^"]*" class="plot text-overlay">)(.*?</g>)(</g>)', re.S)
+_VALUE_TEXT = re.compile(r'(<text text-anchor="middle" x="[^"]*" y="[^"]*" class="value">)([^<]*)(</text>)')
+
+
+def label_width(text: str, size: float = STYLE.value_font_size) -> float:
+    """The width a value label takes (px): Hangul a full em, digits and signs a bit over half."""
+    return sum(size if ord(ch) >= 0x1100 else 0.62 * size for ch in text)
+
+
+def fit_bar_labels(svg: str) -> str:
+    """Each bar's value label is printed inside its bar, white on the series colour (charts.css,
+    ``.bar-chart``); a label its bar cannot hold (a short bar, a thin segment of a stacked bar)
+    is left out rather than printed over a neighbour or on the white ground: the table beside
+    every chart has the number."""
+    rects: dict[int, list[tuple[float, float]]] = {}
+    for m in _SERIES_G.finditer(svg.split('class="plot overlay"')[0]):
+        rects[int(m.group(1))] = [(float(w or 0), float(h or 0)) for w, h in _RECT.findall(m.group(2))]
+    size = STYLE.value_font_size
+
+    def series(m: re.Match) -> str:
+        boxes = iter(rects.get(int(m.group(1)), []))
+
+        def one(t: re.Match) -> str:
+            width, height = next(boxes, (0.0, 0.0))
+            text = t.group(2)
+            if text and (label_width(text) + 4 > width or size + 2 > height):
+                text = ""
+            return t.group(1) + text + t.group(3)
+
+        return _VALUE_TEXT.sub(one, m.group(0))
+
+    def overlay(m: re.Match) -> str:
+        body = re.sub(r'<g class="series serie-(\d+) color-\d+">.*?</g>', series, m.group(2), flags=re.S)
+        return m.group(1) + body + m.group(3)
+
+    return _OVERLAY.sub(overlay, svg, count=1)
 
 
 def cache_info():
@@ -184,6 +228,8 @@ def stylesheet() -> str:
     rules = [r.strip() + "}" for r in css.split("}") if r.strip()]
     keep = [r for r in rules if ".color-" not in r]
     keep.append('.pygal-chart .text-overlay [class*="color-"] text{fill:black}')
+    # bar labels sit inside their bar (fit_bar_labels): white on the dark series colours (≥ 4.5:1)
+    keep.append(f'.pygal-chart.bar-chart .text-overlay [class*="color-"] text{{fill:{BAR_LABEL}}}')
     keep.append(".pygal-chart .tooltip{display:none}")
     return "/* made by sijeong.web.charts.stylesheet() from pygal's own CSS; do not edit */\n" + "\n".join(keep) + "\n"
 
@@ -198,6 +244,9 @@ def _fmt(v: float | None) -> str:
 
 def _short(label: str, n: int = 18) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
+
+#: the colour of a value label inside a bar: every series colour must hold it at 4.5:1
+BAR_LABEL = "#ffffff"
 
 #: ◎ 초과달성, ○ 달성, × 미달성 — the same hues as the grade badges
 GRADE_COLORS = ("#0b4f8a", "#2f7d32", "#b42318")
