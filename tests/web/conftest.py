@@ -17,6 +17,22 @@ REAL_DOCS = (ROOT / ".." / "shared" / "documents").resolve()
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+def document_line(html: str, n: int) -> tuple[str, bool] | None:
+    """Line ``n`` of a /documents page as (its text, highlighted): a plain line's text, or a
+    table line's cells joined by tabs again (the grid shows each tab-separated cell)."""
+    import re
+    from html import unescape
+
+    m = re.search(rf'<li id="L{n}"( class="hl")?>.*?<span class="tx">(.*?)</span></li>', html, re.S)
+    if m:
+        return unescape(m.group(2)), bool(m.group(1))
+    m = re.search(rf'<tr id="L{n}"( class="hl")?><th scope="row" class="ln">.*?</th>(.*?)</tr>', html, re.S)
+    if m:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", m.group(2), re.S)
+        return "\t".join(unescape(c) for c in cells), bool(m.group(1))
+    return None
+
+
 def fixture_files() -> list[Path]:
     # the layout fixtures (other cities' layouts, another year) belong to the reader tests: the
     # web's corpus is the one city's documents the page tests pin

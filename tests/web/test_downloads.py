@@ -14,9 +14,8 @@ from html import escape
 from urllib.parse import unquote
 
 import pytest
-from markupsafe import escape as markup_escape
 
-from .conftest import FIXTURES, fixture_files
+from .conftest import FIXTURES, document_line, fixture_files
 
 MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -318,6 +317,5 @@ def test_document_view_shows_stored_text_without_a_documents_folder(fixture_db, 
         html = c.get(f"/documents/{name}?lines={n}").text
         data = c.get(f"/documents/{name}.json?lines={n}").json()
     assert "본문이 데이터베이스에 없고" not in html
-    hl = re.search(rf'<li id="L{n}" class="hl">.*?<span class="tx">(.*?)</span></li>', html, re.S)
-    assert hl and hl.group(1) == str(markup_escape(lines[n - 1]))
+    assert document_line(html, n) == (lines[n - 1], True)
     assert data["text_available"] is True and data["highlighted"] == [{"line": n, "text": lines[n - 1]}]

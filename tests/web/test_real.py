@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from .conftest import REAL_DOCS
+from .conftest import REAL_DOCS, document_line
 
 pytestmark = pytest.mark.real
 DOC = "004_c3ede251798e8a7a.txt"
@@ -65,5 +65,4 @@ def test_findings_and_document_drill_down(real_client):
     assert data["total"] >= 1
     f = next(i for i in data["items"] if i["lines"])
     doc_html = real_client.get(f"/documents/{f['doc']}?lines={f['lines'][0]}").text
-    m = re.search(rf'<li id="L{f["lines"][0]}" class="hl">.*?<span class="tx">(.*?)</span>', doc_html, re.S)
-    assert m and unescape(m.group(1)) == line_of(f["doc"], f["lines"][0])
+    assert document_line(doc_html, f["lines"][0]) == (line_of(f["doc"], f["lines"][0]), True)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Annotated, Iterable
 
@@ -17,6 +18,38 @@ from ..render import pager, respond
 from ..serialize import document, envelope, jsonable
 
 router = APIRouter(include_in_schema=False)
+
+#: a cell that is a figure (right-aligned in the grid): 1,234 · -5 · △7,098 · 12.5% · (3)
+NUMERIC = re.compile(r"[-+△▲▽▼]?\(?\d[\d,]*(?:\.\d+)?\)?%?")
+
+#: lines one page of a document shows (a national settlement runs to tens of thousands)
+WINDOW = 400
+#: lines shown above the first highlighted one
+CONTEXT = 40
+
+
+def window(total: int, marked: list[int], start: int | None) -> tuple[int, int]:
+    """The (first, last) line numbers a page shows: from ``start`` when asked, else a little
+    above the first highlighted line, else the top."""
+    if start is None:
+        start = max(1, marked[0] - CONTEXT) if marked else 1
+    start = max(1, min(start, max(1, total - WINDOW + 1)))
+    return start, min(total, start + WINDOW - 1)
+
+
+def blocks(text_lines: list[str], first: int, last: int) -> list[dict]:
+    """Lines ``first``..``last`` as blocks: runs of tab-separated table lines become a grid
+    (each cell in its column, as the document's table had it), the rest stay lines."""
+    out: list[dict] = []
+    for n in range(first, last + 1):
+        tx = text_lines[n - 1]
+        kind = "table" if "\t" in tx else "text"
+        row = (n, [(c, bool(NUMERIC.fullmatch(c.strip()))) for c in tx.split("\t")]) if kind == "table" else (n, tx)
+        if out and out[-1]["kind"] == kind:
+            out[-1]["rows"].append(row)
+        else:
+            out.append({"kind": kind, "rows": [row]})
+    return out
 
 
 def parse_lines(value: str | None) -> list[int]:
@@ -76,7 +109,8 @@ def document_list(request: Request, conn: ConnDep, scope: ScopeDep, paging: Pagi
 @router.get("/documents/{name}.json")
 def document_view(name: str, request: Request, conn: ConnDep,
                   lines: Annotated[str | None, Query(description="강조할 행 (예: 12,13 또는 20-22)")] = None,
-                  municipality: Annotated[str | None, Query(description="지방자치단체 (같은 이름의 문서가 여럿일 때)")] = None):
+                  municipality: Annotated[str | None, Query(description="지방자치단체 (같은 이름의 문서가 여럿일 때)")] = None,
+                  start: Annotated[int | None, Query(ge=1, le=10**8, description="이 행부터 보여 줍니다")] = None):
     # two municipalities may store documents of the same file name: without ?municipality=
     # the default municipality's is shown, and the page says which others have one
     owners = views.document_municipalities(conn, name)
@@ -95,9 +129,13 @@ def document_view(name: str, request: Request, conn: ConnDep,
             "highlighted": [{"line": n, "text": text_lines[n - 1]} for n in marked if 0 < n <= len(text_lines)]}
     data["municipality"] = doc["municipality"]
     data["same_name_elsewhere"] = others
-    ctx = {"title": f"원문 {name}", "section": "documents", "doc": doc, "text_lines": text_lines, "marked": set(marked),
+    first_line, last_line = window(len(text_lines), marked, start)
+    ctx = {"title": f"원문 {doc.get('title') or name}", "section": "documents", "doc": doc, "marked": set(marked),
+           "blocks": blocks(text_lines, first_line, last_line) if text_lines else [],
+           "window": {"first": first_line, "last": last_line, "total": len(text_lines), "size": WINDOW,
+                      "context": CONTEXT},
            "others": others, "lines_param": lines or "",
            "saved": request.query_params.get("saved") == "1",  # arriving from /upload's confirm
            "first": marked[0] if marked else None, "text_missing": text is None,
-           "breadcrumbs": [("/documents", "원문"), (None, name)]}
+           "breadcrumbs": [("/documents", "원문"), (None, doc.get("title") or name)]}
     return respond(request, "document.html", ctx, jsonable(data))
