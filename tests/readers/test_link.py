@@ -349,3 +349,23 @@ def test_assign_pairs_are_the_same_as_with_similarity():
         old = _assign(primaries, others, lambda o, p: similarity(o.name, p.name), t)
         new = _assign(primaries, others, lambda o, p: sim.at_least(o.name, p.name, t), t)
         assert [(id(o), id(p), s) for o, p, s in old] == [(id(o), id(p), s) for o, p, s in new], case
+
+
+def test_a_program_printed_only_in_the_related_table_joins_its_parents_subtree():
+    """인권교육 지원사업 (issue 16): a 세부사업 that only the 관련 예산사업 결산현황 table prints
+    is listed after its 단위사업's own 세부사업, not after the department's last program."""
+    policy = prog(300, "투명한 행정 구현", "사업별조서", "policy", DEPT)
+    unit_a = prog(301, "공직 윤리의식 확립", "사업별조서", "unit", "투명한 행정 구현")
+    detail_a = prog(302, "공직자 윤리 강화", "사업별조서", "detail", "공직 윤리의식 확립")
+    unit_b = prog(303, "열린 행정 구현", "사업별조서", "unit", "투명한 행정 구현")
+    detail_b = prog(304, "명예감사관 운영", "사업별조서", "detail", "열린 행정 구현")
+    basic = prog(305, "행정운영경비", "사업별조서", "policy", DEPT)
+    basic_unit = prog(306, "기본경비", "사업별조서", "unit", "행정운영경비")
+    rel = prog(700, "공직 윤리의식 확립", "관련 예산사업 결산현황", "unit", prior_year_spent=1, budget=1, spent=1)
+    extra = prog(702, "인권교육 지원사업", "관련 예산사업 결산현황", "detail", "공직 윤리의식 확립",
+                 prior_year_spent=0, budget=0, spent=0)
+    orphan = prog(703, "어디에도 없는 사업", "관련 예산사업 결산현황", "detail", "없는 단위사업", budget=0, spent=0)
+    other_dept = rec(Program, 310, "공직 윤리의식 확립", "사업별조서", dept="다른담당관", level="unit", parent="다른 정책")
+    ctx = ctx_with(policy, unit_a, detail_a, unit_b, detail_b, basic, basic_unit, other_dept, rel, extra, orphan)
+    link(ctx)
+    assert ctx.records == [policy, unit_a, detail_a, extra, unit_b, detail_b, basic, basic_unit, other_dept, orphan]

@@ -66,3 +66,35 @@ def test_findings_and_document_drill_down(real_client):
     f = next(i for i in data["items"] if i["lines"])
     doc_html = real_client.get(f"/documents/{f['doc']}?lines={f['lines'][0]}").text
     assert document_line(doc_html, f["lines"][0]) == (line_of(f["doc"], f["lines"][0]), True)
+
+
+def _in_tree_order(programs: list[dict]) -> list[str]:
+    """Names out of place: each program must come right inside the subtree of its parent
+    (its parent on the path from the first program to the one before it)."""
+    path: list[str] = []
+    wrong = []
+    for p in programs:
+        while path and path[-1] != p.get("parent"):
+            path.pop()
+        if programs.index(p) and not path:
+            wrong.append(p["name"])
+        path.append(p["name"])
+    return wrong
+
+
+def test_every_department_lists_its_programs_in_tree_order(real_client):
+    """A 세부사업 printed only in the 관련 예산사업 결산현황 table (issue 16) sits under its
+    단위사업 on the department page and in /programs, never after 기본경비."""
+    departments = real_client.get("/api/v1/departments?year=2020&limit=500").json()["items"]
+    assert departments
+    checked = 0
+    for d in departments:
+        page = real_client.get(f"/departments/{d['name']}.json?year=2020").json()
+        for sg in page["strategic_goals"]:
+            for pg in sg.get("policy_goals", []):
+                if pg.get("programs"):
+                    checked += 1
+                    assert _in_tree_order(pg["programs"]) == [], (d["name"], [p["name"] for p in pg["programs"]])
+        listed = real_client.get(f"/programs.json?year=2020&department={d['name']}&limit=500").json()["items"]
+        assert _in_tree_order(listed) == [], (d["name"], [p["name"] for p in listed])
+    assert checked

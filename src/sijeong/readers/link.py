@@ -62,6 +62,7 @@ def link(ctx: ReadContext) -> None:
     _link_indicators(ctx, alias, merged, sim)
     _link_programs(ctx, merged, sim)
     ctx.records[:] = [r for r in ctx.records if id(r) not in merged]
+    _place_strays(ctx)
     _link_goal_programs(ctx)
 
 
@@ -255,6 +256,39 @@ def _link_programs(ctx: ReadContext, merged: set[int], sim: Similar) -> None:
             _merge(ctx, p, o, s, merged)
             if p.prior_year_spent is None and "prior_year_spent" in o.figures:
                 p.set("prior_year_spent", o.figures["prior_year_spent"])
+
+
+#: a program's depth in the 사업별조서 tree
+PROGRAM_DEPTH = {"total": 0, "policy": 1, "unit": 2, "detail": 3}
+
+
+def _place_strays(ctx: ReadContext) -> None:
+    """A program printed only outside 사업별조서 (a 세부사업 the 관련 예산사업 결산현황 table
+    lists and the statement does not) is listed in its parent's subtree, after its siblings,
+    not after the department's last program (기본경비): the records' order is the order every
+    listing shows."""
+    def stray(r: Record) -> bool:
+        return isinstance(r, Program) and r.section != PROGRAM_PRIMARY and bool(r.parent)
+
+    strays = [r for r in ctx.records if stray(r)]
+    if not strays:
+        return
+    recs = [r for r in ctx.records if not stray(r)]
+    for s in strays:
+        depth = PROGRAM_DEPTH.get(s.level or "", 3)
+        at = next((i for i, r in enumerate(recs) if isinstance(r, Program) and r.section == PROGRAM_PRIMARY
+                   and r.department == s.department and name_key(r.name) == name_key(s.parent)
+                   and PROGRAM_DEPTH.get(r.level or "", 0) < depth), None)
+        if at is None:  # no parent in the statement: it stays where it was printed, at the end
+            recs.append(s)
+            continue
+        parent_depth = PROGRAM_DEPTH.get(recs[at].level or "", 0)
+        end = at + 1
+        while (end < len(recs) and isinstance(recs[end], Program) and recs[end].department == s.department
+               and PROGRAM_DEPTH.get(recs[end].level or "", 0) > parent_depth):
+            end += 1
+        recs.insert(end, s)
+    ctx.records[:] = recs
 
 
 # --- policy goal → policy program ------------------------------------------------------

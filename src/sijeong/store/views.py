@@ -617,17 +617,32 @@ def programs_for_goal(conn: Connection, goal: dict | None, *, limit: int = 100) 
     if top is None:
         return []
     top = as_dict(top)
-    out = [top]
+    children: dict[str, list[dict]] = {}
     parents = [top["name"]]
     for _ in range(2):  # unit, then detail
         if not parents:
             break
         kids = [as_dict(r) for r in conn.execute(
-            sa.select(t).where(*conds, t.c.parent.in_(parents)).order_by(*sqlite_order([t.c.position, t.c.id])).limit(limit))]
-        out.extend(kids)
+            sa.select(t).where(*conds, t.c.parent.in_(parents))
+            .order_by(*sqlite_order([t.c.document_id, t.c.doc_order, t.c.id])).limit(limit))]
+        for k in kids:
+            children.setdefault(k["parent"], []).append(k)
         parents = [k["name"] for k in kids]
-    order = {id(r): i for i, r in enumerate(out)}
-    return sorted(out, key=lambda r: (r.get("position") or 0, order[id(r)]))[:limit]
+    # the tree in reading order: each program followed by its own children (a 세부사업 printed
+    # only in another table included, under its 단위사업, not by its position in that table)
+    out: list[dict] = []
+    seen: set[int] = set()
+
+    def walk(row: dict) -> None:
+        if row["id"] in seen:
+            return
+        seen.add(row["id"])
+        out.append(row)
+        for k in children.get(row["name"], []):
+            walk(k)
+
+    walk(top)
+    return out[:limit]
 
 
 def narratives_about(conn: Connection, *, municipality: str, year: int | None, department: str | None,
