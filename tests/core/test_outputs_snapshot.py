@@ -328,6 +328,10 @@ def crawl(client, app, municipalities: list[str], hide: bool, static_dir: Path) 
         for w in sorted(words)[:10]:
             c.get("/api/v1/search", "/api/v1/search", {"municipality": m, "q": w, "limit": 500},
                   key_params={"municipality": m, "q": L(w), "limit": 500})
+        for w in sorted(words)[:3]:  # the site-wide search page and its JSON twin
+            for path in ("/search", "/search.json"):
+                c.get(path, path, {"municipality": m, "q": w, "limit": 100},
+                      key_params={"municipality": m, "q": L(w), "limit": 100})
         docs = c.get("/documents.json", "/documents.json", {"municipality": m, "limit": 500})
         findings = _api_all(c, "findings", base)
         for f in findings:  # one finding's page (its mark, the form for who may mark)

@@ -76,3 +76,36 @@ def test_index_follows_replacement_and_deletion(engine, make_document):
     with engine.connect() as conn:
         assert search(conn, "자율주행") == []
         assert conn.execute(sa.text("select count(*) from search_index")).scalar_one() == 0
+
+
+def test_programs_are_indexed_and_migration_0015_fills_the_index_of_older_databases(engine, fixtures_dir):
+    """A fresh save indexes every 정책사업/단위사업/세부사업 (not the department's total line);
+    a database stored before (its program entries gone, at revision 0014) gets the very same
+    entries from migration 0015 — and searching finds them on both backends."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from sijeong.pipeline import load_path
+    from sijeong.store import save_document
+    from sijeong.store.db import alembic_config, migrate
+    from sijeong.store.search import search
+
+    doc = load_path(fixtures_dir / "performance_report.txt")
+    with engine.connect() as conn:
+        save_document(conn, doc)
+        conn.commit()
+    entries = "select record_id, municipality, year, department, title, body, source_doc, source_line " \
+              "from search_index where kind = 'program' order by record_id"
+    with engine.connect() as conn:
+        fresh = [tuple(r) for r in conn.execute(sa.text(entries))]
+        programs = conn.execute(sa.text("select count(*) from programs where level in ('policy', 'unit', 'detail')")).scalar_one()
+        name = conn.execute(sa.text("select name from programs where level = 'detail' order by id limit 1")).scalar_one()
+    assert fresh and len(fresh) == programs
+    with engine.begin() as conn:
+        conn.execute(sa.text("delete from search_index where kind = 'program'"))
+    command.stamp(alembic_config(engine), "0014")
+    migrate(engine)
+    with engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(sa.text(entries))] == fresh
+        hits = search(conn, name, kinds=["program"])
+    assert any(h["title"] == name and h["kind"] == "program" for h in hits)

@@ -1,4 +1,4 @@
-"""Full-text search in Korean over plan tasks, narratives and indicators.
+"""Full-text search in Korean over plan tasks, narratives, indicators and programs (세출 사업).
 
 ``search_index`` (kind, record_id, municipality, year, department, number, title, body,
 source) is filled by ``save_document``. SQLite searches it through the FTS5 table
@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 
-from ..model import Indicator, Narrative, OutlineItem, PlanTask, Record
+from ..model import Indicator, Narrative, OutlineItem, PlanTask, Program, Record, vocabulary
 from .order import sqlite_order
 from .schema import table
 
@@ -43,7 +43,15 @@ def index_entry(rec: Record) -> dict[str, Any] | None:
     if isinstance(rec, Indicator):
         parts = [p for p in (rec.formula, rec.policy_goal, rec.strategic_goal, rec.unit) if p]
         return {"title": rec.name, "body": "\n".join(parts), "number": None}
+    if isinstance(rec, Program) and rec.level in vocabulary.LEVEL_LABELS:  # not the department's total line
+        return {"title": rec.name, "body": program_body(vocabulary.LEVEL_LABELS[rec.level], rec.parent), "number": None}
     return None
+
+
+def program_body(level_label: str, parent: str | None) -> str:
+    """What a program's index entry holds besides its name: its level and the program above
+    it (also what migration 0015 writes for programs stored before they were indexed)."""
+    return "\n".join(p for p in (level_label, parent) if p)
 
 
 def index_rows(records: list[tuple[Record, int]], document_id: int) -> list[dict[str, Any]]:

@@ -721,6 +721,23 @@ def documents(conn: Connection, municipality: str | None, *, limit: int = 100,
     return [as_dict(r) for r in rows], int(total)
 
 
+def documents_matching(conn: Connection, query: str, municipality: str | None, *, year: int | None = None,
+                       limit: int = 20) -> list[dict]:
+    """Documents whose title or file name holds every term of ``query`` (the site-wide search's
+    문서 part; the documents of a municipality are few, the match is a LIKE)."""
+    t = _t("documents")
+    terms = [w for w in "".join(" " if c < " " or c == "\x7f" else c for c in query).split() if w]
+    if not terms:
+        return []
+    conds = _scope(t, municipality, year)
+    for w in terms:
+        pattern = "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conds.append(sa.or_(t.c.title.ilike(pattern, escape="\\"), t.c.name.ilike(pattern, escape="\\")))
+    cols = [c for c in t.c if c.name != "text"]
+    rows = conn.execute(sa.select(*cols).where(*conds).order_by(*sqlite_order([t.c.year.desc(), t.c.name])).limit(limit))
+    return [as_dict(r) for r in rows]
+
+
 # --- record kinds, the export ---------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
+from ..model.korean import particle
 from . import formatting as f
 from . import links
 
@@ -33,6 +34,7 @@ def make_templates() -> Jinja2Templates:
         ACCOUNT_LABELS=f.ACCOUNT_LABELS,
         MONEY_UNITS=f.MONEY_UNITS,
         source_href=links.source_href,
+        particle=particle,
         grade_label=f.grade_label,
         qs=qs,
         fig=_fig,
