@@ -66,7 +66,7 @@ def test_index_follows_replacement_and_deletion(engine, make_document):
     with engine.connect() as conn:
         assert search(conn, "스마트 행정") == []
         assert [h["title"] for h in search(conn, "자율주행")] == ["자율주행 셔틀 시범운행"]
-        assert conn.execute(sa.text("select count(*) from search_index")).scalar_one() == 3
+        assert conn.execute(sa.text("select count(*) from search_index")).scalar_one() == 4  # task, narrative, indicator, program
         if engine.dialect.name == "sqlite":  # no stale entries left in the FTS table itself
             stale = "select count(*) from search_fts where search_fts match '\"스마트 행정\"'"
             assert conn.execute(sa.text(stale)).scalar_one() == 0
