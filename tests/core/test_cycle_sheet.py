@@ -408,3 +408,31 @@ def test_random_cell_garbage_is_applied_or_refused_never_an_exception(template_d
         run()
     finally:
         eng.dispose()
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def test_the_command_line_writes_the_template_and_imports_it(engine, tmp_path, capsys):
+    from sijeong.cli import main
+
+    url = str(engine.url)
+    out = tmp_path / "양식.xlsx"
+    assert main(["cycle", "sheet", "--year", str(Y), "--department", D, "--municipality", M, "--db", url,
+                 "-o", str(out)]) == 0
+    assert load_workbook(out).sheetnames == [D]
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(fill(out.read_bytes(), {("민원 처리 건수", f"{Y}-Q1"): {"F": "abc"}}))
+    before = state(engine)
+    assert main(["cycle", "import", "--year", str(Y), "--municipality", M, "--db", url, str(bad)]) == 1
+    assert f"시트 '{D}'" in capsys.readouterr().err and state(engine) == before
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(fill(out.read_bytes(), {("민원 처리 건수", f"{Y}-Q1"): {"F": 12}}))
+    assert main(["cycle", "import", "--year", str(Y), "--municipality", M, "--db", url, str(good)]) == 0
+    assert "created 1" in capsys.readouterr().out
+    with engine.connect() as conn:
+        newest = writes.audit_rows(conn, limit=1)[0]
+    assert newest["via"] == "upload" and newest["actor"].startswith("cli:") and "good.xlsx" in newest["note"]
+    with pytest.raises(SystemExit) as e:
+        main(["cycle", "import", "--year", str(Y), "--db", url])  # no file
+    assert e.value.code == 2
