@@ -346,13 +346,27 @@ def _open_zip(data: bytes, errors: _Errors) -> bool:
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
                 errors.add(None, None, None, "엑셀 통합 문서(XLSX)가 아닌 압축 파일입니다 / a zip file, not an XLSX workbook")
                 return False
-            if z.testzip() is not None:
-                errors.add(None, None, None, "압축이 손상되었습니다 / the zip is damaged")
-                return False
+            for info in infos:  # a DTD (entities: the billion laughs) has no place in a workbook
+                if _has_doctype(z, info):
+                    errors.add(None, None, None, f"XML에 DOCTYPE(엔티티)이 있어 받지 않습니다({_short(info.filename)}) / "
+                                                 "an XML part declares a DOCTYPE (entities): refused")
+                    return False
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, NotImplementedError, EOFError) as e:
         errors.add(None, None, None, f"압축을 읽을 수 없습니다 / the zip cannot be read: {_short(e)}")
         return False
     return True
+
+
+def _has_doctype(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a member holds ``<!DOCTYPE`` (read in chunks, at most its declared size; a
+    damaged member raises :class:`zipfile.BadZipFile`)."""
+    tail = b""
+    with z.open(info) as f:
+        while chunk := f.read(1 << 20):
+            if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
+                return True
+            tail = chunk[-16:]
+    return False
 
 
 def _number(value: Any) -> tuple[float | int | None, str | None]:

@@ -335,7 +335,22 @@ def _bomb() -> bytes:
     return _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>", "xl/big.xml": b"\0" * (80 << 20)})
 
 
+def _entities(engine) -> bytes:
+    """The downloaded template with a billion-laughs DTD in its first sheet's XML."""
+    src = zipfile.ZipFile(io.BytesIO(download(engine)))
+    dtd = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in src.namelist():
+            body = src.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"?>", b"?>" + dtd, 1) if body.startswith(b"<?xml") else dtd + body
+            z.writestr(name, body)
+    return out.getvalue()
+
+
 HOSTILE = {
+    "xml entities": (_entities, "DOCTYPE"),
     "empty": (lambda e: b"", "빈 파일"),
     "pdf": (lambda e: b"%PDF-1.4\n%%EOF\n", "XLSX 파일이 아닙니다"),
     "xls": (lambda e: cycle.OLE_MAGIC + b"\0" * 600, "XLS(옛 형식)"),
