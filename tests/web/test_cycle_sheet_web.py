@@ -158,3 +158,31 @@ def test_the_page_downloads_uploads_and_lists_every_error(app):
     assert r.status_code == 403 and "권한이 없습니다" in r.text
     view = client(app, "view", csrf=False)
     assert "올리기</button>" not in view.get("/cycle/sheet").text
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in members.items():
+            z.writestr(name, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind,body,said", [
+    ("empty", b"", "빈 파일"),
+    ("garbage", b"PK\x03\x04" + b"\xff" * 64, "압축을 읽을 수 없습니다"),
+    ("zip bomb", None, "압축 폭탄"),
+    ("broken xml", _zip({"[Content_Types].xml": b"<", "xl/workbook.xml": b"<"}), "엑셀 파일을 읽을 수 없습니다"),
+    ("too large", b"PK\x03\x04" + b"\0" * (5 * 1024 * 1024 + 10), "파일이 너무 큽니다"),
+])
+def test_a_hostile_upload_is_a_422_never_a_500(app, kind, body, said):
+    if body is None:
+        body = _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>", "xl/big.xml": b"\0" * (80 << 20)})
+    perf = client(app, "perf")  # (its login is an audit entry of its own)
+    before = snapshot(app)
+    r = perf.post(SHEET, files={"file": ("x.xlsx", body, XLSX)})
+    assert r.status_code == 422, (kind, r.status_code, r.text[:300])
+    assert any(said in e["message"] for e in r.json()["error"]["errors"]), r.text[:500]
+    assert snapshot(app) == before
