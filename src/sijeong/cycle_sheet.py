@@ -256,7 +256,8 @@ def template(conn, municipality: str, year: int, department: str | None = None) 
                 label += f": {res['return_reason']}"
             values = {"key": make_key(ind["id"], r["period"]), "name": ind["name"], "unit": ind["unit"],
                       "target": cycle._maybe(ind["target"]), "period": f"{r['period']} ({period_label(r['period'])})",
-                      "actual": cycle._maybe(res["actual"]) if res else None, "comment": res["comment"] if res else None,
+                      "actual": cycle._maybe(res["actual"]) if res else None,
+                      "comment": res["comment"] if res else None,
                       "status": label, "version": res["version"] if res else None}
             editable = status in EDITABLE_STATES and not closed
             for field, letter, _ in COLUMNS:
@@ -544,7 +545,8 @@ def _read_sheet(ws, name: str, municipality: str, year: int, entries: list[Entry
             errors.add(name, n, "comment", why_c)
         version, v = None, values["version"]
         if v is not None and not (isinstance(v, str) and not v.strip()):
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not float(v).is_integer() or not 1 <= v <= 2**31:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not float(v).is_integer() \
+                    or not 1 <= v <= 2**31:
                 errors.add(name, n, "version", f"버전 칸이 바뀌었습니다 '{_short(v)}'(다시 내려받으십시오) / "
                                                "the version cell was changed (download again)")
                 continue

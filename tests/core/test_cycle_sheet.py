@@ -451,3 +451,20 @@ def test_the_command_line_writes_the_template_and_imports_it(engine, tmp_path, c
     with pytest.raises(SystemExit) as e:
         main(["cycle", "import", "--year", str(Y), "--db", url])  # no file
     assert e.value.code == 2
+
+
+def test_a_returned_result_is_corrected_by_upload_and_a_submitted_one_is_locked_in_the_template(engine):
+    plan = _plan(engine)
+    q1 = _result(engine, plan[(D, "민원 만족도")]["id"], f"{Y}-Q1")
+    cycle.submit_result(engine, ADMIN, q1["id"])
+    ws = load_workbook(io.BytesIO(download(engine)))[D]
+    n = rows_of(ws)[("민원 만족도", f"{Y}-Q1")]
+    assert ws[f"H{n}"].value == "제출됨" and ws[f"F{n}"].protection.locked
+    cycle.return_result(engine, ADMIN, q1["id"], reason="설문 표본 확인 필요")
+    data = download(engine)
+    ws = load_workbook(io.BytesIO(data))[D]
+    assert ws[f"H{n}"].value == "반려됨: 설문 표본 확인 필요" and not ws[f"F{n}"].protection.locked
+    counts = cycle_sheet.apply(engine, PERF, M, Y, fill(data, {("민원 만족도", f"{Y}-Q1"): {"F": 79}}), XLSX_NAME)
+    assert counts["updated"] == 1
+    now = _result(engine, plan[(D, "민원 만족도")]["id"], f"{Y}-Q1")
+    assert (now["actual"], now["status"], now["version"]) == (79, "draft", q1["version"] + 3)
