@@ -363,6 +363,8 @@ HOSTILE = {
     "other municipality": (lambda e: download(e, D, "고양시"), "다른 양식입니다"),
     "moved column": (lambda e: fill(download(e), {}, edit=lambda wb: wb[D].__setitem__("F3", "값")), "머리글이"),
     "huge dimensions": (lambda e: _workbook(_huge), "행이 너무 많습니다"),
+    "too many sheets": (lambda e: _workbook(lambda wb: [wb.create_sheet(f"s{i}") for i in range(cycle_sheet.MAX_SHEETS)]),
+                        "시트가 너무 많습니다"),
 }
 
 
