@@ -51,6 +51,8 @@ MAX_RATIO = 150
 MAX_SHEETS = 200  # 54 departments and 14 읍·면·동 in one workbook, with room
 MAX_ROWS = 5000
 MAX_ERRORS = 500
+#: keys of no plan indicator of the year whose reason (another municipality, year …) is looked up
+MAX_LOOKUPS = 200
 MAX_COMMENT = cycle.MAX_TEXT
 
 HEADER_ROW = 3
@@ -592,7 +594,8 @@ def apply(engine, actor: Actor, municipality: str, year: int, data: bytes, file_
             _open_year(q.year_row(tx.conn, municipality, year), municipality, year)
             plan = {p["id"]: p for p in q.plan_indicators(tx.conn, municipality, year)}
             others = {e.plan_id for e in entries} - set(plan)
-            foreign = {i: writes.get_row(tx.conn, "cycle_indicators", i) for i in sorted(others)}
+            # why a key is not of this year's plan, for the first few (a crafted workbook could name thousands)
+            foreign = {i: writes.get_row(tx.conn, "cycle_indicators", i) for i in sorted(others)[:MAX_LOOKUPS]}
             results = {(r["indicator_id"], r["period"]): r for r in q.results_of(tx.conn, list(plan))}
             todo = _decide(entries, plan, foreign, results, municipality, year, errors)
             if errors:
@@ -652,7 +655,10 @@ def _decide(entries: list[Entry], plan: dict[int, dict[str, Any]], foreign: dict
         ind = plan.get(e.plan_id)
         if ind is None:
             other = foreign.get(e.plan_id)
-            if other is None:
+            if e.plan_id not in foreign:
+                errors.add(e.sheet, e.row, "key", f"{municipality} {year}년 계획의 지표가 아닙니다(P{e.plan_id}) / "
+                                                  f"not a plan indicator of {municipality} {year}")
+            elif other is None:
                 errors.add(e.sheet, e.row, "key", f"없는 지표입니다(P{e.plan_id}) / no such plan indicator")
             elif other["municipality"] != municipality:
                 errors.add(e.sheet, e.row, "key", f"다른 지방자치단체({other['municipality']})의 지표입니다 / "

@@ -470,3 +470,10 @@ def test_a_returned_result_is_corrected_by_upload_and_a_submitted_one_is_locked_
     assert counts["updated"] == 1
     now = _result(engine, plan[(D, "민원 만족도")]["id"], f"{Y}-Q1")
     assert (now["actual"], now["status"], now["version"]) == (79, "draft", q1["version"] + 3)
+
+
+def test_past_the_lookup_limit_a_foreign_key_is_only_not_of_the_plan(engine, monkeypatch):
+    monkeypatch.setattr(cycle_sheet, "MAX_LOOKUPS", 0)
+    other = _plan(engine, "고양시")[(D, "민원 만족도")]["id"]
+    (e,) = rejected(engine, fill(download(engine), {}, edit=_with_row(cycle_sheet.make_key(other, f"{Y}-Q1"))))
+    assert f"{M} {Y}년 계획의 지표가 아닙니다" in e.reason and "고양시" not in e.reason
