@@ -1,4 +1,4 @@
-"""The command line: ``sijeong ingest | export | check | search | serve | report | direction | user``.
+"""The command line: ``sijeong ingest | export | check | search | serve | report | direction | user | cycle``.
 
 Each subcommand lives in ``sijeong.commands.<name>`` with ``add_arguments(parser)`` and
 ``run(args) -> int``; this module only dispatches. Only the chosen command's module is
@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "report": "공식 서식 보고서를 만듭니다 / write official tables",
     "direction": "성과지표의 방향(높을수록/낮을수록 좋음)을 정합니다 / set an indicator's direction",
     "user": "계정을 관리합니다 / manage accounts (add, list, disable, enable, reset, token)",
+    "cycle": "성과관리 실적 엑셀 양식을 쓰고 올립니다 / write and import the cycle's results spreadsheet",
 }
 
 

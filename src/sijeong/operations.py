@@ -77,6 +77,9 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("plan.return", "성과계획 반려 / return a plan", "admin", "performance"),
     _op("result.enter", "실적 입력 / enter a period result", "admin", "editor"),
     _op("result.evidence", "증빙 올리기 / upload evidence", "admin", "editor"),
+    # the spreadsheet round trip (sijeong.cycle_sheet): the performance team for any department
+    _op("result.upload", "엑셀 양식으로 실적 올리기 / upload results from the spreadsheet template", "admin",
+        "performance", "editor"),
     _op("result.submit", "실적 제출 / submit a result", "admin", "approver"),
     _op("result.accept", "실적 승인 / accept a result", "admin", "performance"),
     _op("result.return", "실적 반려 / return a result with a reason", "admin", "performance"),

@@ -21,9 +21,9 @@ ALLOWED = {
     "store": {"model", "store", "settings"},
     "reports": {"model", "reports", "rules", "store", "settings", "readers"},
     "web": {"model", "web", "store", "rules", "reports", "settings", "pipeline", "readers", "coverage", "formats",
-            "operations", "accounts", "cycle", "evaluation"},
+            "operations", "accounts", "cycle", "cycle_sheet", "evaluation"},
     "commands": {"model", "commands", "store", "rules", "reports", "settings", "pipeline", "readers", "web", "coverage", "operations",
-                 "formats", "accounts", "cycle"},
+                 "formats", "accounts", "cycle", "cycle_sheet"},
 }
 
 # single modules (path under src/sijeong) -> packages and modules of ours they may import
@@ -40,6 +40,8 @@ MODULES = {
     "coverage.py": {"model", "readers"},
     # the year's performance cycle: its operations go through the write path
     "cycle.py": {"model", "store", "rules", "operations", "reports"},
+    # the cycle's spreadsheet round trip: the cycle's checks, one write through the write path
+    "cycle_sheet.py": {"cycle", "operations", "store"},
     "settings.py": set(),
     # the command line dispatches to one module per subcommand (imported by name when run)
     "cli.py": {"commands", "model"},  # model: the Korean particles of usage errors

@@ -19,11 +19,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from .. import cycle
+from .. import cycle, cycle_sheet
 from ..operations import Actor, Invalid, Refused, Stale
 from .api.schemas import Error
 from .auth import require_actor
@@ -345,3 +345,46 @@ def report_table(request: Request, actor: ActorDep, year: YearP, kind: str, muni
         return _error(404, f"알 수 없는 보고서 종류 / unknown report kind: {kind!r}")
     docs = _read(request, lambda c: cycle.entered_documents(c, m, year))
     return _run(lambda: tables.build(kind, docs, year, department, municipality=m).as_dict())
+
+
+# --- the spreadsheet round trip (sijeong.cycle_sheet; docs/cycle.md) -----------------------
+
+
+def sheet_file_name(municipality: str, year: int, department: str | None) -> dict[str, str]:
+    """The download's Content-Disposition: an ASCII name and the Korean one (RFC 6266)."""
+    from urllib.parse import quote
+
+    korean = quote(f"{municipality}_{year}_{department or '전체'}_실적입력.xlsx")
+    return {"Content-Disposition": f"attachment; filename=\"sheet-{year}.xlsx\"; filename*=UTF-8''{korean}",
+            "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+
+
+@router.get("/cycle/years/{year}/sheet.xlsx", response_class=Response,
+            summary="실적 입력 엑셀 양식(부서별 시트) / the XLSX template of the year's results",
+            responses={200: {"content": {cycle_sheet.XLSX_TYPE: {}}, "description": "XLSX"}})
+def sheet_template(request: Request, actor: ActorDep, year: YearP, municipality: MunicipalityQ = None,
+                   department: DepartmentQ = None):
+    m = _m(request, municipality)
+    out = _guard(lambda: _read(request, lambda c: cycle_sheet.template(c, m, year, department)))
+    if isinstance(out, JSONResponse):
+        return out
+    return Response(out, media_type=cycle_sheet.XLSX_TYPE, headers=sheet_file_name(m, year, department))
+
+
+def apply_sheet(engine, actor: Actor, municipality: str, year: int, data: bytes, file_name: str | None) -> JSONResponse:
+    """:func:`cycle_sheet.apply` as an answer: 200 with the counts, 422 with every cell error."""
+    try:
+        return _run(lambda: cycle_sheet.apply(engine, actor, municipality, year, data, file_name))
+    except cycle_sheet.SheetRejected as e:
+        return _error(422, str(e), errors=[x.as_dict() for x in e.errors])
+
+
+@router.post("/cycle/years/{year}/sheet",
+             summary="채운 엑셀 양식 올리기(모든 칸 검사, 오류가 있으면 아무것도 반영하지 않음) / upload the filled template",
+             description="multipart `file`. 200: `created`, `updated`, `unchanged`, `rows`, `sheets`, `results`. "
+                         "422: `error.errors` — 칸마다 `sheet`, `row`, `column`, `reason`, `message`.")
+async def sheet_upload(request: Request, actor: ActorDep, year: YearP, municipality: MunicipalityQ = None,
+                       file: UploadFile = File(...)):
+    data = await file.read(cycle_sheet.MAX_BYTES + 1)
+    return await run_in_threadpool(apply_sheet, _engine(request), actor, _m(request, municipality), year, data,
+                                   file.filename)
