@@ -274,3 +274,44 @@ def test_api_tasks_and_half_yearly_checks(app):
     assert task["cooperating_departments"] == ["교통정책과", "기획담당관"] and task["manager"] == "김협업 주무관"
     assert [(c["period"], c["progress"], c["checked_by"]) for c in task["checks"]] == [
         ("2026-H1", "관계부서 회의 3회, 관리카드 현행화", "perf")]
+
+
+def test_pages_send_thanks_and_show_the_balance_feed_and_king(app):
+    anon = client(app)
+    r = anon.get("/collaboration", follow_redirects=False)
+    assert r.status_code in (302, 303, 307) and "/login" in r.headers["location"]
+    c = client(app, "eval")
+    token = c.headers.pop("X-CSRF-Token")
+    page = c.get("/collaboration")
+    assert page.status_code == 200 and 'id="remaining">50P' in page.text
+    assert '<option value="eval"' not in page.text  # not to oneself
+    assert "특별포인트 지급" not in page.text  # the evaluator may not
+    r = c.post("/collaboration/thanks", data={"csrf_token": token, "recipient": "r3", "message": "감사합니다"},
+               follow_redirects=False)
+    assert r.status_code == 303
+    page = c.get(r.headers["location"])
+    assert "감사 메시지를 보냈습니다" in page.text and 'id="remaining">40P' in page.text
+    assert "eval</strong> → <strong>r3" in page.text
+    r = c.post("/collaboration/thanks", data={"csrf_token": token, "recipient": "eval", "message": "나에게"})
+    assert r.status_code == 422 and "자기 자신" in r.text and 'id="remaining">40P' in r.text
+    perf = client(app, "perf")
+    ptoken = perf.headers.pop("X-CSRF-Token")
+    assert "특별포인트 지급" in perf.get("/collaboration").text
+    r = perf.post("/collaboration/special", data={"csrf_token": ptoken, "recipient": "r3", "points": "100",
+                                                   "message": "협업과제 우수"}, follow_redirects=False)
+    assert r.status_code == 303
+    page = perf.get("/collaboration")
+    assert "<strong>r3</strong> (부서3) — 110P" in page.text  # 이달의 협업왕 first place
+
+
+def test_tasks_page_lists_cards_and_takes_a_check(app):
+    perf = client(app, "perf")
+    token = perf.headers.pop("X-CSRF-Token")
+    r = perf.post("/collaboration/tasks", data={"csrf_token": token, "year": "2026", "title": "스마트 버스정류장 확대",
+                                                "lead_department": "교통정책과", "cooperating_departments": "정보통신과, 스마트도시과",
+                                                "manager": "이협업 팀장"}, follow_redirects=False)
+    assert r.status_code == 303
+    page = perf.get("/collaboration/tasks")
+    assert "스마트 버스정류장 확대" in page.text and "정보통신과, 스마트도시과" in page.text
+    lee = client(app, "lee")  # 교통정책과, a viewer: may not check
+    assert "반기 점검 기록" not in lee.get("/collaboration/tasks").text.split("스마트 버스정류장 확대", 1)[1]

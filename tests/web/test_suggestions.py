@@ -237,3 +237,48 @@ def test_suggestions_are_for_signed_in_accounts_and_citizens_entries_for_the_per
     listed = client(app, "eval").get("/api/v1/suggestions", params={"limit": 5})
     assert listed.status_code == 200 and listed.json()["total"] > 374
     assert "proposer_contact" not in listed.json()["items"][0]
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def form_client(app, login: str) -> tuple[TestClient, str]:
+    c = client(app, login)
+    token = c.headers.pop("X-CSRF-Token")
+    return c, token
+
+
+def test_statistics_page_prints_the_table_as_000_does(app, year_2021):
+    r = client(app).get("/suggestions/statistics", params={"year": 2021})
+    assert r.status_code == 200
+    row = r.text.split("'21년 제안제도 운영", 1)[1].split("</tr>", 1)[0]
+    cells = [c.split("</td>")[0] for c in row.split('<td class="n">')[1:]]
+    assert cells == ["374", "26", "7%", "6", "23%"]
+    assert client(app).get("/suggestions/statistics.json", params={"year": 2021}).json()["years"][0]["adopted"] == 26
+
+
+def test_pages_need_a_login_and_the_form_walks_a_review(app):
+    anon = client(app)
+    r = anon.get("/suggestions", follow_redirects=False)
+    assert r.status_code in (302, 303, 307) and "/login" in r.headers["location"]
+    kim, token = form_client(app, "kim")
+    assert kim.post("/suggestions/new", data={"title": "x", "body": "y"}).status_code == 403  # no CSRF token
+    r = kim.post("/suggestions/new", data={"csrf_token": token, "title": "청사 주차장 야간 개방 확대",
+                                           "body": "공영주차장을 야간에 개방"}, follow_redirects=False)
+    assert r.status_code == 303
+    page = kim.get(r.headers["location"])
+    assert page.status_code == 200 and "제안을 접수했습니다" in page.text
+    assert "공영주차장 야간 무료 개방" in page.text  # the likely duplicate entered earlier
+    assert "심사 경과" in page.text and "실무심의 기록" not in page.text  # the editor may not review
+    sid = int(r.headers["location"].split("/")[2].split("?")[0])
+    perf, ptoken = form_client(app, "perf")
+    page = perf.get(f"/suggestions/{sid}")
+    assert "실무심의 기록" in page.text
+    r = perf.post(f"/suggestions/{sid}/steps", data={"csrf_token": ptoken, "step": "screen", "outcome": "reject",
+                                                     "version": "1", "reason": ""})
+    assert r.status_code == 422 and "reason" in r.text  # the page again, with the error
+    r = perf.post(f"/suggestions/{sid}/steps", data={"csrf_token": ptoken, "step": "screen", "outcome": "reject",
+                                                     "version": "1", "reason": "이미 시행 중"}, follow_redirects=False)
+    assert r.status_code == 303
+    page = perf.get(f"/suggestions/{sid}")
+    assert "이미 시행 중" in page.text and "불채택" in page.text

@@ -170,3 +170,12 @@ def collab_audit(conn: Connection, *, entity: str, entity_id: int, limit: int = 
     a = table("audit_log")
     return [_row(r) for r in conn.execute(sa.select(a).where(a.c.entity == entity, a.c.entity_id == entity_id)
                                            .order_by(a.c.id).limit(limit))]
+
+
+def colleagues(conn: Connection, *, limit: int = 5000) -> list[dict[str, Any]]:
+    """Every enabled account's login and department (never more), by department and login: the
+    people one can thank."""
+    a = table("accounts")
+    rows = conn.execute(sa.select(a.c.id, a.c.login, a.c.department).where(a.c.disabled.is_(False))
+                        .order_by(a.c.department, a.c.login).limit(limit))
+    return [_row(r) for r in rows]

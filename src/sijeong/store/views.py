@@ -30,7 +30,8 @@ from .pledges import pledge, pledge_all, pledge_audit, pledge_details, pledge_fi
 from .suggestions import (department_suggestion_figures, similar_suggestions, suggestion, suggestion_audit,
                           suggestion_call, suggestion_calls, suggestion_page, suggestion_statistics, suggestion_steps,
                           suggestion_years)
-from .collaboration import (collab_audit, collab_task, collab_tasks, department_points, point_feed, received_points,
+from .collaboration import (colleagues, collab_audit, collab_task, collab_tasks, department_points, point_feed,
+                            received_points,
                             sent_points, top_receivers)
 
 __all__ = [
@@ -38,7 +39,7 @@ __all__ = [
     "pledge", "pledge_all", "pledge_audit", "pledge_details", "pledge_fields", "pledge_page", "pledge_summary",
     "department_suggestion_figures", "similar_suggestions", "suggestion", "suggestion_audit", "suggestion_call",
     "suggestion_calls", "suggestion_page", "suggestion_statistics", "suggestion_steps", "suggestion_years",
-    "collab_audit", "collab_task", "collab_tasks", "department_points", "point_feed", "received_points", "sent_points",
+    "colleagues", "collab_audit", "collab_task", "collab_tasks", "department_points", "point_feed", "received_points", "sent_points",
     "top_receivers",
 ]
 

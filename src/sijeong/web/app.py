@@ -84,7 +84,9 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     from .api import uploads as api_uploads
     from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports, upload
     from .pages import evaluation as evaluation_pages
+    from .pages import collaboration as collaboration_pages
     from .pages import pledges
+    from .pages import suggestions as suggestion_pages
 
     from . import api_cycle
 
@@ -93,7 +95,7 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
               api_evaluation.router, api_uploads.router, api_suggestions.router, api_collaboration.router):
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
-                login, pledges, evaluation_pages, upload):
+                login, pledges, evaluation_pages, upload, suggestion_pages, collaboration_pages):
         app.include_router(mod.router)
     return app
 
