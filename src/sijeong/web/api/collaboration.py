@@ -31,7 +31,7 @@ MonthQ = Annotated[str | None, Query(pattern=r"^(20[0-9]{2}-(0[1-9]|1[0-2]))?$",
 
 
 def _errors(*codes: int) -> dict:
-    text = {401: "로그인 필요", 403: "권한 없음 (역할·부서) 또는 CSRF 토큰 없음", 404: "협업과제 없음",
+    text = {400: "본문을 읽을 수 없음 (UTF-8 JSON이 아님)", 401: "로그인 필요", 403: "권한 없음 (역할·부서) 또는 CSRF 토큰 없음", 404: "협업과제 없음",
             422: "잘못된 값 또는 포인트 규칙 위반 (한도 초과, 자기 자신, 같은 부서, 같은 사람 한 달 횟수)"}
     return {c: {"model": Error, "description": text[c]} for c in codes}
 
@@ -93,7 +93,7 @@ async def balance(request: Request, conn: ConnDep, actor: auth.ActorDep, month: 
 
 
 @router.post("/thanks", status_code=201, response_model=dict[str, Any], summary="감사 메시지와 포인트 보내기 (모든 계정)",
-             responses=_errors(401, 403, 422))
+             responses=_errors(400, 401, 403, 422))
 async def thanks(body: ThanksIn, request: Request, actor: auth.ActorDep,
                  municipality: MunicipalityParam = None) -> dict[str, Any]:
     out = await call(request, ops.send_thanks, actor, point_rules(request),
@@ -102,7 +102,7 @@ async def thanks(body: ThanksIn, request: Request, actor: auth.ActorDep,
 
 
 @router.post("/special", status_code=201, response_model=dict[str, Any], summary="특별포인트 지급 (performance)",
-             responses=_errors(401, 403, 422))
+             responses=_errors(400, 401, 403, 422))
 async def special(body: SpecialIn, request: Request, actor: auth.ActorDep,
                   municipality: MunicipalityParam = None) -> dict[str, Any]:
     out = await call(request, ops.grant_special, actor, point_rules(request),
@@ -143,7 +143,7 @@ async def tasks(request: Request, conn: ConnDep, actor: auth.ActorDep,
 
 
 @router.post("/tasks", status_code=201, response_model=dict[str, Any], summary="협업과제 등록 (performance)",
-             responses=_errors(401, 403, 422))
+             responses=_errors(400, 401, 403, 422))
 async def add_task(body: TaskIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     values = body.model_dump(exclude={"municipality"})
     return jsonable(await call(request, ops.add_task, actor, municipality=municipality_of(request, body.municipality),
@@ -151,6 +151,6 @@ async def add_task(body: TaskIn, request: Request, actor: auth.ActorDep) -> dict
 
 
 @router.post("/tasks/{collab_task_id}/checks", status_code=201, response_model=dict[str, Any],
-             summary="관리카드 반기 점검 (performance, 주관부서)", responses=_errors(401, 403, 404, 422))
+             summary="관리카드 반기 점검 (performance, 주관부서)", responses=_errors(400, 401, 403, 404, 422))
 async def check(collab_task_id: IdPath, body: CheckIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     return jsonable(await call(request, ops.check_task, actor, task_id=collab_task_id, **body.model_dump()))

@@ -33,7 +33,7 @@ YearQ = Annotated[int | None, Query(ge=2000, le=2100, description="접수 연도
 
 
 def _errors(*codes: int) -> dict:
-    text = {401: "로그인 필요", 403: "권한 없음 (역할) 또는 CSRF 토큰 없음", 404: "제안·공모 없음",
+    text = {400: "본문을 읽을 수 없음 (UTF-8 JSON이 아님)", 401: "로그인 필요", 403: "권한 없음 (역할) 또는 CSRF 토큰 없음", 404: "제안·공모 없음",
             409: "다른 사용자가 먼저 고침 (version이 다름)", 422: "잘못된 값, 마감된 공모, 순서가 맞지 않는 단계"}
     return {c: {"model": Error, "description": text[c]} for c in codes}
 
@@ -135,7 +135,7 @@ def created(result: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("", status_code=201, response_model=dict[str, Any], summary="제안 제출 (모든 계정; 비슷한 제안 함께)",
-             responses=_errors(401, 403, 422))
+             responses=_errors(400, 401, 403, 422))
 async def submit(body: SuggestionIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     values = body.model_dump(exclude={"municipality"})
     result = await call(request, ops.submit, actor, municipality=municipality_of(request, body.municipality), **values)
@@ -143,7 +143,7 @@ async def submit(body: SuggestionIn, request: Request, actor: auth.ActorDep) -> 
 
 
 @router.post("/received", status_code=201, response_model=dict[str, Any],
-             summary="시민·서면 제안 접수 (performance; 비슷한 제안 함께)", responses=_errors(401, 403, 422))
+             summary="시민·서면 제안 접수 (performance; 비슷한 제안 함께)", responses=_errors(400, 401, 403, 422))
 async def receive(body: ReceivedIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     values = body.model_dump(exclude={"municipality"})
     result = await call(request, ops.receive, actor, municipality=municipality_of(request, body.municipality),
@@ -198,7 +198,7 @@ def calls(request: Request, conn: ConnDep, municipality: MunicipalityParam = Non
 
 
 @router.post("/calls", status_code=201, response_model=dict[str, Any], summary="제안 공모 등록 (performance)",
-             responses=_errors(401, 403, 422))
+             responses=_errors(400, 401, 403, 422))
 async def open_call(body: CallIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     values = body.model_dump(exclude={"municipality"})
     row = await call(request, ops.open_call, actor, municipality=municipality_of(request, body.municipality), **values)
@@ -215,7 +215,7 @@ async def get_one(suggestion_id: IdPath, conn: ConnDep, actor: auth.ActorDep) ->
 
 
 @router.post("/{suggestion_id}/steps", response_model=dict[str, Any],
-             summary="심사 단계 기록 (performance: 실무심의, 심사위원회, 실시)", responses=_errors(401, 403, 404, 409, 422))
+             summary="심사 단계 기록 (performance: 실무심의, 심사위원회, 실시)", responses=_errors(400, 401, 403, 404, 409, 422))
 async def step(suggestion_id: IdPath, body: StepIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     row = await call(request, ops.review, actor, suggestion_id=suggestion_id, **body.model_dump())
     return shaped(row, contact=True)
