@@ -188,13 +188,18 @@ def test_concurrent_sends_to_one_person_keep_the_monthly_limit(engine):
     assert [x for x in ledger(engine, "kim") if x[1] == "r24"] == [("kim", "r24", "thanks", 10, "2026-10")] * 2
 
 
-def test_own_department_is_a_setting():
-    lenient = PointRules(own_department=True, same_person_per_month=3)
-    assert lenient.own_department and lenient.same_person_per_month == 3
+def test_the_rule_numbers_are_settings(monkeypatch):
     with pytest.raises(ValueError):
         PointRules(per_message=300)  # more than the allowance: nobody could send
+    s = Settings(db_url="sqlite://")
+    assert (s.collab_monthly, s.collab_per_message, s.collab_same_person, s.collab_own_department, s.collab_top) == \
+        (200, 10, 2, False, 3)
+    for name, value in [("MONTHLY", "300"), ("PER_MESSAGE", "20"), ("SAME_PERSON", "3"), ("OWN_DEPARTMENT", "1"),
+                        ("TOP", "5")]:
+        monkeypatch.setenv(f"SIJEONG_COLLAB_{name}", value)
     s = Settings.from_env()
-    assert (s.collab_monthly, s.collab_per_message, s.collab_same_person, s.collab_own_department) == (200, 10, 2, False)
+    assert (s.collab_monthly, s.collab_per_message, s.collab_same_person, s.collab_own_department, s.collab_top) == \
+        (300, 20, 3, True, 5)
 
 
 def test_own_department_allowed_when_the_city_says_so(sqlite_engine):

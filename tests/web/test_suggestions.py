@@ -282,3 +282,51 @@ def test_pages_need_a_login_and_the_form_walks_a_review(app):
     assert r.status_code == 303
     page = perf.get(f"/suggestions/{sid}")
     assert "이미 시행 중" in page.text and "불채택" in page.text
+
+
+# --- the same answers on PostgreSQL ------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_statistics_and_duplicates_are_the_same_on_postgresql(engine, cheap):
+    """A small year entered into SQLite and into a PostgreSQL database of its own: the counts
+    (SUM of CASE is numeric there), the rounded rates and the duplicate search (ILIKE) agree."""
+    from sijeong.store import views
+    from tests.conftest import fresh_pg_database
+
+    def fill(eng) -> tuple[dict, list]:
+        perf = actor(eng, "perf")
+        ids = []
+        for i in range(40):
+            ids.append(ops.receive(eng, perf, municipality="시험시", title=f"버스 정류장 온열의자 {i}" if i % 4 == 0
+                                   else f"제안 {i} 주제 {i % 7}", body="겨울철 정류장 온열의자 설치", proposer_name="시민",
+                                   received_on=dt.date(2023, 1 + i % 12, 1),
+                                   department=DEPARTMENTS[i % 2])["suggestion"]["id"])
+        for sid in ids[:7]:
+            s = ops.review(eng, perf, suggestion_id=sid, step="screen", outcome="forward", version=1,
+                           decided_on=dt.date(2023, 12, 20))
+            s = ops.review(eng, perf, suggestion_id=sid, step="committee", outcome="adopt", version=s["version"],
+                           decided_on=dt.date(2023, 12, 21), prize=50_000)
+            if sid in ids[:3]:
+                ops.review(eng, perf, suggestion_id=sid, step="implement", outcome="implemented",
+                           version=s["version"], decided_on=dt.date(2023, 12, 22))
+        with eng.connect() as conn:
+            stats = views.suggestion_statistics(conn, municipality="시험시", year=2023)
+            dups = views.similar_suggestions(conn, municipality="시험시", title="정류장 온열의자를 늘립시다")
+        return stats, [(d["title"], d["score"]) for d in dups]
+
+    with fresh_pg_database(prefix="suggest_sugg") as url:
+        pg = db.create_engine_for(url)
+        try:
+            db.migrate(pg)
+            for login, (role, dept) in USERS.items():
+                accounts.add_account(pg, ADMIN, login=login, role=role, department=dept, password=PASSWORD)
+            on_pg = fill(pg)
+        finally:
+            pg.dispose()
+    on_sqlite = fill(engine)
+    assert on_pg == on_sqlite
+    y = on_pg[0]["years"][0]
+    assert (y["suggested"], y["adopted"], y["adoption_rate"], y["implemented"], y["implementation_rate"]) == \
+        (40, 7, 18, 3, 43)  # 17.5 % → 18 (half up), 42.86 % → 43
+    assert len(on_pg[1]) == 5 and all("온열의자" in t for t, _ in on_pg[1])

@@ -39,8 +39,8 @@ __all__ = [
     "pledge", "pledge_all", "pledge_audit", "pledge_details", "pledge_fields", "pledge_page", "pledge_summary",
     "department_suggestion_figures", "similar_suggestions", "suggestion", "suggestion_audit", "suggestion_call",
     "suggestion_calls", "suggestion_page", "suggestion_statistics", "suggestion_steps", "suggestion_years",
-    "colleagues", "collab_audit", "collab_task", "collab_tasks", "department_points", "point_feed", "received_points", "sent_points",
-    "top_receivers",
+    "colleagues", "collab_audit", "collab_task", "collab_tasks", "department_points", "point_feed", "received_points",
+    "sent_points", "top_receivers",
 ]
 
 RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goals", "department_summaries")

@@ -129,9 +129,11 @@ async def top(request: Request, conn: ConnDep, actor: auth.ActorDep, month: Mont
 @router.get("/departments", response_model=dict[str, Any],
             summary="부서별 협업포인트 (월별 받음·보냄; 부서평가 협업 가점의 근거)", responses=_errors(401, 422))
 async def departments(request: Request, conn: ConnDep, actor: auth.ActorDep,
-                      year: Annotated[int, Query(ge=2000, le=2100)], municipality: MunicipalityParam = None) -> dict[str, Any]:
+                      year: Annotated[int, Query(ge=2000, le=2100)],
+                      municipality: MunicipalityParam = None) -> dict[str, Any]:
     m = municipality_of(request, municipality)
-    return {"municipality": m, "year": year, "items": jsonable(views.department_points(conn, municipality=m, year=year))}
+    items = views.department_points(conn, municipality=m, year=year)
+    return {"municipality": m, "year": year, "items": jsonable(items)}
 
 
 @router.get("/tasks", response_model=dict[str, Any], summary="협업과제와 관리카드 점검", responses=_errors(401, 422))
