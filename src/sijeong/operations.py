@@ -93,6 +93,19 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("joint.configure", "시군종합평가 설정 / configure a joint evaluation", "admin", "performance"),
     _op("joint.enter", "시군종합평가 점수 입력 / enter cities' figures", "admin", "performance"),
     _op("joint.result", "시군종합평가 결과 기록 / record the announced result", "admin", "performance"),
+    # 제안제도 (sijeong.suggestions; docs/suggestions.md): every account may suggest; the
+    # performance team enters citizens' suggestions, opens calls and records the review
+    _op("suggestion.submit", "제안 제출 / submit a suggestion", *ROLES),
+    _op("suggestion.receive", "시민 제안 접수(대리 입력) / enter a citizen's suggestion", "admin", "performance"),
+    _op("suggestion.review", "제안 심사 기록(실무심의·심사위원회·실시) / record a review step", "admin", "performance"),
+    _op("suggestion.call", "제안 공모 등록 / open a public call", "admin", "performance"),
+    # 협업 (sijeong.collaboration; docs/collaboration.md): every account thanks with points;
+    # special points only by the performance team; a 관리카드 check by the lead department too
+    _op("collab.thank", "감사 메시지와 협업포인트 보내기 / send thanks with points", *ROLES),
+    _op("collab.special", "특별포인트 지급 / grant special points", "performance"),
+    _op("collab.task", "협업과제 등록·협업관리자 지정 / add a collaboration task", "admin", "performance"),
+    _op("collab.check", "관리카드 반기 점검 기록 / record a task's half-yearly check", "admin", "performance", "editor",
+        "approver"),
 )}
 
 

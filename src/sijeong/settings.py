@@ -19,7 +19,14 @@
   while the body is read (the ``Content-Length`` header is not trusted);
 - ``SIJEONG_UPLOADS`` — the staging directory of uploads awaiting confirmation, outside the
   web root (default ``<temp dir>/sijeong-uploads``);
-- ``SIJEONG_UPLOAD_HOURS`` — how long a staged upload may wait for its confirmation (default 2).
+- ``SIJEONG_UPLOAD_HOURS`` — how long a staged upload may wait for its confirmation (default 2);
+- the 협업포인트 rules (``docs/collaboration.md``): ``SIJEONG_COLLAB_MONTHLY`` — every account's
+  monthly allowance (default 200, 000's 개인별 매월 기본포인트 200P); ``SIJEONG_COLLAB_PER_MESSAGE``
+  — points sent with one thank-you message (default 10); ``SIJEONG_COLLAB_SAME_PERSON`` —
+  messages one account may send the same person in a month (default 2);
+  ``SIJEONG_COLLAB_OWN_DEPARTMENT`` — ``1`` lets people thank colleagues of their own
+  department (default ``0``: not allowed, the national scheme's rule); ``SIJEONG_COLLAB_TOP`` —
+  how many are 이달의 협업왕 (default 3).
 """
 
 from __future__ import annotations
@@ -73,6 +80,11 @@ class Settings:
     upload_max_bytes: int = 50 * 1024 * 1024
     upload_dir: str | None = None  # None: <temp dir>/sijeong-uploads
     upload_hours: float = 2.0
+    collab_monthly: int = 200
+    collab_per_message: int = 10
+    collab_same_person: int = 2
+    collab_own_department: bool = False
+    collab_top: int = 3
 
     @classmethod
     def from_env(cls, db: str | None = None) -> "Settings":
@@ -89,6 +101,12 @@ class Settings:
             upload_max_bytes=int(_env_number("SIJEONG_UPLOAD_MB", 50.0, float) * 1024 * 1024),
             upload_dir=os.environ.get("SIJEONG_UPLOADS") or None,
             upload_hours=_env_number("SIJEONG_UPLOAD_HOURS", 2.0, float),
+            collab_monthly=_env_number("SIJEONG_COLLAB_MONTHLY", 200),
+            collab_per_message=_env_number("SIJEONG_COLLAB_PER_MESSAGE", 10),
+            collab_same_person=_env_number("SIJEONG_COLLAB_SAME_PERSON", 2),
+            collab_own_department=os.environ.get("SIJEONG_COLLAB_OWN_DEPARTMENT", "0").strip().lower()
+            in ("1", "true", "yes"),
+            collab_top=_env_number("SIJEONG_COLLAB_TOP", 3),
         )
 
     @property

@@ -74,6 +74,27 @@ NOT_SNAPSHOT = {
     "/cycle/sheet": "login only: a redirect to /login without an account (tests/web/test_cycle_sheet_web.py)",
     "/api/v1/cycle/years/{year}/sheet.xlsx": "login only; the template of an entered plan, the corpora hold none "
                                              "(tests/web/test_cycle_sheet_web.py)",
+    # 제안제도 and 협업 (docs/suggestions.md, docs/collaboration.md): entered by people, not read
+    # from documents, so the corpora hold none; most need a login
+    "/suggestions": "login only; entered by people (tests/web/test_suggestions.py)",
+    "/suggestions/new": "a form: login and CSRF (tests/web/test_suggestions.py)",
+    "/suggestions/{suggestion_id}": "login only; entered by people (tests/web/test_suggestions.py)",
+    "/suggestions/statistics": "the corpora hold no suggestions (entered by people; tests/web/test_suggestions.py)",
+    "/suggestions/statistics.json": "the corpora hold no suggestions (tests/web/test_suggestions.py)",
+    "/suggestions/calls": "the corpora hold no calls (entered by people; tests/web/test_suggestions.py)",
+    "/api/v1/suggestions": "login only (tests/web/test_suggestions.py)",
+    "/api/v1/suggestions/{suggestion_id}": "login only (tests/web/test_suggestions.py)",
+    "/api/v1/suggestions/similar": "login only (tests/web/test_suggestions.py)",
+    "/api/v1/suggestions/statistics": "the corpora hold no suggestions (tests/web/test_suggestions.py)",
+    "/api/v1/suggestions/departments": "the corpora hold no suggestions (tests/web/test_suggestions.py)",
+    "/api/v1/suggestions/calls": "the corpora hold no calls (tests/web/test_suggestions.py)",
+    "/collaboration": "login only; entered by people (tests/web/test_collaboration.py)",
+    "/collaboration/tasks": "login only; entered by people (tests/web/test_collaboration.py)",
+    "/api/v1/collaboration/balance": "login only (tests/web/test_collaboration.py)",
+    "/api/v1/collaboration/feed": "login only (tests/web/test_collaboration.py)",
+    "/api/v1/collaboration/top": "login only (tests/web/test_collaboration.py)",
+    "/api/v1/collaboration/departments": "login only (tests/web/test_collaboration.py)",
+    "/api/v1/collaboration/tasks": "login only (tests/web/test_collaboration.py)",
 }
 #: report formats not snapshotted (same reason as above)
 REPORT_FORMATS_SKIPPED = {"pdf"}

@@ -97,7 +97,9 @@ def route_urls(app, http: httpx.Client, *, pdf: bool) -> list[str]:
     def api_id(path: str) -> int:
         return first(path.rsplit("/", 1)[0] + "?limit=1")
 
-    known_query = {"q": first("/api/v1/plan-tasks?limit=1", "title").split()[0]}
+    known_query = {"q": first("/api/v1/plan-tasks?limit=1", "title").split()[0],
+                   # 제안제도 and 협업 (entered by people: none in the fixtures)
+                   "year": "2020", "title": "주차장"}
     fillers = {
         "item_id": lambda p: [p.replace("{item_id}", str(api_id(p)))],
         "indicator_id": lambda p: [p.replace("{indicator_id}", str(first("/api/v1/indicators?limit=1")))],
@@ -121,6 +123,7 @@ def route_urls(app, http: httpx.Client, *, pdf: bool) -> list[str]:
         "year": lambda p: [p.replace("{year}", "2020")],
         "kind,year": lambda p: [p.replace("{year}", "2020").replace("{kind}", "indicators")],
         "evidence_id": lambda p: [p.replace("{evidence_id}", "1")],
+        "suggestion_id": lambda p: [p.replace("{suggestion_id}", "1")],
         "plan_id": lambda p: [p.replace("{plan_id}", "1")],
         "entry_id": lambda p: [p.replace("{entry_id}", "1")],
         "entity,entity_id": lambda p: [p.replace("{entity}", "cycle_results").replace("{entity_id}", "1")],

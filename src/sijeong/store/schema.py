@@ -272,6 +272,8 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
     _cycle_tables(metadata)
     _pledge_tables(metadata)
     _evaluation_tables(metadata)
+    _suggestion_tables(metadata)
+    _collaboration_tables(metadata)
     return metadata, by_kind
 
 
@@ -499,6 +501,126 @@ def _pledge_tables(metadata: sa.MetaData) -> None:
         sa.Column("published", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("version", sa.Integer, nullable=False, server_default="1"),
         sa.Index("ix_pledge_assessments_pledge", "pledge_id", "id"),
+    )
+
+
+def _suggestion_tables(metadata: sa.MetaData) -> None:
+    """제안제도 (issue 13 part 2, ``docs/suggestions.md``): public calls (공모) with their
+    deadlines, suggestions (staff's, and citizens' entered on their behalf) and each review
+    step with who decided what, when and why. Status, step and source codes are
+    ``model.suggestions``; prize money is integer won; ``version`` detects a stale edit."""
+    sa.Table(
+        "suggestion_calls", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("description", sa.Text),
+        sa.Column("opens_on", sa.Date, nullable=False),
+        sa.Column("closes_on", sa.Date, nullable=False),
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.Index("ix_suggestion_calls_dims", "municipality", "closes_on"),
+    )
+    sa.Table(
+        "suggestions", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),  # the year it was received (the statistics' year)
+        sa.Column("number", sa.Integer, nullable=False),  # per municipality and year
+        sa.Column("received_on", sa.Date, nullable=False),
+        sa.Column("source", sa.Text, nullable=False),  # staff | citizen
+        sa.Column("call_id", sa.Integer, sa.ForeignKey("suggestion_calls.id")),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("proposer_name", sa.Text, nullable=False),
+        sa.Column("proposer_contact", sa.Text),  # a citizen's: internal, never public
+        sa.Column("proposer_login", sa.Text),  # a staff proposer's account
+        sa.Column("proposer_department", sa.Text),
+        sa.Column("department", sa.Text),  # 소관부서: reviews, adopts and implements
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("grade", sa.Text),  # 창안 등급
+        sa.Column("award", sa.Text),  # 포상
+        sa.Column("prize", sa.BigInteger),  # 부상금, won
+        sa.Column("adopted_on", sa.Date),
+        sa.Column("implemented_on", sa.Date),
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.UniqueConstraint("municipality", "year", "number", name="uq_suggestions_number"),
+        sa.Index("ix_suggestions_dims", "municipality", "year", "department"),
+        sa.Index("ix_suggestions_call", "call_id"),
+    )
+    sa.Table(
+        "suggestion_steps", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("suggestion_id", sa.Integer, sa.ForeignKey("suggestions.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("step", sa.Text, nullable=False),  # receive | screen | committee | implement
+        sa.Column("outcome", sa.Text, nullable=False),
+        sa.Column("reason", sa.Text),
+        sa.Column("decided_on", sa.Date, nullable=False),
+        sa.Column("grade", sa.Text),
+        sa.Column("award", sa.Text),
+        sa.Column("prize", sa.BigInteger),
+        sa.Column("decided_by", sa.Text, nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("suggestion_id", "step", name="uq_suggestion_steps_step"),
+    )
+
+
+def _collaboration_tables(metadata: sa.MetaData) -> None:
+    """협업 (issue 13 part 3, ``docs/collaboration.md``): 협업과제 with their lead and
+    cooperating departments and 협업관리자, the 관리카드's half-yearly checks, and the
+    협업포인트 ledger (one row per thank-you message or special grant; balances are computed
+    by month from it, so an allowance lapses by itself at month end)."""
+    sa.Table(
+        "collab_tasks", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("summary", sa.Text),
+        sa.Column("lead_department", sa.Text, nullable=False),
+        sa.Column("cooperating_departments", JSONType),
+        sa.Column("manager", sa.Text, nullable=False),  # 협업관리자
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.Index("ix_collab_tasks_dims", "municipality", "year", "id"),
+    )
+    sa.Table(
+        "collab_checks", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("task_id", sa.Integer, sa.ForeignKey("collab_tasks.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("period", sa.Text, nullable=False),  # 2025-H1
+        sa.Column("status", sa.Text, nullable=False),
+        sa.Column("progress", sa.Text, nullable=False),
+        sa.Column("checked_by", sa.Text, nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("task_id", "period", name="uq_collab_checks_period"),
+    )
+    sa.Table(
+        "collab_points", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("month", sa.Text, nullable=False),  # 2026-12 (Korea's time)
+        sa.Column("kind", sa.Text, nullable=False),  # thanks | special
+        sa.Column("sender_account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+        sa.Column("sender_login", sa.Text, nullable=False),
+        sa.Column("sender_department", sa.Text),
+        sa.Column("recipient_account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+        sa.Column("recipient_login", sa.Text, nullable=False),
+        sa.Column("recipient_department", sa.Text),
+        sa.Column("points", sa.Integer, nullable=False),
+        sa.Column("message", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("points > 0", name="ck_collab_points_positive"),
+        sa.Index("ix_collab_points_sender", "sender_account_id", "month"),
+        sa.Index("ix_collab_points_recipient", "recipient_account_id", "month"),
+        sa.Index("ix_collab_points_dims", "municipality", "month", "id"),
     )
 
 

@@ -27,10 +27,20 @@ from .order import sqlite_order
 from .repository import document_rows, iter_records, load_documents, to_record, tidy_row
 from .search import search, search_count
 from .pledges import pledge, pledge_all, pledge_audit, pledge_details, pledge_fields, pledge_page, pledge_summary
+from .suggestions import (department_suggestion_figures, similar_suggestions, suggestion, suggestion_audit,
+                          suggestion_call, suggestion_calls, suggestion_page, suggestion_statistics, suggestion_steps,
+                          suggestion_years)
+from .collaboration import (colleagues, collab_audit, collab_task, collab_tasks, department_points, point_feed,
+                            received_points,
+                            sent_points, top_receivers)
 
 __all__ = [
     "MARK_NEEDS_NOTE", "MARK_STATUSES", "document_rows", "iter_records", "load_documents", "to_record", "tidy_row", "search", "search_count",
     "pledge", "pledge_all", "pledge_audit", "pledge_details", "pledge_fields", "pledge_page", "pledge_summary",
+    "department_suggestion_figures", "similar_suggestions", "suggestion", "suggestion_audit", "suggestion_call",
+    "suggestion_calls", "suggestion_page", "suggestion_statistics", "suggestion_steps", "suggestion_years",
+    "colleagues", "collab_audit", "collab_task", "collab_tasks", "department_points", "point_feed", "received_points",
+    "sent_points", "top_receivers",
 ]
 
 RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goals", "department_summaries")

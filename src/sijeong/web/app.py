@@ -76,24 +76,29 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     from . import auth, login
     from .api import auth as api_auth
     from .api import evaluation as api_evaluation
+    from .api import collaboration as api_collaboration
     from .api import pledges as api_pledges
+    from .api import suggestions as api_suggestions
     from .api import records as api_records
     from .api import search as api_search
     from .api import uploads as api_uploads
     from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports, upload
     from .pages import evaluation as evaluation_pages
+    from .pages import collaboration as collaboration_pages
     from .pages import cycle_sheet as cycle_sheet_pages
     from .pages import pledges
     from .pages import search as search_page
+    from .pages import suggestions as suggestion_pages
 
     from . import api_cycle
 
     auth.install(app)  # who is asking (session cookie or API token), on request.state.auth
     for r in (api_records.router, api_search.router, api_auth.router, api_cycle.router, api_pledges.router,
-              api_evaluation.router, api_uploads.router):
+              api_evaluation.router, api_uploads.router, api_suggestions.router, api_collaboration.router):
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
-                login, pledges, evaluation_pages, upload, search_page, cycle_sheet_pages):
+                login, pledges, evaluation_pages, upload, search_page, cycle_sheet_pages, suggestion_pages,
+                collaboration_pages):
         app.include_router(mod.router)
     return app
 
