@@ -155,6 +155,36 @@ async def close_session(request: Request, found: Authenticated) -> bool:
         return await run_in_threadpool(accounts.logout, state.engine, found)
 
 
+# --- the staff menu ------------------------------------------------------------------------
+
+#: the signed-in staff's menu under the header: (path, label, the roles it is shown to — None:
+#: every account). A page appears once its route exists (the app's features land one by one).
+STAFF_MENU: list[tuple[str, str, tuple[str, ...] | None]] = [
+    ("/cycle", "성과관리", None),
+    ("/cycle/sheet", "실적 엑셀", None),
+    ("/evaluation", "부서 평가", None),
+    ("/suggestions", "제안", None),
+    ("/collaboration", "협업", None),
+    ("/upload", "문서 올리기", ("admin", "performance")),
+]
+
+
+def staff_links(request: Request) -> list[tuple[str, str]]:
+    """The staff menu of the signed-in account ([] for the public)."""
+    found = authenticated(request)
+    if found is None:
+        return []
+    state = request.app.state
+    paths = getattr(state, "get_paths", None)
+    if paths is None:  # the routes are all in once a request is served
+        from fastapi.routing import iter_route_contexts
+
+        paths = state.get_paths = frozenset(c.path for c in iter_route_contexts(request.app.routes)
+                                            if "GET" in (c.methods or ()))
+    return [(p, label) for p, label, roles in STAFF_MENU
+            if p in paths and (roles is None or found.actor.role in roles)]
+
+
 # --- the app -------------------------------------------------------------------------------
 
 
@@ -178,3 +208,4 @@ def install(app: FastAPI) -> None:
         return RedirectResponse("/login?next=" + quote(target, safe="/"), status_code=303)
 
     app.state.templates.env.globals["signed_in"] = authenticated
+    app.state.templates.env.globals["staff_links"] = staff_links
