@@ -43,7 +43,7 @@ FORM_OVERHEAD = 64 * 1024
 UPLOAD_PATHS = ("/upload", "/api/v1/uploads")
 #: other bodies that carry a file, counted the same way (the cycle's evidence files: their own,
 #: smaller limit is checked by the operation once the body is in)
-UPLOAD_PATH_PATTERNS = (re.compile(r"^/api/v1/results/\d+/evidence$"),)
+UPLOAD_PATH_PATTERNS = (re.compile(r"^/api/v1/results/\d+/evidence$"), re.compile(r"^/cycle/indicators/\d+/results$"))
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 FORMAT_LABELS = {"text": "텍스트", "pdf": "PDF", "hwpx": "HWPX", "hwp": "HWP 5.0"}
 FAMILY_LABELS = {"settlement_report": "결산·성과보고서", "work_plan": "주요업무계획", "unknown": "알 수 없음"}
