@@ -191,7 +191,7 @@ class Failure:
 def _failure(e: Exception, form: str, field: str | None = None, values: dict[str, Any] | None = None) -> Failure:
     if isinstance(e, Stale):
         cur = e.current or {}
-        newer = ", ".join(f"{FIELD_LABELS.get(k, k)} {_fmt(cur.get(k))}" for k in ("actual", "target", "weight", "status")
+        newer = ", ".join(f"{FIELD_LABELS.get(k, k)} {_shown(k, cur.get(k))}" for k in ("actual", "target", "weight", "status")
                           if k in cur)
         msg = ("다른 사용자가 먼저 고쳤습니다. 입력하신 값은 저장하지 않았습니다. 아래는 새로 고쳐진 값입니다"
                + (f"(최신: {newer})" if newer else "") + ". 확인한 뒤 다시 저장하십시오.")
@@ -509,12 +509,18 @@ def _trail(conn, plan_id: int, results: list[dict[str, Any]]) -> list[dict[str, 
     return rows
 
 
+def _granularity(period: str) -> int:
+    """Month before quarter before half before the year, for periods ending together."""
+    part = period.partition("-")[2]
+    return {"M": 0, "Q": 1, "H": 2}.get(part[:1], 3)
+
+
 def _results_page(request: Request, conn, actor: Actor, plan_id: int, failure: Failure | None = None):
     data = cycle.results(conn, plan_id)
     ind = data["indicator"]
     _own_department(actor, ind["department"])
     request.state.municipality = m = ind["municipality"]
-    results = data["results"]
+    results = sorted(data["results"], key=lambda r: (cycle.period_fraction(r["period"]), _granularity(r["period"])))
     rids = [r["id"] for r in results]
     entries = {f: cycle.entries_of(conn, "cycle_results", rids, f) for f in ("actual", "comment", "status")}
     ind_entries = {f: cycle.entries_of(conn, "cycle_indicators", [plan_id], f).get(plan_id)
