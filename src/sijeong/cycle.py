@@ -816,6 +816,11 @@ def record(conn, entity: str, entity_id: int) -> dict[str, Any]:
     return _row(conn, entity, entity_id, entity)
 
 
+def year_results(conn, municipality: str, year: int) -> list[dict[str, Any]]:
+    """Every period result of the year's confirmed plan indicators (one query per 500)."""
+    return q.results_of(conn, [p["id"] for p in q.plan_indicators(conn, municipality, year, status="confirmed")])
+
+
 def entries_of(conn, entity: str, ids: list[int], field: str) -> dict[int, int]:
     """record id → the audit entry that entered ``field`` of it (the value's source)."""
     if entity not in AUDITED:

@@ -267,7 +267,7 @@ def _year_page(request: Request, conn, actor: Actor, m: str, year: int | None, f
         if actor.role in ("editor", "approver"):
             rows = [d for d in rows if d["department"] == actor.department]
         accepted_annual = any(r["period"] == str(year) and r["status"] == "accepted"
-                              for r in _results_of_year(conn, plan["indicators"]))
+                              for r in cycle.year_results(conn, m, year))
         ctx.update(cyc=cyc, departments=rows, windows=cycle.windows(conn, m, year),
                    late=cycle.late(conn, m, year), lagging=cycle.lagging(conn, m, year),
                    submitted=sum(d["counts"].get("submitted", 0) for d in depts.values()),
@@ -276,14 +276,6 @@ def _year_page(request: Request, conn, actor: Actor, m: str, year: int | None, f
                    can_window=cycle.can(actor, "cycle.window"), can_confirm=cycle.can(actor, "plan.confirm"),
                    periods=periods_of(year), json_href=f"/api/v1/cycle/years/{year}/plan?" + urlencode({"municipality": m}))
     return _page(request, "cycle_year.html", ctx, failure.status if failure else 200)
-
-
-def _results_of_year(conn, indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for r in indicators:
-        if r["status"] == "confirmed":
-            out += cycle.results(conn, r["id"])["results"]
-    return out
 
 
 @router.get("/cycle")
@@ -686,13 +678,19 @@ def _cell_href(source: Any, doc_name: str) -> str | None:
 
 
 @router.get("/cycle/report")
-def report_page(request: Request, conn: ConnDep, actor: ActorDep, year: Annotated[int, Query(ge=1990, le=2100)],
+def report_page(request: Request, conn: ConnDep, actor: ActorDep, year: YearQ = None,
                 municipality: MunicipalityParam = None):
-    """The 성과보고서 tables made from the year's entered data (its accepted annual results)."""
+    """The 성과보고서 tables made from the year's entered data (its accepted annual results);
+    without a year, the latest year of the cycle."""
     from ...reports import tables
     from ...reports.html import cell_text
 
     m = _municipality(request, conn, municipality)
+    if year is None:
+        known = [y["year"] for y in cycle.years(conn, m)]
+        if not known:
+            return RedirectResponse("/cycle?" + urlencode({"municipality": m}), status_code=303)
+        year = max(known)
     docs = cycle.entered_documents(conn, m, year)
     name = cycle.entry_name(year)
     shown = []
