@@ -156,6 +156,13 @@ def test_the_cycle_through_the_pages(site):
     with TestClient(app) as anon:
         assert "마감 지난 실적" not in anon.get(f"/dashboard?municipality={M}").text
 
+    # a multipart form without the CSRF token: refused, nothing written
+    r = ed.post(f"/cycle/indicators/{ind['id']}/results", data={"municipality": M, "period": f"{Y}-Q1", "actual": "20"},
+                files={"file": ("1분기.pdf", PDF, "application/pdf")}, follow_redirects=False)
+    assert r.status_code == 403
+    with engine.connect() as conn:
+        assert cycle.results(conn, ind["id"])["results"] == []
+
     # an evidence file that is not what its name says: refused, nothing written
     results = f"/cycle/indicators/{ind['id']}"
     assert ed.get(results).status_code == 200 and other.get(results).status_code == 403
@@ -237,8 +244,11 @@ def test_unknown_records_are_404_pages(site):
     app, _, _ = site
     perf, csrf = login(app, "perf")
     for path in ("/cycle/indicators/999999", "/cycle/entries/999999", "/cycle/evidence/999999",
-                 f"/cycle/{Y + 50}/plan/{quote(D)}"):
+                 f"/cycle/{Y + 50}/plan/{quote(D)}",
+                 "/cycle/entries/1"):  # an entry that is not the cycle's (an account was added)
         r = perf.get(path)
         assert r.status_code == 404 and "<html" in r.text, path
+    r = perf.get(f"/cycle?year={Y + 50}")  # a year not opened: says so, offers to open it
+    assert r.status_code == 200 and "아직 열리지 않았습니다" in r.text and f'value="{Y + 50}"' in r.text
     assert post(perf, csrf, "/cycle/results/999999/accept").status_code == 404
     assert perf.get("/cycle/indicators/99999999999999999999").status_code == 422

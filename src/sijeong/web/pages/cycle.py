@@ -343,7 +343,7 @@ async def set_window(request: Request, actor: ActorDep, year: YearP):
                    "아래 목록의 '마감일 바꾸기'로 고치십시오.")
             failure = Failure(409, msg, "window", "period", values)
         else:
-            failure = _failure(e, "window", "due_on", values)
+            failure = _failure(e, "window", "period" if "기간 형식" in str(e) else "due_on", values)
         return await _year_again(request, actor, m, year, failure)
     return RedirectResponse(_year_href(year, m) + "#windows", status_code=303)
 
