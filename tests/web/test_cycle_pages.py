@@ -120,6 +120,7 @@ def test_the_cycle_through_the_pages(site):
     section = page.split(f'id="ind-{ind["id"]}"', 1)[1].split("</section>", 1)[0]
     assert "민원 처리 건수" in section and "자료출처 없음" in section and "산출지표" in section
     assert 'href="/cycle/entries/' in section  # the name links to the entry that made it
+    assert 'href="/documents/last_year.txt?lines=7#L7"' in section  # last year's actual: its line
 
     # edit target and weight with the version read; a bad weight is 422 beside its field
     edit = f"/cycle/plan-indicators/{ind['id']}"

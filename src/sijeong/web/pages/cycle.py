@@ -145,7 +145,15 @@ def _ctx(request: Request, **kw: Any) -> dict[str, Any]:
     return {"csrf_token": _csrf(request), "period_label": period_label, "YEAR_STATUS": YEAR_STATUS,
             "PLAN_STATUS": PLAN_STATUS, "RESULT_STATUS": RESULT_STATUS, "STATUS_CLASS": STATUS_CLASS,
             "DIRECTION": DIRECTION, "MEASURE": MEASURE, "RULE_NAMES": RULE_NAMES, "plan_href": _plan_href,
-            "year_href": _year_href, "fmt": _fmt, "shown": _shown, "error": None, **kw}
+            "year_href": _year_href, "fmt": _fmt, "shown": _shown, "carried_href": _carried_href, "error": None, **kw}
+
+
+def _carried_href(carried_from: str | None) -> str | None:
+    """The line last year's indicator was read from (``doc:line``), for the carried-over actual."""
+    from ..links import source_href
+
+    doc, _, line = (carried_from or "").rpartition(":")
+    return source_href(doc, [int(line)]) if doc and line.isdigit() else None
 
 
 def _shown(field: str | None, v: Any) -> str:
