@@ -142,6 +142,12 @@ def test_the_cycle_in_chromium(browser, cycle_site):
         assert "자료출처 없음" in card.inner_text()  # the plan-quality finding beside its indicator
         card.get_by_text("목표치·가중치 고치기").click()
         card.get_by_label("목표치").fill("90")
+        card.get_by_label("가중치 (%)").fill("160")
+        card.get_by_role("button", name="저장").click()
+        card = section(ed, "민원 처리 건수")  # again, with the message beside the weight (422)
+        assert "가중치는 0~100" in card.get_by_role("alert").inner_text()
+        assert card.get_by_label("가중치 (%)").get_attribute("aria-invalid") == "true"
+        check(ed, w, "cycle-plan-invalid")
         card.get_by_label("가중치 (%)").fill("60")
         card.get_by_label("자료출처").fill("민원 처리 통계")
         card.get_by_role("button", name="저장").click()
@@ -183,6 +189,15 @@ def test_the_cycle_in_chromium(browser, cycle_site):
         enter = ed.locator("#enter + form")
         enter.get_by_label("기간").select_option(f"{Y}-Q1")
         enter.get_by_label("실적 (건)").fill("20")
+        enter.get_by_label("증빙 파일 (선택)").set_input_files(  # a picture named .pdf: refused
+            files=[{"name": "스캔.pdf", "mimeType": "application/pdf", "buffer": b"\x89PNG\r\n\x1a\n" + bytes(64)}])
+        enter.get_by_role("button", name="실적 저장").click()
+        enter = ed.locator("#enter + form")
+        assert "파일 이름은 PDF인데 내용은 PNG입니다" in enter.get_by_role("alert").inner_text()
+        assert section(ed, f"{Y}년 1분기").count() == 0  # nothing written
+        check(ed, w, "cycle-results-bad-file")
+        enter.get_by_label("기간").select_option(f"{Y}-Q1")
+        assert enter.get_by_label("실적 (건)").input_value() == "20"  # what was typed is kept
         enter.get_by_label("설명").fill("1분기 누적 처리 건수")
         enter.get_by_label("증빙 파일 (선택)").set_input_files(
             files=[{"name": "1분기_실적.pdf", "mimeType": "application/pdf", "buffer": minimal_pdf()}])
