@@ -230,6 +230,11 @@ def test_the_cycle_through_the_pages(site):
     cell = re.search(r'<a href="/cycle/entries/(\d+)">95</a>', report.text)
     assert cell, main(report.text)[:3000]
     assert "실적" in perf.get(f"/cycle/entries/{cell.group(1)}").text
+    # the public pages link the entered figure to the entered document: it names the entry
+    with TestClient(app) as anon:
+        doc = anon.get(f"/documents/{quote(cycle.entry_name(Y))}?lines={cell.group(1)}")
+        assert doc.status_code == 200 and f'href="/cycle/entries/{cell.group(1)}"' in doc.text
+        assert "입력 기록" in doc.text and "본문이 데이터베이스에 없고" not in doc.text
 
     # closed: the year is locked, the message says so (423, not 500); reopening needs a reason
     with engine.connect() as conn:
