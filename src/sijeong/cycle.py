@@ -804,6 +804,30 @@ def _maybe(v: float | int | None) -> float | int | None:
     return None if v is None else _plain_number(v)
 
 
+def windows(conn, municipality: str, year: int) -> list[dict[str, Any]]:
+    """The year's reporting windows (period, opens, due), by period."""
+    return q.windows(conn, municipality, year)
+
+
+def record(conn, entity: str, entity_id: int) -> dict[str, Any]:
+    """One row of the cycle's tables (:class:`NotFound` when there is none)."""
+    if entity not in AUDITED:
+        raise NotFound(f"알 수 없는 기록 종류 / unknown record kind: {entity!r}")
+    return _row(conn, entity, entity_id, entity)
+
+
+def year_results(conn, municipality: str, year: int) -> list[dict[str, Any]]:
+    """Every period result of the year's confirmed plan indicators (one query per 500)."""
+    return q.results_of(conn, [p["id"] for p in q.plan_indicators(conn, municipality, year, status="confirmed")])
+
+
+def entries_of(conn, entity: str, ids: list[int], field: str) -> dict[int, int]:
+    """record id → the audit entry that entered ``field`` of it (the value's source)."""
+    if entity not in AUDITED:
+        raise NotFound(f"알 수 없는 기록 종류 / unknown record kind: {entity!r}")
+    return q.entry_ids(conn, entity, ids, field)
+
+
 def years(conn, municipality: str) -> list[dict[str, Any]]:
     """The cycle's years of a municipality."""
     return q.years(conn, municipality)

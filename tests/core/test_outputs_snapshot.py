@@ -95,6 +95,14 @@ NOT_SNAPSHOT = {
     "/api/v1/collaboration/top": "login only (tests/web/test_collaboration.py)",
     "/api/v1/collaboration/departments": "login only (tests/web/test_collaboration.py)",
     "/api/v1/collaboration/tasks": "login only (tests/web/test_collaboration.py)",
+    # 성과관리 pages (docs/cycle.md "Pages"): staff only (a redirect to /login without an
+    # account) and they show what people entered, which the corpora hold none of
+    "/cycle": "staff only; the corpora hold no cycle (tests/web/test_cycle_pages.py)",
+    "/cycle/{year}/plan/{department}": "staff only; entered plans (tests/web/test_cycle_pages.py)",
+    "/cycle/indicators/{plan_id}": "staff only; entered results (tests/web/test_cycle_pages.py)",
+    "/cycle/evidence/{evidence_id}": "staff only; uploaded evidence files (tests/web/test_cycle_pages.py)",
+    "/cycle/entries/{entry_id}": "staff only; audit entries of entered values (tests/web/test_cycle_pages.py)",
+    "/cycle/report": "staff only; tables of entered data (tests/web/test_cycle_pages.py)",
 }
 #: report formats not snapshotted (same reason as above)
 REPORT_FORMATS_SKIPPED = {"pdf"}

@@ -121,6 +121,9 @@ def route_urls(app, http: httpx.Client, *, pdf: bool) -> list[str]:
                                    for r in (*resources(), "data-dictionary") for f in ("csv", "json")],
         # the cycle's routes (web/api_cycle.py; they need an actor: 401 here)
         "year": lambda p: [p.replace("{year}", "2020")],
+        # the cycle's pages (web/pages/cycle.py; staff only: the login page here)
+        "department,year": lambda p: [p.replace("{year}", "2020").replace("{department}", quote(
+            first("/api/v1/indicators?limit=1", "department")))],
         "kind,year": lambda p: [p.replace("{year}", "2020").replace("{kind}", "indicators")],
         "evidence_id": lambda p: [p.replace("{evidence_id}", "1")],
         "suggestion_id": lambda p: [p.replace("{suggestion_id}", "1")],

@@ -85,6 +85,7 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports, upload
     from .pages import evaluation as evaluation_pages
     from .pages import collaboration as collaboration_pages
+    from .pages import cycle as cycle_pages
     from .pages import cycle_sheet as cycle_sheet_pages
     from .pages import pledges
     from .pages import search as search_page
@@ -98,7 +99,7 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
                 login, pledges, evaluation_pages, upload, search_page, cycle_sheet_pages, suggestion_pages,
-                collaboration_pages):
+                collaboration_pages, cycle_pages):
         app.include_router(mod.router)
     return app
 

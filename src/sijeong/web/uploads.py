@@ -43,7 +43,7 @@ FORM_OVERHEAD = 64 * 1024
 UPLOAD_PATHS = ("/upload", "/api/v1/uploads")
 #: other bodies that carry a file, counted the same way (the cycle's evidence files: their own,
 #: smaller limit is checked by the operation once the body is in)
-UPLOAD_PATH_PATTERNS = (re.compile(r"^/api/v1/results/\d+/evidence$"),
+UPLOAD_PATH_PATTERNS = (re.compile(r"^/api/v1/results/\d+/evidence$"), re.compile(r"^/cycle/indicators/\d+/results$"),
                         # the cycle's filled spreadsheet (the API's and the page's; cycle_sheet.MAX_BYTES checked after)
                         re.compile(r"^/api/v1/cycle/years/\d+/sheet$"), re.compile(r"^/cycle/sheet$"))
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
 from ...store import views
-from .. import charts
+from .. import auth, charts
 from .. import formatting as f
 from ..deps import ConnDep, ScopeDep
 from ..render import HERE, respond
 from ..serialize import jsonable, record
+from . import cycle as cycle_pages
 
 router = APIRouter(include_in_schema=False)
 
@@ -118,6 +119,9 @@ def dashboard(request: Request, conn: ConnDep, scope: ScopeDep):
         "exec_chart": exec_chart,
         "unit": unit,
     }
+    if auth.authenticated(request) is not None:  # signed-in staff: who is late (the public page is unchanged)
+        ctx.update(late=cycle_pages.late_panel(conn, m), late_period=cycle_pages.period_label,
+                   late_status=cycle_pages.RESULT_STATUS)
     return respond(request, "dashboard.html", ctx, jsonable(data))
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Iterable
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from ...cycle import ENTRY_FAMILY
 from ...formats import FormatError, decode
 from ...readers.text import normalise_text
 from ...store import views
@@ -137,5 +138,7 @@ def document_view(name: str, request: Request, conn: ConnDep,
            "others": others, "lines_param": lines or "",
            "saved": request.query_params.get("saved") == "1",  # arriving from /upload's confirm
            "first": marked[0] if marked else None, "text_missing": text is None,
+           # entered in the cycle (docs/cycle.md): a value's "line" is the audit entry that entered it
+           "entered": doc.get("family") == ENTRY_FAMILY,
            "breadcrumbs": [("/documents", "원문"), (None, doc.get("title") or name)]}
     return respond(request, "document.html", ctx, jsonable(data))
