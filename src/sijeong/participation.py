@@ -437,6 +437,7 @@ class ResidentAuth:
     name: str
     session_id: int
     csrf_token: str
+    dong: str | None = None
 
     def actor(self, via: str = "web") -> Actor:
         return resident_actor(self.resident_id, via)
@@ -544,7 +545,7 @@ def resolve(conn, token: str | None) -> ResidentAuth | None:
     if row is None:
         return None
     return ResidentAuth(resident_id=row["resident_id"], municipality=row["municipality"], name=row["name"],
-                        session_id=row["session_id"], csrf_token=_csrf(token))
+                        session_id=row["session_id"], csrf_token=_csrf(token), dong=row.get("dong"))
 
 
 def sign_out(engine, auth: ResidentAuth, *, via: str = "web") -> bool:

@@ -76,22 +76,24 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     from . import auth, login
     from .api import auth as api_auth
     from .api import evaluation as api_evaluation
+    from .api import participation as api_participation
     from .api import pledges as api_pledges
     from .api import records as api_records
     from .api import search as api_search
     from .api import uploads as api_uploads
     from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports, upload
     from .pages import evaluation as evaluation_pages
+    from .pages import participation as participation_pages
     from .pages import pledges
 
     from . import api_cycle
 
     auth.install(app)  # who is asking (session cookie or API token), on request.state.auth
     for r in (api_records.router, api_search.router, api_auth.router, api_cycle.router, api_pledges.router,
-              api_evaluation.router, api_uploads.router):
+              api_evaluation.router, api_uploads.router, api_participation.router):
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
-                login, pledges, evaluation_pages, upload):
+                login, pledges, evaluation_pages, upload, participation_pages):
         app.include_router(mod.router)
     return app
 
