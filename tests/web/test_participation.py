@@ -156,6 +156,10 @@ def test_the_resident_votes_once_through_the_page(app, flow):
 
 def test_a_second_vote_through_the_api_is_refused(app, flow, outbox):
     c = TestClient(app, raise_server_exceptions=False)
+    # JSON only: a cross-site form (text/plain) cannot ask for a code in someone's name
+    plain = c.post("/api/v1/participation/residents/code", headers={"content-type": "text/plain"},
+                   content='{"municipality": "김포시", "name": "x", "contact": "x@y.kr"}'.encode())
+    assert plain.status_code == 422
     assert c.post("/api/v1/participation/residents/code", json={"municipality": M, "name": "박주민",
                                                                 "contact": "park@example.kr"}).status_code == 202
     r = c.post("/api/v1/participation/residents/verify", json={"municipality": M, "contact": "park@example.kr",

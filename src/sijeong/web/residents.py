@@ -16,8 +16,9 @@ Answers to a request with a resident cookie are ``Cache-Control: no-store``.
 from __future__ import annotations
 
 import secrets
+from typing import Annotated
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from .. import accounts, participation
@@ -74,7 +75,7 @@ def set_form_cookie(response, request: Request, token: str) -> None:
                         secure=auth.secure_cookies(request))
 
 
-async def check_form_token(request: Request) -> None:
+async def require_form_token(request: Request) -> None:
     form = await request.form()
     sent = form.get(auth.CSRF_FIELD)
     if not accounts.csrf_matches(request.cookies.get(FORM_COOKIE), sent if isinstance(sent, str) else None):
@@ -95,3 +96,17 @@ def no_store(response, request: Request):
     if request.cookies.get(RESIDENT_COOKIE):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+async def resident_checked(request: Request) -> participation.ResidentAuth | None:
+    """The request's resident (None: nobody signed in), with the CSRF check of the resident
+    session for an unsafe method: the dependency of every resident's POST."""
+    found = await resident_of(request)
+    if found is not None and request.method not in auth.SAFE_METHODS:
+        await check_csrf(request, found)
+    return found
+
+
+#: ``me: ResidentDep`` — the resident (CSRF checked) or None; ``FormTokenDep`` for the forms before a session
+ResidentDep = Annotated[participation.ResidentAuth | None, Depends(resident_checked)]
+FormToken = Depends(require_form_token)

@@ -46,6 +46,8 @@ def _errors(*codes: int) -> dict:
 def public_call(c: dict[str, Any]) -> dict[str, Any]:
     out = {k: c.get(k) for k in ("id", "municipality", "year", "title", "envelope", "schedule", "version")}
     out["envelope_thousand"] = thousand_won(c.get("envelope"))
+    env = c.get("envelope") or 0
+    out["envelope_eok"] = env // 100_000_000 if env and env % 100_000_000 == 0 else None  # 50억원 as 000 prints it
     out["schedule"] = [dict(s, label=STAGES.get(s["stage"], s["stage"])) for s in (c.get("schedule") or [])]
     return jsonable(out)
 
@@ -310,11 +312,9 @@ async def close(ballot_id: IdPath, body: CloseIn, request: Request, actor: auth.
 # --- the residents' --------------------------------------------------------------------------
 
 
-async def _resident(request: Request) -> participation.ResidentAuth:
-    found = await residents.resident_of(request)
+def _resident(found: participation.ResidentAuth | None) -> participation.ResidentAuth:
     if found is None:
         raise HTTPException(401, "주민 등록(확인 코드)이 필요합니다 / resident sign-in required")
-    await residents.check_csrf(request, found)
     return found
 
 
@@ -341,16 +341,16 @@ async def verify(body: VerifyIn, request: Request):
 
 @router.post("/proposals", status_code=201, response_model=dict[str, Any], summary="주민 제안 (등록 주민)",
              responses=_errors(401, 403, 404, 422))
-async def propose(body: ProposalIn, request: Request) -> dict[str, Any]:
-    me = await _resident(request)
+async def propose(body: ProposalIn, request: Request, found: residents.ResidentDep) -> dict[str, Any]:
+    me = _resident(found)
     row = await call(request, participation.propose, me.actor("api"), resident_id=me.resident_id, **body.model_dump())
     return public_proposal(row)
 
 
 @router.post("/ballots/{ballot_id}/votes", status_code=201, response_model=dict[str, Any],
              summary="주민투표 (등록 주민, 투표마다 한 번)", responses=_errors(401, 403, 404, 422))
-async def vote(ballot_id: IdPath, body: VoteIn, request: Request) -> dict[str, Any]:
-    me = await _resident(request)
+async def vote(ballot_id: IdPath, body: VoteIn, request: Request, found: residents.ResidentDep) -> dict[str, Any]:
+    me = _resident(found)
     rows = await call(request, participation.vote, me.actor("api"), ballot_id=ballot_id,
                       proposal_ids=body.proposal_ids)
     return {"ballot_id": ballot_id, "choices": [{"proposal_id": r["proposal_id"], "choice": r["choice"]} for r in rows]}

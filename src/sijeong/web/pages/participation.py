@@ -198,9 +198,8 @@ def _safe_next(value: str | None) -> str:
     return v if v.startswith("/participation") and "//" not in v and "\\" not in v else "/participation"
 
 
-@router.post("/participation/register")
+@router.post("/participation/register", dependencies=[residents.FormToken])
 async def register_submit(request: Request):
-    await residents.check_form_token(request)
     form = await request.form()
     values = {k: _field(form, k) for k in ("municipality", "name", "contact", "dong", "next")}
     values["next"] = _safe_next(values["next"])
@@ -213,9 +212,8 @@ async def register_submit(request: Request):
     return _register_page(request, municipality=m, values=values, step="verify", message=d.message, shown=d.shown)
 
 
-@router.post("/participation/verify")
+@router.post("/participation/verify", dependencies=[residents.FormToken])
 async def verify_submit(request: Request):
-    await residents.check_form_token(request)
     form = await request.form()
     values = {k: _field(form, k) for k in ("municipality", "contact", "code", "next", "name", "dong")}
     values["next"] = _safe_next(values["next"])
@@ -234,10 +232,8 @@ async def verify_submit(request: Request):
 
 
 @router.post("/participation/signout")
-async def signout(request: Request):
-    me = await residents.resident_of(request)
+async def signout(request: Request, me: residents.ResidentDep):
     if me is not None:
-        await residents.check_csrf(request, me)
         await call(request, participation.sign_out, me)
     response = RedirectResponse("/participation", status_code=303)
     residents.clear_resident_cookie(response, request)
@@ -268,11 +264,9 @@ def _propose_page(request: Request, conn, me, *, values: dict[str, Any], error: 
 
 
 @router.post("/participation/propose")
-async def propose_submit(request: Request):
-    me = await residents.resident_of(request)
+async def propose_submit(request: Request, me: residents.ResidentDep):
     if me is None:
         return RedirectResponse("/participation/register?next=/participation/propose", status_code=303)
-    await residents.check_csrf(request, me)
     form = await request.form()
     values = {k: _field(form, k) for k in ("call_id", "title", "description", "kind", "dong", "requested_amount")}
     try:
@@ -315,11 +309,9 @@ def _ballot(request: Request, conn, ballot_id: int, *, error: str | None = None,
 
 
 @router.post("/participation/ballots/{ballot_id}")
-async def ballot_submit(ballot_id: IdPath, request: Request):
-    me = await residents.resident_of(request)
+async def ballot_submit(ballot_id: IdPath, request: Request, me: residents.ResidentDep):
     if me is None:
         return RedirectResponse(f"/participation/register?next=/participation/ballots/{ballot_id}", status_code=303)
-    await residents.check_csrf(request, me)
     form = await request.form()
     picked = [int(v) for v in form.getlist("proposal_id") if isinstance(v, str) and v.isdigit() and len(v) <= 15]
     try:
@@ -335,10 +327,9 @@ async def ballot_submit(ballot_id: IdPath, request: Request):
 # --- the staff's forms ------------------------------------------------------------------------------
 
 
-async def _staff_submit(request: Request, back: str, fn, **kwargs):
+async def _staff_submit(request: Request, actor: operations.Actor, back: str, fn, **kwargs):
     """A staff form: the operation, then back (303); a refused value shows the proposal's
     page with the message (or the error page)."""
-    actor = await auth.require_actor(request)
     proposal_id = kwargs.get("proposal_id") if fn is not participation.enter_offline else None
     try:
         await call(request, fn, actor, **kwargs)
@@ -351,7 +342,7 @@ async def _staff_submit(request: Request, back: str, fn, **kwargs):
 
 
 @router.post("/participation/calls")
-async def call_submit(request: Request):
+async def call_submit(request: Request, actor: auth.ActorDep):
     form = await request.form()
     schedule = []
     for stage in STAGES:
@@ -359,64 +350,64 @@ async def call_submit(request: Request):
         if starts or ends:
             schedule.append({"stage": stage, "starts_on": starts or None, "ends_on": ends or None})
     year = _int(_field(form, "year"))
-    return await _staff_submit(request, f"/participation?year={year}", participation.open_call,
+    return await _staff_submit(request, actor, f"/participation?year={year}", participation.open_call,
                                municipality=_field(form, "municipality"), year=year, title=_field(form, "title"),
                                envelope=_int(_field(form, "envelope")), schedule=schedule)
 
 
 @router.post("/participation/proposals/{proposal_id}/decisions")
-async def decision_submit(proposal_id: IdPath, request: Request):
+async def decision_submit(proposal_id: IdPath, request: Request, actor: auth.ActorDep):
     form = await request.form()
     amount = _int(_field(form, "approved_amount"))
-    return await _staff_submit(request, f"/participation/proposals/{proposal_id}#stages", participation.decide,
+    return await _staff_submit(request, actor, f"/participation/proposals/{proposal_id}#stages", participation.decide,
                                proposal_id=proposal_id, stage=_field(form, "stage"), decision=_field(form, "decision"),
                                reason=_field(form, "reason"), approved_amount=amount)
 
 
 @router.post("/participation/proposals/{proposal_id}/site-notes")
-async def site_note_submit(proposal_id: IdPath, request: Request):
+async def site_note_submit(proposal_id: IdPath, request: Request, actor: auth.ActorDep):
     form = await request.form()
-    return await _staff_submit(request, f"/participation/proposals/{proposal_id}#site", participation.add_site_note,
+    return await _staff_submit(request, actor, f"/participation/proposals/{proposal_id}#site", participation.add_site_note,
                                proposal_id=proposal_id, visited_on=_field(form, "visited_on"),
                                note=_field(form, "note"))
 
 
 @router.post("/participation/proposals/{proposal_id}/budget")
-async def budget_submit(proposal_id: IdPath, request: Request):
+async def budget_submit(proposal_id: IdPath, request: Request, actor: auth.ActorDep):
     form = await request.form()
-    return await _staff_submit(request, f"/participation/proposals/{proposal_id}#path", participation.link_budget,
+    return await _staff_submit(request, actor, f"/participation/proposals/{proposal_id}#path", participation.link_budget,
                                proposal_id=proposal_id, year=_int(_field(form, "year")),
                                program=_field(form, "program"), department=_field(form, "department") or None,
                                code=_field(form, "code") or None)
 
 
 @router.post("/participation/ballots")
-async def ballot_open_submit(request: Request):
+async def ballot_open_submit(request: Request, actor: auth.ActorDep):
     form = await request.form()
     call_id = _int(_field(form, "call_id"))
     if not isinstance(call_id, int):
         raise HTTPException(422, "공모가 없습니다 / no call")
-    return await _staff_submit(request, "/participation#ballots", participation.open_ballot, call_id=call_id,
+    return await _staff_submit(request, actor, "/participation#ballots", participation.open_ballot, call_id=call_id,
                                title=_field(form, "title"), choices=_int(_field(form, "choices")) or 1)
 
 
 @router.post("/participation/ballots/{ballot_id}/offline")
-async def offline_submit(ballot_id: IdPath, request: Request):
+async def offline_submit(ballot_id: IdPath, request: Request, actor: auth.ActorDep):
     form = await request.form()
     pid = _int(_field(form, "proposal_id"))
     if not isinstance(pid, int):
         raise HTTPException(422, "제안을 고르십시오 / choose a proposal")
     version = _int(_field(form, "version"))
-    return await _staff_submit(request, f"/participation/ballots/{ballot_id}#result", participation.enter_offline,
+    return await _staff_submit(request, actor, f"/participation/ballots/{ballot_id}#result", participation.enter_offline,
                                ballot_id=ballot_id, proposal_id=pid, place=_field(form, "place"),
                                votes=_int(_field(form, "votes")), version=version if isinstance(version, int) else None)
 
 
 @router.post("/participation/ballots/{ballot_id}/close")
-async def ballot_close_submit(ballot_id: IdPath, request: Request):
+async def ballot_close_submit(ballot_id: IdPath, request: Request, actor: auth.ActorDep):
     form = await request.form()
     version = _int(_field(form, "version"))
     if not isinstance(version, int):
         raise HTTPException(422, "version이 필요합니다 / version required")
-    return await _staff_submit(request, f"/participation/ballots/{ballot_id}", participation.close_ballot,
+    return await _staff_submit(request, actor, f"/participation/ballots/{ballot_id}", participation.close_ballot,
                                ballot_id=ballot_id, version=version)
