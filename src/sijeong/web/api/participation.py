@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ... import participation
 from ...model.participation import DECISIONS, KINDS, STAGES, thousand_won
-from ...store import participation as pb
+from ...store import views
 from .. import auth, residents
 from ..deps import ConnDep, IdPath, MunicipalityParam, default_municipality
 from ..serialize import jsonable
@@ -69,7 +69,7 @@ def public_proposal(p: dict[str, Any]) -> dict[str, Any]:
 def detail(conn, proposal_id: int, *, internal: bool, resident_id: int | None = None) -> dict[str, Any] | None:
     """One proposal with its decisions (stage, 통과/탈락, reason), site notes, the budget lines
     it resolved to and its path; the audit trail with ``internal``."""
-    p = pb.proposal(conn, proposal_id)
+    p = views.pb_proposal(conn, proposal_id)
     if p is None:
         return None
     out = public_proposal(p)
@@ -77,29 +77,29 @@ def detail(conn, proposal_id: int, *, internal: bool, resident_id: int | None = 
     out["decisions"] = jsonable([{"stage": d["stage"], "stage_label": STAGES.get(d["stage"], d["stage"]),
                                   "decision": d["decision"], "decision_label": DECISIONS.get(d["decision"]),
                                   "reason": d["reason"], "decided_at": d["decided_at"]}
-                                 for d in pb.decisions(conn, proposal_id)])
+                                 for d in views.pb_decisions(conn, proposal_id)])
     out["site_notes"] = jsonable([{"visited_on": n["visited_on"], "note": n["note"]}
-                                  for n in pb.site_notes(conn, proposal_id)])
+                                  for n in views.pb_site_notes(conn, proposal_id)])
     lines = []
     if p.get("budget_program") and p.get("budget_year"):
-        lines = pb.budget_lines(conn, municipality=p["municipality"], year=p["budget_year"],
+        lines = views.pb_budget_lines(conn, municipality=p["municipality"], year=p["budget_year"],
                                 program=p["budget_program"], department=p.get("budget_department"))
     out["budget_lines"] = jsonable([dict(x, rate=(round(x["spent"] * 100 / x["current_budget"], 1)
                                                   if x.get("spent") is not None and x.get("current_budget") else None))
                                     for x in lines])
     out["path"] = participation.path_of(p, lines)
-    c = pb.call(conn, p["call_id"])
+    c = views.pb_call(conn, p["call_id"])
     out["call"] = public_call(c) if c else None
     if internal:
         out["audit"] = jsonable([{k: a[k] for k in ("at", "actor", "role", "via", "operation", "entity", "entity_id",
                                                     "field", "old_value", "new_value", "note")}
-                                 for a in pb.proposal_audit(conn, proposal_id)])
+                                 for a in views.pb_proposal_audit(conn, proposal_id)])
     return out
 
 
 def summary_of(conn, c: dict[str, Any]) -> dict[str, Any]:
     """000's table: per kind 건수 (selected projects) and 반영액 (천원), with the totals and the envelope."""
-    s = pb.summary(conn, c["id"])
+    s = views.pb_summary(conn, c["id"])
     for k in s["kinds"]:
         k["approved_thousand"] = thousand_won(k["approved_amount"])
         k["requested_thousand"] = thousand_won(k["requested_amount"])
@@ -112,9 +112,9 @@ def summary_of(conn, c: dict[str, Any]) -> dict[str, Any]:
 
 def ballot_of(conn, b: dict[str, Any]) -> dict[str, Any]:
     out = jsonable({k: b[k] for k in ("id", "call_id", "municipality", "year", "title", "choices", "status", "version")})
-    out["tally"] = pb.tally(conn, b["id"])
-    out["voters_online"] = pb.voters(conn, b["id"])
-    out["candidates"] = [public_proposal(p) for p in pb.proposals(conn, b["call_id"], stage="vote")
+    out["tally"] = views.pb_tally(conn, b["id"])
+    out["voters_online"] = views.pb_voters(conn, b["id"])
+    out["candidates"] = [public_proposal(p) for p in views.pb_proposals(conn, b["call_id"], stage="vote")
                          if p["status"] == "open"]
     return out
 
@@ -122,8 +122,8 @@ def ballot_of(conn, b: dict[str, Any]) -> dict[str, Any]:
 def _call_of(request: Request, conn, municipality: str | None, year: int | None) -> dict[str, Any] | None:
     m = municipality or default_municipality(request, conn)
     if year is not None:
-        return pb.call_of_year(conn, m, year)
-    found = pb.calls(conn, m, limit=1)
+        return views.pb_call_of_year(conn, m, year)
+    found = views.pb_calls(conn, m, limit=1)
     return found[0] if found else None
 
 
@@ -224,18 +224,18 @@ class VoteIn(BaseModel):
 @router.get("/calls", response_model=dict[str, Any], summary="주민참여예산 공모 (연도별, 기준액·일정)")
 def list_calls(request: Request, conn: ConnDep, municipality: MunicipalityParam = None) -> dict[str, Any]:
     m = municipality or default_municipality(request, conn)
-    return {"municipality": m, "items": [public_call(c) for c in pb.calls(conn, m)]}
+    return {"municipality": m, "items": [public_call(c) for c in views.pb_calls(conn, m)]}
 
 
 @router.get("/calls/{call_id}", response_model=dict[str, Any], summary="공모 하나: 종류별 건수·반영액(천원), 제안 목록",
             responses=_errors(404, 422))
 def get_call(call_id: IdPath, conn: ConnDep) -> dict[str, Any]:
-    c = pb.call(conn, call_id)
+    c = views.pb_call(conn, call_id)
     if c is None:
         raise HTTPException(404, f"공모를 찾지 못했습니다 / no such call: {call_id}")
     return {**public_call(c), "summary": summary_of(conn, c),
-            "proposals": [public_proposal(p) for p in pb.proposals(conn, call_id)],
-            "ballots": [ballot_of(conn, b) for b in pb.ballots(conn, call_id)]}
+            "proposals": [public_proposal(p) for p in views.pb_proposals(conn, call_id)],
+            "ballots": [ballot_of(conn, b) for b in views.pb_ballots(conn, call_id)]}
 
 
 @router.get("/proposals/{proposal_id}", response_model=dict[str, Any],
@@ -252,7 +252,7 @@ def get_proposal(proposal_id: IdPath, request: Request, conn: ConnDep) -> dict[s
 @router.get("/ballots/{ballot_id}", response_model=dict[str, Any], summary="주민투표: 후보와 집계 (온라인·오프라인)",
             responses=_errors(404, 422))
 def get_ballot(ballot_id: IdPath, conn: ConnDep) -> dict[str, Any]:
-    b = pb.ballot(conn, ballot_id)
+    b = views.pb_ballot(conn, ballot_id)
     if b is None:
         raise HTTPException(404, f"투표를 찾지 못했습니다 / no such ballot: {ballot_id}")
     return ballot_of(conn, b)

@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ... import operations, participation
 from ...model.participation import DECIDED_STAGES, DECISIONS, KINDS, STAGES
-from ...store import participation as pb
+from ...store import views
 from .. import auth, residents
 from ..api import participation as api
 from ..api.pledges import call
@@ -86,7 +86,7 @@ def _int(value: str) -> int | str | None:
 def participation_page(request: Request, conn: ConnDep, municipality: MunicipalityParam = None, year: YearQ = None):
     m = municipality or default_municipality(request, conn)
     request.state.municipality = m
-    calls = pb.calls(conn, m)
+    calls = views.pb_calls(conn, m)
     c = next((x for x in calls if x["year"] == year), None) if year else (calls[0] if calls else None)
     if year and c is None:
         raise HTTPException(404, f"{m} {year}년 주민참여예산 공모가 없습니다 / no call of that year")
@@ -94,8 +94,8 @@ def participation_page(request: Request, conn: ConnDep, municipality: Municipali
     summary = proposals = ballots = None
     if c is not None:
         summary = api.summary_of(conn, c)
-        proposals = [api.public_proposal(p) for p in pb.proposals(conn, c["id"])]
-        ballots = [api.ballot_of(conn, b) for b in pb.ballots(conn, c["id"])]
+        proposals = [api.public_proposal(p) for p in views.pb_proposals(conn, c["id"])]
+        ballots = [api.ballot_of(conn, b) for b in views.pb_ballots(conn, c["id"])]
         data.update(call=api.public_call(c), summary=summary, proposals=proposals, ballots=ballots)
     ctx = _ctx(request, conn, title="주민참여예산", call=data["call"], calls=data["calls"], summary=summary,
                proposals=proposals or [], ballots=ballots or [],
@@ -111,12 +111,12 @@ def proposals_open_data(request: Request, conn: ConnDep, municipality: Municipal
     requested and approved amounts (won), the stage reached, the status, the budget line."""
     m = municipality or default_municipality(request, conn)
     rows = []
-    for c in pb.calls(conn, m):
+    for c in views.pb_calls(conn, m):
         if year and c["year"] != year:
             continue
-        for p in pb.proposals(conn, c["id"]):
+        for p in views.pb_proposals(conn, c["id"]):
             pp = api.public_proposal(p)
-            decisions = pb.decisions(conn, p["id"])
+            decisions = views.pb_decisions(conn, p["id"])
             last = decisions[-1] if decisions else None
             rows.append({"municipality": m, "call_year": c["year"], "number": pp["number"], "title": pp["title"],
                          "kind": pp["kind_label"], "dong": pp["dong"], "requested_amount": pp["requested_amount"],
@@ -252,7 +252,7 @@ def propose_page(request: Request, conn: ConnDep, municipality: MunicipalityPara
 
 
 def _propose_page(request: Request, conn, me, *, values: dict[str, Any], error: str | None = None, status: int = 200):
-    calls = pb.calls(conn, me.municipality, limit=1)
+    calls = views.pb_calls(conn, me.municipality, limit=1)
     request.state.municipality = me.municipality
     ctx = _ctx(request, conn, title="주민 제안하기", call=api.public_call(calls[0]) if calls else None,
                values=values, error=error, csrf_token=me.csrf_token,
@@ -291,12 +291,12 @@ def ballot_page(ballot_id: IdPath, request: Request, conn: ConnDep):
 
 def _ballot(request: Request, conn, ballot_id: int, *, error: str | None = None, status: int = 200,
             done: bool = False):
-    b = pb.ballot(conn, ballot_id)
+    b = views.pb_ballot(conn, ballot_id)
     if b is None:
         raise HTTPException(404, f"투표를 찾지 못했습니다 / no such ballot: {ballot_id}")
     request.state.municipality = b["municipality"]
     me = residents.resident_on(request, conn)
-    mine = [v["proposal_id"] for v in pb.votes_of(conn, ballot_id, me.resident_id)] if me else []
+    mine = [v["proposal_id"] for v in views.pb_votes_of(conn, ballot_id, me.resident_id)] if me else []
     data = api.ballot_of(conn, b)
     ctx = _ctx(request, conn, title=b["title"], b=data, mine=mine, error=error, done=done,
                csrf_token=me.csrf_token if me else None,
