@@ -35,7 +35,7 @@ _TEXT = dict(pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")
 
 
 def _errors(*codes: int) -> dict:
-    text = {401: "로그인 필요 (담당자 또는 등록 주민)", 403: "권한 없음 또는 CSRF 토큰 없음", 404: "없음",
+    text = {400: "JSON으로 읽을 수 없는 본문", 401: "로그인 필요 (담당자 또는 등록 주민)", 403: "권한 없음 또는 CSRF 토큰 없음", 404: "없음",
             409: "다른 사용자가 먼저 고침 (version이 다름)", 422: "잘못된 요청 값 또는 단계가 맞지 않음"}
     return {c: {"model": Error, "description": text[c]} for c in codes}
 
@@ -262,7 +262,7 @@ def get_ballot(ballot_id: IdPath, conn: ConnDep) -> dict[str, Any]:
 
 
 @router.post("/calls", status_code=201, response_model=dict[str, Any], summary="공모 열기 (performance)",
-             responses=_errors(401, 403, 422))
+             responses=_errors(400, 401, 403, 422))
 async def add_call(body: CallIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     values = body.model_dump()
     values["schedule"] = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in s.items()}
@@ -271,40 +271,40 @@ async def add_call(body: CallIn, request: Request, actor: auth.ActorDep) -> dict
 
 
 @router.post("/proposals/{proposal_id}/decisions", status_code=201, response_model=dict[str, Any],
-             summary="단계 결정과 사유 (performance; 위원회는 반영액)", responses=_errors(401, 403, 404, 422))
+             summary="단계 결정과 사유 (performance; 위원회는 반영액)", responses=_errors(400, 401, 403, 404, 422))
 async def decide(proposal_id: IdPath, body: DecisionIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     return public_proposal(await call(request, participation.decide, actor, proposal_id=proposal_id,
                                       **body.model_dump()))
 
 
 @router.post("/proposals/{proposal_id}/site-notes", status_code=201, response_model=dict[str, Any],
-             summary="현장실사 기록 (performance)", responses=_errors(401, 403, 404, 422))
+             summary="현장실사 기록 (performance)", responses=_errors(400, 401, 403, 404, 422))
 async def site_note(proposal_id: IdPath, body: NoteIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     return jsonable(await call(request, participation.add_site_note, actor, proposal_id=proposal_id,
                                **body.model_dump()))
 
 
 @router.post("/proposals/{proposal_id}/budget", response_model=dict[str, Any],
-             summary="예산 반영 사업 연결 (performance)", responses=_errors(401, 403, 404, 422))
+             summary="예산 반영 사업 연결 (performance)", responses=_errors(400, 401, 403, 404, 422))
 async def budget(proposal_id: IdPath, body: BudgetIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     return public_proposal(await call(request, participation.link_budget, actor, proposal_id=proposal_id,
                                       **body.model_dump()))
 
 
 @router.post("/ballots", status_code=201, response_model=dict[str, Any], summary="주민투표 열기 (performance)",
-             responses=_errors(401, 403, 404, 422))
+             responses=_errors(400, 401, 403, 404, 422))
 async def add_ballot(body: BallotIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     return jsonable(await call(request, participation.open_ballot, actor, **body.model_dump()))
 
 
 @router.post("/ballots/{ballot_id}/offline", response_model=dict[str, Any],
-             summary="오프라인 투표 집계 입력 (performance)", responses=_errors(401, 403, 404, 409, 422))
+             summary="오프라인 투표 집계 입력 (performance)", responses=_errors(400, 401, 403, 404, 409, 422))
 async def offline(ballot_id: IdPath, body: OfflineIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     return jsonable(await call(request, participation.enter_offline, actor, ballot_id=ballot_id, **body.model_dump()))
 
 
 @router.post("/ballots/{ballot_id}/close", response_model=dict[str, Any], summary="주민투표 마감 (performance)",
-             responses=_errors(401, 403, 404, 409, 422))
+             responses=_errors(400, 401, 403, 404, 409, 422))
 async def close(ballot_id: IdPath, body: CloseIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     return jsonable(await call(request, participation.close_ballot, actor, ballot_id=ballot_id, version=body.version))
 
@@ -319,7 +319,7 @@ def _resident(found: participation.ResidentAuth | None) -> participation.Residen
 
 
 @router.post("/residents/code", status_code=202, response_model=dict[str, Any],
-             summary="주민 등록·확인 코드 받기", responses=_errors(422))
+             summary="주민 등록·확인 코드 받기", responses=_errors(400, 422))
 async def request_code(body: CodeIn, request: Request) -> dict[str, Any]:
     d = await call(request, participation.request_code, **body.model_dump(), via="api")
     out = {"message": d.message}
@@ -329,7 +329,7 @@ async def request_code(body: CodeIn, request: Request) -> dict[str, Any]:
 
 
 @router.post("/residents/verify", response_model=dict[str, Any],
-             summary="확인 코드로 주민 로그인 (쿠키 sijeong_resident, csrf_token)", responses=_errors(422))
+             summary="확인 코드로 주민 로그인 (쿠키 sijeong_resident, csrf_token)", responses=_errors(400, 422))
 async def verify(body: VerifyIn, request: Request):
     s = await call(request, participation.verify_code, **body.model_dump(), via="api")
     response = JSONResponse({"resident_id": s.resident_id, "csrf_token": s.csrf_token,
@@ -340,7 +340,7 @@ async def verify(body: VerifyIn, request: Request):
 
 
 @router.post("/proposals", status_code=201, response_model=dict[str, Any], summary="주민 제안 (등록 주민)",
-             responses=_errors(401, 403, 404, 422))
+             responses=_errors(400, 401, 403, 404, 422))
 async def propose(body: ProposalIn, request: Request, found: residents.ResidentDep) -> dict[str, Any]:
     me = _resident(found)
     row = await call(request, participation.propose, me.actor("api"), resident_id=me.resident_id, **body.model_dump())
@@ -348,7 +348,7 @@ async def propose(body: ProposalIn, request: Request, found: residents.ResidentD
 
 
 @router.post("/ballots/{ballot_id}/votes", status_code=201, response_model=dict[str, Any],
-             summary="주민투표 (등록 주민, 투표마다 한 번)", responses=_errors(401, 403, 404, 422))
+             summary="주민투표 (등록 주민, 투표마다 한 번)", responses=_errors(400, 401, 403, 404, 422))
 async def vote(ballot_id: IdPath, body: VoteIn, request: Request, found: residents.ResidentDep) -> dict[str, Any]:
     me = _resident(found)
     rows = await call(request, participation.vote, me.actor("api"), ballot_id=ballot_id,
