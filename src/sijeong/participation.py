@@ -48,6 +48,9 @@ log = logging.getLogger("sijeong.participation")
 CODE_DIGITS = 6
 CODE_LIFETIME = dt.timedelta(minutes=15)
 CODE_ATTEMPTS = 5
+#: at most this many codes per resident in :data:`CODE_WINDOW` (a sender that texts must not be a spam gun)
+CODE_REQUESTS = 5
+CODE_WINDOW = dt.timedelta(hours=1)
 SESSION_LIFETIME = dt.timedelta(hours=12)
 MAX_AMOUNT = 10**13  # won: more than any city's whole budget
 LIMITS = {"title": 200, "description": 5000, "reason": 2000, "note": 5000, "name": 100, "contact": 200,
@@ -489,6 +492,9 @@ def request_code(engine, *, municipality: str, name: str, contact: str, dong: st
             r = writes.get_row(tx.conn, "pb_residents", rid)
         elif r["disabled"]:
             raise Invalid("사용이 중지된 주민 등록입니다 / the registration is disabled")
+        elif store.codes_since(tx.conn, r["id"], since=t - CODE_WINDOW) >= CODE_REQUESTS:
+            raise Invalid(f"확인 코드를 너무 자주 요청했습니다. 한 시간에 {CODE_REQUESTS}번까지입니다 / "
+                          f"at most {CODE_REQUESTS} codes an hour")
         store.revoke_codes(tx.conn, r["id"], now=t)
         cid = writes.insert_row(tx.conn, "pb_resident_codes", dict(
             resident_id=r["id"], code_hash=_code_hash(r["id"], code, secrets.token_hex(8)), created_at=t,

@@ -390,3 +390,12 @@ def test_the_one_time_code_is_hashed_single_use_limited_and_expiring(engine):
                      {"t": dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)})
     with pytest.raises(Invalid):
         participation.verify_code(engine, municipality=M, contact="01033333333", code=outbox.codes[r["id"]])
+    # codes are sent at most five times an hour to one resident: this one has had three, a fourth
+    # and a fifth are sent, the sixth is refused
+    for _ in range(2):
+        participation.request_code(engine, municipality=M, name="이주민", contact="01033333333", deliver=outbox)
+    assert participation.CODE_REQUESTS == 5
+    last = outbox.codes[r["id"]]
+    with pytest.raises(Invalid, match="너무 자주"):
+        participation.request_code(engine, municipality=M, name="이주민", contact="01033333333", deliver=outbox)
+    assert outbox.codes[r["id"]] == last  # nothing sent

@@ -98,6 +98,14 @@ def flow(app, outbox):
                                                               "ends_on": "2022-05-31"}]})
     assert r.status_code == 201, r.text
     call_id = r.json()["id"]
+    r = s.patch(f"/api/v1/participation/calls/{call_id}", headers={"X-CSRF-Token": csrf},
+                json={"version": 1, "schedule": [{"stage": "submitted", "starts_on": "2022-02-01", "ends_on": "2022-05-31"},
+                                                  {"stage": "vote", "starts_on": "2022-08-01", "ends_on": "2022-08-31"}]})
+    assert r.status_code == 200 and [x["label"] for x in r.json()["schedule"]] == ["주민제안 공모접수",
+                                                                                    "온·오프라인 주민투표"]
+    stale = s.patch(f"/api/v1/participation/calls/{call_id}", headers={"X-CSRF-Token": csrf},
+                    json={"version": 1, "envelope": 1})
+    assert stale.status_code == 409
     res = register(app, outbox, "010-1234-5678")
     form = res.get("/participation/propose")
     assert form.status_code == 200 and "주민 제안하기" in form.text

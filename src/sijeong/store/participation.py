@@ -222,6 +222,13 @@ def live_code(conn: Connection, resident_id: int, *, now: dt.datetime) -> dict[s
     return _d(r) if r is not None else None
 
 
+def codes_since(conn: Connection, resident_id: int, *, since: dt.datetime) -> int:
+    """How many codes the resident was sent since ``since`` (the limit on code requests)."""
+    t = table("pb_resident_codes")
+    return conn.execute(sa.select(sa.func.count()).select_from(t)
+                        .where(t.c.resident_id == resident_id, t.c.created_at > since)).scalar_one()
+
+
 def count_code_attempt(conn: Connection, code_id: int) -> None:
     t = table("pb_resident_codes")
     conn.execute(sa.update(t).where(t.c.id == code_id).values(attempts=t.c.attempts + 1))

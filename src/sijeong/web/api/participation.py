@@ -146,6 +146,13 @@ class CallIn(BaseModel):
     schedule: list[StageDates] = Field(default=[], max_length=20)
 
 
+class CallChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(ge=1, le=2**31, description="읽은 때의 version (다르면 409)")
+    envelope: int | None = Field(default=None, ge=0, le=10**13, description="기준액 (원)")
+    schedule: list[StageDates] | None = Field(default=None, max_length=20)
+
+
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     stage: str = Field(description="지금 단계 (eligibility, subcommittee, refinement, vote, committee)")
@@ -268,6 +275,17 @@ async def add_call(body: CallIn, request: Request, actor: auth.ActorDep) -> dict
     values["schedule"] = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in s.items()}
                           for s in values["schedule"]]
     return public_call(await call(request, participation.open_call, actor, **values))
+
+
+@router.patch("/calls/{call_id}", response_model=dict[str, Any], summary="공모의 기준액·일정 바꾸기 (performance)",
+              responses=_errors(400, 401, 403, 404, 409, 422))
+async def change_call(call_id: IdPath, body: CallChange, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
+    schedule = None
+    if body.schedule is not None:
+        schedule = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in x.model_dump().items()}
+                    for x in body.schedule]
+    return public_call(await call(request, participation.set_schedule, actor, call_id=call_id, version=body.version,
+                                  envelope=body.envelope, schedule=schedule))
 
 
 @router.post("/proposals/{proposal_id}/decisions", status_code=201, response_model=dict[str, Any],
