@@ -183,8 +183,12 @@ def open_call(engine, actor: Actor, *, municipality: str, year: int, title: str,
     with operations.write(engine, actor, "pb.call", municipality=municipality, recheck_scopes=False) as tx:
         if store.call_of_year(tx.conn, municipality, year) is not None:
             raise Invalid(f"{municipality} {year}년 공모가 이미 있습니다 / the year's call exists")
-        row_id = tx.insert("pb_calls", dict(municipality=municipality, year=year, title=title, envelope=envelope,
-                                            schedule=sched, created_at=now(), version=1))
+        try:
+            row_id = store.unique(tx.conn, lambda: tx.insert("pb_calls", dict(
+                municipality=municipality, year=year, title=title, envelope=envelope, schedule=sched,
+                created_at=now(), version=1)))
+        except store.Duplicate:
+            raise Invalid(f"{municipality} {year}년 공모가 이미 있습니다 / the year's call exists") from None
         return writes.get_row(tx.conn, "pb_calls", row_id)
 
 
@@ -236,9 +240,6 @@ def decide(engine, actor: Actor, *, proposal_id: int, stage: str, decision: str,
                           f"({'종료됨' if p['status'] != 'open' else '진행 중'}) / the proposal waits at {p['stage']}, "
                           f"status {p['status']}")
         t = now()
-        tx.insert("pb_decisions", dict(proposal_id=proposal_id, municipality=p["municipality"], year=p["year"],
-                                       stage=stage, decision=decision, reason=reason, decided_by=actor.login,
-                                       decided_at=t))
         values: dict[str, Any] = {"changed_at": t, "version": p["version"] + 1}
         if decision == "fail":
             values["status"] = "rejected"
@@ -246,8 +247,13 @@ def decide(engine, actor: Actor, *, proposal_id: int, stage: str, decision: str,
             values["stage"] = next_stage(stage)
             if stage == "committee":
                 values.update(status="selected", approved_amount=approved_amount)
+        # the proposal first: of two staff deciding at once, the second waits for the row and
+        # finds it moved on (Stale, 409) before it writes a decision
         tx.update("pb_proposals", proposal_id, values, expected={"version": p["version"]},
                   note=f"{STAGES[stage]}: {DECISIONS[decision]}")
+        tx.insert("pb_decisions", dict(proposal_id=proposal_id, municipality=p["municipality"], year=p["year"],
+                                       stage=stage, decision=decision, reason=reason, decided_by=actor.login,
+                                       decided_at=t))
         return writes.get_row(tx.conn, "pb_proposals", proposal_id)
 
 
@@ -305,9 +311,12 @@ def enter_offline(engine, actor: Actor, *, ballot_id: int, proposal_id: int, pla
         if old is None:
             if version is not None:
                 raise Stale("pb_offline_counts", proposal_id, None)
-            row_id = tx.insert("pb_offline_counts", dict(ballot_id=ballot_id, proposal_id=proposal_id,
-                                                         municipality=b["municipality"], place=place, votes=votes,
-                                                         entered_by=actor.login, version=1))
+            try:
+                row_id = store.unique(tx.conn, lambda: tx.insert("pb_offline_counts", dict(
+                    ballot_id=ballot_id, proposal_id=proposal_id, municipality=b["municipality"], place=place,
+                    votes=votes, entered_by=actor.login, version=1)))
+            except store.Duplicate:
+                raise Stale("pb_offline_counts", proposal_id, None) from None
         else:
             if version != old["version"]:
                 raise Stale("pb_offline_counts", old["id"], old)
@@ -370,11 +379,21 @@ def propose(engine, actor: Actor, *, call_id: int, title: str, description: str,
             if r["municipality"] != call["municipality"]:
                 raise Invalid("다른 지방자치단체의 공모입니다 / the call is of another municipality")
         t = now()
-        row_id = tx.insert("pb_proposals", dict(
-            call_id=call_id, municipality=call["municipality"], year=call["year"],
-            number=store.next_number(tx.conn, call_id), title=title, description=description, kind=code, dong=dong,
-            requested_amount=requested_amount, resident_id=resident_id, stage="eligibility", status="open",
-            created_at=t, changed_at=t, version=1))
+
+        def insert():
+            return tx.insert("pb_proposals", dict(
+                call_id=call_id, municipality=call["municipality"], year=call["year"],
+                number=store.next_number(tx.conn, call_id), title=title, description=description, kind=code,
+                dong=dong, requested_amount=requested_amount, resident_id=resident_id, stage="eligibility",
+                status="open", created_at=t, changed_at=t, version=1))
+
+        for attempt in range(1, 6):  # two proposals at once took the same next number: take the one after
+            try:
+                row_id = store.unique(tx.conn, insert)
+                break
+            except store.Duplicate:
+                if attempt == 5:
+                    raise Invalid("제안이 몰려 번호를 정하지 못했습니다. 다시 제출해 주십시오 / busy: submit again") from None
         return writes.get_row(tx.conn, "pb_proposals", row_id)
 
 
@@ -486,8 +505,12 @@ def request_code(engine, *, municipality: str, name: str, contact: str, dong: st
         t = now()
         r = store.resident(tx.conn, municipality=municipality, contact=contact)
         if r is None:
-            rid = writes.insert_row(tx.conn, "pb_residents", dict(municipality=municipality, name=name, contact=contact,
-                                                                 dong=dong, disabled=False, created_at=t))
+            try:
+                rid = store.unique(tx.conn, lambda: writes.insert_row(tx.conn, "pb_residents", dict(
+                    municipality=municipality, name=name, contact=contact, dong=dong, disabled=False, created_at=t)))
+            except store.Duplicate:  # registered at the same moment by another request: ask again
+                raise Invalid("같은 연락처의 등록이 방금 처리되었습니다. 다시 요청해 주십시오 / just registered: "
+                              "ask for a code again") from None
             tx.note("pb_residents", rid, new={"name": name, "dong": dong}, note="주민 등록 / resident registered")
             r = writes.get_row(tx.conn, "pb_residents", rid)
         elif r["disabled"]:

@@ -244,6 +244,56 @@ def test_one_resident_two_concurrent_ballots_count_once_on_postgresql():
             engine.dispose()
 
 
+def _check_concurrent_proposals(engine, year: int) -> None:
+    """Two residents propose at the same moment: both proposals are kept, with numbers 1 and 2
+    (the second to insert takes the next number when the first took the one it read)."""
+    outbox = Outbox()
+    call = participation.open_call(engine, PERF, municipality=M, year=year, title="공모", envelope=1)
+    actors = [participation.resident_actor(_resident(engine, outbox, f"010-7777-{year}{i}").resident_id)
+              for i in range(2)]
+    barrier = threading.Barrier(2)
+    results: list = [None, None]
+
+    def go(i):
+        barrier.wait()
+        try:
+            results[i] = participation.propose(engine, actors[i], call_id=call["id"], title=f"동시 제안 {i}",
+                                               description="d", kind="city_policy", requested_amount=1,
+                                               resident_id=actors[i].account_id)
+        except Exception as e:  # noqa: BLE001 - kept to assert on
+            results[i] = e
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(isinstance(r, dict) for r in results), results
+    assert sorted(r["number"] for r in results) == [1, 2]
+
+
+def test_two_proposals_at_once_both_kept_on_sqlite(tmp_path):
+    engine = db.create_engine_for(f"sqlite:///{tmp_path / 'p.db'}")
+    db.migrate(engine)
+    try:
+        _check_concurrent_proposals(engine, 2022)
+    finally:
+        engine.dispose()
+
+
+def test_two_proposals_at_once_both_kept_on_postgresql():
+    from tests.conftest import fresh_pg_database
+
+    with fresh_pg_database(prefix="ppb_propose") as url:
+        engine = db.create_engine_for(url)
+        try:
+            db.migrate(engine)
+            for year in range(2022, 2027):  # several rounds, a call each
+                _check_concurrent_proposals(engine, year)
+        finally:
+            engine.dispose()
+
+
 def test_n_choices_per_ballot(engine):
     outbox = Outbox()
     call = participation.open_call(engine, PERF, municipality=M, year=2023, title="공모", envelope=1_000_000)

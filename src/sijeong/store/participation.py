@@ -12,7 +12,7 @@ refusal into :class:`Duplicate`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -144,15 +144,24 @@ def votes_of(conn: Connection, ballot_id: int, resident_id: int) -> list[dict[st
                                         .order_by(t.c.choice))]
 
 
+def unique(conn: Connection, fn: Callable[[], Any], message: str = "이미 있습니다 / already there") -> Any:
+    """``fn()`` (inserts, with their audit rows) in a savepoint; :class:`Duplicate` when the
+    database refuses a row by a UNIQUE constraint — what a concurrent writer that passed the
+    same check first leaves behind (on PostgreSQL the second insert waits for the first's
+    commit, then fails). The rest of the transaction goes on."""
+    try:
+        with conn.begin_nested():
+            return fn()
+    except sa.exc.IntegrityError:
+        raise Duplicate(message) from None
+
+
 def insert_votes(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
     """Insert a resident's votes in a savepoint; :class:`Duplicate` when the database refuses
     one (the resident's choice, or proposal, is already counted on this ballot)."""
     t = table("pb_votes")
-    try:
-        with conn.begin_nested():
-            return [conn.execute(sa.insert(t).values(**r).returning(t.c.id)).scalar_one() for r in rows]
-    except sa.exc.IntegrityError:
-        raise Duplicate("이미 투표하셨습니다 / already voted on this ballot") from None
+    return unique(conn, lambda: [conn.execute(sa.insert(t).values(**r).returning(t.c.id)).scalar_one() for r in rows],
+                  "이미 투표하셨습니다 / already voted on this ballot")
 
 
 def offline_count(conn: Connection, ballot_id: int, proposal_id: int, place: str) -> dict[str, Any] | None:
