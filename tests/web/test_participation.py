@@ -139,8 +139,8 @@ def test_the_public_reads_each_decision_and_reason_and_not_the_proposer(app, flo
     assert [d["stage"] for d in data["decisions"]] == ["eligibility", "subcommittee", "refinement"]
     assert "resident_id" not in data and "audit" not in data and data["mine"] is False
     assert [s["reached"] for s in data["path"]] == [True, False, False, False]
-    mine = flow["resident"].get(f"/api/v1/participation/proposals/{flow['pid']}").json()
-    assert mine["mine"] is True
+    mine = flow["resident"].get(f"/api/v1/participation/proposals/{flow['pid']}")
+    assert mine.json()["mine"] is True and mine.headers["cache-control"] == "no-store"
     s, _ = flow["staff"]
     internal = s.get(f"/api/v1/participation/proposals/{flow['pid']}").json()
     assert [a["operation"] for a in internal["audit"]][:2] == ["pb.propose", "pb.review"]
@@ -180,6 +180,17 @@ def test_a_second_vote_through_the_api_is_refused(app, flow, outbox):
     second = c.post(url, json={"proposal_ids": [flow["pid"]]}, headers={"X-CSRF-Token": csrf})
     assert second.status_code == 422
     assert TestClient(app).post(url, json={"proposal_ids": [flow["pid"]]}).status_code == 401
+
+
+def test_staff_enter_a_paper_proposal_without_a_proposer(app, flow):
+    s, csrf = flow["staff"]
+    body = {"call_id": flow["call_id"], "title": "종이 제안: 경로당 냉방기", "description": "행정복지센터 접수",
+            "kind": "읍면동 단위사업", "dong": "고촌읍", "requested_amount": 8_000_000}
+    r = s.post("/api/v1/participation/paper-proposals", json=body, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201 and r.json()["kind"] == "dong_unit" and r.json()["stage"] == "eligibility"
+    v, vcsrf = staff(app, "view")
+    assert v.post("/api/v1/participation/paper-proposals", json=body, headers={"X-CSRF-Token": vcsrf}).status_code == 403
+    assert flow["resident"].post("/api/v1/participation/paper-proposals", json=body).status_code == 401
 
 
 def test_a_resident_is_not_staff_and_staff_do_not_vote(app, flow):
@@ -232,7 +243,8 @@ def test_the_whole_path_on_the_pages_and_the_open_data(app, flow):
     assert rows[0]["예산 사업명"] == "마을 안전 가로등 설치" and rows[0]["결과"] == "선정"
     assert "010" not in body.text and "김주민" not in body.text
     js = anon.get("/participation/proposals.json", params={"year": 2022}).json()
-    assert js["total"] == 1 and js["items"][0]["budget_year"] == 2024
+    assert js["total"] == len(rows) and js["items"][0]["budget_year"] == 2024
+    assert [r["결과"] for r in rows[1:]] == ["진행 중"] * (len(rows) - 1)  # the paper proposal, if entered
 
 
 def test_sign_out_revokes_the_resident_session(app, outbox, flow):

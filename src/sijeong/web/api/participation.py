@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -247,8 +247,9 @@ def get_call(call_id: IdPath, conn: ConnDep) -> dict[str, Any]:
 
 @router.get("/proposals/{proposal_id}", response_model=dict[str, Any],
             summary="제안 하나: 단계별 결정과 사유, 현장실사, 제안 → 선정 → 예산 반영 → 집행(결산)", responses=_errors(404, 422))
-def get_proposal(proposal_id: IdPath, request: Request, conn: ConnDep) -> dict[str, Any]:
+def get_proposal(proposal_id: IdPath, request: Request, response: Response, conn: ConnDep) -> dict[str, Any]:
     me = residents.resident_on(request, conn)
+    residents.no_store(response, request)  # "mine" names the resident
     out = detail(conn, proposal_id, internal=auth.authenticated(request) is not None,
                  resident_id=me.resident_id if me else None)
     if out is None:
@@ -325,6 +326,16 @@ async def offline(ballot_id: IdPath, body: OfflineIn, request: Request, actor: a
              responses=_errors(400, 401, 403, 404, 409, 422))
 async def close(ballot_id: IdPath, body: CloseIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
     return jsonable(await call(request, participation.close_ballot, actor, ballot_id=ballot_id, version=body.version))
+
+
+class PaperProposalIn(ProposalIn):
+    pass
+
+
+@router.post("/paper-proposals", status_code=201, response_model=dict[str, Any],
+             summary="종이로 받은 제안 입력 (performance; 제안자 없음)", responses=_errors(400, 401, 403, 404, 422))
+async def paper_proposal(body: PaperProposalIn, request: Request, actor: auth.ActorDep) -> dict[str, Any]:
+    return public_proposal(await call(request, participation.propose, actor, **body.model_dump()))
 
 
 # --- the residents' --------------------------------------------------------------------------
