@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from sijeong import operations, participation, pipeline
+from argon2 import PasswordHasher, profiles
+
+from sijeong import accounts, operations, participation, pipeline
 from sijeong.operations import Actor
 from sijeong.settings import Settings
 from sijeong.store import db
@@ -22,13 +24,17 @@ pytestmark = pytest.mark.browser
 SHOTS = ROOT / "screenshots"
 M = "김포시"
 PERF = Actor(login="perf", role="performance", via="cli")
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
 def pb_site(tmp_path_factory):
+    saved = accounts.HASHER
+    accounts.HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
     url = f"sqlite:///{tmp_path_factory.mktemp('pbb') / 'b.db'}"
     engine = db.create_engine_for(url)
     db.migrate(engine)
+    accounts.add_account(engine, operations.cli_actor(), login="perf", role="performance", password=PASSWORD)
     call = participation.open_call(engine, PERF, municipality=M, year=2022, title="2022년 주민참여예산 주민제안 공모",
                                    envelope=5_000_000_000, schedule=[
                                        {"stage": "submitted", "starts_on": "2022-02-01", "ends_on": "2022-05-31"},
@@ -64,6 +70,7 @@ def pb_site(tmp_path_factory):
             yield base, ids, ballot["id"]
     finally:
         mp.undo()
+        accounts.HASHER = saved
 
 
 def _fits(pg, width):
@@ -153,5 +160,61 @@ def test_the_public_follows_a_project_to_its_settlement(browser, pb_site, width)
         axe_check(pg)
         _fits(pg, width)
         pg.screenshot(path=str(SHOTS / f"participation-settled-{width}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_staff_forms_pass_axe(browser, pb_site, width):
+    """The performance team decides the vote stage of a proposal with its reason, notes a site
+    visit and enters an offline count; every form opened passes axe."""
+    base, ids, ballot_id = pb_site
+    pid = ids["어린이 놀이터 그늘막"] if width == 1366 else ids["시민 자전거 수리소"]
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ko-KR")
+    pg = context.new_page()
+    try:
+        pg.goto(f"{base}/login?next=/participation/ballots/{ballot_id}")
+        pg.get_by_label("아이디").fill("perf")
+        pg.get_by_label("비밀번호").fill(PASSWORD)
+        pg.get_by_role("button", name="로그인").click()
+        pg.wait_for_url(f"**/participation/ballots/{ballot_id}")
+        pg.get_by_text("오프라인 투표 집계 입력 (담당자)").click()
+        form = pg.locator("form[action$='/offline']")
+        form.get_by_label("사업").select_option(str(pid))
+        form.get_by_label("투표소").fill(f"고촌읍 행정복지센터 {width}")
+        form.get_by_label("표 수").fill("17")
+        form.get_by_role("button", name="집계 저장").click()
+        pg.wait_for_url(f"**/participation/ballots/{ballot_id}#result")
+        row = pg.locator("#result + .table-wrap tr", has=pg.locator(f"a[href='/participation/proposals/{pid}']"))
+        assert "17" in row.inner_text()
+        pg.get_by_text("오프라인 투표 집계 입력 (담당자)").click()
+        axe_check(pg)
+        _fits(pg, width)
+
+        pg.goto(f"{base}/participation/proposals/{pid}")
+        pg.get_by_text("현장실사 기록 (담당자)").click()
+        note = pg.locator("form[action$='/site-notes']")
+        note.get_by_label("실사일").fill("2022-07-15")
+        note.get_by_label("내용").fill("그늘막 설치 예정지 확인: 놀이터 동쪽 12m²")
+        note.get_by_role("button", name="기록 저장").click()
+        pg.wait_for_url(f"**/participation/proposals/{pid}#site")
+        assert "그늘막 설치 예정지 확인" in pg.locator("#site + ul").inner_text()
+        decide = pg.locator("form[action$='/decisions']")
+        decide.get_by_label("통과").check()
+        decide.get_by_label("사유 (제안자와 시민에게 공개)").fill("득표 17표")
+        decide.get_by_role("button", name="결정 저장").click()
+        pg.wait_for_url(f"**/participation/proposals/{pid}#stages")
+        assert "참여예산위원회 심의" in pg.locator(".lead").inner_text()
+        assert "득표 17표" in pg.locator("#stages + .table-wrap").inner_text()
+        pg.get_by_text("현장실사 기록 (담당자)").click()
+        axe_check(pg)
+        _fits(pg, width)
+        pg.screenshot(path=str(SHOTS / f"participation-staff-{width}.png"), full_page=True)
+
+        pg.goto(f"{base}/participation")
+        pg.get_by_text("공모 열기 (담당자)").click()
+        pg.get_by_text("주민투표 열기 (담당자)").click()
+        axe_check(pg)
+        _fits(pg, width)
     finally:
         context.close()
