@@ -503,6 +503,8 @@ def request_code(engine, *, municipality: str, name: str, contact: str, dong: st
     with operations.write(engine, resident_actor(None, via), "pb.resident.register", municipality=municipality,
                           recheck_scopes=False) as tx:
         t = now()
+        if not store.calls(tx.conn, municipality, limit=1):
+            raise Invalid(f"{municipality}에는 주민참여예산 공모가 없습니다 / no participatory budgeting call there")
         r = store.resident(tx.conn, municipality=municipality, contact=contact)
         if r is None:
             try:

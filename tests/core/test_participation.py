@@ -405,6 +405,10 @@ def test_a_resident_proposes_only_in_their_own_name(engine):
 
 def test_the_one_time_code_is_hashed_single_use_limited_and_expiring(engine):
     outbox = Outbox()
+    with pytest.raises(Invalid):  # residents register with a city that runs a call
+        participation.request_code(engine, municipality=M, name="이주민", contact="010 3333 3333", deliver=outbox)
+    assert outbox.codes == {}
+    participation.open_call(engine, PERF, municipality=M, year=2022, title="공모", envelope=1)
     participation.request_code(engine, municipality=M, name="이주민", contact="010 3333 3333", deliver=outbox)
     with engine.connect() as conn:
         r = pb.resident(conn, municipality=M, contact="01033333333")
