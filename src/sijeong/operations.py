@@ -29,6 +29,11 @@ from .store.writes import Conflict
 ROLES = ("admin", "performance", "editor", "approver", "evaluator", "viewer")
 #: roles whose writes are limited to their own department
 DEPARTMENT_ROLES = frozenset({"editor", "approver"})
+#: a registered resident (주민참여예산, ``sijeong.participation``): not a staff account — a
+#: table, codes and sessions of its own; the only role of the operations residents do
+RESIDENT = "resident"
+#: every role an :class:`Actor` may have: the staff's and the resident's
+ACTOR_ROLES = (*ROLES, RESIDENT)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,6 +111,18 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("collab.task", "협업과제 등록·협업관리자 지정 / add a collaboration task", "admin", "performance"),
     _op("collab.check", "관리카드 반기 점검 기록 / record a task's half-yearly check", "admin", "performance", "editor",
         "approver"),
+    # 주민참여예산 (sijeong.participation, docs/participation.md): the performance team (the
+    # budget office's 주민참여예산 담당) runs the call; registered residents propose and vote
+    _op("pb.call", "주민참여예산 공모 설정(기준액·일정) / set up a year's call", "admin", "performance"),
+    _op("pb.review", "제안 단계 결정·현장실사 기록 / decide a stage, note a site visit", "admin", "performance"),
+    _op("pb.ballot", "주민투표 개설·마감, 오프라인 투표 입력 / run a ballot, enter offline counts", "admin",
+        "performance"),
+    _op("pb.committee", "참여예산위원회 의결·반영액 / record the committee's decision", "admin", "performance"),
+    _op("pb.budget", "예산 반영 사업 연결 / link a project to its budget line", "admin", "performance"),
+    _op("pb.resident.register", "주민 등록·확인 코드 발급 / register a resident, send a code", RESIDENT),
+    _op("pb.resident.session", "주민 로그인·로그아웃 / a resident's sign-in and sign-out", RESIDENT),
+    _op("pb.propose", "주민 제안 / propose a project", RESIDENT, "admin", "performance"),
+    _op("pb.vote", "주민투표 / vote", RESIDENT),
 )}
 
 
@@ -121,7 +138,7 @@ class Actor:
     account_id: int | None = None
 
     def __post_init__(self) -> None:
-        if self.role not in ROLES:
+        if self.role not in ACTOR_ROLES:
             raise ValueError(f"unknown role: {self.role!r}")
 
 

@@ -21,7 +21,7 @@ ALLOWED = {
     "store": {"model", "store", "settings"},
     "reports": {"model", "reports", "rules", "store", "settings", "readers"},
     "web": {"model", "web", "store", "rules", "reports", "settings", "pipeline", "readers", "coverage", "formats",
-            "operations", "accounts", "cycle", "cycle_sheet", "evaluation", "suggestions", "collaboration"},
+            "operations", "accounts", "cycle", "cycle_sheet", "evaluation", "suggestions", "collaboration", "participation"},
     "commands": {"model", "commands", "store", "rules", "reports", "settings", "pipeline", "readers", "web", "coverage", "operations",
                  "formats", "accounts", "cycle", "cycle_sheet"},
 }
@@ -40,6 +40,8 @@ MODULES = {
     # 제안제도 and 협업: through the write path, SQL in store/suggestions.py and store/collaboration.py
     "suggestions.py": {"operations", "store", "model"},
     "collaboration.py": {"operations", "store", "model"},
+    # 주민참여예산: through the write path, SQL in store/participation.py
+    "participation.py": {"operations", "store", "model"},
     "coverage.py": {"model", "readers"},
     # the year's performance cycle: its operations go through the write path
     "cycle.py": {"model", "store", "rules", "operations", "reports"},

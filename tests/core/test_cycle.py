@@ -69,8 +69,9 @@ def test_the_table_is_the_operations_roles_and_the_documented_table():
     documented = {}
     for line in text.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 2 + len(operations.ROLES) and cells[0].strip("`") in EXPECTED:
-            documented[cells[0].strip("`")] = {r for r, mark in zip(operations.ROLES, cells[2:]) if mark.startswith("✓")}
+        if len(cells) == 2 + len(operations.ACTOR_ROLES) and cells[0].strip("`") in EXPECTED:
+            documented[cells[0].strip("`")] = {r for r, mark in zip(operations.ACTOR_ROLES, cells[2:])
+                                               if mark.startswith("✓")}
     assert documented == EXPECTED
 
 

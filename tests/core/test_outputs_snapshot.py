@@ -69,6 +69,21 @@ NOT_SNAPSHOT = {
     "/api/v1/evaluations/{scheme_id}/assignments/mine": "login only (tests/web/test_evaluation_api.py)",
     "/api/v1/joint-evaluations": "login only (tests/web/test_evaluation_api.py)",
     "/api/v1/joint-evaluations/{evaluation_id}": "login only (tests/web/test_evaluation_api.py)",
+    # 주민참여예산 (docs/participation.md): calls, proposals, ballots and residents are entered by
+    # people, never read from documents, so the corpora hold none; tests/web/test_participation.py
+    # and tests/core/test_participation.py check them
+    "/participation": "the corpora hold no participatory budgeting (entered by people; tests/web/test_participation.py)",
+    "/participation.json": "the corpora hold no participatory budgeting (tests/web/test_participation.py)",
+    "/participation/proposals.csv": "open data of entered proposals: none in the corpora (tests/web/test_participation.py)",
+    "/participation/proposals.json": "open data of entered proposals: none in the corpora (tests/web/test_participation.py)",
+    "/participation/proposals/{proposal_id}": "the corpora hold no proposals (tests/web/test_participation.py)",
+    "/participation/register": "its form carries a random CSRF token (tests/web/test_participation.py)",
+    "/participation/propose": "a registered resident's form: a redirect without one (tests/web/test_participation.py)",
+    "/participation/ballots/{ballot_id}": "the corpora hold no ballots (tests/web/test_participation.py)",
+    "/api/v1/participation/calls": "the corpora hold no calls (entered by people; tests/web/test_participation.py)",
+    "/api/v1/participation/calls/{call_id}": "the corpora hold no calls (tests/web/test_participation.py)",
+    "/api/v1/participation/proposals/{proposal_id}": "the corpora hold no proposals (tests/web/test_participation.py)",
+    "/api/v1/participation/ballots/{ballot_id}": "the corpora hold no ballots (tests/web/test_participation.py)",
     "/upload": "for the performance team only: a redirect to /login without an account (tests/web/test_upload.py)",
     # the cycle's spreadsheet round trip (docs/cycle.md): login only, and the corpora hold no entered plan
     "/cycle/sheet": "login only: a redirect to /login without an account (tests/web/test_cycle_sheet_web.py)",

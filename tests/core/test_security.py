@@ -22,11 +22,12 @@ DEPARTMENT = "자치행정과"
 
 def role_table() -> str:
     """The role × operation table in Markdown: ✓ allowed, ✓ᵈ allowed in the actor's own department."""
-    head = "| 작업 / operation | 설명 / what | " + " | ".join(f"`{r}`" for r in ROLES) + " |"
-    rule = "|---|---|" + "---|" * len(ROLES)
+    roles = operations.ACTOR_ROLES  # the staff's roles and the resident's (주민참여예산)
+    head = "| 작업 / operation | 설명 / what | " + " | ".join(f"`{r}`" for r in roles) + " |"
+    rule = "|---|---|" + "---|" * len(roles)
     lines = [head, rule]
     for op in OPERATIONS.values():
-        cells = [("✓ᵈ" if r in DEPARTMENT_ROLES else "✓") if r in op.roles else "–" for r in ROLES]
+        cells = [("✓ᵈ" if r in DEPARTMENT_ROLES else "✓") if r in op.roles else "–" for r in roles]
         lines.append(f"| `{op.name}` | {op.label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -144,5 +144,5 @@ def test_recheck_restores_derived_values_changed_behind_its_back(engine):
 
 def test_every_operation_names_known_roles():
     for op in operations.OPERATIONS.values():
-        assert op.roles <= set(operations.ROLES), op.name
+        assert op.roles <= set(operations.ACTOR_ROLES), op.name
         assert " / " in op.label, f"{op.name}: a Korean / English label"

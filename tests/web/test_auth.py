@@ -393,15 +393,21 @@ def test_every_write_route_checks_the_csrf_token(auth_app):
     """Every route with an unsafe method depends on ``require_actor`` or ``require_csrf``
     (directly or through another dependency) — the routes added later too. Only the two
     logins are exempt: no session exists yet (the form has a token of its own, the API takes
-    JSON only)."""
+    JSON only); so are the two of a resident of 주민참여예산 asking for and giving the one-time
+    code by the API (JSON only). A resident's route depends on the resident session's CSRF
+    check, or on the form cookie's before a session exists (``web/residents.py``)."""
     from fastapi.routing import APIRoute, iter_route_contexts
 
     from sijeong.web.auth import require_csrf
+    from sijeong.web.residents import require_form_token, resident_checked
+
+    guards = (require_actor, require_csrf, resident_checked, require_form_token)
 
     def guarded(dependant) -> bool:
-        return dependant.call in (require_actor, require_csrf) or any(guarded(d) for d in dependant.dependencies)
+        return dependant.call in guards or any(guarded(d) for d in dependant.dependencies)
 
-    exempt = {"/login", "/api/v1/auth/login"}
+    exempt = {"/login", "/api/v1/auth/login", "/api/v1/participation/residents/code",
+              "/api/v1/participation/residents/verify"}
     unsafe = [(c.path, c.original_route) for c in iter_route_contexts(auth_app.routes)
               if isinstance(c.original_route, APIRoute) and set(c.methods or ()) - {"GET", "HEAD", "OPTIONS"}]
     assert {p for p, _ in unsafe} >= {"/logout", "/api/v1/auth/logout", "/login", "/api/v1/auth/login", "/test-write"}

@@ -130,6 +130,10 @@ def route_urls(app, http: httpx.Client, *, pdf: bool) -> list[str]:
         "plan_id": lambda p: [p.replace("{plan_id}", "1")],
         "entry_id": lambda p: [p.replace("{entry_id}", "1")],
         "entity,entity_id": lambda p: [p.replace("{entity}", "cycle_results").replace("{entity_id}", "1")],
+        # 주민참여예산: entered by people, none in the fixtures (404)
+        "call_id": lambda p: [p.replace("{call_id}", "1")],
+        "proposal_id": lambda p: [p.replace("{proposal_id}", "1")],
+        "ballot_id": lambda p: [p.replace("{ballot_id}", "1")],
     }
     urls: list[str] = []
     for context in iter_route_contexts(app.routes):  # the included routers' routes too

@@ -274,6 +274,7 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
     _evaluation_tables(metadata)
     _suggestion_tables(metadata)
     _collaboration_tables(metadata)
+    _participatory_tables(metadata)
     return metadata, by_kind
 
 
@@ -621,6 +622,168 @@ def _collaboration_tables(metadata: sa.MetaData) -> None:
         sa.Index("ix_collab_points_sender", "sender_account_id", "month"),
         sa.Index("ix_collab_points_recipient", "recipient_account_id", "month"),
         sa.Index("ix_collab_points_dims", "municipality", "month", "id"),
+    )
+
+
+def _participatory_tables(metadata: sa.MetaData) -> None:
+    """주민참여예산 (issue 13 part 1, ``docs/participation.md``): a year's call (기준액 in won,
+    the stages' dates), the residents' proposals and each stage's decision, 현장실사 notes,
+    ballots with the residents' votes (one row per choice: UNIQUE per ballot, resident and
+    choice number, so two concurrent requests cannot both count) and the offline counts, and
+    the approved project's budget line (a program of a later year, resolved through the read
+    layer). Residents are not staff accounts: their own table, one-time codes and sessions
+    (only hashes of codes and tokens are stored). Kind and stage codes are
+    ``model.participation.KINDS`` / ``STAGES``."""
+    def versioned() -> list[sa.Column]:
+        return [sa.Column("version", sa.Integer, nullable=False, server_default="1")]
+
+    sa.Table(
+        "pb_calls",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),  # the year of the call (budget of year + 1)
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("envelope", sa.BigInteger, nullable=False),  # 기준액, won
+        # [{"stage": "submitted", "starts_on": "2022-02-01", "ends_on": "2022-05-31"}, …]
+        sa.Column("schedule", JSONType),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        *versioned(),
+        sa.UniqueConstraint("municipality", "year", name="uq_pb_calls_year"),
+    )
+    sa.Table(
+        "pb_residents",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("contact", sa.Text, nullable=False),  # phone or e-mail the code goes to; never public
+        sa.Column("dong", sa.Text),  # 읍면동
+        sa.Column("verified_at", sa.DateTime(timezone=True)),
+        sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("municipality", "contact", name="uq_pb_residents_contact"),
+    )
+    sa.Table(
+        "pb_resident_codes",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("resident_id", sa.Integer, sa.ForeignKey("pb_residents.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("code_hash", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True)),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+        sa.Index("ix_pb_resident_codes_resident", "resident_id", "id"),
+    )
+    sa.Table(
+        "pb_resident_sessions",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("resident_id", sa.Integer, sa.ForeignKey("pb_residents.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("token_hash", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True)),
+        sa.UniqueConstraint("token_hash", name="uq_pb_resident_sessions_token"),
+        sa.Index("ix_pb_resident_sessions_resident", "resident_id"),
+    )
+    sa.Table(
+        "pb_proposals",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("call_id", sa.Integer, sa.ForeignKey("pb_calls.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),  # the call's year
+        sa.Column("number", sa.Integer, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("description", sa.Text, nullable=False),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("dong", sa.Text),  # 읍면동 (the 읍면동 kinds)
+        sa.Column("requested_amount", sa.BigInteger, nullable=False),  # won
+        # the resident who proposed it (NULL: entered by staff from a paper proposal)
+        sa.Column("resident_id", sa.Integer, sa.ForeignKey("pb_residents.id")),
+        sa.Column("stage", sa.Text, nullable=False, server_default="submitted"),  # the stage it waits at
+        # open | rejected (a stage said 탈락) | selected (the committee passed it)
+        sa.Column("status", sa.Text, nullable=False, server_default="open"),
+        sa.Column("approved_amount", sa.BigInteger),  # won, the committee's
+        # the budget line it became: a program of a later year, by its identity
+        sa.Column("budget_year", sa.Integer),
+        sa.Column("budget_department", sa.Text),
+        sa.Column("budget_program", sa.Text),
+        sa.Column("budget_code", sa.Text),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        *versioned(),
+        sa.UniqueConstraint("call_id", "number", name="uq_pb_proposals_number"),
+        sa.Index("ix_pb_proposals_dims", "municipality", "year", "kind", "id"),
+    )
+    sa.Table(
+        "pb_decisions",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("proposal_id", sa.Integer, sa.ForeignKey("pb_proposals.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("stage", sa.Text, nullable=False),
+        sa.Column("decision", sa.Text, nullable=False),  # pass | fail
+        sa.Column("reason", sa.Text, nullable=False),  # public once decided
+        sa.Column("decided_by", sa.Text, nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("proposal_id", "stage", name="uq_pb_decisions_stage"),
+    )
+    sa.Table(
+        "pb_site_notes",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("proposal_id", sa.Integer, sa.ForeignKey("pb_proposals.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("visited_on", sa.Date, nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("written_by", sa.Text, nullable=False),
+        sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Index("ix_pb_site_notes_proposal", "proposal_id", "id"),
+    )
+    sa.Table(
+        "pb_ballots",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("call_id", sa.Integer, sa.ForeignKey("pb_calls.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("choices", sa.Integer, nullable=False, server_default="1"),  # how many a resident picks
+        sa.Column("status", sa.Text, nullable=False, server_default="open"),  # open | closed
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        *versioned(),
+    )
+    sa.Table(
+        "pb_votes",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("ballot_id", sa.Integer, sa.ForeignKey("pb_ballots.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("resident_id", sa.Integer, sa.ForeignKey("pb_residents.id"), nullable=False),
+        sa.Column("proposal_id", sa.Integer, sa.ForeignKey("pb_proposals.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("choice", sa.Integer, nullable=False),  # 1 … the ballot's choices
+        sa.Column("cast_at", sa.DateTime(timezone=True), nullable=False),
+        # one vote per resident per ballot and choice, and never the same proposal twice
+        sa.UniqueConstraint("ballot_id", "resident_id", "choice", name="uq_pb_votes_choice"),
+        sa.UniqueConstraint("ballot_id", "resident_id", "proposal_id", name="uq_pb_votes_proposal"),
+        sa.Index("ix_pb_votes_proposal", "ballot_id", "proposal_id"),
+    )
+    sa.Table(
+        "pb_offline_counts",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("ballot_id", sa.Integer, sa.ForeignKey("pb_ballots.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("proposal_id", sa.Integer, sa.ForeignKey("pb_proposals.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("place", sa.Text, nullable=False),  # 투표소 (e.g. 행정복지센터)
+        sa.Column("votes", sa.Integer, nullable=False),
+        sa.Column("entered_by", sa.Text, nullable=False),
+        *versioned(),
+        sa.UniqueConstraint("ballot_id", "proposal_id", "place", name="uq_pb_offline_counts"),
     )
 
 

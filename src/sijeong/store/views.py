@@ -33,6 +33,24 @@ from .suggestions import (department_suggestion_figures, similar_suggestions, su
 from .collaboration import (colleagues, collab_audit, collab_task, collab_tasks, department_points, point_feed,
                             received_points,
                             sent_points, top_receivers)
+# 주민참여예산 (docs/participation.md): the reads of store/participation.py
+from .participation import (  # noqa: E501
+    ballot as pb_ballot,
+    ballots as pb_ballots,
+    budget_lines as pb_budget_lines,
+    call as pb_call,
+    call_of_year as pb_call_of_year,
+    calls as pb_calls,
+    decisions as pb_decisions,
+    proposal as pb_proposal,
+    proposal_audit as pb_proposal_audit,
+    proposals as pb_proposals,
+    site_notes as pb_site_notes,
+    summary as pb_summary,
+    tally as pb_tally,
+    voters as pb_voters,
+    votes_of as pb_votes_of,
+)
 
 __all__ = [
     "MARK_NEEDS_NOTE", "MARK_STATUSES", "document_rows", "iter_records", "load_documents", "to_record", "tidy_row", "search", "search_count",
@@ -41,6 +59,8 @@ __all__ = [
     "suggestion_calls", "suggestion_page", "suggestion_statistics", "suggestion_steps", "suggestion_years",
     "colleagues", "collab_audit", "collab_task", "collab_tasks", "department_points", "point_feed", "received_points",
     "sent_points", "top_receivers",
+    "pb_ballot", "pb_ballots", "pb_budget_lines", "pb_call", "pb_call_of_year", "pb_calls", "pb_decisions", "pb_proposal",
+    "pb_proposal_audit", "pb_proposals", "pb_site_notes", "pb_summary", "pb_tally", "pb_voters", "pb_votes_of",
 ]
 
 RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goals", "department_summaries")

@@ -77,6 +77,7 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     from .api import auth as api_auth
     from .api import evaluation as api_evaluation
     from .api import collaboration as api_collaboration
+    from .api import participation as api_participation
     from .api import pledges as api_pledges
     from .api import suggestions as api_suggestions
     from .api import records as api_records
@@ -87,6 +88,7 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     from .pages import collaboration as collaboration_pages
     from .pages import cycle as cycle_pages
     from .pages import cycle_sheet as cycle_sheet_pages
+    from .pages import participation as participation_pages
     from .pages import pledges
     from .pages import search as search_page
     from .pages import suggestions as suggestion_pages
@@ -95,11 +97,12 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
 
     auth.install(app)  # who is asking (session cookie or API token), on request.state.auth
     for r in (api_records.router, api_search.router, api_auth.router, api_cycle.router, api_pledges.router,
-              api_evaluation.router, api_uploads.router, api_suggestions.router, api_collaboration.router):
+              api_evaluation.router, api_uploads.router, api_suggestions.router, api_collaboration.router,
+              api_participation.router):
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
                 login, pledges, evaluation_pages, upload, search_page, cycle_sheet_pages, suggestion_pages,
-                collaboration_pages, cycle_pages):
+                collaboration_pages, cycle_pages, participation_pages):
         app.include_router(mod.router)
     return app
 
