@@ -21,7 +21,7 @@ ALLOWED = {
     "store": {"model", "store", "settings"},
     "reports": {"model", "reports", "rules", "store", "settings", "readers"},
     "web": {"model", "web", "store", "rules", "reports", "settings", "pipeline", "readers", "coverage", "formats",
-            "operations", "accounts", "cycle", "evaluation"},
+            "operations", "accounts", "cycle", "evaluation", "monitoring"},
     "commands": {"model", "commands", "store", "rules", "reports", "settings", "pipeline", "readers", "web", "coverage", "operations",
                  "formats", "accounts", "cycle"},
 }
@@ -37,6 +37,8 @@ MODULES = {
     "accounts.py": {"operations", "store"},
     # department evaluation and 시군종합평가: through the write path, SQL in store/evaluation.py
     "evaluation.py": {"operations", "store", "model"},
+    # 종합 모니터링: reads only (the read layer, the evaluation's and the cycle's reads)
+    "monitoring.py": {"store", "model", "evaluation", "cycle", "operations"},
     "coverage.py": {"model", "readers"},
     # the year's performance cycle: its operations go through the write path
     "cycle.py": {"model", "store", "rules", "operations", "reports"},

@@ -62,6 +62,7 @@ NOT_SNAPSHOT = {
     # documents, so the corpora hold none; tests/web/test_evaluation_api.py and _pages.py check them
     "/evaluation": "the corpora hold no evaluation (tests/web/test_evaluation_pages.py)",
     "/evaluation/{scheme_id}": "the corpora hold no evaluation (tests/web/test_evaluation_pages.py)",
+    "/evaluation/{scheme_id}/results.xlsx": "the corpora hold no evaluation (tests/web/test_monitoring.py opens it)",
     "/evaluation/{scheme_id}/score": "an evaluator's form: login and CSRF (tests/web/test_evaluation_pages.py)",
     "/joint/{evaluation_id}": "login only; the corpora hold no 시군종합평가 (tests/web/test_evaluation_pages.py)",
     "/api/v1/evaluations": "the corpora hold no evaluation (tests/web/test_evaluation_api.py)",
@@ -74,7 +75,7 @@ NOT_SNAPSHOT = {
 #: report formats not snapshotted (same reason as above)
 REPORT_FORMATS_SKIPPED = {"pdf"}
 
-PAGES = ["dashboard", "departments", "indicators", "programs", "revenues", "plans", "findings", "documents",
+PAGES = ["dashboard", "monitoring", "departments", "indicators", "programs", "revenues", "plans", "findings", "documents",
          "citizens", "reports", "opendata"]
 API_LISTS = ["indicators", "policy-goals", "programs", "revenues", "departments", "plan-tasks", "findings"]
 

@@ -27,10 +27,12 @@ from .order import sqlite_order
 from .repository import document_rows, iter_records, load_documents, to_record, tidy_row
 from .search import search, search_count
 from .pledges import pledge, pledge_all, pledge_audit, pledge_details, pledge_fields, pledge_page, pledge_summary
+from .monitoring import indicator_series, policy_goals_of_year, strategic_goals_of_year, visions
 
 __all__ = [
     "MARK_NEEDS_NOTE", "MARK_STATUSES", "document_rows", "iter_records", "load_documents", "to_record", "tidy_row", "search", "search_count",
     "pledge", "pledge_all", "pledge_audit", "pledge_details", "pledge_fields", "pledge_page", "pledge_summary",
+    "indicator_series", "policy_goals_of_year", "strategic_goals_of_year", "visions",
 ]
 
 RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goals", "department_summaries")

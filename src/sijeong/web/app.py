@@ -82,6 +82,7 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     from .api import uploads as api_uploads
     from .pages import citizens, dashboard, departments, documents, findings, indicators, money, opendata, plans, reports, upload
     from .pages import evaluation as evaluation_pages
+    from .pages import monitoring as monitoring_pages
     from .pages import pledges
 
     from . import api_cycle
@@ -91,7 +92,7 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
               api_evaluation.router, api_uploads.router):
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
-                login, pledges, evaluation_pages, upload):
+                login, pledges, evaluation_pages, monitoring_pages, upload):
         app.include_router(mod.router)
     return app
 
