@@ -7,9 +7,10 @@ Who sees what is decided by ``sijeong.evaluation`` (unpublished results: 404, as
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ... import evaluation as ev
@@ -19,6 +20,8 @@ from ..deps import MAX_INT, TEXT_PATTERN, ConnDep
 from ..render import respond
 
 router = APIRouter(include_in_schema=False)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SchemeId = Annotated[int, Path(ge=1, le=MAX_INT)]
 KIND_LABELS = {"score": "평가 점수", "bonus": "가점", "penalty": "감점"}
@@ -56,6 +59,20 @@ def results_page(request: Request, scheme_id: SchemeId, conn: ConnDep, actor: Ma
            "csrf_token": _csrf(request), "PUBLICATION": ev.PUBLICATION,
            "breadcrumbs": CRUMBS + [(None, s["name"])]}
     return respond(request, "evaluation_results.html", ctx, None)
+
+
+@router.get("/evaluation/{scheme_id}/results.xlsx")
+def results_xlsx(request: Request, scheme_id: SchemeId, conn: ConnDep, actor: MaybeActorDep):
+    """The result table as the page shows it to the reader (404 to whom it is not published)."""
+    from ...reports.evaluation import evaluation_workbook
+
+    try:
+        data = ev.results(conn, actor, scheme_id)
+    except ev.Hidden as e:
+        raise _hidden(e) from None
+    name = quote(f"{data['scheme']['year']}_{data['scheme']['name']}.xlsx")
+    return Response(evaluation_workbook(data), media_type=XLSX_TYPE, headers={
+        "Content-Disposition": f"attachment; filename=\"evaluation-{scheme_id}.xlsx\"; filename*=UTF-8''{name}"})
 
 
 def _score_page(request: Request, data: dict[str, Any], *, errors: dict[str, str] | None = None,
