@@ -36,7 +36,7 @@ MODULES = {
     # accounts, sessions, tokens: through the write path, SQL in store/accounts.py
     "accounts.py": {"operations", "store"},
     # department evaluation and 시군종합평가: through the write path, SQL in store/evaluation.py
-    "evaluation.py": {"operations", "store", "model"},
+    "evaluation.py": {"operations", "store", "model", "rules"},  # rules: infer_direction (정량 from the cycle)
     # 종합 모니터링: reads only (the read layer, the evaluation's and the cycle's reads)
     "monitoring.py": {"store", "model", "evaluation", "cycle", "operations"},
     "coverage.py": {"model", "readers"},

@@ -67,6 +67,7 @@ NOT_SNAPSHOT = {
     "/joint/{evaluation_id}": "login only; the corpora hold no 시군종합평가 (tests/web/test_evaluation_pages.py)",
     "/api/v1/evaluations": "the corpora hold no evaluation (tests/web/test_evaluation_api.py)",
     "/api/v1/evaluations/{scheme_id}/results": "the corpora hold no evaluation (tests/web/test_evaluation_api.py)",
+    "/api/v1/evaluations/{scheme_id}/cycle-scores": "login only (tests/web/test_evaluation_cycle.py)",
     "/api/v1/evaluations/{scheme_id}/assignments/mine": "login only (tests/web/test_evaluation_api.py)",
     "/api/v1/joint-evaluations": "login only (tests/web/test_evaluation_api.py)",
     "/api/v1/joint-evaluations/{evaluation_id}": "login only (tests/web/test_evaluation_api.py)",

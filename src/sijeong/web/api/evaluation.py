@@ -173,6 +173,29 @@ async def score(scheme_id: SchemeId, body: ScoreIn, request: Request, actor: Act
     return {k: row[k] for k in ("id", "component", "department", "evaluator", "score", "version")}
 
 
+class CycleIn(BaseModel):
+    component: Short | None = Field(None, description="정량 추진실적 구성요소의 키 (생략: 첫 평가 점수 구성요소)")
+
+
+@router.get("/evaluations/{scheme_id}/cycle-scores", summary="정량 추진실적: 승인된 실적으로 계산 (미리 보기, 성과관리팀)",
+            response_model=dict[str, Any], responses=_errors(401, 404, 422))
+def cycle_scores(scheme_id: SchemeId, conn: ConnDep, actor: ActorDep,
+                 component: Annotated[str | None, Query(min_length=1, max_length=50, pattern=TEXT_PATTERN,
+                                                        description="구성요소 키 (생략: 첫 평가 점수 구성요소)")] = None
+                 ) -> dict[str, Any]:
+    """Per department: the year's confirmed plan indicators with an accepted annual result, each
+    one's 달성률 (counted up to 100%), and the weighted mean on the component's scale. Nothing
+    is written."""
+    return _read(ev.cycle_performance, conn, actor, scheme_id, component)
+
+
+@router.post("/evaluations/{scheme_id}/cycle-scores", summary="정량 추진실적 점수로 기록 (성과관리팀)",
+             response_model=dict[str, Any], responses=WRITE_ERRORS)
+async def write_cycle_scores(scheme_id: SchemeId, body: CycleIn, request: Request, actor: ActorDep) -> dict[str, Any]:
+    """The computed scores as the scores of the evaluator ``<cycle>`` (replaced when they change)."""
+    return await _run(request, ev.score_from_cycle, actor, scheme_id=scheme_id, component=body.component)
+
+
 @router.post("/evaluations/{scheme_id}/publish", summary="결과 공개 범위", response_model=dict[str, Any],
              responses=WRITE_ERRORS)
 async def publish(scheme_id: SchemeId, body: PublishIn, request: Request, actor: ActorDep) -> dict[str, Any]:
