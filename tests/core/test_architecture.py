@@ -21,7 +21,7 @@ ALLOWED = {
     "store": {"model", "store", "settings"},
     "reports": {"model", "reports", "rules", "store", "settings", "readers"},
     "web": {"model", "web", "store", "rules", "reports", "settings", "pipeline", "readers", "coverage", "formats",
-            "operations", "accounts", "cycle", "evaluation", "monitoring"},
+            "operations", "accounts", "cycle", "evaluation", "evaluation_cycle", "monitoring"},
     "commands": {"model", "commands", "store", "rules", "reports", "settings", "pipeline", "readers", "web", "coverage", "operations",
                  "formats", "accounts", "cycle"},
 }
@@ -36,7 +36,9 @@ MODULES = {
     # accounts, sessions, tokens: through the write path, SQL in store/accounts.py
     "accounts.py": {"operations", "store"},
     # department evaluation and 시군종합평가: through the write path, SQL in store/evaluation.py
-    "evaluation.py": {"operations", "store", "model", "rules"},  # rules: infer_direction (정량 from the cycle)
+    "evaluation.py": {"operations", "store", "model"},
+    # 정량 추진실적 from the cycle's accepted results (rules: infer_direction, the one inference)
+    "evaluation_cycle.py": {"operations", "store", "model", "rules", "evaluation"},
     # 종합 모니터링: reads only (the read layer, the evaluation's and the cycle's reads)
     "monitoring.py": {"store", "model", "evaluation", "cycle", "operations"},
     "coverage.py": {"model", "readers"},

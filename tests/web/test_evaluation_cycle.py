@@ -10,7 +10,7 @@ import pytest
 from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 
-from sijeong import accounts, cycle, evaluation as ev, operations
+from sijeong import accounts, cycle, evaluation as ev, evaluation_cycle as evc, operations
 from sijeong.operations import Invalid, Refused
 from sijeong.settings import Settings
 from sijeong.store import db
@@ -72,7 +72,7 @@ def site(tmp_path_factory):
 def test_the_preview_reproduces_the_hand_computed_scores(site):
     engine, _, sid = site
     with engine.connect() as conn:
-        data = ev.cycle_performance(conn, PERF, sid, "performance")
+        data = evc.cycle_performance(conn, PERF, sid, "performance")
     by = {d["department"]: d for d in data["departments"]}
     # A과: (60×90 + 40×100) / 100 = 94.00
     assert by["A과"]["score"] == 94.0 and by["A과"]["weighted"] is True
@@ -90,12 +90,12 @@ def test_the_preview_reproduces_the_hand_computed_scores(site):
 def test_written_scores_are_ranked_with_the_others(site):
     engine, _, sid = site
     with pytest.raises(Refused):
-        ev.score_from_cycle(engine, operations.Actor("ev1", "evaluator"), scheme_id=sid, component="performance")
+        evc.score_from_cycle(engine, operations.Actor("ev1", "evaluator"), scheme_id=sid, component="performance")
     with pytest.raises(Invalid):
-        ev.score_from_cycle(engine, PERF, scheme_id=sid, component="bonus")
-    out = ev.score_from_cycle(engine, PERF, scheme_id=sid, component="performance")
+        evc.score_from_cycle(engine, PERF, scheme_id=sid, component="bonus")
+    out = evc.score_from_cycle(engine, PERF, scheme_id=sid, component="performance")
     assert out["written"] == 2
-    assert ev.score_from_cycle(engine, PERF, scheme_id=sid, component="performance")["written"] == 0  # unchanged
+    assert evc.score_from_cycle(engine, PERF, scheme_id=sid, component="performance")["written"] == 0  # unchanged
     with engine.connect() as conn:
         res = ev.results(conn, PERF, sid)
     rows = {d["department"]: d for d in res["groups"][0]["departments"]}
@@ -137,6 +137,6 @@ def test_the_api_preview_is_the_performance_teams_and_a_published_scheme_keeps_i
 def test_without_a_component_the_first_score_component(site):
     engine, _, sid = site
     with engine.connect() as conn:
-        assert ev.cycle_performance(conn, PERF, sid)["component"] == "performance"
+        assert evc.cycle_performance(conn, PERF, sid)["component"] == "performance"
         with pytest.raises(ev.Hidden):
-            ev.cycle_performance(conn, None, sid)
+            evc.cycle_performance(conn, None, sid)

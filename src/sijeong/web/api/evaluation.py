@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ... import evaluation as ev
+from ... import evaluation_cycle
 from ...operations import Invalid, Refused, Stale
 from ..auth import ActorDep, MaybeActorDep
 from ..deps import MAX_INT, TEXT_PATTERN, ConnDep
@@ -186,14 +187,14 @@ def cycle_scores(scheme_id: SchemeId, conn: ConnDep, actor: ActorDep,
     """Per department: the year's confirmed plan indicators with an accepted annual result, each
     one's 달성률 (counted up to 100%), and the weighted mean on the component's scale. Nothing
     is written."""
-    return _read(ev.cycle_performance, conn, actor, scheme_id, component)
+    return _read(evaluation_cycle.cycle_performance, conn, actor, scheme_id, component)
 
 
 @router.post("/evaluations/{scheme_id}/cycle-scores", summary="정량 추진실적 점수로 기록 (성과관리팀)",
              response_model=dict[str, Any], responses=WRITE_ERRORS)
 async def write_cycle_scores(scheme_id: SchemeId, body: CycleIn, request: Request, actor: ActorDep) -> dict[str, Any]:
     """The computed scores as the scores of the evaluator ``<cycle>`` (replaced when they change)."""
-    return await _run(request, ev.score_from_cycle, actor, scheme_id=scheme_id, component=body.component)
+    return await _run(request, evaluation_cycle.score_from_cycle, actor, scheme_id=scheme_id, component=body.component)
 
 
 @router.post("/evaluations/{scheme_id}/publish", summary="결과 공개 범위", response_model=dict[str, Any],
