@@ -140,3 +140,28 @@ def test_without_a_component_the_first_score_component(site):
         assert evc.cycle_performance(conn, PERF, sid)["component"] == "performance"
         with pytest.raises(ev.Hidden):
             evc.cycle_performance(conn, None, sid)
+
+
+def test_the_results_page_form_writes_the_scores(site, tmp_path):
+    # a scheme of its own (the module's is published by now)
+    engine, app, _ = site
+    sid = ev.configure(engine, PERF, municipality=M, year=Y, name="2022년 정량 시험", trim="none",
+                       groups=[{"name": "1그룹", "departments": ["A과", "B과"]}],
+                       components=[{"key": "performance", "label": "정량 추진실적", "weight": 100}])
+    c = TestClient(app)
+    csrf = c.post("/api/v1/auth/login", json={"login": "perf", "password": PASSWORD}).json()["csrf_token"]
+    page = c.get(f"/evaluation/{sid}").text
+    assert f'action="/evaluation/{sid}/cycle-scores"' in page and "<script" not in page
+    assert c.post(f"/evaluation/{sid}/cycle-scores", data={"component": "performance"},
+                  follow_redirects=False).status_code == 403  # no CSRF token
+    r = c.post(f"/evaluation/{sid}/cycle-scores", data={"component": "performance", "csrf_token": csrf},
+               follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/evaluation/{sid}?cycle=2#h-cycle"
+    assert "2개 부서의 점수를 기록했습니다" in c.get(r.headers["location"]).text
+    totals = {d["department"]: d["total"] for d in c.get(f"/api/v1/evaluations/{sid}/results").json()["groups"][0][
+        "departments"]}
+    assert totals == {"A과": 94.0, "B과": 87.5}
+    ed = TestClient(app)
+    ed_csrf = ed.post("/api/v1/auth/login", json={"login": "a_editor", "password": PASSWORD}).json()["csrf_token"]
+    assert ed.post(f"/evaluation/{sid}/cycle-scores", data={"csrf_token": ed_csrf},
+                   follow_redirects=False).status_code == 403

@@ -48,7 +48,8 @@ def index(request: Request, conn: ConnDep, actor: MaybeActorDep):
 
 
 @router.get("/evaluation/{scheme_id}")
-def results_page(request: Request, scheme_id: SchemeId, conn: ConnDep, actor: MaybeActorDep):
+def results_page(request: Request, scheme_id: SchemeId, conn: ConnDep, actor: MaybeActorDep,
+                 cycle: Annotated[int | None, Query(ge=0, le=10_000)] = None):
     try:
         data = ev.results(conn, actor, scheme_id)
     except ev.Hidden as e:
@@ -56,7 +57,7 @@ def results_page(request: Request, scheme_id: SchemeId, conn: ConnDep, actor: Ma
     s = data["scheme"]
     ctx = {"title": f"{s['year']} {s['name']}", "data": data, "s": s, "KIND_LABELS": KIND_LABELS,
            "manager": ev.sees_all(actor), "json_href": f"/api/v1/evaluations/{scheme_id}/results",
-           "csrf_token": _csrf(request), "PUBLICATION": ev.PUBLICATION,
+           "csrf_token": _csrf(request), "PUBLICATION": ev.PUBLICATION, "cycle_written": cycle,
            "breadcrumbs": CRUMBS + [(None, s["name"])]}
     return respond(request, "evaluation_results.html", ctx, None)
 
@@ -144,6 +145,27 @@ async def score_submit(request: Request, scheme_id: SchemeId, actor: ActorDep):
     if errors:
         return _score_page(request, data, errors=errors, entered=form, saved=saved, status=422)
     return RedirectResponse(f"/evaluation/{scheme_id}/score?saved={saved}", status_code=303)
+
+
+@router.post("/evaluation/{scheme_id}/cycle-scores")
+async def cycle_scores_submit(request: Request, scheme_id: SchemeId, actor: ActorDep):
+    """정량 추진실적 from the cycle's accepted results (the results page's form)."""
+    from ... import evaluation_cycle
+
+    form = await request.form()
+    component = form.get("component")
+    component = component if isinstance(component, str) and 0 < len(component) <= 50 else None
+    try:
+        async with request.app.state.connection_slots.held():
+            out = await run_in_threadpool(evaluation_cycle.score_from_cycle, request.app.state.engine, actor,
+                                          scheme_id=scheme_id, component=component)
+    except ev.Hidden as e:
+        raise _hidden(e) from None
+    except Refused as e:
+        raise HTTPException(403, str(e)) from None
+    except Invalid as e:
+        raise HTTPException(422, str(e)) from None
+    return RedirectResponse(f"/evaluation/{scheme_id}?cycle={out['written']}#h-cycle", status_code=303)
 
 
 # --- 시군종합평가 ---------------------------------------------------------------------------------
