@@ -23,6 +23,7 @@ from typing import Any, Iterable
 
 from . import cycle
 from . import evaluation as ev
+from . import joint_tasks
 from .model.names import PAGE_LINK, match_name
 from .model.pledges import TYPES, percent, status_label
 from .operations import Actor
@@ -161,14 +162,17 @@ def pledges(conn, municipality: str) -> dict[str, Any]:
 def joint(conn, actor: Actor | None, municipality: str, year: int, tree: dict[str, Any]) -> dict[str, Any]:
     """The year's 시군종합평가 for a signed-in actor: the projection (score, rank in the group,
     goal, announced result) and the indicators, each matched to the year's stored indicator of
-    its department (same name, or alike by ``names.PAGE_LINK``) for its rate, grade and trend;
-    behind plan (graded ×, or projected to miss in the cycle's lagging list) first."""
+    its department (same name, or alike by ``names.PAGE_LINK``) for its rate, grade and trend,
+    with its standing in the latest month of 이행과제 reported; behind plan (부진 that month,
+    graded ×, or projected to miss in the cycle's lagging list) first."""
     if actor is None:
         return {"visible": False}
     found = [j for j in ev.joint_list(conn, municipality=municipality) if j["year"] == year]
     if not found:
         return {"visible": True, "evaluation": None}
     data = ev.joint_projection(conn, found[0]["id"])
+    monthly = joint_tasks.tasks(conn, found[0]["id"])
+    standing = {i["number"]: i for i in monthly["indicators"]}
     stored = [i for s in tree["strategic_goals"] for p in s["policy_goals"] for i in p["indicators"]]
     lag = {(r["department"], r["name"]) for r in cycle.lagging(conn, municipality, year)}
     items = []
@@ -178,15 +182,18 @@ def joint(conn, actor: Actor | None, municipality: str, year: int, tree: dict[st
         match = next((i for i in pool if i["name"] == name), None) if name else None
         lagging = any(n == ind["name"] or (match and n == match["name"]) for d, n in lag
                       if not ind["department"] or d == ind["department"])
-        behind = lagging or (match is not None and match["grade"] == "×")
-        status = "behind" if behind else ("on_track" if match is not None and match["grade"] in MET else "unknown")
+        month = standing.get(ind["number"], {})
+        behind = lagging or month.get("standing") == "behind" or (match is not None and match["grade"] == "×")
+        met = (match is not None and match["grade"] in MET) or month.get("standing") in ("on_track", "done")
+        status = "behind" if behind else ("on_track" if met else "unknown")
         items.append({**ind, "indicator": None if match is None else {
             k: match[k] for k in ("id", "name", "rate", "grade", "history", "direction")},
-            "lagging": lagging, "status": status})
+            "lagging": lagging, "month_standing": month.get("standing"), "month_task": month.get("task"),
+            "status": status})
     order = {"behind": 0, "unknown": 1, "on_track": 2}
     items.sort(key=lambda i: order[i["status"]])
     return {"visible": True, "evaluation": data["evaluation"], "projection": data["projection"], "indicators": items,
-            "behind": sum(1 for i in items if i["status"] == "behind")}
+            "behind": sum(1 for i in items if i["status"] == "behind"), "month": monthly["month"]}
 
 
 def evaluation(conn, actor: Actor | None, municipality: str, year: int) -> dict[str, Any]:

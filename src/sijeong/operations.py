@@ -90,6 +90,8 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("joint.configure", "시군종합평가 설정 / configure a joint evaluation", "admin", "performance"),
     _op("joint.enter", "시군종합평가 점수 입력 / enter cities' figures", "admin", "performance"),
     _op("joint.result", "시군종합평가 결과 기록 / record the announced result", "admin", "performance"),
+    _op("joint.task", "시군종합평가 월별 이행과제 입력 / report an indicator's monthly task", "admin", "performance",
+        "editor", "approver"),
 )}
 
 

@@ -70,6 +70,7 @@ NOT_SNAPSHOT = {
     "/api/v1/evaluations/{scheme_id}/cycle-scores": "login only (tests/web/test_evaluation_cycle.py)",
     "/api/v1/evaluations/{scheme_id}/assignments/mine": "login only (tests/web/test_evaluation_api.py)",
     "/api/v1/joint-evaluations": "login only (tests/web/test_evaluation_api.py)",
+    "/api/v1/joint-evaluations/{evaluation_id}/tasks": "login only (tests/web/test_joint_tasks.py)",
     "/api/v1/joint-evaluations/{evaluation_id}": "login only (tests/web/test_evaluation_api.py)",
     "/upload": "for the performance team only: a redirect to /login without an account (tests/web/test_upload.py)",
 }

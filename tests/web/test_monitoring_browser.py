@@ -113,3 +113,37 @@ def test_the_performance_team_sees_the_joint_evaluation_and_the_unpublished_sche
         pg.wait_for_url(f"**/joint/{made['joint']}")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_monthly_task_reported_on_the_joint_page_shows_as_behind(browser, site, width):
+    base, made = site
+    month = "2020-03" if width == 1366 else "2020-04"
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ko-KR")
+    pg = context.new_page()
+    try:
+        pg.goto(f"{base}/login?next=/joint/{made['joint']}")
+        pg.get_by_label("아이디").fill("perf")
+        pg.get_by_label("비밀번호").fill(PASSWORD)
+        pg.get_by_role("button", name="로그인").click()
+        pg.wait_for_url(f"**/joint/{made['joint']}")
+        form = pg.locator(f"form[action='/joint/{made['joint']}/tasks']")
+        form.get_by_label("지표").select_option("1")
+        form.get_by_label("월", exact=True).fill(month)
+        form.get_by_label("이행과제").fill("보도자료 배포 확대")
+        form.get_by_label("상태").select_option("delayed")
+        form.get_by_label("증빙 (선택)").fill("홍보과-12")
+        form.get_by_role("button", name="이행과제 저장").click()
+        pg.wait_for_url(f"**/joint/{made['joint']}?month={month}&task=1#tasks")
+        assert "이행과제를 저장했습니다" in pg.get_by_role("status").inner_text()
+        region = pg.get_by_role("region", name="지표별 월별 이행과제 (가로로 스크롤)")
+        first = region.locator("tbody tr").first
+        assert "보도자료 기사화율" in first.inner_text() and "부진" in first.inner_text()
+        axe_check(pg)
+        _fits(pg, width)
+        pg.screenshot(path=str(SHOTS / f"joint-tasks-{width}.png"), full_page=True)
+        pg.goto(f"{base}/monitoring?year=2020#h-joint")
+        joint = pg.get_by_role("region", name="시군종합평가 지표, 부진 지표부터 (가로로 스크롤)")
+        assert f"{month} 부진" in joint.inner_text()
+    finally:
+        context.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from ... import monitoring
+from ...model.joint import STANDINGS
 from ...model.pledges import STATUSES, TYPES, period_label
 from ...store import views
 from ..auth import MaybeActorDep
@@ -38,7 +39,7 @@ def monitoring_page(request: Request, conn: ConnDep, scope: ScopeDep, actor: May
         return respond(request, "monitoring.html", ctx, data)
     data = monitoring.overview(conn, actor, m, year)
     ctx = {"title": f"{year}년 종합 모니터링", "section": "monitoring", "data": data, "years": years, "year": year,
-           "DIRECTION": DIRECTION, "JOINT_STATUS": JOINT_STATUS, "STATUSES": STATUSES, "TYPES": TYPES,
+           "DIRECTION": DIRECTION, "JOINT_STATUS": JOINT_STATUS, "MONTH_STANDING": STANDINGS, "STATUSES": STATUSES, "TYPES": TYPES,
            "period_label": period_label,
            "breadcrumbs": [(f"/dashboard?year={year}", "대시보드"), (None, "종합 모니터링")]}
     return respond(request, "monitoring.html", ctx, data)
