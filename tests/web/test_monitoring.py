@@ -284,3 +284,31 @@ def test_the_pledge_table_as_xlsx_from_the_monitoring_link(site):
     assert not any("내부 메모" in str(v) for x in rows for v in x)
     counts = {x[0]: (x[1], x[2]) for x in _sheet(body, "현황")[1:]}
     assert counts["이행완료"] == (1, 25.0) and counts["합계"] == (4, 100.0)
+
+
+def test_the_same_answers_on_postgresql(site):
+    from ..conftest import fresh_pg_database
+
+    app, _ = site
+    with fresh_pg_database() as pg_url:
+        build_site(pg_url)
+        pg_app = create_app_for(pg_url)
+        try:
+            for who in (None, "viewer", "perf"):
+                lite = login(app, who) if who else TestClient(app)
+                pg = login(pg_app, who) if who else TestClient(pg_app)
+                for year in (2019, 2020):
+                    a = lite.get(f"/monitoring.json?year={year}").json()
+                    b = pg.get(f"/monitoring.json?year={year}").json()
+                    # ids are the databases' own; everything else is the same
+                    assert _without_ids(a) == _without_ids(b), (who, year)
+        finally:
+            pg_app.state.engine.dispose()
+
+
+def _without_ids(obj):
+    if isinstance(obj, dict):
+        return {k: _without_ids(v) for k, v in obj.items() if k not in ("id", "scheme_id", "version")}
+    if isinstance(obj, list):
+        return [_without_ids(v) for v in obj]
+    return obj
