@@ -64,6 +64,7 @@ NOT_SNAPSHOT = {
     "/evaluation/{scheme_id}": "the corpora hold no evaluation (tests/web/test_evaluation_pages.py)",
     "/evaluation/{scheme_id}/results.xlsx": "the corpora hold no evaluation (tests/web/test_monitoring.py opens it)",
     "/evaluation/{scheme_id}/score": "an evaluator's form: login and CSRF (tests/web/test_evaluation_pages.py)",
+    "/joint/{evaluation_id}/tasks.xlsx": "login only; the corpora hold no 시군종합평가 (tests/web/test_joint_tasks.py)",
     "/joint/{evaluation_id}": "login only; the corpora hold no 시군종합평가 (tests/web/test_evaluation_pages.py)",
     "/api/v1/evaluations": "the corpora hold no evaluation (tests/web/test_evaluation_api.py)",
     "/api/v1/evaluations/{scheme_id}/results": "the corpora hold no evaluation (tests/web/test_evaluation_api.py)",

@@ -148,3 +148,28 @@ def test_the_monitoring_page_shows_the_months_standing(site):
                            status="delayed")
     j = c.get(f"/monitoring.json?year={Y}").json()["joint"]
     assert [i["number"] for i in j["indicators"]][0] == "1" and j["indicators"][0]["status"] == "behind"
+
+
+def test_the_lagging_list_as_xlsx(site):
+    import io
+
+    import openpyxl
+
+    engine, app, jid = site
+    with TestClient(app) as anon:
+        assert anon.get(f"/joint/{jid}/tasks.xlsx", follow_redirects=False).status_code in (303, 307)
+    c = TestClient(app)
+    c.post("/api/v1/auth/login", json={"login": "viewer", "password": PASSWORD})
+    assert f'href="/joint/{jid}/tasks.xlsx?month=' in c.get(f"/joint/{jid}").text
+    r = c.get(f"/joint/{jid}/tasks.xlsx", params={"month": f"{Y}-03"})
+    assert r.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    rows = [[c.value for c in row] for row in wb["부진지표"].iter_rows(min_row=3)]
+    assert rows[0] == ["번호", "지표", "담당 부서", "상태", "이행과제", "계획", "실적", "증빙"]
+    # 2022-03: 2 (위, 7th against 5th) 부진; 3 미보고; 1 on plan after the correction (52 ≥ 50)
+    assert [r[:4] for r in rows[1:]] == [["2", "교통안전 순위", "교통과", "부진"], ["3", "시책 홍보", None, "미보고"],
+                                         ["1", "지방세 징수율", "세정과", "정상"]]
+    assert rows[3][4:] == ["체납 독려", 50, 52, None]  # the correction left the evidence out
+    assert "부진지표 1개" in wb["부진지표"]["A1"].value
+    monthly = [[c.value for c in row] for row in wb["월별 이행과제"].iter_rows(min_row=4)]
+    assert ["2", "교통안전 순위", f"{Y}-03", "정상", "부진", "캠페인", 5, 7, None, None, "perf"] in monthly

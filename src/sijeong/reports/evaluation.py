@@ -55,3 +55,39 @@ def evaluation_workbook(data: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+STANDING_ORDER = ("behind", "unreported", "on_track", "done")
+
+
+def joint_tasks_workbook(data: dict[str, Any]) -> bytes:
+    """``data``: :func:`sijeong.joint_tasks.tasks` of a month. Sheet ``부진지표``: every indicator's
+    standing that month, 부진 first, with the month's task; sheet ``월별 이행과제``: every task
+    reported, by indicator and month."""
+    e, month = data["evaluation"], data["month"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "부진지표"
+    lagging = len(data["lagging"])
+    _head(ws, f"{e['year']} {e['name']} {month or ''} 부진지표 {lagging}개",
+          ["번호", "지표", "담당 부서", "상태", "이행과제", "계획", "실적", "증빙"])
+    rank = {s: i for i, s in enumerate(STANDING_ORDER)}
+    for i in sorted(data["indicators"], key=lambda i: rank.get(i["standing"], len(rank))):
+        t = i["task"] or {}
+        ws.append([i["number"], i["name"], i["department"], i["standing_label"], t.get("task"), t.get("target"),
+                   t.get("actual"), t.get("evidence")])
+    all_tasks = wb.create_sheet("월별 이행과제")
+    _head(all_tasks, f"{e['year']} {e['name']} 월별 이행과제",
+          ["번호", "지표", "월", "상태", "부진", "이행과제", "계획", "실적", "증빙", "비고", "입력"])
+    for i in data["indicators"]:
+        for t in i["tasks"]:
+            all_tasks.append([i["number"], i["name"], t["month"], t["status_label"], "부진" if t["behind"] else "",
+                              t["task"], t["target"], t["actual"], t["evidence"], t["note"], t["entered_by"]])
+    for sheet in (ws, all_tasks):
+        for row in sheet.iter_rows(min_row=4):
+            for c in row:
+                c.font = Font(name=FONT)
+        sheet.column_dimensions["B"].width = 28
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -204,6 +204,23 @@ def joint_page(request: Request, evaluation_id: SchemeId, conn: ConnDep, actor: 
     return _joint_page(request, data, actor, saved=saved, tasks=tasks, task_saved=bool(task))
 
 
+@router.get("/joint/{evaluation_id}/tasks.xlsx")
+def joint_tasks_xlsx(evaluation_id: SchemeId, conn: ConnDep, actor: ActorDep,
+                     month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None):
+    """The month's 부진지표 list and every monthly task as XLSX (signed in, as the page)."""
+    from ...reports.evaluation import joint_tasks_workbook
+
+    try:
+        data = joint_tasks.tasks(conn, evaluation_id, month=month)
+    except ev.Hidden as e:
+        raise _hidden(e) from None
+    except Invalid as e:
+        raise HTTPException(422, str(e)) from None
+    name = quote(f"{data['evaluation']['year']}_{data['evaluation']['name']}_{data['month'] or ''}_부진지표.xlsx")
+    return Response(joint_tasks_workbook(data), media_type=XLSX_TYPE, headers={
+        "Content-Disposition": f"attachment; filename=\"joint-{evaluation_id}-tasks.xlsx\"; filename*=UTF-8''{name}"})
+
+
 TASK_FIELDS = ("indicator", "month", "task", "status", "target", "actual", "evidence", "note", "version")
 
 
