@@ -115,10 +115,11 @@ def goal_tree(conn, municipality: str, year: int) -> dict[str, Any]:
                                        "source_doc": None, "source_line": None, "indicators": []})
         node["indicators"].append(indicator(r))
 
-    def rows_of(dept: str, *, policy_goal: str | None = None, strategic: str | None = None) -> list[dict[str, Any]]:
-        return [r for r in series if (r["department"] or "") == dept
-                and (policy_goal is None or (r["policy_goal"] or NO_GOAL) == policy_goal)
-                and (strategic is None or (r["strategic_goal"] or "") == strategic)]
+    by_policy: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    by_strategic: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in series:
+        by_policy.setdefault((r["department"] or "", r["policy_goal"] or NO_GOAL), []).append(r)
+        by_strategic.setdefault((r["department"] or "", r["strategic_goal"] or ""), []).append(r)
 
     strategic: dict[tuple[str, str], dict[str, Any]] = {}
     for (dept, name), node in policy.items():
@@ -126,7 +127,7 @@ def goal_tree(conn, municipality: str, year: int) -> dict[str, Any]:
         s = strategic.setdefault((dept, sg), {"name": " · ".join(_split(sg)) or "(전략목표 없음)", "department":
                                               node["department"], "policy_goals": []})
         node["achievement"] = achievement(i["grade"] for i in node["indicators"])
-        node["trend"] = _trend(rows_of(dept, policy_goal=name))
+        node["trend"] = _trend(by_policy.get((dept, name), []))
         s["policy_goals"].append(node)
     # strategic goals printed without a policy goal of the year under them
     covered = {(d, part) for (d, sg) in strategic for part in _split(sg)}
@@ -138,7 +139,7 @@ def goal_tree(conn, municipality: str, year: int) -> dict[str, Any]:
     for (dept, sg), s in strategic.items():
         inds = [i for p in s["policy_goals"] for i in p["indicators"]]
         s["achievement"] = achievement(i["grade"] for i in inds)
-        s["trend"] = _trend(rows_of(dept, strategic=sg)) if sg else []
+        s["trend"] = _trend(by_strategic.get((dept, sg), [])) if sg else []
         s["indicator_count"] = len(inds)
         out.append(s)
     return {"visions": views.visions(conn, municipality=municipality, year=year), "strategic_goals": out,
