@@ -108,9 +108,25 @@ def goal_tree(conn, municipality: str, year: int) -> dict[str, Any]:
             "name": g["name"], "department": g["department"], "strategic_goal": g["strategic_goal"],
             "budget": g["budget"], "settled": g["settled"], "source_doc": g["source_doc"],
             "source_line": g["source_line"], "indicators": []})
+    names_of: dict[str, list[str]] = {}
+    for dept, name in policy:
+        names_of.setdefault(dept, []).append(name)
+    alias: dict[tuple[str, str], str] = {}  # the indicator's printing of a goal → the goal's own
+
+    def goal_of(dept: str, goal: str | None) -> str:
+        """The year's policy goal of the department an indicator names: the same name, else the
+        one alike by ``names.PAGE_LINK`` (the two printings differ by a character or two)."""
+        if not goal:
+            return NO_GOAL
+        if (dept, goal) in policy:
+            return goal
+        if (dept, goal) not in alias:
+            alias[(dept, goal)] = match_name(goal, names_of.get(dept, []), PAGE_LINK) or goal
+        return alias[(dept, goal)]
+
     for r in this_year:
-        key = (r["department"] or "", r["policy_goal"] or NO_GOAL)
-        node = policy.setdefault(key, {"name": r["policy_goal"] or NO_GOAL, "department": r["department"],
+        key = (r["department"] or "", goal_of(r["department"] or "", r["policy_goal"]))
+        node = policy.setdefault(key, {"name": key[1], "department": r["department"],
                                        "strategic_goal": r["strategic_goal"], "budget": None, "settled": None,
                                        "source_doc": None, "source_line": None, "indicators": []})
         node["indicators"].append(indicator(r))
@@ -118,7 +134,7 @@ def goal_tree(conn, municipality: str, year: int) -> dict[str, Any]:
     by_policy: dict[tuple[str, str], list[dict[str, Any]]] = {}
     by_strategic: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in series:
-        by_policy.setdefault((r["department"] or "", r["policy_goal"] or NO_GOAL), []).append(r)
+        by_policy.setdefault((r["department"] or "", goal_of(r["department"] or "", r["policy_goal"])), []).append(r)
         by_strategic.setdefault((r["department"] or "", r["strategic_goal"] or ""), []).append(r)
 
     strategic: dict[tuple[str, str], dict[str, Any]] = {}
