@@ -33,7 +33,7 @@ GRADED = ("◎", "○", "×")
 MET = ("◎", "○")
 #: pledges still to do, the ones most behind first (then 이행완료, 폐기)
 PLEDGE_ORDER = ("on_hold", "partial", "on_track", "due", "completed", "dropped")
-#: how many evaluation schemes the department trend reads (newest first)
+#: how many earlier evaluation schemes the department trend reads (newest first)
 MAX_SCHEMES = 6
 NO_GOAL = "(정책사업목표 없음)"
 
@@ -217,7 +217,9 @@ def evaluation(conn, actor: Actor | None, municipality: str, year: int) -> dict[
     """The department evaluations of the year the actor may see (:func:`sijeong.evaluation.results`
     decides), each department with its total, rank in its group and its ranks in the earlier
     schemes the actor may see (``history``)."""
-    schemes = ev.visible_schemes(conn, actor, municipality=municipality)[:MAX_SCHEMES]
+    visible = ev.visible_schemes(conn, actor, municipality=municipality)
+    # every scheme of the year, and for the trend the newest earlier ones
+    schemes = [s for s in visible if s["year"] == year] + [s for s in visible if s["year"] < year][:MAX_SCHEMES]
     seen: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for s in schemes:
         try:
