@@ -123,6 +123,8 @@ OPERATIONS: dict[str, Operation] = {o.name: o for o in (
     _op("pb.resident.session", "주민 로그인·로그아웃 / a resident's sign-in and sign-out", RESIDENT),
     _op("pb.propose", "주민 제안 / propose a project", RESIDENT, "admin", "performance"),
     _op("pb.vote", "주민투표 / vote", RESIDENT),
+    _op("joint.task", "시군종합평가 월별 이행과제 입력 / report an indicator's monthly task", "admin", "performance",
+        "editor", "approver"),
 )}
 
 

@@ -21,7 +21,8 @@ ALLOWED = {
     "store": {"model", "store", "settings"},
     "reports": {"model", "reports", "rules", "store", "settings", "readers"},
     "web": {"model", "web", "store", "rules", "reports", "settings", "pipeline", "readers", "coverage", "formats",
-            "operations", "accounts", "cycle", "cycle_sheet", "evaluation", "suggestions", "collaboration", "participation"},
+            "operations", "accounts", "cycle", "cycle_sheet", "evaluation", "evaluation_cycle", "joint_tasks", "monitoring",
+            "suggestions", "collaboration", "participation"},
     "commands": {"model", "commands", "store", "rules", "reports", "settings", "pipeline", "readers", "web", "coverage", "operations",
                  "formats", "accounts", "cycle", "cycle_sheet"},
 }
@@ -42,6 +43,12 @@ MODULES = {
     "collaboration.py": {"operations", "store", "model"},
     # 주민참여예산: through the write path, SQL in store/participation.py
     "participation.py": {"operations", "store", "model"},
+    # 정량 추진실적 from the cycle's accepted results (rules: infer_direction, the one inference)
+    "evaluation_cycle.py": {"operations", "store", "model", "rules", "evaluation"},
+    # 시군종합평가 monthly 이행과제 and the 부진지표 list (rules: infer_direction)
+    "joint_tasks.py": {"operations", "store", "model", "rules", "evaluation"},
+    # 종합 모니터링: reads only (the read layer, the evaluation's and the cycle's reads)
+    "monitoring.py": {"store", "model", "evaluation", "cycle", "operations", "joint_tasks"},
     "coverage.py": {"model", "readers"},
     # the year's performance cycle: its operations go through the write path
     "cycle.py": {"model", "store", "rules", "operations", "reports"},

@@ -62,12 +62,16 @@ NOT_SNAPSHOT = {
     # documents, so the corpora hold none; tests/web/test_evaluation_api.py and _pages.py check them
     "/evaluation": "the corpora hold no evaluation (tests/web/test_evaluation_pages.py)",
     "/evaluation/{scheme_id}": "the corpora hold no evaluation (tests/web/test_evaluation_pages.py)",
+    "/evaluation/{scheme_id}/results.xlsx": "the corpora hold no evaluation (tests/web/test_monitoring.py opens it)",
     "/evaluation/{scheme_id}/score": "an evaluator's form: login and CSRF (tests/web/test_evaluation_pages.py)",
+    "/joint/{evaluation_id}/tasks.xlsx": "login only; the corpora hold no 시군종합평가 (tests/web/test_joint_tasks.py)",
     "/joint/{evaluation_id}": "login only; the corpora hold no 시군종합평가 (tests/web/test_evaluation_pages.py)",
     "/api/v1/evaluations": "the corpora hold no evaluation (tests/web/test_evaluation_api.py)",
     "/api/v1/evaluations/{scheme_id}/results": "the corpora hold no evaluation (tests/web/test_evaluation_api.py)",
+    "/api/v1/evaluations/{scheme_id}/cycle-scores": "login only (tests/web/test_evaluation_cycle.py)",
     "/api/v1/evaluations/{scheme_id}/assignments/mine": "login only (tests/web/test_evaluation_api.py)",
     "/api/v1/joint-evaluations": "login only (tests/web/test_evaluation_api.py)",
+    "/api/v1/joint-evaluations/{evaluation_id}/tasks": "login only (tests/web/test_joint_tasks.py)",
     "/api/v1/joint-evaluations/{evaluation_id}": "login only (tests/web/test_evaluation_api.py)",
     # 주민참여예산 (docs/participation.md): calls, proposals, ballots and residents are entered by
     # people, never read from documents, so the corpora hold none; tests/web/test_participation.py
@@ -122,7 +126,7 @@ NOT_SNAPSHOT = {
 #: report formats not snapshotted (same reason as above)
 REPORT_FORMATS_SKIPPED = {"pdf"}
 
-PAGES = ["dashboard", "departments", "indicators", "programs", "revenues", "plans", "findings", "documents",
+PAGES = ["dashboard", "monitoring", "departments", "indicators", "programs", "revenues", "plans", "findings", "documents",
          "citizens", "reports", "opendata"]
 API_LISTS = ["indicators", "policy-goals", "programs", "revenues", "departments", "plan-tasks", "findings"]
 

@@ -24,6 +24,7 @@ def pages(client) -> list[tuple[str, str]]:
     dept = ind["department"]
     return [
         ("dashboard", "/dashboard?year=2020"),
+        ("monitoring", "/monitoring?year=2020"),
         ("departments", "/departments"),
         ("department", f"/departments/{dept}?year=2020"),
         ("indicators", "/indicators"),

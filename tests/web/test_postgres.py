@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from .conftest import FIXTURES, fixture_files, load_into
 
-PAGES = ["/dashboard", "/departments", "/indicators", "/programs", "/revenues", "/plans", "/findings", "/documents",
+PAGES = ["/dashboard", "/monitoring", "/departments", "/indicators", "/programs", "/revenues", "/plans", "/findings", "/documents",
          "/citizens", "/reports", "/opendata"]
 RESOURCES = ["indicators", "policy-goals", "programs", "revenues", "departments", "plan-tasks", "findings"]
 #: differs between two loads of the same files, whatever the database

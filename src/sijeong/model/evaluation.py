@@ -233,3 +233,47 @@ def as_number(value: Fraction | Decimal | None, decimals: int = 4) -> float | No
     if isinstance(value, Decimal):
         return float(value)
     return float(rounded(value, decimals))
+
+
+# --- 정량 추진실적 from the cycle's accepted results -------------------------------------------
+
+#: an indicator counts at most this 달성률 (%) towards 추진실적: exceeding one target does not
+#: make up for missing another
+PERFORMANCE_CAP = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class Achieved:
+    """One indicator's part in a department's 추진실적: its 달성률 (``grades.rate_of``'s formula,
+    exact), the rate counted (at most :data:`PERFORMANCE_CAP`) and its weight."""
+
+    name: str
+    target: Fraction
+    actual: Fraction
+    direction: str
+    weight: Fraction
+    rate: Fraction | None
+    counted: Fraction | None
+
+
+def achieved(name: str, target: Any, actual: Any, direction: str | None, weight: Any = None) -> Achieved:
+    """실적/목표×100 (목표/실적×100 when lower is better), exact; None when the divisor is 0."""
+    t, a = exact(target), exact(actual)
+    num, den = (t, a) if direction == "lower" else (a, t)
+    rate = None if den == 0 else num / den * 100
+    counted = None if rate is None else min(max(rate, Fraction(0)), Fraction(PERFORMANCE_CAP))
+    w = exact(weight) if weight is not None else Fraction(1)
+    return Achieved(name, t, a, direction or "higher", w, rate, counted)
+
+
+def performance_score(items: Sequence[Achieved], max_score: Any) -> Decimal | None:
+    """A department's 추진실적 score on the component's scale: the weighted mean of the counted
+    rates ÷ 100 × ``max_score``, rounded half up to two decimals (a score's precision). Weights
+    are the plan's 가중치 when every indicator has one (others: equal weights). None without any
+    indicator whose rate can be computed."""
+    usable = [i for i in items if i.counted is not None and i.weight > 0]
+    if not usable:
+        return None
+    total_weight = sum((i.weight for i in usable), Fraction(0))
+    mean = sum((i.weight * i.counted for i in usable), Fraction(0)) / total_weight
+    return rounded(mean / 100 * exact(max_score), 2)

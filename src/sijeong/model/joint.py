@@ -90,3 +90,34 @@ def city_projection(groups: Mapping[str, Sequence[str]], figures: Mapping[str, t
         needed = max(need, Fraction(0))
     return {"city": city, "group": group, "result": mine, "group_results": results, "leader": leader,
             "needed_for_first": needed}
+
+
+# --- monthly 이행과제 and the 부진지표 list -----------------------------------------------------
+
+#: a month's task status, as the department reports it
+TASK_STATUSES = {"on_track": "정상", "delayed": "지연", "done": "완료"}
+#: an indicator's standing in a month (the 부진지표 list is the ``behind`` ones)
+STANDINGS = {"behind": "부진", "on_track": "정상", "done": "완료", "unreported": "미보고"}
+
+
+def task_behind(status: str, target: Any, actual: Any, direction: str = "higher") -> bool:
+    """A month's task is behind plan when reported 지연, or when its actual to date is short of
+    the planned figure (below it; above it when lower is better)."""
+    if status == "delayed":
+        return True
+    if target is None or actual is None:
+        return False
+    t, a = exact(target), exact(actual)
+    return a > t if direction == "lower" else a < t
+
+
+def standing(tasks: Sequence[Mapping[str, Any]], month: str, direction: str = "higher") -> tuple[str, Any]:
+    """(standing, the task it rests on) of an indicator in ``month`` (``YYYY-MM``) from its
+    monthly tasks: ``unreported`` without a task of that month; else ``behind`` (see
+    :func:`task_behind`), ``done`` or ``on_track``."""
+    this = next((t for t in tasks if t["month"] == month), None)
+    if this is None:
+        return "unreported", None
+    if task_behind(this["status"], this.get("target"), this.get("actual"), direction):
+        return "behind", this
+    return ("done" if this["status"] == "done" else "on_track"), this

@@ -140,3 +140,15 @@ def joint_city(conn: sa.Connection, evaluation_id: int, city: str) -> dict[str, 
     c = table("joint_cities")
     row = conn.execute(sa.select(c).where(c.c.evaluation_id == evaluation_id, c.c.city == city)).mappings().first()
     return dict(row) if row is not None else None
+
+
+def joint_tasks(conn: sa.Connection, evaluation_id: int) -> list[dict[str, Any]]:
+    """The monthly 이행과제 of a joint evaluation, by indicator and month."""
+    t = table("joint_tasks")
+    return _rows(conn, sa.select(t).where(t.c.evaluation_id == evaluation_id).order_by(t.c.indicator_id, t.c.month))
+
+
+def joint_task(conn: sa.Connection, indicator_id: int, month: str) -> dict[str, Any] | None:
+    t = table("joint_tasks")
+    row = conn.execute(sa.select(t).where(t.c.indicator_id == indicator_id, t.c.month == month)).mappings().first()
+    return dict(row) if row is not None else None

@@ -275,6 +275,7 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
     _suggestion_tables(metadata)
     _collaboration_tables(metadata)
     _participatory_tables(metadata)
+    _joint_task_tables(metadata)
     return metadata, by_kind
 
 
@@ -936,6 +937,35 @@ def _evaluation_tables(metadata: sa.MetaData) -> None:
         sa.Column("department", sa.Text),  # responsible
         sa.Column("position", sa.Integer, nullable=False),
         sa.UniqueConstraint("evaluation_id", "number", name="uq_joint_indicators"),
+    )
+
+
+def _joint_task_tables(metadata: sa.MetaData) -> None:
+    """시군종합평가 monthly 이행과제 (``docs/evaluation.md``): per indicator and month the task,
+    its planned and actual figures, its status (정상, 지연, 완료), where its evidence is, and who
+    entered it; the 부진지표 list is computed from them (``model/joint.py``)."""
+    sa.Table(
+        "joint_tasks", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("evaluation_id", sa.Integer, sa.ForeignKey("joint_evaluations.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("indicator_id", sa.Integer, sa.ForeignKey("joint_indicators.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, nullable=False),
+        sa.Column("department", sa.Text),  # the indicator's responsible department then
+        sa.Column("month", sa.Text, nullable=False),  # 2022-03
+        sa.Column("task", sa.Text, nullable=False),  # 이행과제: what was to be done this month
+        sa.Column("target", DoubleType),  # planned figure to date
+        sa.Column("actual", DoubleType),  # actual figure to date
+        sa.Column("status", sa.Text, nullable=False),  # on_track | delayed | done
+        sa.Column("note", sa.Text),
+        sa.Column("evidence", sa.Text),  # where the evidence is (a document number, a file name)
+        sa.Column("entered_by", sa.Text, nullable=False),
+        sa.Column("entered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+        sa.UniqueConstraint("indicator_id", "month", name="uq_joint_tasks"),
+        sa.Index("ix_joint_tasks_evaluation", "evaluation_id", "month"),
     )
 
 

@@ -51,6 +51,7 @@ from .participation import (  # noqa: E501
     voters as pb_voters,
     votes_of as pb_votes_of,
 )
+from .monitoring import indicator_series, policy_goals_of_year, strategic_goals_of_year, visions
 
 __all__ = [
     "MARK_NEEDS_NOTE", "MARK_STATUSES", "document_rows", "iter_records", "load_documents", "to_record", "tidy_row", "search", "search_count",
@@ -61,6 +62,7 @@ __all__ = [
     "sent_points", "top_receivers",
     "pb_ballot", "pb_ballots", "pb_budget_lines", "pb_call", "pb_call_of_year", "pb_calls", "pb_decisions", "pb_proposal",
     "pb_proposal_audit", "pb_proposals", "pb_site_notes", "pb_summary", "pb_tally", "pb_voters", "pb_votes_of",
+    "indicator_series", "policy_goals_of_year", "strategic_goals_of_year", "visions",
 ]
 
 RECORD_TABLES = ("indicators", "programs", "revenues", "plan_tasks", "policy_goals", "department_summaries")

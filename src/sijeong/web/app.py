@@ -89,6 +89,7 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
     from .pages import cycle as cycle_pages
     from .pages import cycle_sheet as cycle_sheet_pages
     from .pages import participation as participation_pages
+    from .pages import monitoring as monitoring_pages
     from .pages import pledges
     from .pages import search as search_page
     from .pages import suggestions as suggestion_pages
@@ -101,8 +102,8 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
               api_participation.router):
         app.include_router(r, prefix="/api/v1")
     for mod in (dashboard, departments, indicators, money, plans, findings, documents, citizens, reports, opendata,
-                login, pledges, evaluation_pages, upload, search_page, cycle_sheet_pages, suggestion_pages,
-                collaboration_pages, cycle_pages, participation_pages):
+                login, pledges, evaluation_pages, monitoring_pages, upload, search_page, cycle_sheet_pages,
+                suggestion_pages, collaboration_pages, cycle_pages, participation_pages):
         app.include_router(mod.router)
     return app
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ... import evaluation as ev
+from ... import evaluation_cycle, joint_tasks
 from ...operations import Invalid, Refused, Stale
 from ..auth import ActorDep, MaybeActorDep
 from ..deps import MAX_INT, TEXT_PATTERN, ConnDep
@@ -173,6 +174,29 @@ async def score(scheme_id: SchemeId, body: ScoreIn, request: Request, actor: Act
     return {k: row[k] for k in ("id", "component", "department", "evaluator", "score", "version")}
 
 
+class CycleIn(BaseModel):
+    component: Short | None = Field(None, description="정량 추진실적 구성요소의 키 (생략: 첫 평가 점수 구성요소)")
+
+
+@router.get("/evaluations/{scheme_id}/cycle-scores", summary="정량 추진실적: 승인된 실적으로 계산 (미리 보기, 성과관리팀)",
+            response_model=dict[str, Any], responses=_errors(401, 404, 422))
+def cycle_scores(scheme_id: SchemeId, conn: ConnDep, actor: ActorDep,
+                 component: Annotated[str | None, Query(min_length=1, max_length=50, pattern=TEXT_PATTERN,
+                                                        description="구성요소 키 (생략: 첫 평가 점수 구성요소)")] = None
+                 ) -> dict[str, Any]:
+    """Per department: the year's confirmed plan indicators with an accepted annual result, each
+    one's 달성률 (counted up to 100%), and the weighted mean on the component's scale. Nothing
+    is written."""
+    return _read(evaluation_cycle.cycle_performance, conn, actor, scheme_id, component)
+
+
+@router.post("/evaluations/{scheme_id}/cycle-scores", summary="정량 추진실적 점수로 기록 (성과관리팀)",
+             response_model=dict[str, Any], responses=WRITE_ERRORS)
+async def write_cycle_scores(scheme_id: SchemeId, body: CycleIn, request: Request, actor: ActorDep) -> dict[str, Any]:
+    """The computed scores as the scores of the evaluator ``<cycle>`` (replaced when they change)."""
+    return await _run(request, evaluation_cycle.score_from_cycle, actor, scheme_id=scheme_id, component=body.component)
+
+
 @router.post("/evaluations/{scheme_id}/publish", summary="결과 공개 범위", response_model=dict[str, Any],
              responses=WRITE_ERRORS)
 async def publish(scheme_id: SchemeId, body: PublishIn, request: Request, actor: ActorDep) -> dict[str, Any]:
@@ -274,3 +298,34 @@ async def enter(evaluation_id: JointId, body: EntryIn, request: Request, actor: 
 async def result(evaluation_id: JointId, body: ResultIn, request: Request, actor: ActorDep) -> dict[str, Any]:
     j = await _run(request, ev.record_joint_result, actor, evaluation_id=evaluation_id, **body.model_dump())
     return {k: j[k] for k in ("id", "final_rank", "final_group_rank", "final_score", "prize_money", "version")}
+
+
+class TaskIn(BaseModel):
+    indicator: Short = Field(description="지표 번호")
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="월 (예: 2022-03)")
+    task: str = Field(min_length=1, max_length=2000, description="이행과제")
+    status: str = Field(pattern="^(on_track|delayed|done)$", description="on_track 정상, delayed 지연, done 완료")
+    target: float | None = Field(None, ge=-(10**15), le=10**15, allow_inf_nan=False, description="계획 (누계)")
+    actual: float | None = Field(None, ge=-(10**15), le=10**15, allow_inf_nan=False, description="실적 (누계)")
+    note: str | None = Field(None, max_length=2000)
+    evidence: str | None = Field(None, max_length=500, description="증빙 (문서번호·파일명)")
+    version: Version | None = Field(None, description="고칠 때: 읽은 version")
+
+
+@router.get("/joint-evaluations/{evaluation_id}/tasks", summary="월별 이행과제와 부진지표 (로그인)",
+            response_model=dict[str, Any], responses=_errors(401, 404, 422))
+def tasks(evaluation_id: JointId, conn: ConnDep, actor: ActorDep,
+          month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="월 (생략: 최근 보고 월)")] = None
+          ) -> dict[str, Any]:
+    """Every indicator's monthly tasks and its standing in the month: 부진 (지연, or short of
+    plan), 정상, 완료, 미보고; ``lagging``: the 부진지표 list (indicator numbers)."""
+    return _read(joint_tasks.tasks, conn, evaluation_id, month=month)
+
+
+@router.post("/joint-evaluations/{evaluation_id}/tasks", status_code=201, summary="월별 이행과제 입력",
+             response_model=dict[str, Any], responses=WRITE_ERRORS)
+async def enter_task(evaluation_id: JointId, body: TaskIn, request: Request, actor: ActorDep) -> dict[str, Any]:
+    """The responsible department (editor, approver) or the performance team; one per indicator
+    and month (a second needs the first one's ``version``)."""
+    row = await _run(request, joint_tasks.enter_task, actor, evaluation_id=evaluation_id, **body.model_dump())
+    return {k: row[k] for k in ("id", "month", "task", "target", "actual", "status", "note", "evidence", "version")}

@@ -7,18 +7,23 @@ Who sees what is decided by ``sijeong.evaluation`` (unpublished results: 404, as
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ... import evaluation as ev
-from ...operations import Actor, Invalid, Refused, Stale
+from ... import joint_tasks
+from ...model.joint import TASK_STATUSES
+from ...operations import Actor, Invalid, Refused, Stale, allowed
 from ..auth import ActorDep, MaybeActorDep, authenticated
 from ..deps import MAX_INT, TEXT_PATTERN, ConnDep
 from ..render import respond
 
 router = APIRouter(include_in_schema=False)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SchemeId = Annotated[int, Path(ge=1, le=MAX_INT)]
 KIND_LABELS = {"score": "평가 점수", "bonus": "가점", "penalty": "감점"}
@@ -45,7 +50,8 @@ def index(request: Request, conn: ConnDep, actor: MaybeActorDep):
 
 
 @router.get("/evaluation/{scheme_id}")
-def results_page(request: Request, scheme_id: SchemeId, conn: ConnDep, actor: MaybeActorDep):
+def results_page(request: Request, scheme_id: SchemeId, conn: ConnDep, actor: MaybeActorDep,
+                 cycle: Annotated[int | None, Query(ge=0, le=10_000)] = None):
     try:
         data = ev.results(conn, actor, scheme_id)
     except ev.Hidden as e:
@@ -53,9 +59,23 @@ def results_page(request: Request, scheme_id: SchemeId, conn: ConnDep, actor: Ma
     s = data["scheme"]
     ctx = {"title": f"{s['year']} {s['name']}", "data": data, "s": s, "KIND_LABELS": KIND_LABELS,
            "manager": ev.sees_all(actor), "json_href": f"/api/v1/evaluations/{scheme_id}/results",
-           "csrf_token": _csrf(request), "PUBLICATION": ev.PUBLICATION,
+           "csrf_token": _csrf(request), "PUBLICATION": ev.PUBLICATION, "cycle_written": cycle,
            "breadcrumbs": CRUMBS + [(None, s["name"])]}
     return respond(request, "evaluation_results.html", ctx, None)
+
+
+@router.get("/evaluation/{scheme_id}/results.xlsx")
+def results_xlsx(request: Request, scheme_id: SchemeId, conn: ConnDep, actor: MaybeActorDep):
+    """The result table as the page shows it to the reader (404 to whom it is not published)."""
+    from ...reports.evaluation import evaluation_workbook
+
+    try:
+        data = ev.results(conn, actor, scheme_id)
+    except ev.Hidden as e:
+        raise _hidden(e) from None
+    name = quote(f"{data['scheme']['year']}_{data['scheme']['name']}.xlsx")
+    return Response(evaluation_workbook(data), media_type=XLSX_TYPE, headers={
+        "Content-Disposition": f"attachment; filename=\"evaluation-{scheme_id}.xlsx\"; filename*=UTF-8''{name}"})
 
 
 def _score_page(request: Request, data: dict[str, Any], *, errors: dict[str, str] | None = None,
@@ -129,13 +149,38 @@ async def score_submit(request: Request, scheme_id: SchemeId, actor: ActorDep):
     return RedirectResponse(f"/evaluation/{scheme_id}/score?saved={saved}", status_code=303)
 
 
+@router.post("/evaluation/{scheme_id}/cycle-scores")
+async def cycle_scores_submit(request: Request, scheme_id: SchemeId, actor: ActorDep):
+    """정량 추진실적 from the cycle's accepted results (the results page's form)."""
+    from ... import evaluation_cycle
+
+    form = await request.form()
+    component = form.get("component")
+    component = component if isinstance(component, str) and 0 < len(component) <= 50 else None
+    try:
+        async with request.app.state.connection_slots.held():
+            out = await run_in_threadpool(evaluation_cycle.score_from_cycle, request.app.state.engine, actor,
+                                          scheme_id=scheme_id, component=component)
+    except ev.Hidden as e:
+        raise _hidden(e) from None
+    except Refused as e:
+        raise HTTPException(403, str(e)) from None
+    except Invalid as e:
+        raise HTTPException(422, str(e)) from None
+    return RedirectResponse(f"/evaluation/{scheme_id}?cycle={out['written']}#h-cycle", status_code=303)
+
+
 # --- 시군종합평가 ---------------------------------------------------------------------------------
 
 
 def _joint_page(request: Request, data: dict[str, Any], actor: Actor, *, errors: dict[str, str] | None = None,
-                saved: int | None = None, status: int = 200):
+                saved: int | None = None, status: int = 200, tasks: dict[str, Any] | None = None,
+                task_form: dict[str, Any] | None = None, task_error: str | None = None, task_saved: bool = False):
     j = data["evaluation"]
+    reportable = [i for i in (tasks or {}).get("indicators", []) if allowed(actor, "joint.task", i["department"])]
     ctx = {"title": f"{j['year']} {j['name']}", "data": data, "j": j, "p": data["projection"],
+           "tasks": tasks, "reportable": reportable, "task_form": task_form or {}, "task_error": task_error,
+           "task_saved": task_saved, "TASK_STATUSES": TASK_STATUSES,
            "errors": errors or {}, "saved": saved, "csrf_token": _csrf(request), "manager": ev.sees_all(actor),
            "json_href": f"/api/v1/joint-evaluations/{j['id']}", "breadcrumbs": CRUMBS + [(None, j["name"])]}
     response = respond(request, "joint.html", ctx, None)
@@ -146,14 +191,83 @@ def _joint_page(request: Request, data: dict[str, Any], actor: Actor, *, errors:
 @router.get("/joint/{evaluation_id}")
 def joint_page(request: Request, evaluation_id: SchemeId, conn: ConnDep, actor: ActorDep,
                city: Annotated[str | None, Query(max_length=100, pattern=TEXT_PATTERN)] = None,
-               saved: Annotated[int | None, Query(ge=0, le=10_000)] = None):
+               saved: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+               month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+               task: Annotated[int | None, Query(ge=0, le=1)] = None):
     try:
         data = ev.joint_projection(conn, evaluation_id, city=city or None)
+        tasks = joint_tasks.tasks(conn, evaluation_id, month=month)
     except ev.Hidden as e:
         raise _hidden(e) from None
     except Invalid as e:
         raise HTTPException(422, str(e)) from None
-    return _joint_page(request, data, actor, saved=saved)
+    return _joint_page(request, data, actor, saved=saved, tasks=tasks, task_saved=bool(task))
+
+
+@router.get("/joint/{evaluation_id}/tasks.xlsx")
+def joint_tasks_xlsx(evaluation_id: SchemeId, conn: ConnDep, actor: ActorDep,
+                     month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None):
+    """The month's 부진지표 list and every monthly task as XLSX (signed in, as the page)."""
+    from ...reports.evaluation import joint_tasks_workbook
+
+    try:
+        data = joint_tasks.tasks(conn, evaluation_id, month=month)
+    except ev.Hidden as e:
+        raise _hidden(e) from None
+    except Invalid as e:
+        raise HTTPException(422, str(e)) from None
+    name = quote(f"{data['evaluation']['year']}_{data['evaluation']['name']}_{data['month'] or ''}_부진지표.xlsx")
+    return Response(joint_tasks_workbook(data), media_type=XLSX_TYPE, headers={
+        "Content-Disposition": f"attachment; filename=\"joint-{evaluation_id}-tasks.xlsx\"; filename*=UTF-8''{name}"})
+
+
+TASK_FIELDS = ("indicator", "month", "task", "status", "target", "actual", "evidence", "note", "version")
+
+
+@router.post("/joint/{evaluation_id}/tasks")
+async def joint_task_submit(request: Request, evaluation_id: SchemeId, actor: ActorDep):
+    """A month's 이행과제 of an indicator (the responsible department or the performance team).
+    A month already reported comes back with its current version: sending again replaces it."""
+    form = {k: v.strip() for k, v in (await request.form()).items()
+            if k in TASK_FIELDS and isinstance(v, str) and len(v) <= 2000}
+    version = form.get("version") or ""
+    engine = request.app.state.engine
+
+    def attempt():
+        try:
+            joint_tasks.enter_task(engine, actor, evaluation_id=evaluation_id, indicator=form.get("indicator", ""),
+                                   month=form.get("month", ""), task=form.get("task", ""),
+                                   status=form.get("status", ""), target=form.get("target") or None,
+                                   actual=form.get("actual") or None, note=form.get("note") or None,
+                                   evidence=form.get("evidence") or None,
+                                   version=int(version) if version.isdigit() and len(version) < 18 else None)
+            return None, form, 303
+        except Stale as e:
+            again = dict(form, version=str(e.current["version"])) if e.current else form
+            return ("이 지표의 그 달 보고가 이미 있습니다 (아래 표). 다시 저장하면 이 내용으로 바꿉니다 / "
+                    "already reported: send again to replace it", again, 409)
+        except Refused:
+            return "이 지표를 보고할 권한이 없습니다 (담당 부서만) / not allowed: joint.task", form, 403
+        except Invalid as e:
+            return str(e), form, 422
+
+    def run():
+        error, values, status = attempt()
+        if status == 303:
+            return error, values, status, None, None
+        with engine.connect() as conn:
+            return error, values, status, ev.joint_projection(conn, evaluation_id), joint_tasks.tasks(conn,
+                                                                                                        evaluation_id)
+
+    try:
+        async with request.app.state.connection_slots.held():
+            error, values, status, data, tasks = await run_in_threadpool(run)
+    except ev.Hidden as e:
+        raise _hidden(e) from None
+    if status == 303:
+        return RedirectResponse(f"/joint/{evaluation_id}?month={quote(form.get('month', ''))}&task=1#tasks",
+                                status_code=303)
+    return _joint_page(request, data, actor, tasks=tasks, task_form=values, task_error=error, status=status)
 
 
 def _save_entries(engine, actor: Actor, evaluation_id: int, form: dict[str, str]):
