@@ -42,7 +42,7 @@ def test_menu_links_keep_year_and_municipality(client):
     html = client.get("/indicators?year=2020&municipality=김포시&grade=%C3%97").text
     nav = re.search(r'<nav class="site-nav nav-wide" aria-label="주 메뉴">(.*?)</nav>', html, re.S).group(1)
     hrefs = re.findall(r'href="([^"]+)"', nav)
-    assert len(hrefs) == 13  # 공약 (/pledges) and 종합 모니터링 (/monitoring) added by issue 12
+    assert len(hrefs) == 14  # 공약, 종합 모니터링 (issue 12) and 주민참여예산 (issue 13) added
     for href in hrefs:
         q = parse_qs(urlsplit(href.replace("&amp;", "&")).query)
         assert q == {"municipality": ["김포시"], "year": ["2020"]}, href  # not the page's own filters
