@@ -361,3 +361,26 @@ def test_tree_refuses_a_second_file_of_the_same_name_for_a_municipality(tmp_path
     err = capsys.readouterr().err
     assert f"{root / '가온시' / '2021' / '결산.txt'}: " in err and "same file name" in err
     assert _stored(sqlite_url) == [("가온시", "결산.txt", 2020), ("나래군", "결산.txt", 2020)]
+
+
+def test_the_summary_counts_read_findings_by_severity(sqlite_url, capsys, fixtures_dir):
+    """Issue 16: the reader's information (참고) is not called a warning: the summary line gives
+    the read findings by severity, as stored."""
+    import re
+
+    import sqlalchemy as sa
+
+    assert main(["ingest", str(fixtures_dir / "consistent_report.txt"), str(fixtures_dir / "performance_report.txt"),
+                 "--db", sqlite_url]) == 0
+    out = capsys.readouterr().out
+    m = re.search(r"읽기 참고사항 (\d+)건 \(경고 (\d+), 참고 (\d+)\)", out)
+    assert m, out
+    total, warnings, infos = map(int, m.groups())
+    engine = create_engine_for(sqlite_url)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(sa.text(
+            "select severity, count(*) from findings where origin = 'read' group by severity")).all())
+    engine.dispose()
+    assert (warnings, infos) == (stored.get("warning", 0), stored.get("info", 0))
+    assert total == warnings + infos and total > 0
+    assert f"{total} read findings ({warnings} warnings, {infos} info)" in out

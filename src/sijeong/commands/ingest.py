@@ -227,7 +227,7 @@ class Ingest:
         self.failed = False
         self.checked = False
         self.counts: Counter[str] = Counter()
-        self.read_warnings = 0
+        self.read_counts: dict[str, int] = {}  # the stored documents' reader findings by severity (not errors)
 
     def run(self, items: list[Item], jobs: int) -> int:
         from ..model.korean import josa
@@ -262,9 +262,12 @@ class Ingest:
             self.store_municipality(batch)
         if self.checked:
             c = self.counts
-            print(f"검증 / check: {sum(c.values())} rule findings "
-                  f"({c.get('error', 0)} errors, {c.get('warning', 0)} warnings, {c.get('info', 0)} info); "
-                  f"{self.read_warnings} read warnings")
+            r = self.read_counts
+            print(f"검증 / check: 규칙 결과 {sum(c.values())}건 (오류 {c.get('error', 0)}, 경고 {c.get('warning', 0)}, "
+                  f"참고 {c.get('info', 0)}); 읽기 참고사항 {sum(r.values())}건 (경고 {r.get('warning', 0)}, "
+                  f"참고 {r.get('info', 0)}) / {sum(c.values())} rule findings ({c.get('error', 0)} errors, "
+                  f"{c.get('warning', 0)} warnings, {c.get('info', 0)} info); {sum(r.values())} read findings "
+                  f"({r.get('warning', 0)} warnings, {r.get('info', 0)} info)")
         return 1 if self.failed else 0
 
     def unique(self, items: list[Item]) -> list[Item]:
@@ -325,7 +328,8 @@ class Ingest:
             return
         self.checked = True
         self.counts.update(f.severity for f in findings)
-        self.read_warnings += sum(1 for d in docs for f in d.findings if f.severity != "error")
+        for f in (f for d in docs for f in d.findings if f.severity != "error"):
+            self.read_counts[f.severity] = self.read_counts.get(f.severity, 0) + 1
         for _, doc in saved:
             if doc.coverage is not None:
                 print(doc.coverage.line(doc.name))
