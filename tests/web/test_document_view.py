@@ -80,3 +80,23 @@ def test_a_long_document_is_paged(client, monkeypatch):
     nxt = client.get(f"/documents/consistent_report.txt?lines={n},{far}&start={far - 10}").text
     assert document_line(nxt, far) == (lines[far - 1], True)
     assert document_line(nxt, n) is None
+
+
+def test_pages_name_documents_by_their_title(client):
+    """Issue 16: a source link says which document by its year and title (the file name stays
+    in the link and its tooltip), on the findings work list, a finding and an indicator."""
+    titled = {d["name"]: d for d in client.get("/documents.json").json()["items"] if d.get("title")}
+    assert titled
+    finding = next(f for f in client.get("/findings.json?limit=500").json()["items"]
+                   if f.get("doc") in titled and f.get("lines"))
+    doc = titled[finding["doc"]]
+    label = f"{doc['year']}년 {doc['title']}" if doc.get("year") else doc["title"]
+    for html in (client.get(f"/findings/{finding['id']}").text, client.get("/findings?limit=500").text):
+        link = re.search(rf'<a href="/documents/{re.escape(doc["name"])}\?lines=[^"]+" title="{re.escape(doc["name"])}">([^<]+)</a>',
+                         unescape(html))
+        assert link and link.group(1).startswith(label), link and link.group(1)
+    ind = next(i for i in client.get("/api/v1/indicators?limit=500").json()["items"] if i["source"]["doc"] in titled)
+    d = titled[ind["source"]["doc"]]
+    html = unescape(client.get(f"/indicators/{ind['id']}").text)
+    want = f"{d['year']}년 {d['title']}" if d.get("year") else d["title"]
+    assert f"{want} {ind['source']['line']}행</a>" in html

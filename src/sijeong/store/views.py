@@ -723,6 +723,21 @@ def document(conn: Connection, name: str, municipality: str | None = None) -> di
     return as_dict(r) if r else None
 
 
+def document_titles(conn: Connection, names: Iterable[str | None], municipality: str | None) -> dict[str, str]:
+    """How people know the documents named: ``name -> "2020 결산 및 성과보고서"`` (year and
+    title; the file name stays the key and the link) for the names a page shows."""
+    wanted = sorted({n for n in names if n})[:200]
+    if not wanted:
+        return {}
+    t = _t("documents")
+    conds = [t.c.name.in_(wanted)] + ([t.c.municipality == municipality] if municipality else [])
+    out: dict[str, str] = {}
+    for name, title, year in conn.execute(sa.select(t.c.name, t.c.title, t.c.year).where(*conds).order_by(t.c.id)):
+        if title and name not in out:
+            out[name] = f"{year}년 {title}" if year else title
+    return out
+
+
 def document_municipalities(conn: Connection, name: str) -> list[str]:
     """Every municipality that has a document of that name (names are unique per municipality)."""
     t = _t("documents")

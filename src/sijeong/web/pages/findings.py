@@ -103,6 +103,7 @@ def findings_page(request: Request, conn: ConnDep, scope: ScopeDep, paging: Pagi
            "can_mark": {r["id"] for r in rows if may_mark(actor, r)}, "csrf_token": csrf_token(request),
            "years": views.years(conn, m), "departments": views.departments(conn, m, scope.year),
            "year": scope.year, "department": scope.department,
+           "doc_titles": views.document_titles(conn, (r.get("doc") for r in rows), m),
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "검증 결과")]}
     return respond(request, "findings.html", ctx, jsonable(envelope([item(r) for r in rows], total, paging.limit,
                                                                      paging.offset)))
@@ -117,6 +118,7 @@ def finding_page(finding_id: IdPath, request: Request, conn: ConnDep, actor: May
     ctx = {"title": f"검증 결과 {finding_id}", "section": "findings", "f": row, "rule_name": rule_name,
            "MARK_LABELS": views.MARK_STATUSES, "can_mark": {row["id"]} if may_mark(actor, row) else set(),
            "csrf_token": csrf_token(request),
+           "doc_titles": views.document_titles(conn, [row.get("doc")], row.get("municipality")),
            "breadcrumbs": [("/dashboard", "대시보드"), ("/findings", "검증 결과"), (None, rule_name(row["rule"]))]}
     return respond(request, "finding.html", ctx, jsonable(item(row)))
 

@@ -62,6 +62,7 @@ def indicator_page(indicator_id: IdPath, request: Request, conn: ConnDep):
     data = {**record(ind), "history": [record(h) for h in history], "policy_goal_record": record(goal) if goal else None,
             "programs": [record(p) for p in programs], "narratives": [record(n) for n in narratives]}
     ctx = {"title": f"{ind['name']} ({ind['year']}년)", "section": "indicators", "ind": ind, "history": history, "goal": goal,
+           "doc_titles": views.document_titles(conn, [ind.get("source_doc")], ind.get("municipality")),
            "programs": programs, "narratives": narratives, "chart": chart, "errs": errs, "badge": badge,
            "breadcrumbs": [("/dashboard?year=%s" % ind["year"], "대시보드"),
                            ("/departments/%s?year=%s" % (ind["department"], ind["year"]), ind["department"] or "-"),
