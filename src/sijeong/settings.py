@@ -27,6 +27,9 @@
   ``SIJEONG_COLLAB_OWN_DEPARTMENT`` — ``1`` lets people thank colleagues of their own
   department (default ``0``: not allowed, the national scheme's rule); ``SIJEONG_COLLAB_TOP`` —
   how many are 이달의 협업왕 (default 3).
+- the 제안 가점 of the department evaluation (``docs/evaluation.md``): ``SIJEONG_BONUS_PER_ADOPTED``
+  — points per adopted suggestion (default 0.5), ``SIJEONG_BONUS_PER_IMPLEMENTED`` — points more
+  per implemented one (default 0.5); a request may send other numbers.
 """
 
 from __future__ import annotations
@@ -85,6 +88,8 @@ class Settings:
     collab_same_person: int = 2
     collab_own_department: bool = False
     collab_top: int = 3
+    bonus_per_adopted: float = 0.5
+    bonus_per_implemented: float = 0.5
 
     @classmethod
     def from_env(cls, db: str | None = None) -> "Settings":
@@ -107,6 +112,8 @@ class Settings:
             collab_own_department=os.environ.get("SIJEONG_COLLAB_OWN_DEPARTMENT", "0").strip().lower()
             in ("1", "true", "yes"),
             collab_top=_env_number("SIJEONG_COLLAB_TOP", 3),
+            bonus_per_adopted=_env_number("SIJEONG_BONUS_PER_ADOPTED", 0.5, float),
+            bonus_per_implemented=_env_number("SIJEONG_BONUS_PER_IMPLEMENTED", 0.5, float),
         )
 
     @property

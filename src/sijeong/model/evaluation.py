@@ -277,3 +277,49 @@ def performance_score(items: Sequence[Achieved], max_score: Any) -> Decimal | No
     total_weight = sum((i.weight for i in usable), Fraction(0))
     mean = sum((i.weight * i.counted for i in usable), Fraction(0)) / total_weight
     return rounded(mean / 100 * exact(max_score), 2)
+
+
+# --- 가점 from 제안제도 and 협업포인트 -------------------------------------------------------------
+
+#: where a computed bonus comes from → label
+BONUS_SOURCES = {"suggestions": "제안 채택·실시", "collaboration": "협업포인트"}
+
+
+@dataclasses.dataclass(frozen=True)
+class SuggestionRule:
+    """제안 가점: points for every adopted suggestion of the year (an implemented one was
+    adopted first and counts as adopted too) and, on top, for every implemented one; the
+    component's maximum (``weight``) caps the sum. At most two decimals each (a score's
+    precision), so the sum needs no rounding."""
+
+    per_adopted: Fraction = Fraction(1, 2)
+    per_implemented: Fraction = Fraction(1, 2)
+
+    def __post_init__(self) -> None:
+        for name in ("per_adopted", "per_implemented"):
+            v = exact(getattr(self, name))
+            if v < 0 or v > 100 or v * 100 != int(v * 100):
+                raise SchemeError(f"{name}: 0~100, 소수 둘째 자리까지 / 0..100 with at most two decimals")
+            object.__setattr__(self, name, v)
+
+
+def suggestion_bonus(figures: Mapping[str, tuple[int, int]], departments: Sequence[str], rule: SuggestionRule,
+                     cap: Any) -> dict[str, Decimal]:
+    """Each department's 제안 가점: ``adopted × per_adopted + implemented × per_implemented``,
+    at most ``cap``; ``figures``: department → (adopted, implemented); a department without
+    figures gets 0."""
+    top = exact(cap)
+    out = {}
+    for d in departments:
+        adopted, implemented = figures.get(d, (0, 0))
+        out[d] = rounded(min(adopted * rule.per_adopted + implemented * rule.per_implemented, top), 2)
+    return out
+
+
+def collaboration_bonus(received: Mapping[str, int], departments: Sequence[str], cap: Any) -> dict[str, Decimal]:
+    """Each department's 협업 가점, in proportion to the best: ``cap × received ÷ the most any
+    department of the scheme received`` (the best gets the whole ``cap``), rounded half up to
+    two decimals; everybody 0 when nobody received anything."""
+    top = exact(cap)
+    best = max((received.get(d, 0) for d in departments), default=0)
+    return {d: rounded(top * received.get(d, 0) / best if best > 0 else Fraction(0), 2) for d in departments}

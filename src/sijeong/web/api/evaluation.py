@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ... import evaluation as ev
-from ... import evaluation_cycle, joint_tasks
+from ... import evaluation_bonus, evaluation_cycle, joint_tasks
 from ...operations import Invalid, Refused, Stale
 from ..auth import ActorDep, MaybeActorDep
 from ..deps import MAX_INT, TEXT_PATTERN, ConnDep
@@ -195,6 +195,34 @@ def cycle_scores(scheme_id: SchemeId, conn: ConnDep, actor: ActorDep,
 async def write_cycle_scores(scheme_id: SchemeId, body: CycleIn, request: Request, actor: ActorDep) -> dict[str, Any]:
     """The computed scores as the scores of the evaluator ``<cycle>`` (replaced when they change)."""
     return await _run(request, evaluation_cycle.score_from_cycle, actor, scheme_id=scheme_id, component=body.component)
+
+
+class BonusIn(BaseModel):
+    component: Short = Field(description="가점 구성요소의 키")
+    source: str = Field(pattern="^(suggestions|collaboration)$",
+                        description="suggestions 제안 채택·실시, collaboration 협업포인트")
+    per_adopted: Points | None = Field(None, description="제안: 채택 1건당 가점 (생략: 설정값)")
+    per_implemented: Points | None = Field(None, description="제안: 실시 1건당 더하는 가점 (생략: 설정값)")
+
+
+def bonus_rule(request: Request, per_adopted: Any = None, per_implemented: Any = None):
+    """The 제안 가점 rule: the numbers sent, else the settings' (``SIJEONG_BONUS_PER_*``)."""
+    s = request.app.state.settings
+    return evaluation_bonus.suggestion_rule(s.bonus_per_adopted if per_adopted is None else per_adopted,
+                                            s.bonus_per_implemented if per_implemented is None else per_implemented)
+
+
+@router.post("/evaluations/{scheme_id}/bonus-scores", summary="가점: 제안 채택·실시 또는 협업포인트로 계산해 기록 (성과관리팀)",
+             response_model=dict[str, Any], responses=WRITE_ERRORS)
+async def write_bonus_scores(scheme_id: SchemeId, body: BonusIn, request: Request, actor: ActorDep) -> dict[str, Any]:
+    """Each member department's bonus from the year's 제안 figures or 협업포인트, written as the
+    scores of the evaluator ``<suggestions>`` or ``<collaboration>`` (replaced when they change)."""
+    try:
+        rule = bonus_rule(request, body.per_adopted, body.per_implemented)
+    except Invalid as e:
+        raise HTTPException(422, str(e)) from None
+    return await _run(request, evaluation_bonus.score_from_figures, actor, scheme_id=scheme_id,
+                      component=body.component, source=body.source, rule=rule)
 
 
 @router.post("/evaluations/{scheme_id}/publish", summary="결과 공개 범위", response_model=dict[str, Any],

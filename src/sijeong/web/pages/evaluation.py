@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ... import evaluation as ev
 from ... import joint_tasks
+from ...model.evaluation import BONUS_SOURCES
 from ...model.joint import TASK_STATUSES
 from ...operations import Actor, Invalid, Refused, Stale, allowed
 from ..auth import ActorDep, MaybeActorDep, authenticated
@@ -51,7 +52,8 @@ def index(request: Request, conn: ConnDep, actor: MaybeActorDep):
 
 @router.get("/evaluation/{scheme_id}")
 def results_page(request: Request, scheme_id: SchemeId, conn: ConnDep, actor: MaybeActorDep,
-                 cycle: Annotated[int | None, Query(ge=0, le=10_000)] = None):
+                 cycle: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+                 bonus: Annotated[int | None, Query(ge=0, le=10_000)] = None):
     try:
         data = ev.results(conn, actor, scheme_id)
     except ev.Hidden as e:
@@ -60,6 +62,7 @@ def results_page(request: Request, scheme_id: SchemeId, conn: ConnDep, actor: Ma
     ctx = {"title": f"{s['year']} {s['name']}", "data": data, "s": s, "KIND_LABELS": KIND_LABELS,
            "manager": ev.sees_all(actor), "json_href": f"/api/v1/evaluations/{scheme_id}/results",
            "csrf_token": _csrf(request), "PUBLICATION": ev.PUBLICATION, "cycle_written": cycle,
+           "bonus_written": bonus, "bonus_sources": BONUS_SOURCES, "settings": request.app.state.settings,
            "breadcrumbs": CRUMBS + [(None, s["name"])]}
     return respond(request, "evaluation_results.html", ctx, None)
 
@@ -168,6 +171,33 @@ async def cycle_scores_submit(request: Request, scheme_id: SchemeId, actor: Acto
     except Invalid as e:
         raise HTTPException(422, str(e)) from None
     return RedirectResponse(f"/evaluation/{scheme_id}?cycle={out['written']}#h-cycle", status_code=303)
+
+
+@router.post("/evaluation/{scheme_id}/bonus-scores")
+async def bonus_scores_submit(request: Request, scheme_id: SchemeId, actor: ActorDep):
+    """가점 from 제안 채택·실시 or 협업포인트 (the results page's form)."""
+    from ... import evaluation_bonus
+    from ..api.evaluation import bonus_rule
+
+    form = await request.form()
+
+    def field(name: str) -> str | None:
+        v = form.get(name)
+        return v.strip() if isinstance(v, str) and 0 < len(v.strip()) <= 50 else None
+
+    try:
+        rule = bonus_rule(request, field("per_adopted"), field("per_implemented"))
+        async with request.app.state.connection_slots.held():
+            out = await run_in_threadpool(evaluation_bonus.score_from_figures, request.app.state.engine, actor,
+                                          scheme_id=scheme_id, component=field("component") or "",
+                                          source=field("source") or "", rule=rule)
+    except ev.Hidden as e:
+        raise _hidden(e) from None
+    except Refused as e:
+        raise HTTPException(403, str(e)) from None
+    except Invalid as e:
+        raise HTTPException(422, str(e)) from None
+    return RedirectResponse(f"/evaluation/{scheme_id}?bonus={out['written']}#h-bonus", status_code=303)
 
 
 # --- 시군종합평가 ---------------------------------------------------------------------------------
