@@ -319,3 +319,30 @@ def test_document_view_shows_stored_text_without_a_documents_folder(fixture_db, 
     assert "본문이 데이터베이스에 없고" not in html
     assert document_line(html, n) == (lines[n - 1], True)
     assert data["text_available"] is True and data["highlighted"] == [{"line": n, "text": lines[n - 1]}]
+
+
+def test_opendata_lists_only_resources_with_rows_and_names_the_empty_ones(client):
+    """Issue 16: a resource with no row in the chosen scope is not offered as a download in the
+    list (its address and dictionary stay); the page names it and says why."""
+    import re
+
+    data = client.get("/opendata.json").json()["resources"]
+    empty = [r for r in data if not r["count"]]
+    full = [r for r in data if r["count"]]
+    assert full
+    html = client.get("/opendata").text
+    table = html[html.index('<h2 id="h-res">'):html.index("데이터 사전 전체")]
+    listed = re.findall(r"<td><code>([a-z_]+)</code></td>", table)
+    assert listed == [r["resource"] for r in full]
+    if empty:
+        note = re.search(r'<p class="note" id="empty-resources">(.*?)</p>', html, re.S).group(1)
+        assert all(f"<code>{r['resource']}</code>" in note for r in empty)
+    else:
+        assert 'id="empty-resources"' not in html
+    for r in data:  # every resource keeps its dictionary
+        assert f'id="dict-{r["resource"]}"' in html
+    # a year with nothing: every resource is named empty, none listed
+    nothing = client.get("/opendata?year=1999").text
+    note = re.search(r'<p class="note" id="empty-resources">(.*?)</p>', nothing, re.S).group(1)
+    assert all(f"<code>{r['resource']}</code>" in note for r in data)
+    assert re.findall(r"<td><code>([a-z_]+)</code></td>", nothing[nothing.index('<h2 id="h-res">'):]) == []
