@@ -1,0 +1,141 @@
+"""The same fact in two documents of one municipality: a year's indicator result as the
+settlement and performance report of that year prints it, and as a later work plan restates
+it in one of its tables (``[연도별 승소율 현황] 2020 90%``, ``계약심사 … 2020년 … 절감률 4.23%``).
+
+What the readers store from a plan is a :class:`~sijeong.model.plans.Statistic` row with its
+values by column header; the plan's record carries the plan's year, so the year of a value is
+read from its labels: the row's name (``2020년``: every column is a measure) or the column
+header (``2020``, ``'20``, ``민선 7기 '20``: the row's name is the measure). Only years before
+the plan's own year are restated facts (the plan's year is a target).
+
+A pair is compared when the report's indicator and the plan's value are of the same
+municipality, department (normalised) and year, name the same thing — the measure's label is
+the indicator's name up to extraction noise, or is contained in it (``승소율`` in ``소송 승소율
+제고``; 율 and 률 are one suffix) — and are the same measure (the same unit when the plan's cell
+prints one; a rate label for a % indicator). A plan that restates one indicator-year with two
+different values is ambiguous and left alone.
+
+The finding belongs to the report (``doc`` and ``lines``: every printing of the indicator's
+실적 there); a finding carries one document, so the plan's document, table, line and value
+are in the message and in ``expected``. Severity: warning (a match by name across documents,
+written by different offices, is not certain), info when rounding of the printed figures
+explains the difference.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Document, Figure, Finding
+from ..model.plans import Statistic
+from ..model.records import Indicator
+from .base import finding, fmt, lines_of, norm, rounding_slack, rule, similar
+
+#: a label that is a year alone: ``2020``, ``2020년``, ``'20``, ``‘20년도`` (after an optional
+#: group prefix in a column header: ``민선 7기 '20``)
+_YEAR = re.compile(r"(?:^|\s)(?:(?P<full>(?:19|20)\d\d)|['‘’](?P<short>\d\d))\s*(?:년도?)?\s*$")
+_TOTALS = {"계", "합계", "총계", "소계"}
+_RATE = re.compile(r"[률율]$|%")
+
+
+def year_of(label: str | None) -> int | None:
+    m = _YEAR.search((label or "").strip())
+    if not m:
+        return None
+    return int(m.group("full")) if m.group("full") else 2000 + int(m.group("short"))
+
+
+def _key(name: str | None) -> str:
+    return norm(name).replace("율", "률")
+
+
+def restated(plan: Document) -> list[tuple[int, str, Statistic, str, Figure]]:
+    """(year, measure label, record, column header, figure) for every value of ``plan``'s
+    statistics tables that states a year before the plan's own."""
+    out = []
+    for r in plan.of(Statistic):
+        if r.is_total or norm(r.name) in _TOTALS:
+            continue
+        row_year = year_of(r.name)
+        for key, fig in r.figures.items():
+            if not key.startswith("col:") or fig.value is None:
+                continue
+            header = key[4:]
+            if norm(header) in _TOTALS:
+                continue
+            if row_year is not None:
+                year, label = row_year, header
+            else:
+                year, label = year_of(header), r.name
+            if year is None or plan.year is None or year >= plan.year:
+                continue
+            out.append((year, label, r, header, fig))
+    return out
+
+
+def _same_name(indicator: str, label: str) -> bool:
+    if similar(indicator, label):
+        return True
+    k = _key(label)
+    return len(k) >= 3 and k in _key(indicator)
+
+
+def _same_measure(ind: Indicator, label: str, fig: Figure) -> bool:
+    unit = (ind.unit or "").strip()
+    if fig.unit:
+        return fig.unit == unit
+    if unit == "%":
+        return bool(_RATE.search(label.strip()))
+    return not _RATE.search(label.strip())
+
+
+def _printings(ind: Indicator) -> list[Figure]:
+    figs = [ind.figures["actual"]] if "actual" in ind.figures else []
+    figs += [a.figures["actual"] for a in ind.appearances if "actual" in a.figures]
+    return figs
+
+
+def compared(documents: list[Document]):
+    """Every pair the rule compares: (report, indicator, plan, plan record, column header,
+    plan figure) — the indicator's 실적 of year Y and the one value a later plan of the same
+    municipality states for it (same department, name and measure)."""
+    plans = [d for d in documents if d.family == "work_plan" and d.year is not None]
+    facts = {p.name: restated(p) for p in plans}
+    for rep in documents:
+        if rep.family != "settlement_report":
+            continue
+        for ind in rep.of(Indicator):
+            if ind.year is None or "actual" not in ind.figures or ind.actual is None:
+                continue
+            for plan in plans:
+                if plan.municipality != rep.municipality or plan.year <= ind.year:
+                    continue
+                hits = [(r, header, fig) for year, label, r, header, fig in facts[plan.name]
+                        if year == ind.year and norm(r.department) == norm(ind.department)
+                        and _same_name(ind.name, label) and _same_measure(ind, label, fig)]
+                if not hits or len({fig.value for _, _, fig in hits}) != 1:
+                    continue  # nothing restated, or restated twice with two values: ambiguous
+                r, header, fig = hits[0]
+                yield rep, ind, plan, r, header, fig
+
+
+@rule("cross.document", "문서 간 같은 사실",
+      "그해 결산·성과보고서의 성과지표 실적 = 이후 주요업무계획 표가 다시 적은 같은 해 실적 (같은 부서, 비슷한 이름, 같은 단위)")
+def check_cross_document(documents: list[Document]) -> list[Finding]:
+    out: list[Finding] = []
+    for rep, ind, plan, r, header, fig in compared(documents):
+        mine = ind.figures["actual"]
+        diff = abs(fig.value - ind.actual)
+        if diff < 1e-9:
+            continue
+        severity = "info" if diff <= rounding_slack([mine, fig]) else "warning"
+        unit = ind.unit or ""
+        cell = " ".join(x for x in (r.section if r.section != r.name else None, r.name, header) if x)
+        msg = (f"{ind.department} {ind.name} {ind.year}년 실적: {rep.year}년 결산·성과보고서 "
+               f"{fmt(ind.actual)}{unit} ≠ {plan.year}년 주요업무계획 {fmt(fig.value)}{fig.unit or unit} "
+               f"({plan.name}:{fig.source.line}행 {cell})"
+               + (" (반올림 차이)" if severity == "info" else "")
+               + " / the same fact in two documents (the plan's line is in the message)")
+        out.append(finding("cross.document", severity, ind, lines_of(*_printings(ind)), msg,
+                           expected=fig.value, actual=ind.actual))
+    return out
