@@ -117,6 +117,7 @@ NOT_SNAPSHOT = {
     # 성과관리 pages (docs/cycle.md "Pages"): staff only (a redirect to /login without an
     # account) and they show what people entered, which the corpora hold none of
     "/cycle": "staff only; the corpora hold no cycle (tests/web/test_cycle_pages.py)",
+    "/cycle/{year}/plan": "login only: a redirect to the department's plan page (tests/web/test_cycle_pages.py)",
     "/cycle/{year}/plan/{department}": "staff only; entered plans (tests/web/test_cycle_pages.py)",
     "/cycle/indicators/{plan_id}": "staff only; entered results (tests/web/test_cycle_pages.py)",
     "/cycle/evidence/{evidence_id}": "staff only; uploaded evidence files (tests/web/test_cycle_pages.py)",

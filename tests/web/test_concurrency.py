@@ -99,7 +99,9 @@ def route_urls(app, http: httpx.Client, *, pdf: bool) -> list[str]:
 
     known_query = {"q": first("/api/v1/plan-tasks?limit=1", "title").split()[0],
                    # 제안제도 and 협업 (entered by people: none in the fixtures)
-                   "year": "2020", "title": "주차장"}
+                   "year": "2020", "title": "주차장",
+                   # the cycle's "새 부서의 계획 시작" form (a redirect to the department's plan)
+                   "department": first("/api/v1/indicators?limit=1", "department")}
     fillers = {
         "item_id": lambda p: [p.replace("{item_id}", str(api_id(p)))],
         "indicator_id": lambda p: [p.replace("{indicator_id}", str(first("/api/v1/indicators?limit=1")))],

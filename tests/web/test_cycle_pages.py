@@ -258,3 +258,29 @@ def test_unknown_records_are_404_pages(site):
     assert r.status_code == 200 and "아직 열리지 않았습니다" in r.text and f'value="{Y + 50}"' in r.text
     assert post(perf, csrf, "/cycle/results/999999/accept").status_code == 404
     assert perf.get("/cycle/indicators/99999999999999999999").status_code == 422
+
+
+def test_a_department_new_this_year_starts_its_plan_from_the_year_page(site):
+    """A department that was in no document last year (a new 과, a 읍·면·동) gets to its plan page:
+    the performance team by the year page's form, its editor by its own row."""
+    app, engine, _ = site
+    perf, perf_csrf = login(app, "perf")
+    with engine.connect() as conn:
+        opened = any(y["year"] == Y for y in cycle.years(conn, M))
+    if not opened:
+        assert post(perf, perf_csrf, "/cycle/open", {"year": str(Y)}).status_code == 303
+    page = perf.get(f"/cycle?year={Y}").text
+    form = re.search(rf'<form class="pledge-form" method="get" action="/cycle/{Y}/plan">(.*?)</form>', page, re.S)
+    assert form and '<label for="start-dept">' in form.group(1)
+    r = perf.get(f"/cycle/{Y}/plan", params={"department": " 세무과 ", "municipality": M}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/cycle/{Y}/plan/{quote('세무과')}?municipality={quote(M)}"
+    assert perf.get(r.headers["location"]).status_code == 200
+    assert perf.get(f"/cycle/{Y}/plan", params={"department": ""}).status_code == 422
+    # the editor of 세무과 (no indicator last year) sees their own department's row to start from
+    other, _ = login(app, "other")
+    own = main(other.get(f"/cycle?year={Y}").text)
+    assert f'href="/cycle/{Y}/plan/{quote("세무과")}' in own and 'id="start-dept"' not in own
+    assert other.get(f"/cycle/{Y}/plan/{quote('세무과')}").status_code == 200
+    with TestClient(app) as anon:
+        r = anon.get(f"/cycle/{Y}/plan?department=x", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")

@@ -274,6 +274,8 @@ def _year_page(request: Request, conn, actor: Actor, m: str, year: int | None, f
         rows = sorted(depts.values(), key=lambda d: d["department"])
         if actor.role in ("editor", "approver"):
             rows = [d for d in rows if d["department"] == actor.department]
+            if actor.department and not rows:  # a department new this year: its (empty) plan to start
+                rows = [{"department": actor.department, "counts": {}, "findings": 0, "status": "none"}]
         accepted_annual = any(r["period"] == str(year) and r["status"] == "accepted"
                               for r in cycle.year_results(conn, m, year))
         ctx.update(cyc=cyc, departments=rows, windows=cycle.windows(conn, m, year),
@@ -395,6 +397,17 @@ def _plan_page(request: Request, conn, actor: Actor, m: str, year: int, departme
                json_href=f"/api/v1/cycle/years/{year}/plan?" + urlencode({"municipality": m, "department": department}),
                breadcrumbs=[CRUMB, (_year_href(year, m), f"{year}년"), (None, department)])
     return _page(request, "cycle_plan.html", ctx, failure.status if failure else 200)
+
+
+@router.get("/cycle/{year}/plan")
+def start_plan(request: Request, conn: ConnDep, actor: ActorDep, year: YearP,
+               department: Annotated[str, Query(min_length=1, max_length=200, pattern=TEXT_PATTERN,
+                                                description="계획을 쓸 부서")],
+               municipality: MunicipalityParam = None):
+    """The year page's "새 부서의 계획" form (a GET form): to the department's plan page, where its
+    first indicator is created (a department new this year has none to carry over)."""
+    m = _municipality(request, conn, municipality)
+    return RedirectResponse(_plan_href(year, department.strip(), m), status_code=303)
 
 
 @router.get("/cycle/{year}/plan/{department}")
