@@ -21,12 +21,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import operations
-from .evaluation import MANAGERS, Hidden, _component, _now, _scheme_or_invalid, _scope_of, scheme_summary, sees_all
+from .evaluation import Hidden, _component, _scheme_or_invalid, scheme_summary, sees_all
+from .evaluation_cycle import write_computed_scores
 from .model import evaluation as scoring
-from .operations import Actor, Invalid, Refused
+from .operations import Actor, Invalid
 from .store import collaboration as collab_store
-from .store import evaluation as store
 from .store import suggestions as suggestion_store
 
 #: the evaluator name of the scores computed from each source (not an account: a computed source)
@@ -121,32 +120,8 @@ def score_from_figures(engine, actor: Actor, *, scheme_id: int, component: str, 
     of the ``bonus`` component; an unchanged score is left alone. ``admin``/``performance``
     only; not while the scheme is published. Returns the preview with ``written``."""
     source, rule = _source(source), _rule(rule)
-    evaluator = EVALUATORS[source]
-    s = _scope_of(engine, scheme_id)
-    with operations.write(engine, actor, "evaluation.score", municipality=s["municipality"],
-                          recheck_scopes=False) as tx:
-        if actor.role not in MANAGERS:
-            raise Refused(actor, "evaluation.score", None)
-        fresh = store.scheme(tx.conn, scheme_id)
-        if fresh["publication"] != "none":
-            raise Invalid("공개된 평가의 점수는 고칠 수 없습니다 (공개를 거둔 뒤 고치십시오) / "
-                          "a published scheme's scores cannot change")
-        comp = _bonus_component(fresh, component)
-        rows = _computed(tx.conn, fresh, comp, source, rule)
-        written = 0
-        for d in rows:
-            note = _note(d, comp, source, rule)
-            current = store.score_row(tx.conn, component_id=comp["id"], department=d["department"],
-                                      evaluator=evaluator)
-            if current is None:
-                tx.insert("evaluation_scores", dict(
-                    scheme_id=scheme_id, component_id=comp["id"], department=d["department"], evaluator=evaluator,
-                    score=d["score"], scored_at=_now(), version=1), year=fresh["year"], note=note)
-            elif current["score"] != d["score"]:
-                tx.update("evaluation_scores", current["id"], dict(score=d["score"], scored_at=_now(),
-                                                                   version=current["version"] + 1),
-                          expected={"version": current["version"]}, note=note)
-            else:
-                continue
-            written += 1
+    fresh, comp, rows, written = write_computed_scores(
+        engine, actor, scheme_id, evaluator=EVALUATORS[source], pick=lambda s: _bonus_component(s, component),
+        compute=lambda conn, s, comp: _computed(conn, s, comp, source, rule),
+        note=lambda d, comp: _note(d, comp, source, rule))
     return _answer(fresh, comp, source, rule, rows) | {"written": written}

@@ -11,7 +11,7 @@ the preview and the write are for ``admin`` and ``performance`` only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from . import operations
 from .evaluation import MANAGERS, Hidden, _component, _now, _num, _scheme_or_invalid, _scope_of, scheme_summary, \
@@ -80,11 +80,16 @@ def cycle_performance(conn, actor: Actor | None, scheme_id: int, component: str 
             "evaluator": CYCLE_EVALUATOR, "departments": _cycle_performance(conn, s, comp)}
 
 
-def score_from_cycle(engine, actor: Actor, *, scheme_id: int, component: str | None = None) -> dict[str, Any]:
-    """Write the component's scores computed from the year's accepted cycle results, as the
-    evaluator ``<cycle>`` (one score per department, replaced when the results change; a
-    department without any accepted result gets none). ``admin``/``performance`` only; not
-    while the scheme is published. Returns the preview with ``written`` (scores changed)."""
+def write_computed_scores(engine, actor: Actor, scheme_id: int, *, evaluator: str,
+                          pick: Callable[[dict[str, Any]], dict[str, Any]],
+                          compute: Callable[[Any, dict[str, Any], dict[str, Any]], list[dict[str, Any]]],
+                          note: Callable[[dict[str, Any], dict[str, Any]], str]) -> tuple[dict, dict, list, int]:
+    """The one path for a component's computed scores (``<cycle>``, ``<suggestions>``,
+    ``<collaboration>``): in one ``evaluation.score`` transaction, ``admin``/``performance``
+    only and not while the scheme is published, ``pick`` the component of the fresh scheme,
+    ``compute`` each department's ``score`` (None: no score) and write it as ``evaluator``'s —
+    inserted, or updated under its version when it changed, an unchanged one left alone, each
+    with its ``note`` in the audit trail. Returns (scheme, component, rows, scores written)."""
     s = _scope_of(engine, scheme_id)
     with operations.write(engine, actor, "evaluation.score", municipality=s["municipality"],
                           recheck_scopes=False) as tx:
@@ -94,26 +99,36 @@ def score_from_cycle(engine, actor: Actor, *, scheme_id: int, component: str | N
         if fresh["publication"] != "none":
             raise Invalid("공개된 평가의 점수는 고칠 수 없습니다 (공개를 거둔 뒤 고치십시오) / "
                           "a published scheme's scores cannot change")
-        comp = _score_component(fresh, component)
-        rows = _cycle_performance(tx.conn, fresh, comp)
+        comp = pick(fresh)
+        rows = compute(tx.conn, fresh, comp)
         written = 0
         for d in rows:
             if d["score"] is None:
                 continue
-            note = f"{d['department']} {comp['label']} (성과관리 실적 / accepted cycle results)"
             current = store.score_row(tx.conn, component_id=comp["id"], department=d["department"],
-                                      evaluator=CYCLE_EVALUATOR)
+                                      evaluator=evaluator)
             if current is None:
                 tx.insert("evaluation_scores", dict(
-                    scheme_id=scheme_id, component_id=comp["id"], department=d["department"],
-                    evaluator=CYCLE_EVALUATOR, score=d["score"], scored_at=_now(), version=1), year=s["year"],
-                    note=note)
+                    scheme_id=scheme_id, component_id=comp["id"], department=d["department"], evaluator=evaluator,
+                    score=d["score"], scored_at=_now(), version=1), year=fresh["year"], note=note(d, comp))
             elif current["score"] != d["score"]:
                 tx.update("evaluation_scores", current["id"], dict(score=d["score"], scored_at=_now(),
                                                                    version=current["version"] + 1),
-                          expected={"version": current["version"]}, note=note)
+                          expected={"version": current["version"]}, note=note(d, comp))
             else:
                 continue
             written += 1
+    return fresh, comp, rows, written
+
+
+def score_from_cycle(engine, actor: Actor, *, scheme_id: int, component: str | None = None) -> dict[str, Any]:
+    """Write the component's scores computed from the year's accepted cycle results, as the
+    evaluator ``<cycle>`` (one score per department, replaced when the results change; a
+    department without any accepted result gets none). ``admin``/``performance`` only; not
+    while the scheme is published. Returns the preview with ``written`` (scores changed)."""
+    fresh, comp, rows, written = write_computed_scores(
+        engine, actor, scheme_id, evaluator=CYCLE_EVALUATOR, pick=lambda s: _score_component(s, component),
+        compute=_cycle_performance,
+        note=lambda d, comp: f"{d['department']} {comp['label']} (성과관리 실적 / accepted cycle results)")
     return {"scheme": scheme_summary(fresh), "component": comp["key"], "cap": scoring.PERFORMANCE_CAP,
             "evaluator": CYCLE_EVALUATOR, "departments": rows, "written": written}

@@ -46,7 +46,7 @@ MODULES = {
     # 정량 추진실적 from the cycle's accepted results (rules: infer_direction, the one inference)
     "evaluation_cycle.py": {"operations", "store", "model", "rules", "evaluation"},
     # 가점 from 제안제도 and 협업포인트: their figures (store), the write path, the evaluation's helpers
-    "evaluation_bonus.py": {"operations", "store", "model", "evaluation"},
+    "evaluation_bonus.py": {"operations", "store", "model", "evaluation", "evaluation_cycle"},  # its computed-score writer
     # 시군종합평가 monthly 이행과제 and the 부진지표 list (rules: infer_direction)
     "joint_tasks.py": {"operations", "store", "model", "rules", "evaluation"},
     # 종합 모니터링: reads only (the read layer, the evaluation's and the cycle's reads)
