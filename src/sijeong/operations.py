@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import getpass
+import unicodedata
 from typing import Any, Iterable, Iterator
 
 from . import pipeline
@@ -449,19 +450,26 @@ PLEDGE_FIELDS = ("number", "title", "field", "type", "lead_department", "target_
                  *PLEDGE_LISTS)
 
 
-def _text(name: str, value: Any, *, required: bool) -> str | None:
+def text_value(name: str, value: Any, *, limit: int, required: bool) -> str | None:
+    """A text a person entered, as every write takes it: stripped, NFC, at most ``limit``
+    characters, no control characters but line breaks and tabs; None when empty and not
+    ``required``. Refusals are :class:`Invalid` naming the field, Korean first."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise Invalid(f"{name}: 값이 필요합니다 / required")
         return None
     if not isinstance(value, str):
         raise Invalid(f"{name}: 글자여야 합니다 / must be text")
-    value = value.strip()
-    if len(value) > PLEDGE_LIMITS[name]:
-        raise Invalid(f"{name}: {PLEDGE_LIMITS[name]:,}자 이내여야 합니다 / at most {PLEDGE_LIMITS[name]} characters")
-    if any(ord(c) < 0x20 and c not in "\n\r\t" for c in value):
+    value = unicodedata.normalize("NFC", value.strip())
+    if len(value) > limit:
+        raise Invalid(f"{name}: {limit:,}자 이내여야 합니다 / at most {limit} characters")
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
         raise Invalid(f"{name}: 제어 문자는 쓸 수 없습니다 / control characters are not allowed")
     return value
+
+
+def _text(name: str, value: Any, *, required: bool) -> str | None:
+    return text_value(name, value, limit=PLEDGE_LIMITS[name], required=required)
 
 
 def _names(name: str, value: Any) -> list[str]:

@@ -33,7 +33,6 @@ import hmac
 import logging
 import os
 import secrets
-import unicodedata
 from typing import Any, Callable
 
 from . import operations
@@ -108,18 +107,7 @@ def identity_check(municipality: str) -> str:
 
 
 def _text(name: str, value: Any, *, required: bool = True) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise Invalid(f"{name}: 값이 필요합니다 / required")
-        return None
-    if not isinstance(value, str):
-        raise Invalid(f"{name}: 글자여야 합니다 / must be text")
-    value = unicodedata.normalize("NFC", value.strip())
-    if len(value) > LIMITS[name]:
-        raise Invalid(f"{name}: {LIMITS[name]:,}자 이내여야 합니다 / at most {LIMITS[name]} characters")
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
-        raise Invalid(f"{name}: 제어 문자는 쓸 수 없습니다 / control characters are not allowed")
-    return value
+    return operations.text_value(name, value, limit=LIMITS[name], required=required)
 
 
 def _won(name: str, value: Any, *, required: bool = True) -> int | None:

@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any
 
 from .model import suggestions as model
-from .operations import Actor, Invalid, Refused, Stale, allowed, write
+from .operations import Actor, Invalid, Refused, Stale, allowed, text_value, write
 from .store import suggestions as store
 from .store import writes
 
@@ -30,18 +30,7 @@ def _now() -> dt.datetime:
 
 
 def _text(name: str, value: Any, *, required: bool) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise Invalid(f"{name}: 값이 필요합니다 / required")
-        return None
-    if not isinstance(value, str):
-        raise Invalid(f"{name}: 글자여야 합니다 / must be text")
-    value = value.strip()
-    if len(value) > LIMITS[name]:
-        raise Invalid(f"{name}: {LIMITS[name]:,}자 이내여야 합니다 / at most {LIMITS[name]} characters")
-    if any((ord(c) < 0x20 and c not in "\n\r\t") or c == "\x7f" for c in value):
-        raise Invalid(f"{name}: 제어 문자는 쓸 수 없습니다 / control characters are not allowed")
-    return value
+    return text_value(name, value, limit=LIMITS[name], required=required)
 
 
 def _date(name: str, value: Any, *, default: dt.date | None = None) -> dt.date:
