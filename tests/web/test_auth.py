@@ -327,7 +327,7 @@ def test_logging_in_and_out_with_the_forms(c):
     assert r.status_code == 303 and r.headers["location"] == "/plans"
     assert "httponly" in r.headers["set-cookie"].lower()
     page = c.get("/dashboard")
-    assert page.status_code == 200 and "kim · 자치행정과" in page.text and "로그아웃" in page.text
+    assert page.status_code == 200 and '<span class="account-login">kim</span><span class="account-dept"> · 자치행정과</span>' in page.text and "로그아웃" in page.text
     assert page.headers["cache-control"] == "no-store"  # the page names the person
     assert "no-store" not in c.get("/static/style.css").headers.get("cache-control", "")  # the same for all
     assert_secure(page)
