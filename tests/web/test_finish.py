@@ -172,6 +172,9 @@ def test_phone_menu_tables_and_charts(browser, live_server, app):
                 path, pg.evaluate("document.documentElement.scrollWidth"))
             assert pg.evaluate(BROKEN_WORDS_JS) == [], path
             assert pg.evaluate(LABELS_OUTSIDE_JS) == [], path
+            if name == "citizens":  # no auditors' "*" for citizens; the computed links still say so in their title
+                assert pg.evaluate("[...document.querySelectorAll('main .calc')].every(e => e.getClientRects().length === 0)")
+                assert pg.locator("main a.computed[title^='계산값']").count() > 0
             axe_check(pg)
         # keyboard: Tab to the menu, Enter opens it, the next Tab reaches its first link
         pg.goto(live_server + "/dashboard?year=2020")
@@ -206,3 +209,10 @@ def test_desktop_menu_is_one_row_and_axe_clean(browser, live_server, app):
                 axe_check(pg)
     finally:
         ctx.close()
+
+
+def test_citizens_footer_does_not_explain_a_mark_it_does_not_show(client):
+    citizens = client.get("/citizens?year=2020").text
+    dashboard = client.get("/dashboard?year=2020").text
+    assert "표시는 원문 값으로 계산한 값" not in citizens and "밑줄 친 숫자" in citizens
+    assert "표시는 원문 값으로 계산한 값" in dashboard
