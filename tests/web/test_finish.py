@@ -216,3 +216,19 @@ def test_citizens_footer_does_not_explain_a_mark_it_does_not_show(client):
     dashboard = client.get("/dashboard?year=2020").text
     assert "표시는 원문 값으로 계산한 값" not in citizens and "밑줄 친 숫자" in citizens
     assert "표시는 원문 값으로 계산한 값" in dashboard
+
+
+def test_program_levels_are_tagged_in_korean(client):
+    """The 사업별조서's department total line (level "total") is tagged 부서 합계, never "total"."""
+    import re
+
+    from urllib.parse import quote
+
+    dept = next(p["department"] for p in client.get("/api/v1/programs?year=2020").json()["items"] if p["level"] == "detail")
+    for path in ("/programs?year=2020", f"/departments/{quote(dept)}?year=2020"):
+        html = client.get(path).text
+        tags = set(re.findall(r'<span class="tag">([^<]*)</span>', html))
+        assert "total" not in tags, path
+    tags = set(re.findall(r'<span class="tag">([^<]*)</span>', client.get("/programs?year=2020").text))
+    assert {"정책사업", "단위사업", "세부사업"} <= tags
+    assert '<span class="tag">부서 합계</span>' in client.get("/programs?year=2020").text

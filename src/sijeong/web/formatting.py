@@ -24,6 +24,10 @@ from ..model.vocabulary import (  # noqa: F401  (the labels the templates get th
     SEVERITY_LABELS,
 )
 
+#: a program row's level as its tag on the pages: the three levels, and the department's own
+#: total line of the 사업별조서 (level "total") as 부서 합계 — never the code's English word
+LEVEL_TAGS: dict[str, str] = {**LEVEL_LABELS, "total": "부서 합계"}
+
 #: display unit key -> (Korean label, divisor)
 MONEY_UNITS: dict[str, tuple[str, int]] = {
     "won": ("원", 1),

@@ -31,6 +31,7 @@ def make_templates() -> Jinja2Templates:
         SEVERITY_LABELS=f.SEVERITY_LABELS,
         DIRECTION_LABELS=f.DIRECTION_LABELS,
         LEVEL_LABELS=f.LEVEL_LABELS,
+        LEVEL_TAGS=f.LEVEL_TAGS,
         ACCOUNT_LABELS=f.ACCOUNT_LABELS,
         MONEY_UNITS=f.MONEY_UNITS,
         source_href=links.source_href,
