@@ -105,21 +105,26 @@ def record_from_row(cls: type[Record], row: dict[str, Any]) -> Record:
         "figures": figures,
         "appearances": [appearance_from_json(a, doc) for a in row.get("appearances") or []],
     }
-    h = hints(cls)
-    for f in own_fields(cls):
-        if f.name not in row:
+    for name, tp, kind, allows_none in _decode_plan(cls):
+        if name not in row:
             continue
-        tp = h[f.name]
-        value = row[f.name]
-        if value is None and not _allows_none(tp):
+        value = row[name]
+        if value is None and not allows_none:
             continue  # a column added later: the field's default
-        kind = scalar_kind(tp)
         if kind is None:
             value = from_json(value, tp)
-        elif kind == "float" and f.name in figures and figures[f.name].value == value:
-            value = figures[f.name].value  # keeps 123 an int where the document printed 123
-        kw[f.name] = value
+        elif kind == "float" and name in figures and figures[name].value == value:
+            value = figures[name].value  # keeps 123 an int where the document printed 123
+        kw[name] = value
     return cls(**kw)
+
+
+@functools.cache
+def _decode_plan(cls: type) -> tuple[tuple[str, Any, str | None, bool], ...]:
+    """(name, type hint, scalar kind, None allowed) of a record class's own fields, worked out
+    once per class: ``record_from_row`` runs for every stored record a check loads back."""
+    h = hints(cls)
+    return tuple((f.name, h[f.name], scalar_kind(h[f.name]), _allows_none(h[f.name])) for f in own_fields(cls))
 
 
 # --- generic tables --------------------------------------------------------------------
