@@ -32,6 +32,7 @@ def make_templates() -> Jinja2Templates:
         DIRECTION_LABELS=f.DIRECTION_LABELS,
         LEVEL_LABELS=f.LEVEL_LABELS,
         ACCOUNT_LABELS=f.ACCOUNT_LABELS,
+        budget_scopes=f.BUDGET_SCOPES,
         MONEY_UNITS=f.MONEY_UNITS,
         source_href=links.source_href,
         particle=particle,
