@@ -66,7 +66,8 @@ def table_total(row: BudgetItem, plan_year: int | None) -> TableTotal:
       column group naming a source, ``국비지원현황``, makes the year's amount that source's);
     - else the 총예산/합계/사업비 column is this year's amount, with 국비/도비/시비 as its split;
     - else (``사업예산(백만원)`` over ``국도비 | 시비`` only) the sum of the source columns."""
-    figs = row.figures
+    # whole won only: a cell that scales to a fraction of a won (a misread) is no amount
+    figs = {k: f for k, f in row.figures.items() if f.value is None or isinstance(f.value, int)}
     years = [(k, f, y) for k, f in figs.items() if k.startswith("col:") and (y := _year_of_column(k))]
     if years:
         this = [(k, f) for k, f, (y, ranged) in years if y == plan_year and not ranged]
