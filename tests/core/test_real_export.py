@@ -1,7 +1,8 @@
 """Values of the real FY2020 settlement + performance report (004), checked by hand in the
 text and asserted against ``sijeong export`` after ``sijeong ingest`` — the whole path.
 
-Each assertion names the document line the value was read from.
+Each assertion names the document line the value was read from. The last test follows the
+plans' (000, 003) task budgets along the same path.
 """
 
 import json
@@ -134,3 +135,20 @@ def test_computed_values_are_stored_beside_the_reported(export):
     assert (suit["grade"], suit["grade_computed"]) == ("○", "○")  # 128.57% is still ○
     rank = one(export, "indicators", department="기획담당관", name="시군종합평가 실적 향상", year=2020)
     assert rank["rate_computed"] == pytest.approx(60.0) and rank["grade_computed"] == "×"  # 3/5: lower is better
+
+
+def test_plan_task_budgets_by_scope(export):
+    """The plans' task budgets through ingest and export (checked by hand in
+    tests/readers/test_plan_real.py): this year's cost in ``budget``, another scope in ``figures``."""
+    tasks = {(t["source"]["doc"][:3], t["department"], t["number"]): t for t in export["plan_tasks"]}
+    t = tasks[("003", "정책기획과", 6)]  # 003:565 + 575 + 586 (천원)
+    assert (t["budget"], t["national"], t["provincial"], t["city"]) == (572_000_000, 40_000_000, 266_000_000, 266_000_000)
+    assert [t["figures"][f"budget_{i}"]["line"] for i in (1, 2, 3)] == [565, 575, 586]
+    t = tasks[("003", "스마트도시과", 5)]  # 003:1160 계 국도비 1,816 + 시비 312 (백만원)
+    assert (t["budget"], t["city"], t["figures"]["national_provincial"]["value"]) == (2_128_000_000, 312_000_000,
+                                                                                     1_816_000_000)
+    t = tasks[("000", "미래전략담당관", 3)]  # 000:156 under 사업기간 2021. 7. ~ 2022. 7.
+    assert t["budget"] is None
+    assert (t["figures"]["programme_budget"]["value"], t["figures"]["programme_budget"]["line"]) == (314_028_000, 156)
+    t = tasks[("000", "미래전략담당관", 4)]  # 000:206 추진목표
+    assert t["budget"] is None and t["figures"]["target_budget"]["value"] == 1_100_000_000_000

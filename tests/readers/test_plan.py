@@ -101,11 +101,13 @@ def test_achievements_vision_goals(fixtures_dir):
 def test_budget_table_one_cell_people_two_leaders(fixtures_dir):
     doc, _ = read(fixtures_dir, "plan_budget_cells.txt")
     t1, t2 = tasks(doc)[("재정담당관", 1)], tasks(doc)[("재정담당관", 2)]
-    # two statements: summed, each kept as a printed figure
+    # two statements of one □ part and the 계 row of the table of another part (its own cost):
+    # summed, each kept as a printed figure
     assert t1.figures["budget_1"].value == 1_200_000_000_000
     assert t1.figures["budget_2"].value == 84_000_000
-    assert t1.budget == 1_200_084_000_000
-    assert (t1.provincial, t1.city) == (21_000_000, 63_000_000)
+    assert (t1.figures["budget_3"].value, t1.figures["budget_3"].source.line) == (90_000_000, 25)
+    assert t1.budget == 1_200_174_000_000
+    assert (t1.provincial, t1.city) == (21_000_000 + 40_000_000, 63_000_000 + 50_000_000)
     # the whole block in one cell of a tab line
     assert (t1.head, t1.team_leader, t1.extension) == ("윤보라", "정하늘", "6201")
     assert [(p.name, p.extension) for p in t1.staff] == [("강바다", "6202")]
@@ -197,3 +199,63 @@ def test_a_goal_line_gives_no_budget(line, budget):
     from sijeong.readers.plan_parts import TARGET_LINE
 
     assert bool(TARGET_LINE.match(line)) is not budget
+
+
+#: a made-up plan (not a Gimpo layout): one task whose cost is stated in every scope — a contract over
+#: two years, a target, a multi-year table (the plan year's column), a table with 국도비 | 군비 only
+SCOPES_PLAN = """- 2033년도 -
+
+주요 시정계획
+
+물길정비과
+
+2033년도 주요업무계획
+
+1. 물길 살리기
+
+❖ 하천 정비
+
+■ 기본구상 용역
+
+· 용역기간 : 2032. 9. ~ 2033. 8.
+· 사업비 : 250,000천원
+
+■ 장기 구상
+
+· 최종목표 : 총사업비 3천억원 투자
+
+■ 연차별 정비
+
+[단위 : 백만원]
+
+구 분\t총사업비\t연차별 투자계획
+\t\t'32년까지\t'33년\t'34년이후
+총계\t9,000\t2,000\t1,500\t5,500
+가 구간\t6,000\t2,000\t1,000\t3,000
+나 구간\t3,000\t-\t500\t2,500
+
+■ 수변 쉼터
+
+(단위 : 천원)
+
+사업명\t사업비\t
+\t국도비\t군비
+합계\t600,000\t200,000
+쉼터 A\t400,000\t100,000
+쉼터 B\t200,000\t100,000
+
+추진부서\t물길정비과장 나하천\t하천팀장 도물결 (내선 7101)\t담당자 류강물 (내선 7102)
+"""
+
+
+def test_task_budget_scopes_in_a_made_up_layout():
+    doc = PlanReader().read("scopes.txt", SCOPES_PLAN, municipality="가상군")
+    (t,) = doc.of(PlanTask)
+    # this year: the '33년 column of the multi-year table + the sum of the 국도비 | 군비 total row
+    assert t.budget == 1_500_000_000 + 800_000_000
+    assert [t.figures[f"budget_{i}"].source.line for i in (1, 2)] == [28, 38]
+    assert t.city == 200_000_000 and t.figures["national_provincial"].value == 600_000_000
+    # a contract over two years and the multi-year table's 총사업비: programme totals, not the budget
+    assert t.figures["programme_budget"].value == 250_000_000 + 9_000_000_000
+    # a goal line: a target
+    assert (t.figures["target_budget"].value, t.figures["target_budget"].source.line) == (300_000_000_000, 20)

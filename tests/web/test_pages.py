@@ -160,6 +160,17 @@ def test_plan_task_page_shows_schedule_and_people(client, fixture_db):
     assert with_schedule["schedule"][0]["text"] in unescape(html)
 
 
+def test_plan_task_page_shows_a_programme_total_apart(client):
+    """consistent_plan.txt 미래가치담당관 5: the '20년 column of its 국비지원현황 table (400) is the
+    year's 사업비, the table's 총예산 1,240 (백만원, '18–'21) is shown apart as 총사업비 with its line."""
+    data = client.get("/plans.json", params={"department": "미래가치담당관", "year": 2020, "limit": 100}).json()
+    (task,) = [i for i in data["items"] if i["number"] == 5]
+    assert task["budget"] == 400_000_000
+    html = unescape(client.get(f"/plans/{task['id']}").text)
+    assert "총사업비(여러 해)" in html and "1,240,000,000" in html
+    assert "consistent_plan.txt?lines=243" in html
+
+
 def test_findings_link_to_highlighted_source(client):
     data = client.get("/findings.json").json()
     assert data["total"] >= 1

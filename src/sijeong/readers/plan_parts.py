@@ -7,15 +7,104 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Department, Figure, Narrative, OutlineItem, PlanTask, Source, StrategicGoal, computed_source
+from ..model import (
+    BudgetItem, Department, Figure, Narrative, OutlineItem, PlanTask, Source, StrategicGoal, computed_source,
+)
 from .context import ReadContext
-from .plan_money import budget_statements
+from .plan_money import SOURCES, BudgetStatement, budget_statements
 from .plan_outline import OutlineBuilder, citations, milestones
 from .plan_people import People
 
 #: a line stating a goal (추진목표, 목표, 성과목표, 비전): an amount in it is what the programme
 #: aims at (often over several years: "총사업비 1조 1천억원 투자"), never the task's budget
 TARGET_LINE = re.compile(r"^\s*[-·○◦]?\s*(?:추진\s*목표|성과\s*목표|사업\s*목표|최종\s*목표|목\s*표|비\s*전)\s*[:：]")
+#: a labelled period: ``사업기간 : 2021. 7. ~ 2022. 7.``, ``추진기간 : 2021년~2025년``, ``기 간 : 2022. 3월 ~ 6월``
+PERIOD_LINE = re.compile(r"^\s*[-·○◦]?\s*(?:사\s*업|추\s*진|용\s*역|공\s*사|계\s*약)?\s*기\s*간\s*[:：](?P<rest>.*)$")
+#: a year as plans print it: ``2021``, ``'21``, ``‘21``, ``’21`` (not inside a longer number)
+_YEAR = re.compile(r"(?<![\d.,])(?:(?P<full>20\d\d)|['‘’](?P<short>\d\d))(?![\d,])")
+#: a year column of a budget table: ``'22년``, ``2022년``, ``2022``, ``'20년이전``, ``'23년이후``
+YEAR_COLUMN = re.compile(r"^~?(?:['‘’](?P<short>\d{2})|(?P<full>20\d{2}))\s*년?(?:도)?\s*(?P<range>이전|이후|까지|~)?$")
+#: a money column of a table that names a source of funding: ``국비``, ``도비``, ``시비``, ``국도비``
+_FUNDING_COLUMN = re.compile(r"^(?:국\s*도\s*비|국\s*비|도\s*비|시\s*비|군\s*비|구\s*비|시\s*군\s*비)$")
+#: a header that says its columns are one source's money: ``국비지원현황`` over ``'20년이전 | '21년 …``
+_SOURCE_GROUP = re.compile(r"(국비|도비|시비|군비|구비)")
+
+
+def years_in(text: str) -> set[int]:
+    """The years a text names (``2021. 7. ~ 2022. 7.`` → {2021, 2022}, ``'25.7월`` → {2025})."""
+    out = set()
+    for m in _YEAR.finditer(text):
+        out.add(int(m.group("full")) if m.group("full") else 2000 + int(m.group("short")))
+    return out
+
+
+def _year_of_column(key: str) -> tuple[int, bool] | None:
+    """``col:국비지원현황 '22년`` → (2022, False); ``col:… '23년이후`` → (2023, True: an open range)."""
+    leaf = key.removeprefix("col:").split(" ")[-1].strip()
+    m = YEAR_COLUMN.match(leaf)
+    if not m:
+        return None
+    year = int(m.group("full")) if m.group("full") else 2000 + int(m.group("short"))
+    return year, bool(m.group("range")) or leaf.startswith("~")
+
+
+@dataclass
+class TableTotal:
+    """What a budget table's total row (계/합계/예산총액) says about the task's cost: the amount of
+    the plan's year, its split by source, and the total over years of a multi-year table."""
+
+    year: Figure | None
+    split: dict[str, Figure]
+    programme: Figure | None
+
+
+def table_total(row: BudgetItem, plan_year: int | None) -> TableTotal:
+    """Read a budget table's total row as the task's cost.
+
+    - a table with year columns (``'20년이전 | '21년 | '22년 | '23년이후``): this year is the plan
+      year's column, the 총예산/사업비 column is the programme's total over the years (a
+      column group naming a source, ``국비지원현황``, makes the year's amount that source's);
+    - else the 총예산/합계/사업비 column is this year's amount, with 국비/도비/시비 as its split;
+    - else (``사업예산(백만원)`` over ``국도비 | 시비`` only) the sum of the source columns."""
+    # whole won only: a cell that scales to a fraction of a won (a misread) is no amount
+    figs = {k: f for k, f in row.figures.items() if f.value is None or isinstance(f.value, int)}
+    years = [(k, f, y) for k, f in figs.items() if k.startswith("col:") and (y := _year_of_column(k))]
+    if years:
+        this = [(k, f) for k, f, (y, ranged) in years if y == plan_year and not ranged]
+        year = this[0][1] if this else None
+        split: dict[str, Figure] = {}
+        if this:
+            m = _SOURCE_GROUP.search(this[0][0].removeprefix("col:"))
+            if m:
+                split[SOURCES[m.group(1)]] = this[0][1]
+        return TableTotal(year, split, figs.get("budget"))
+    split = {k: figs[k] for k in ("national", "provincial", "city") if figs.get(k) is not None}
+    for k, f in figs.items():
+        leaf = k.removeprefix("col:").split(" ")[-1]
+        if k.startswith("col:") and re.fullmatch(r"국\s*도\s*비", leaf):
+            split["national_provincial"] = f  # 국비 and 도비 together, as printed
+    year = figs.get("budget")
+    if year is None and split:
+        printed = {id(f) for f in split.values()}
+        parts = [f for f in figs.values() if id(f) in printed and f.value is not None]  # in column order
+        if parts:
+            year = Figure(sum(f.value for f in parts), " + ".join(f.raw for f in parts), row.source, "원")
+    return TableTotal(year, split, None)
+
+
+@dataclass
+class BudgetPart:
+    """One □ part of a task: its budget statements (this year's, over several years, targets),
+    its budget tables' totals and the years of its labelled period (사업기간 …)."""
+
+    stated: list[tuple[BudgetStatement, bool]] = field(default_factory=list)  # (statement, names years)
+    targets: list[BudgetStatement] = field(default_factory=list)
+    tables: list[TableTotal] = field(default_factory=list)
+    period: set[int] = field(default_factory=set)
+
+    @property
+    def multi_year(self) -> bool:
+        return len(self.period) > 1
 
 
 @dataclass
@@ -49,11 +138,9 @@ class TaskBuilder:
         self.outline = OutlineBuilder()
         self.task = PlanTask(source=source, name=title, title=title, **state.base("주요업무계획"))
         self.task.set("number", number)
-        self._budgets: list[Figure] = []
-        self._splits: dict[str, list[Figure]] = {}
         self._last_objective: int | None = None
-        #: 합계 rows of the task's budget tables: the budget when no statement gives one
-        self.table_totals: list[Figure] = []
+        #: the task's □ parts, each with its budget statements and tables (the first: before any □)
+        self.parts: list[BudgetPart] = [BudgetPart()]
 
     @property
     def last(self) -> OutlineItem | None:
@@ -67,6 +154,8 @@ class TaskBuilder:
 
     def item(self, level: int, marker: str, text: str, source: Source) -> None:
         self._last_objective = None
+        if marker in ("□", "■"):
+            self.parts.append(BudgetPart())
         self.outline.add(level, marker, text, source)
         self._scan(text, source)
 
@@ -84,12 +173,21 @@ class TaskBuilder:
 
     def _scan(self, text: str, source: Source) -> None:
         self._cite(text)
+        part = self.parts[-1]
         if TARGET_LINE.match(text):
-            return  # "추진목표 : 총사업비 1조 1천억원 투자": a goal of the programme, not this task's budget
-        for st in budget_statements(text, source):
-            self._budgets.append(st.total)
-            for k, fig in st.split.items():
-                self._splits.setdefault(k, []).append(fig)
+            # "추진목표 : 총사업비 1조 1천억원 투자": what the programme aims at, not this task's budget
+            part.targets.extend(budget_statements(text, source))
+            return
+        m = PERIOD_LINE.match(text)
+        if m:
+            part.period |= years_in(m.group("rest"))
+        statements = budget_statements(text, source)
+        multi = len(years_in(text)) > 1  # "총사업비 : 100억원(2021~2025)"
+        part.stated.extend((st, multi) for st in statements)
+
+    def table_total(self, row: BudgetItem) -> None:
+        """A budget table's total row inside the task (in its current □ part)."""
+        self.parts[-1].tables.append(table_total(row, self.task.year))
 
     def people(self, p: People) -> None:
         t = self.task
@@ -111,22 +209,52 @@ class TaskBuilder:
         t = self.task
         t.sections = self.outline.items + t.sections  # footnotes met mid-task are already there
         t.schedule = milestones(t.sections)
-        _set_sum(t, "budget", self._budgets or self.table_totals[:1])
-        for k, figs in self._splits.items():
+        year: list[Figure] = []
+        splits: dict[str, list[Figure]] = {}
+        programme: list[Figure] = []
+        targets: list[Figure] = []
+        for part in self.parts:
+            this = [st for st, multi in part.stated if not (multi or part.multi_year)]
+            over = [st for st, multi in part.stated if multi or part.multi_year]
+            programme += [st.total for st in over]
+            targets += [st.total for st in part.targets]
+            if this:  # the part's own statement; a table beside it is checked by plan.task_budget
+                year += [st.total for st in this]
+                for st in this:
+                    for k, fig in st.split.items():
+                        splits.setdefault(k, []).append(fig)
+                continue
+            for tt in part.tables:
+                if part.multi_year and not tt.programme:  # a table of a project over several years
+                    programme += [tt.year] if tt.year is not None and not over else []
+                    continue
+                if tt.programme is not None and not over:
+                    programme.append(tt.programme)
+                if tt.year is not None and tt.year.value is not None:
+                    year.append(tt.year)
+                    for k, fig in tt.split.items():
+                        splits.setdefault(k, []).append(fig)
+        _set_sum(t, "budget", year)
+        for k, figs in splits.items():
             _set_sum(t, k, figs)
+        _set_sum(t, "programme_budget", programme)
+        _set_sum(t, "target_budget", targets)
         self.state.ctx.add(t)
         self.state.tasks.append(t)
         return t
 
 
 def _set_sum(record, key: str, figs: list[Figure]) -> None:
+    """``key`` = the sum of ``figs`` (each kept as ``key_1``, ``key_2`` …); a key that is no field
+    of the record (``programme_budget``) is kept among its figures only."""
     if not figs:
         return
+    put = record.set if hasattr(record, key) else record.figures.__setitem__
     if len(figs) == 1:
-        record.set(key, figs[0])
+        put(key, figs[0])
         return
     total = sum(f.value or 0 for f in figs)
-    record.set(key, Figure(total, " + ".join(f.raw for f in figs), computed_source(f"plan_{key}_sum"), "원"))
+    put(key, Figure(total, " + ".join(f.raw for f in figs), computed_source(f"plan_{key}_sum"), "원"))
     for i, f in enumerate(figs, 1):
         record.figures[f"{key}_{i}"] = f
 

@@ -26,6 +26,9 @@ _HEADER_UNIT = re.compile(r"\((?P<unit>천원|백만원|억원|원)\)")
 _MONEY = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
 _TOTAL = re.compile(r"^(합\s*계|총\s*계|계|소\s*계|예산총액)(\s*\(.*\))?$")
 _BUDGET_COL = re.compile(r"(총예산|합\s*계|사업비|예산액|소요예산|반영액|예산총액|^계$)")
+#: a column naming a source of funding (the city's own share as 시비/군비/구비)
+_SOURCE_FIELDS = {"국비": "national", "도비": "provincial", "시비": "city", "군비": "city", "구비": "city"}
+_FUNDING = re.compile(r"^(?:국\s*도\s*비|국\s*비|도\s*비|시\s*군\s*비|시\s*비|군\s*비|구\s*비)$")
 _LABEL_COL = re.compile(r"^(구\s*분|연\s*도|설치연도)$")
 _YEAR_LABEL = re.compile(r"^('\d{2}|\d{4})\s*(년|년도)?\.?$|^20\d\d\.\s*\d{1,2}\.$")
 _NONMONEY_UNITS = {"%", "점", "건", "명", "개", "대", "개소", "회", "등급", "년", "월", "위", "차", "명", "가구"}
@@ -230,8 +233,9 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
                     r.details[col] = c
                     continue
                 leaf = col.split(" ")[-1]
-                field_name = {"국비": "national", "도비": "provincial", "시비": "city"}.get(leaf)
-                if field_name is None and r.budget is None and "budget" not in r.figures and _BUDGET_COL.search(col):
+                field_name = _SOURCE_FIELDS.get(leaf)
+                if (field_name is None and r.budget is None and "budget" not in r.figures and _BUDGET_COL.search(col)
+                        and not _FUNDING.match(leaf)):  # 사업비 over 국도비 | 군비: 국도비 is a source, not the total
                     field_name = "budget"
                 if field_name and field_name not in r.figures:
                     r.set(field_name, fig)

@@ -183,8 +183,8 @@ class PlanWalker:
             leave_generic(self.ctx, block, title=title, department=dept, multiplier=self.multiplier)
         if self.task is not None:
             for r in self.ctx.records[before:]:
-                if isinstance(r, BudgetItem) and r.is_total and "budget" in r.figures:
-                    self.task.table_totals.append(r.figures["budget"])
+                if isinstance(r, BudgetItem) and r.is_total:
+                    self.task.table_total(r)
         self.multiplier = 1
 
     def step(self, ln: Line) -> None:

@@ -12,7 +12,8 @@ column (계/합계/소계) of a typed statistics or assets table.
   over ``소계 주의 시정 …`` is a group of its own).
 - ``plan.task_budget``: a task's 소요예산/사업비 statement = the 합계 row of the one budget
   table that follows it in the same □ block of the task (a table under another □ heading is
-  another part of the task; a multi-year table is ``table.years``' business).
+  another part of the task, whose cost the reader adds to the task's budget; a multi-year table
+  is ``table.years``' business).
 """
 
 from __future__ import annotations

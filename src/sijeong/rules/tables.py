@@ -339,12 +339,13 @@ def check_table_total(documents: list[Document]) -> list[Finding]:
 
 def _split_record(r: Record) -> Finding | None:
     total = r.figures.get("budget")
-    parts = [(lab, r.figures[key]) for lab, key in (("국비", "national"), ("도비", "provincial"), ("시비", "city"))
+    parts = [(lab, r.figures[key]) for lab, key in (("국비", "national"), ("도비", "provincial"),
+                                                     ("국도비", "national_provincial"), ("시비", "city"))
              if key in r.figures]
     if total is None or total.value is None or not parts:
         return None
-    if any(f.source.line != total.source.line for _, f in parts):
-        return None  # a total put together from several lines: the split covers only a part
+    if not total.source.line or any(f.source.line != total.source.line for _, f in parts):
+        return None  # a total put together from several lines (computed): the split covers only a part
     return sum_check("split.sources", r, "총액", total, parts)
 
 

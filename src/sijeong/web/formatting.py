@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from ..model.numbers import number_text, scaled
 from ..model.vocabulary import (  # noqa: F401  (the labels the templates get through render.py)
     ACCOUNT_LABELS,
+    BUDGET_SCOPES,
     DIRECTION_LABELS,
     GRADE_CLASS,
     GRADE_NAMES,

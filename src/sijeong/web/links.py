@@ -63,6 +63,8 @@ def figure(row: Any, field: str, kind: str = "number", unit: str | None = None) 
     """The field's value, formatted, as a link to its source line."""
     value = _get(row, field)
     fig = figure_of(row, field)
+    if value is None and fig is not None:
+        value = fig.get("value")  # a figure kept without a column of its own (a task's programme_budget)
     if value is None and fig is None:
         return Markup('<span class="none">-</span>')
     doc, line = source_of(row, field)

@@ -33,6 +33,7 @@ def make_templates() -> Jinja2Templates:
         LEVEL_LABELS=f.LEVEL_LABELS,
         LEVEL_TAGS=f.LEVEL_TAGS,
         ACCOUNT_LABELS=f.ACCOUNT_LABELS,
+        budget_scopes=f.BUDGET_SCOPES,
         MONEY_UNITS=f.MONEY_UNITS,
         source_href=links.source_href,
         particle=particle,
