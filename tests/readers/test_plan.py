@@ -259,3 +259,24 @@ def test_task_budget_scopes_in_a_made_up_layout():
     assert t.figures["programme_budget"].value == 250_000_000 + 9_000_000_000
     # a goal line: a target
     assert (t.figures["target_budget"].value, t.figures["target_budget"].source.line) == (300_000_000_000, 20)
+
+
+def test_a_table_of_projects_other_departments_run_is_not_the_tasks_cost():
+    """Made-up rows: a 담당부서 column naming other city departments (…과, …사업소) marks the
+    table as what the task coordinates; 읍·면·동, the task's own department or a row without a
+    name there keep it the task's own."""
+    from sijeong.model import Source
+    from sijeong.model.plans import BudgetItem
+    from sijeong.readers.plan_parts import run_by_other_departments
+
+    def row(name, runs=None, total=False, key="담당부서"):
+        return BudgetItem(source=Source("x.txt", 1), municipality="가온시", year=2024, department="기획조정실",
+                          name=name, is_total=total, details={key: runs} if runs else {})
+
+    total = row("합계", total=True)
+    assert run_by_other_departments([total, row("도로 확장", "도로과"), row("정수장", "상수도사업소")], "기획조정실")
+    assert run_by_other_departments([total, row("도로 확장", "도 로 과", key="사업 부서")], "기획조정실")
+    assert not run_by_other_departments([total, row("마을길", "가온면"), row("도로 확장", "도로과")], "기획조정실")
+    assert not run_by_other_departments([total, row("도로 확장", "기획조정실")], "기획조정실")
+    assert not run_by_other_departments([total, row("도로 확장", "도로과"), row("청사 보수")], "기획조정실")
+    assert not run_by_other_departments([total], "기획조정실")

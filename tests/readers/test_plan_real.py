@@ -42,9 +42,10 @@ TASKS_2022 = [
     ("미래전략담당관", 8, "대곶지구 조성사업", 1, None, None, "4010"),
     # 000:390-429 no amount
     ("미래전략담당관", 9, "평화(통일)경제특구 지정 추진", 1, None, None, "4010"),
-    # 000:446 사업비 약7,600천원(국비100%) + 000:465 table 계 154백만원 (도비 77, 시비 77) + 000:485
-    # 특수상황 table: its '22년 column 15,316백만원 of 국비지원현황 (총예산 83,190 over '09~'26 -> programme_budget)
-    ("미래전략담당관", 10, "군관협력 및 특수상황지역사업 추진", 2, 15_477_600_000, None, "4010"),
+    # 000:446 사업비 약7,600천원(국비100%) + 000:465 table 계 154백만원 (도비 77, 시비 77); the 000:485
+    # 특수상황 table lists projects 건설도로과 and 농정과 run (사업 부서): its '22년 국비 15,316백만원 is
+    # what the task coordinates (coordinated_budget), not its cost
+    ("미래전략담당관", 10, "군관협력 및 특수상황지역사업 추진", 2, 161_600_000, None, "4010"),
     # 000:707-760 no amount
     ("기획담당관", 1, "민선7기 성공적 마무리 및 민선8기 전략 수립", 2, None, "박 준", "2051"),
     # 000:762-808 no amount (000:773 a table of 제안 counts)
@@ -249,7 +250,7 @@ def test_people_and_schedule_2022(doc000):
     t = tasks[("주민협치담당관", 3)]
     assert (t.national, t.provincial, t.city) == (48 * M, None, 807 * M)
     assert tasks[("주민협치담당관", 7)].provincial == 574 * M
-    assert tasks[("미래전략담당관", 10)].figures["national_1"].raw == "국비100%"  # 000:446, of 약7,600천원
+    assert tasks[("미래전략담당관", 10)].figures["national"].raw == "국비100%"  # 000:446, of 약7,600천원
 
 
 def test_footnotes_attach_to_the_citing_task(doc000):
@@ -333,8 +334,8 @@ def test_coverage(real_docs, name):
 BUDGET_DETAILS = {
     ("000", "미래전략담당관", 3): (None, None, None, 314_028_000, None),  # 000:155-156
     ("000", "미래전략담당관", 4): (None, None, None, None, 1_100_000_000_000),  # 000:206
-    # 000:446 국비100% of 7,600천원 + 000:485 국비지원현황 '22년 15,316백만원; 000:465 도비 77, 시비 77
-    ("000", "미래전략담당관", 10): (15_323_600_000, 77 * M, 77 * M, 83_190 * M, None),
+    # 000:446 국비100% of 7,600천원; 000:465 도비 77, 시비 77 (000:485 is other departments' projects)
+    ("000", "미래전략담당관", 10): (7_600_000, 77 * M, 77 * M, None, None),
     ("000", "주민협치담당관", 3): (48 * M, None, 807 * M, None, None),  # 000:1512
     ("000", "주민협치담당관", 5): (None, 57 * M, 235 * M, None, None),  # 000:1578 (1589's 10백만원 has none)
     ("000", "주민협치담당관", 7): (None, 574 * M, 574 * M, None, None),  # 000:1648
@@ -384,14 +385,24 @@ def test_plan_report_totals_count_this_year_only(doc000, doc003):
     assert [c.value for c in total.cells[1:5]] == [572_000_000, 40 * M, 266 * M, 266 * M]
     table = plan([doc000[0]], 2022, "미래전략담당관")
     (total,) = [r for r in table.rows if r.is_total]
-    assert total.cells[1].value == 15_477_600_000
+    assert total.cells[1].value == 161_600_000
 
 
 def test_a_programme_goal_is_not_a_task_budget(doc000):
     """000:34/206 "추진목표 : 총사업비 1조 1천억원 투자 및 일자리 5만개 창출" is what 미래전략담당관's
     programme aims at over years, not a task's 2022 budget (it is kept as the task's target): the
     department's task budgets add up to this year's amounts only (before: 1,100,321,628,000원; then
-    321,628,000원 with 000:156's contract over 2021–2022; now task 10's 7.6백만 + 154백만 + 15,316백만)."""
+    321,628,000원 with 000:156's contract over 2021–2022; now task 10's 7.6백만 + 154백만)."""
     future = [t for t in doc000[0].of(PlanTask) if t.department == "미래전략담당관"]
     assert future and all((t.budget or 0) < 10**12 for t in future)
-    assert sum(t.budget or 0 for t in future) == 15_477_600_000
+    assert sum(t.budget or 0 for t in future) == 161_600_000
+
+
+def test_projects_other_departments_run_are_not_the_tasks_cost(doc000):
+    """000:485 특수상황지역 개발사업 (in 미래전략담당관's task 10) lists projects whose 사업 부서 is
+    건설도로과 or 농정과: the '22년 국비 15,316백만원 is kept as what the task coordinates, never added
+    to its budget; 000:465's projects run by 읍·면·동 (마산동, 하성면, 월곶면) stay the task's own."""
+    t = _tasks(doc000[0])[("미래전략담당관", 10)]
+    assert t.figures["coordinated_budget"].value == 15_316 * M
+    assert t.figures["coordinated_budget"].source.line == 485
+    assert t.budget == 7_600_000 + 154 * M

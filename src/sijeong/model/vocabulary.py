@@ -63,8 +63,10 @@ SEVERITY_LABELS: dict[str, str] = {"error": "오류", "warning": "경고", "info
 DIRECTION_LABELS: dict[str, str] = {"higher": "높을수록 좋음", "lower": "낮을수록 좋음"}
 LEVEL_LABELS: dict[str, str] = {"policy": "정책사업", "unit": "단위사업", "detail": "세부사업"}
 #: the scope of a plan task's cost: ``budget`` is this year's; the others are kept among its figures
-#: (``programme_budget``, ``target_budget``) and never added to a department's total
-BUDGET_SCOPES: dict[str, str] = {"year": "사업비(당해연도)", "programme": "총사업비(여러 해)", "target": "목표 투자액"}
+#: (``programme_budget``, ``target_budget``, ``coordinated_budget``: projects other departments run,
+#: listed in a table of the task) and never added to a department's total
+BUDGET_SCOPES: dict[str, str] = {"year": "사업비(당해연도)", "programme": "총사업비(여러 해)", "target": "목표 투자액",
+                                 "coordinated": "다른 부서 추진 사업비(조정)"}
 ACCOUNT_LABELS: dict[str, str] = {"general": "일반회계", "special": "특별회계", "fund": "기금"}
 
 # --- field labels -------------------------------------------------------------------------

@@ -56,6 +56,9 @@ class TableTotal:
     year: Figure | None
     split: dict[str, Figure]
     programme: Figure | None
+    #: every project row names another department as the one that runs it (사업 부서: 건설도로과 …):
+    #: what the task coordinates, not its own cost
+    coordinated: bool = False
 
 
 def table_total(row: BudgetItem, plan_year: int | None) -> TableTotal:
@@ -185,9 +188,12 @@ class TaskBuilder:
         multi = len(years_in(text)) > 1  # "총사업비 : 100억원(2021~2025)"
         part.stated.extend((st, multi) for st in statements)
 
-    def table_total(self, row: BudgetItem) -> None:
-        """A budget table's total row inside the task (in its current □ part)."""
-        self.parts[-1].tables.append(table_total(row, self.task.year))
+    def table_total(self, row: BudgetItem, rows: list[BudgetItem] | None = None) -> None:
+        """A budget table's total row inside the task (in its current □ part); ``rows`` are the
+        table's other rows (to see which department runs each project)."""
+        tt = table_total(row, self.task.year)
+        tt.coordinated = run_by_other_departments(rows or [], self.task.department)
+        self.parts[-1].tables.append(tt)
 
     def people(self, p: People) -> None:
         t = self.task
@@ -213,6 +219,7 @@ class TaskBuilder:
         splits: dict[str, list[Figure]] = {}
         programme: list[Figure] = []
         targets: list[Figure] = []
+        coordinated: list[Figure] = []
         for part in self.parts:
             this = [st for st, multi in part.stated if not (multi or part.multi_year)]
             over = [st for st, multi in part.stated if multi or part.multi_year]
@@ -225,6 +232,9 @@ class TaskBuilder:
                         splits.setdefault(k, []).append(fig)
                 continue
             for tt in part.tables:
+                if tt.coordinated:  # projects other departments run: kept apart, never the task's cost
+                    coordinated += [f for f in (tt.year, tt.programme) if f is not None][:1]
+                    continue
                 if part.multi_year and not tt.programme:  # a table of a project over several years
                     programme += [tt.year] if tt.year is not None and not over else []
                     continue
@@ -239,9 +249,33 @@ class TaskBuilder:
             _set_sum(t, k, figs)
         _set_sum(t, "programme_budget", programme)
         _set_sum(t, "target_budget", targets)
+        _set_sum(t, "coordinated_budget", coordinated)
         self.state.ctx.add(t)
         self.state.tasks.append(t)
         return t
+
+
+#: a table column naming the unit that runs each project
+_RUN_BY = re.compile(r"^(사업|담당|주관|소관|추진)?\s*부\s*서$")
+#: a department of the city hall (과, 담당관, 실, 국, 단, 사업소, 센터, 본부) — not a 읍·면·동, whose
+#: projects a coordinating department usually budgets and allots
+_DEPARTMENT_NAME = re.compile(r"(과|담당관|실|국|단|사업소|센터|본부)$")
+
+
+def run_by_other_departments(rows: list[BudgetItem], department: str | None) -> bool:
+    """Every project row of a table names, in a 사업 부서/담당부서 column, a city department other
+    than the task's own (``마곡~시암간 도로개설사업 … 사업 부서: 건설도로과`` in a 미래전략담당관 task):
+    the table lists what others run with the money it coordinates (국비지원현황)."""
+    named = []
+    for r in rows:
+        if r.is_total:
+            continue
+        runs = [v for k, v in r.details.items() if _RUN_BY.match(k.replace(" ", "")) and v and v.strip()]
+        if not runs:
+            return False
+        named.append(re.sub(r"\s+", "", runs[0]))
+    own = re.sub(r"\s+", "", department or "")
+    return bool(named) and all(_DEPARTMENT_NAME.search(n) and n != own for n in named)
 
 
 def _set_sum(record, key: str, figs: list[Figure]) -> None:

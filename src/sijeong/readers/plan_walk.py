@@ -182,9 +182,10 @@ class PlanWalker:
         if not read_table(self.ctx, block, title=title, multiplier=self.multiplier, department=dept, task=task):
             leave_generic(self.ctx, block, title=title, department=dept, multiplier=self.multiplier)
         if self.task is not None:
-            for r in self.ctx.records[before:]:
-                if isinstance(r, BudgetItem) and r.is_total:
-                    self.task.table_total(r)
+            rows = [r for r in self.ctx.records[before:] if isinstance(r, BudgetItem)]
+            for r in rows:
+                if r.is_total:
+                    self.task.table_total(r, rows)
         self.multiplier = 1
 
     def step(self, ln: Line) -> None:
