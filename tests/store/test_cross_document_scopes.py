@@ -86,8 +86,9 @@ def test_either_order_of_storing_gives_the_findings_of_the_documents_checked_tog
         assert stored(url) == expected
 
 
-def test_replacing_the_plan_rechecks_the_report(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'r.db'}"
+def test_replacing_the_plan_rechecks_the_report(db_url, tmp_path, capsys):
+    """On SQLite and PostgreSQL."""
+    url = db_url
     ingest(url, REPORT, PLAN, capsys=capsys)
     assert len(cross(stored(url))) == 1
     folder = tmp_path / "v"
@@ -185,3 +186,36 @@ def test_real_documents_in_either_order(real_docs, tmp_path, capsys):
         for k in order:
             ingest(url, files[k], capsys=capsys)
         assert stored(url) == expected, order
+
+
+def test_confirming_an_uploaded_plan_rechecks_the_stored_report(tmp_path, capsys, monkeypatch):
+    """The upload's confirm stores through the same write path (``tx.save_document``): the
+    report's scope is re-checked in the confirm's transaction; the preview counted it."""
+    from argon2 import PasswordHasher, profiles
+    from fastapi.testclient import TestClient
+
+    from sijeong import accounts
+    from sijeong.settings import Settings
+    from sijeong.web import create_app
+
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    ingest(url, REPORT, capsys=capsys)
+    engine = db.create_engine_for(url)
+    accounts.add_account(engine, operations.cli_actor(), login="perf", role="performance", password="correct horse battery")
+    engine.dispose()
+    app = create_app(Settings(db_url=url, upload_dir=str(tmp_path / "staging")))
+    with TestClient(app) as c:
+        r = c.post("/api/v1/auth/login", json={"login": "perf", "password": "correct horse battery"})
+        csrf = r.json()["csrf_token"]
+        r = c.post("/api/v1/uploads", files={"file": (PLAN.name, PLAN.read_bytes(), "text/plain")},
+                   headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 201, r.text
+        body = r.json()
+        assert REPORT.name in body["scope"]["documents"]
+        assert body["scope"]["findings"] == len(together(REPORT, PLAN))
+        assert cross(stored(url)) == []
+        r = c.post(f"/api/v1/uploads/{body['upload_id']}/confirm", headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 200, r.text
+    assert stored(url) == together(REPORT, PLAN)
+    assert len(cross(stored(url))) == 1
