@@ -219,3 +219,23 @@ def test_confirming_an_uploaded_plan_rechecks_the_stored_report(tmp_path, capsys
         assert r.status_code == 200, r.text
     assert stored(url) == together(REPORT, PLAN)
     assert len(cross(stored(url))) == 1
+
+
+#: another FY2020 report, with read and rule findings of its own (the scope's counts are not 0)
+OTHER_2020 = FIXTURES / "performance_report.txt"
+
+
+@pytest.mark.parametrize("order", [(REPORT, OTHER_2020, PLAN), (PLAN, REPORT, OTHER_2020)])
+def test_one_ingest_counts_each_scope_once(order, tmp_path, capsys):
+    """Storing the plan after the reports re-checks their scope in the plan's transaction:
+    the summary counts that scope's findings (and its documents' read findings) as last
+    checked, once — the numbers ``sijeong check`` prints."""
+    import re
+
+    url = f"sqlite:///{tmp_path / 'o.db'}"
+    assert main(["ingest", *map(str, order), "--db", url]) == 0
+    out = capsys.readouterr().out
+    rules, reads = map(int, re.search(r"(\d+) rule findings .*; (\d+) read findings", out).groups())
+    assert rules == len(stored(url)) == len(together(*order)) and reads > 0
+    assert main(["check", "--db", url, "--format", "json"]) == 0
+    assert rules + reads == len(json.loads(capsys.readouterr().out))
