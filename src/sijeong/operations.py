@@ -4,7 +4,9 @@
 role may do the operation (for department-bound roles: in their own department), opens one
 write transaction (``BEGIN IMMEDIATE`` on SQLite), hands out a :class:`Tx` whose ``insert``
 and ``update`` record who/what/when/old/new in the append-only ``audit_log``, and at the end
-calls :func:`recheck` for exactly the municipality-years the change touched: derived values
+calls :func:`recheck` for exactly the municipality-years the change touched (storing a work
+plan also touches the years of the stored reports whose results it restates, as
+``cross.document`` compares them: :func:`restated_report_years`): derived values
 (computed rates and grades under the users' directions) are recomputed and the rules run
 again over the scope, all inside the same transaction. An exception anywhere rolls back
 everything, the audit rows included.
@@ -243,10 +245,13 @@ class Tx:
             self._directions[municipality] = user_directions.user_directions(self.conn, municipality=municipality)
         derive([doc], self._directions[municipality])
         with self.conn.begin_nested():
+            restating = restated_report_years(self.conn, municipality, doc)
             doc_id = repository.save_document(self.conn, doc)
         self.note("documents", doc_id, municipality=municipality, year=doc.year,
                   new={"name": doc.name, "sha256": doc.sha256, "family": doc.family}, note=note)
         self.saved(municipality, doc)
+        for y in restating:
+            self.touch(municipality, y)
         return doc_id
 
     def replace_findings(self, findings: list[Finding], scopes: list[tuple[str, int | None]]) -> int:
@@ -309,6 +314,34 @@ def derive(documents: list[Document], directions: dict[tuple[str, str], str]) ->
     pipeline.compute(documents)
 
 
+def context_of(conn, documents: list[Document]) -> list[Document]:
+    """What the cross-document rules compare a scope's documents with beyond the scope (the
+    ``context`` of :func:`pipeline.check`): for a scope holding settlement and performance
+    reports, the statistics rows of the municipality's work plans of later years than the
+    reports' earliest indicator result (``rules.documents.needs``; one indexed read per
+    municipality, never the whole plans). Documents already in the scope are not read again."""
+    from .rules.documents import needs
+
+    held = [d.name for d in documents]
+    out: list[Document] = []
+    for m, after in sorted(needs(documents).items()):
+        out += views.load_plan_statistics(conn, municipality=m, after=after, exclude=held)
+    return out
+
+
+def restated_report_years(conn, municipality: str, doc: Document) -> list[int | None]:
+    """The years of the stored reports whose findings change when ``doc`` is stored: for a
+    work plan, the reports holding results of the years it restates — as read now, and as the
+    version it replaces restated them (a value taken out must take its finding with it).
+    Call before the document is saved."""
+    from .rules.documents import restated_years
+
+    years = restated_years(doc)
+    for old in views.load_plan_statistics(conn, municipality=municipality, names=[doc.name]):
+        years |= restated_years(old)
+    return views.report_years(conn, municipality=municipality, years=years) if years else []
+
+
 def _rederive(conn, municipality: str, years: list[int] | None) -> int:
     """Bring the stored indicators' direction and computed rate and grade in line with the
     users' directions: the stored counterpart of :func:`derive`. Returns rows changed."""
@@ -338,8 +371,10 @@ def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, 
     caller's transaction. ``fresh`` are documents just read and saved in it: they are checked
     as read, the scope's other documents are loaded from the store. A scope with a document
     without a year (stored or fresh) is the whole municipality, as such a document may
-    belong with any year. Returns the rules' findings, as saved; ``checked`` receives the
-    documents checked."""
+    belong with any year. A scope's reports are compared with the statistics of the
+    municipality's later work plans (:func:`context_of`), read from the store, so its
+    ``cross.document`` findings are those of the documents checked together. Returns the
+    rules' findings, as saved; ``checked`` receives the documents checked."""
     by_m: dict[str, set[int | None]] = {}
     for m, y in scopes:
         by_m.setdefault(m, set()).add(y)
@@ -353,7 +388,7 @@ def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, 
         docs = others + mine
         if checked is not None:
             checked += docs
-        findings = pipeline.check(docs)
+        findings = pipeline.check(docs, context=[] if whole else context_of(conn, docs))
         own_findings(findings, m, docs)
         replace = {(m, d.year) for d in docs} | ({(m, y) for y in ys} if not whole else set())
         repository.save_findings(conn, findings, replace_for=sorted(replace, key=lambda p: (p[1] is None, p[1] or 0)))

@@ -103,8 +103,10 @@ def apply_directions(documents: list[Document], directions: dict[tuple[str, str]
     return len(changed)
 
 
-def check(documents: list[Document]) -> list[Finding]:
-    """Run every rule over the documents. A crash inside a rule becomes a finding."""
+def check(documents: list[Document], *, context: list[Document] = ()) -> list[Finding]:
+    """Run every rule over the documents. A crash inside a rule becomes a finding.
+    ``context``: parts of the municipality's other documents that the cross-document rules
+    compare with (``operations.context_of``); no finding is made on them."""
     from .rules import run_rules
 
-    return run_rules(documents)
+    return run_rules(documents, context=list(context))

@@ -1,6 +1,8 @@
 """``sijeong check``, the export and the 검증 결과 page (/findings.json) count the same
 findings (issue 14): every finding ``sijeong ingest`` stores — the readers' own (``read.*``,
-``link.*``, ``perf.*``, stored with their document) and the rules' — and nothing else."""
+``link.*``, ``perf.*``, stored with their document) and the rules', the cross-document ones
+too (a report and a later plan of the municipality, stored in different years) — and nothing
+else."""
 
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ from sijeong.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEVERITIES = ("error", "warning", "info")
+
+
+#: a 2022 plan restating a result of consistent_report.txt (FY2020) with another value
+LATER_PLAN = FIXTURES / "cross_document" / "later_plan_2022.txt"
 
 
 def fixture_files() -> list[Path]:
@@ -54,16 +60,22 @@ def agree(url: str, tmp_path: Path, capsys, municipality: str = "김포시") -> 
             assert total(severity=sev) == sum(1 for f in checked if f["severity"] == sev), sev
         for family in {f["rule"].split(".")[0] for f in checked}:
             assert total(rule=family + ".") == sum(1 for f in checked if f["rule"].startswith(family + ".")), family
+        for rule_id in {f["rule"] for f in checked}:
+            assert total(rule=rule_id) == sum(1 for f in checked if f["rule"].startswith(rule_id)), rule_id
     return by_rule_and_severity(checked)
 
 
 def test_check_export_and_page_agree_on_the_fixtures(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'f.db'}"
+    # the plan first: storing the report (another year) must still compare it with the plan
+    assert main(["ingest", str(LATER_PLAN), "--db", url]) == 0
     assert main(["ingest", *map(str, fixture_files()), "--db", url]) == 1  # the broken ones are refused
     capsys.readouterr()
     counts = agree(url, tmp_path, capsys)
     # the readers' own findings are among them (not only the rules')
     assert {r.split(".")[0] for r, _ in counts} & {"link", "perf", "read"}
+    # and the cross-document finding of the report and the later plan, stored in other years
+    assert counts[("cross.document", "warning")] == 1
 
 
 @pytest.mark.slow
@@ -75,3 +87,6 @@ def test_check_export_and_page_agree_on_the_real_documents(real_docs, tmp_path, 
     capsys.readouterr()
     counts = agree(url, tmp_path, capsys)
     assert any(r.startswith("link.") for r, _ in counts), "the link findings made at ingest are counted"
+    # 004 (FY2020) and 000 (2022 plan), stored in different years: their one cross-document
+    # finding (004:346,1422, docs/rules.md) is counted everywhere
+    assert counts[("cross.document", "info")] == 1

@@ -154,7 +154,7 @@ def test_rule_findings_are_stored(tmp_path, sqlite_url, make_document, monkeypat
     monkeypatch.setattr(pipeline, "load_path", _fake_loader(doc))
     calls = []
 
-    def check(docs):
+    def check(docs, **_):  # context: the statistics of later plans (none here)
         calls.append([d.name for d in docs])
         return [Finding(rule="sum.total", severity="error", doc=d.name, lines=[14], message="합계 불일치",
                         municipality=d.municipality, year=d.year) for d in docs]
@@ -205,7 +205,7 @@ def test_ingesting_a_year_keeps_the_rule_findings_of_a_stored_document_without_a
     docs = {"undated.txt": make_document("undated.txt", year=None), "dated.txt": make_document("dated.txt", year=2020)}
     monkeypatch.setattr(pipeline, "load_path", lambda path, municipality="김포시": docs[Path(path).name])
 
-    def check(ds):
+    def check(ds, **_):
         return [Finding(rule="sum.total", severity="error", doc=d.name, lines=[14], message="합계 불일치",
                         municipality=d.municipality, year=d.year) for d in ds]
 
@@ -263,7 +263,7 @@ def test_an_unexpected_failure_of_one_file_is_reported_and_the_batch_goes_on(tmp
     monkeypatch.setattr(pipeline, "load_path", load_path)
     checked = []
     real_check = pipeline.check
-    monkeypatch.setattr(pipeline, "check", lambda docs: checked.append(sorted(d.name for d in docs)) or real_check(docs))
+    monkeypatch.setattr(pipeline, "check", lambda docs, **kw: checked.append(sorted(d.name for d in docs)) or real_check(docs, **kw))
     files = [tmp_path / n for n in ("a.txt", "b.txt", "c.txt", "d.txt")]
     for f in files:
         f.write_text("x", encoding="utf-8")
@@ -286,8 +286,8 @@ def test_tree_loads_each_municipality_and_checks_each_year(tmp_path, sqlite_url,
     monkeypatch.setattr(pipeline, "load_path", _fake_tree_loader(make_document, years))
     scopes = []
     real_check = pipeline.check
-    monkeypatch.setattr(pipeline, "check", lambda docs: scopes.append(sorted((d.municipality, d.year, d.name) for d in docs))
-                        or real_check(docs))
+    monkeypatch.setattr(pipeline, "check", lambda docs, **kw: scopes.append(sorted((d.municipality, d.year, d.name) for d in docs))
+                        or real_check(docs, **kw))
     assert main(["ingest", "--tree", str(root), "--db", sqlite_url]) == 0
     err = capsys.readouterr().err
     assert _stored(sqlite_url) == [("가온시", "plan.txt", 2021), ("가온시", "report.txt", 2020),

@@ -105,8 +105,11 @@ def test_the_reports_previous_year_column_is_compared_too(report):
     # the report prints '19 실적 80.4 beside '20: a later plan restating 2019 as 78.4 disagrees
     plan = load_plan(later_plan("78.4%\t87.3%\t88.1%"))
     found = mine(run_rules([report, plan]))
+    # the finding is the 2020 report's (its year: the scope it is stored and replaced with);
+    # the message names the 2019 result
     assert [(f.severity, f.year, f.actual, f.expected, f.lines) for f in found] == [
-        ("warning", 2019, 80.4, 78.4, report_lines(report, 2019))]
+        ("warning", 2020, 80.4, 78.4, report_lines(report, 2019))]
+    assert "2019년 실적" in found[0].message
 
 
 def test_two_values_for_one_fact_in_one_plan_are_left_alone(report):

@@ -324,6 +324,34 @@ def test_documents_of_one_municipality_year_use_an_index(filled):
     assert_no_full_scan(filled, stmts)
 
 
+def test_cross_document_context_reads_one_municipalitys_later_plans_by_index(filled):
+    """operations.context_of (a scope's reports against the municipality's later plans) and
+    operations.restated_report_years (the report scopes a stored plan re-checks): the plans'
+    documents through ix_documents_dims, their statistics by document id, the reports through
+    ix_indicators_dims — never a scan."""
+    md = metadata()
+    docs, st, ind = md.tables["documents"], md.tables["statistics"], md.tables["indicators"]
+    with filled.begin() as conn:
+        plan_ids = {r.year: r.id for r in conn.execute(sa.select(docs.c.id, docs.c.year).where(
+            docs.c.municipality == M, docs.c.family == "work_plan"))}
+        conn.execute(sa.insert(st), [
+            {"document_id": plan_ids[y], "doc_order": 0, "municipality": M, "year": y, "department": D,
+             "name": f"통계 {y}", "source_doc": f"{M}_{y}_work_plan.txt", "source_line": 5} for y in YEARS])
+        conn.execute(sa.update(ind).where(ind.c.municipality == M).values(actual=1.0))
+    with filled.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+    with filled.connect() as conn, captured(filled) as stmts:
+        got = repository.load_plan_statistics(conn, municipality=M, after=Y, exclude=[f"{M}_{Y + 1}_work_plan.txt"])
+        by_name = repository.load_plan_statistics(conn, municipality=M, names=[f"{M}_{Y}_work_plan.txt"])
+        years = repository.report_years(conn, municipality=M, years=[Y, Y + 1])
+    assert [(d.year, [r.name for r in d.records]) for d in got] == [
+        (y, [f"통계 {y}"]) for y in YEARS if y > Y + 1]
+    assert [(d.year, len(d.records)) for d in by_name] == [(Y, 1)]
+    assert years == [Y, Y + 1]
+    assert_no_full_scan(filled, stmts)
+
+
 def test_save_findings_does_not_read_every_document(filled):
     """repository._save_findings links findings to their documents by reading only the
     documents the findings name (through uq_documents_name_municipality)."""

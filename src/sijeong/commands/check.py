@@ -3,7 +3,9 @@
 Documents come from the database (``--db``, default ``SIJEONG_DB`` or ``./sijeong.db``) or,
 with ``--files``, straight from text files without a database. From the database the rules
 run one municipality-year at a time (as ``sijeong ingest`` runs them), so memory holds one
-scope's documents, never the whole database; a municipality that has a document without a
+scope's documents (and, for a scope with settlement reports, the statistics rows of the
+municipality's later work plans that ``cross.document`` compares them with), never the whole
+database; a municipality that has a document without a
 year is checked whole (that document may belong with any year). ``--municipality`` and
 ``--year`` narrow the scopes; ``--save`` stores the findings, replacing the earlier rule
 findings of each scope checked (the stored ones the web pages show).
@@ -45,7 +47,7 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
     read, link and perf findings —, then the rules')."""
     from ..rules import run_rules
     from ..settings import Settings
-    from ..operations import own_findings
+    from ..operations import context_of, own_findings
     from ..store import db, views
 
     settings = Settings.from_env(url)
@@ -60,7 +62,10 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
             with (_saving(engine, m) if save else contextlib.nullcontext(None)) as tx:
                 with (contextlib.nullcontext(tx.conn) if tx is not None else engine.connect()) as conn:
                     docs = views.load_documents(conn, municipality=m, year=ys)
-                rule_findings = run_rules(docs, only=only)
+                    # what the cross-document rules compare the scope's reports with: the
+                    # statistics of the municipality's later work plans (as ingest checks them)
+                    context = context_of(conn, docs) if ys is not None else []
+                rule_findings = run_rules(docs, only=only, context=context)
                 if tx is not None:
                     own_findings(rule_findings, m, docs)
                     # the years of the documents checked; (m, None) only when a document

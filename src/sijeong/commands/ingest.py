@@ -19,7 +19,10 @@ SQLite: concurrent writers wait for each other): the documents read for that yea
 stored ones of the same names (each in a savepoint, so one failing save leaves the others),
 then every rule runs over the documents of the scope — the ones just read, in memory, plus
 the others of the scope loaded from the store (all years of the municipality when one of its
-documents has no year) — and the findings replace the scope's earlier rule findings. A stored
+documents has no year; a scope's settlement reports with the statistics of the municipality's
+later work plans, and a work plan's transaction also re-checks the scopes of the stored reports
+whose results it restates: ``cross.document``) — and the findings replace the scope's earlier
+rule findings. A stored
 document therefore always has the findings of its last check: a crash or a kill leaves either
 the state before or the state after, never a document without its findings.
 """
@@ -226,8 +229,11 @@ class Ingest:
         self.engine = engine
         self.failed = False
         self.checked = False
-        self.counts: Counter[str] = Counter()
-        self.read_counts: dict[str, int] = {}  # the stored documents' reader findings by severity (not errors)
+        #: the rules' findings of each municipality-year as last checked: a scope re-checked by a
+        #: later transaction (a plan re-checks the reports it restates) is counted once
+        self.scope_counts: dict[tuple[str, int | None], Counter[str]] = {}
+        #: the reader findings (not errors) of each document checked, by (municipality, name)
+        self.doc_counts: dict[tuple[str, str], Counter[str]] = {}
 
     def run(self, items: list[Item], jobs: int) -> int:
         from ..model.korean import josa
@@ -261,8 +267,8 @@ class Ingest:
         if batch:
             self.store_municipality(batch)
         if self.checked:
-            c = self.counts
-            r = self.read_counts
+            c = sum(self.scope_counts.values(), Counter())
+            r = sum(self.doc_counts.values(), Counter())
             print(f"검증 / check: 규칙 결과 {sum(c.values())}건 (오류 {c.get('error', 0)}, 경고 {c.get('warning', 0)}, "
                   f"참고 {c.get('info', 0)}); 읽기 참고사항 {sum(r.values())}건 (경고 {r.get('warning', 0)}, "
                   f"참고 {r.get('info', 0)}) / {sum(c.values())} rule findings ({c.get('error', 0)} errors, "
@@ -327,9 +333,15 @@ class Ingest:
                      f"{describe(e)}")
             return
         self.checked = True
-        self.counts.update(f.severity for f in findings)
-        for f in (f for d in docs for f in d.findings if f.severity != "error"):
-            self.read_counts[f.severity] = self.read_counts.get(f.severity, 0) + 1
+        checked = {(municipality, d.year) for d in docs} | set(tx.scopes)
+        if any(y is None for _, y in checked):  # the whole municipality was checked
+            checked |= {k for k in self.scope_counts if k[0] == municipality}
+        for k in checked:
+            self.scope_counts[k] = Counter()
+        for f in findings:
+            self.scope_counts.setdefault((f.municipality or municipality, f.year), Counter())[f.severity] += 1
+        for d in docs:
+            self.doc_counts[(municipality, d.name)] = Counter(f.severity for f in d.findings if f.severity != "error")
         for _, doc in saved:
             if doc.coverage is not None:
                 print(doc.coverage.line(doc.name))

@@ -18,9 +18,19 @@ from .indicators import compute, derived_rate_and_grade, grade_of, rate_of
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def run_rules(documents: list[Document], only: list[str] | None = None) -> list[Finding]:
-    """Every registered rule (or those whose id or family is in ``only``) over the documents."""
+def run_rules(documents: list[Document], only: list[str] | None = None, *,
+              context: list[Document] = ()) -> list[Finding]:
+    """Every registered rule (or those whose id or family is in ``only``) over the documents.
+
+    ``context``: documents of the municipality beyond the scope checked (from the store: the
+    parts of other years' documents a cross-document rule compares with, e.g. the statistics
+    of later work plans, :func:`documents.needs`). Only the rules registered with
+    ``context=True`` see them; findings on them are not this scope's (they are made when
+    their own scope is checked) and are dropped."""
     out: list[Finding] = []
+    mine = {d.name for d in documents}
+    context = [d for d in context if d.name not in mine]
+    theirs = {d.name for d in context}
     try:
         compute(documents)
     except Exception as e:  # noqa: BLE001 — a crash is a finding, not a stop
@@ -29,7 +39,10 @@ def run_rules(documents: list[Document], only: list[str] | None = None) -> list[
         if only and rule_id not in only and r.family not in only:
             continue
         try:
-            out.extend(r.func(documents))
+            if r.context and context:
+                out.extend(f for f in r.func(documents + context) if f.doc not in theirs)
+            else:
+                out.extend(r.func(documents))
         except Exception as e:  # noqa: BLE001
             out.append(_crash(rule_id, documents, e))
     _soften_unreadable(documents, out)

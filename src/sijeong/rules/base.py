@@ -26,6 +26,10 @@ class Rule:
     name: str  # Korean name shown to users
     explanation: str  # one line, Korean
     func: RuleFunc
+    #: compares the documents with others of the municipality beyond the scope checked: it is
+    #: also given the context documents (``run_rules(…, context=…)``), whose own findings
+    #: belong to their scope and are dropped
+    context: bool = False
 
     @property
     def family(self) -> str:
@@ -35,13 +39,14 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, name: str, explanation: str) -> Callable[[RuleFunc], RuleFunc]:
-    """Register ``check_x`` under ``rule_id``. Ids are stable: the store and the UI keep them."""
+def rule(rule_id: str, name: str, explanation: str, *, context: bool = False) -> Callable[[RuleFunc], RuleFunc]:
+    """Register ``check_x`` under ``rule_id``. Ids are stable: the store and the UI keep them.
+    ``context``: the rule also reads the context documents of a scope (see :class:`Rule`)."""
 
     def deco(func: RuleFunc) -> RuleFunc:
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id!r} registered twice")
-        RULES[rule_id] = Rule(rule_id, name, explanation, func)
+        RULES[rule_id] = Rule(rule_id, name, explanation, func, context)
         func.rule_id = rule_id  # type: ignore[attr-defined]
         return func
 

@@ -15,9 +15,17 @@ the indicator's name up to extraction noise, or is contained in it (``승소율`
 prints one; a rate label for a % indicator). A plan that restates one indicator-year with two
 different values is ambiguous and left alone.
 
-The finding belongs to the report (``doc`` and ``lines``: every printing of the indicator's
-실적 there); a finding carries one document, so the plan's document, table, line and value
-are in the message and in ``expected``. Severity: warning (a match by name across documents,
+The finding belongs to the report (``doc``, ``year`` and ``lines``: the report's year and every
+printing of the indicator's 실적 there — a '19 실적 printed in the FY2020 report is a finding of
+the 2020 report, stored and replaced with it); a finding carries one document, so the plan's
+document, table, line and value are in the message and in ``expected``.
+
+Checked one municipality-year at a time from the store, a scope holding a report is given, as
+context, the statistics rows of the municipality's work plans of later years (:func:`needs`
+says from which year; ``operations.context_of`` reads them); storing a work plan re-checks the
+scopes of the reports holding results of the years it restates (:func:`restated_years`). So the
+findings are the same whether the documents are checked together or one scope at a time, in
+either order of storing. Severity: warning (a match by name across documents,
 written by different offices, is not certain), info when rounding of the printed figures
 explains the difference.
 """
@@ -73,6 +81,30 @@ def restated(plan: Document) -> list[tuple[int, str, Statistic, str, Figure]]:
     return out
 
 
+def restated_years(plan: Document) -> set[int]:
+    """The years before its own of which ``plan`` restates a value (the years whose reports'
+    findings it may change)."""
+    if plan.family != "work_plan":
+        return set()
+    return {year for year, *_ in restated(plan)}
+
+
+def needs(documents: list[Document]) -> dict[str, int]:
+    """municipality -> the earliest year of an indicator result in the settlement reports of
+    ``documents``: the work plans of that municipality of later years are what the rule
+    compares them with (the context of a scope checked alone)."""
+    out: dict[str, int] = {}
+    for rep in documents:
+        if rep.family != "settlement_report":
+            continue
+        for ind in rep.of(Indicator):
+            if ind.year is None or ind.actual is None or "actual" not in ind.figures:
+                continue
+            m = rep.municipality
+            out[m] = min(out.get(m, ind.year), ind.year)
+    return out
+
+
 def _same_name(indicator: str, label: str) -> bool:
     if similar(indicator, label):
         return True
@@ -120,7 +152,8 @@ def compared(documents: list[Document]):
 
 
 @rule("cross.document", "문서 간 같은 사실",
-      "그해 결산·성과보고서의 성과지표 실적 = 이후 주요업무계획 표가 다시 적은 같은 해 실적 (같은 부서, 비슷한 이름, 같은 단위)")
+      "그해 결산·성과보고서의 성과지표 실적 = 이후 주요업무계획 표가 다시 적은 같은 해 실적 (같은 부서, 비슷한 이름, 같은 단위)",
+      context=True)
 def check_cross_document(documents: list[Document]) -> list[Finding]:
     out: list[Finding] = []
     for rep, ind, plan, r, header, fig in compared(documents):
@@ -136,6 +169,8 @@ def check_cross_document(documents: list[Document]) -> list[Finding]:
                f"({plan.name}:{fig.source.line}행 {cell})"
                + (" (반올림 차이)" if severity == "info" else "")
                + " / the same fact in two documents (the plan's line is in the message)")
-        out.append(finding("cross.document", severity, ind, lines_of(*_printings(ind)), msg,
-                           expected=fig.value, actual=ind.actual))
+        f = finding("cross.document", severity, ind, lines_of(*_printings(ind)), msg,
+                    expected=fig.value, actual=ind.actual, doc=rep.name)
+        f.year = rep.year  # the report's scope, even for its previous year's column
+        out.append(f)
     return out

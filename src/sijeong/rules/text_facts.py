@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from ..model import Document, Finding, Narrative, OutlineItem, PlanTask
+from ..model import Document, Figure, Finding, Narrative, OutlineItem, PlanTask
 from ..model.numbers import number_text
 from .base import rule
 
@@ -95,3 +95,137 @@ def check_breakdowns(documents: list[Document]) -> list[Finding]:
                     expected=s, actual=total, municipality=d.municipality, year=d.year,
                     department=getattr(rec, "department", None), subject=getattr(rec, "name", None)))
     return out
+
+
+# --- a fact stated in running text and in a table of the same document -----------------------
+
+#: ``2020년 절감률 4.23%``, ``'20년 승소율은 90%``, ``2021년도 민원 처리 만족도: 87.3점``: a year,
+#: a label (no digits), an optional particle or colon, a number and its unit
+_TEXT_FACT = re.compile(
+    rf"(?:(?<![\d.])(?P<full>(?:19|20)\d\d)|['‘’](?P<short>\d\d))(?>\s*년?도?)\s*"
+    rf"(?P<label>[가-힣A-Za-z][가-힣A-Za-z·ㆍ\s]{{1,29}}?)\s*(?:은|는|이|가|:|：)?\s*"
+    rf"(?P<n>{NUMBER})\s*(?P<unit>%|{UNIT}|위|등급)(?![가-힣A-Za-z])")
+#: words that make the number another figure than the year's result: a target, a change, a
+#: comparison, a bound, a cumulative or average value
+_NOT_THE_FACT = re.compile(r"목표|계획|예상|전망|예정|대비|증가|감소|상승|하락|누적|평균|최대|최소|이상|이하|미만|초과|약|전년|"
+                           r"까지|부터|당초|변경|추가|확대|축소")
+_TOTALS = {"계", "합계", "총계", "소계"}
+
+
+#: after the number: a bound or a change, not the value itself (``80% 이상``, ``3% 상승``)
+_BOUND_AFTER = re.compile(r"\s*(?:이상|이하|미만|초과|내외|가량|정도|수준|안팎|증가|감소|상승|하락|향상|늘|줄)")
+
+
+def text_facts(text: str) -> Iterator[tuple[int, str, float, str, str]]:
+    """(year, label, value, unit, phrase) for each ``year label number unit`` of ``text``."""
+    for m in _TEXT_FACT.finditer(text):
+        label = m.group("label").strip()
+        if not label or _NOT_THE_FACT.search(label) or _BOUND_AFTER.match(text, m.end()):
+            continue
+        year = int(m.group("full")) if m.group("full") else 2000 + int(m.group("short"))
+        yield year, label, _value(m.group("n")), m.group("unit"), m.group(0).strip()
+
+
+def _fact_key(name: str | None) -> str:
+    from .base import norm
+
+    return norm(name).replace("율", "률")
+
+
+def _table_facts(doc: Document):
+    """(year, measure label, record, column header or None, figure, unit) for every value of a
+    year of the document's tables: the plan's statistics (a row or a column named by a year, as
+    ``cross.document`` reads them) and the indicators' results (the year of the record)."""
+    from ..model.plans import Statistic
+    from ..model.records import Indicator
+    from .documents import year_of
+
+    for r in doc.of(Statistic):
+        if r.is_total or _fact_key(r.name) in _TOTALS:
+            continue
+        row_year = year_of(r.name)
+        for key, fig in r.figures.items():
+            if not key.startswith("col:") or fig.value is None or _fact_key(key[4:]) in _TOTALS:
+                continue
+            header = key[4:]
+            year, label = (row_year, header) if row_year is not None else (year_of(header), r.name)
+            if year is not None:
+                yield year, label, r, header, fig, fig.unit or r.unit
+    for ind in doc.of(Indicator):
+        fig = ind.figures.get("actual")
+        if ind.year is not None and fig is not None and fig.value is not None:
+            yield ind.year, ind.name, ind, None, fig, ind.unit
+
+
+def _same_unit(text_unit: str, table_unit: str | None) -> bool:
+    """The same unit, printed on both sides; never money (a table's money is in won, scaled by
+    its unit note, the text's as printed)."""
+    unit = (table_unit or "").strip()
+    return bool(unit) and text_unit == unit and unit not in MONEY and unit != "원"
+
+
+def compared_text_facts(doc: Document):
+    """Every pair ``text.table_fact`` compares in one document: (record of the text, outline
+    item, phrase, text value, unit, table record, header, table figure, exact) — a text stating
+    a year's value of a label that a table of the same department states for the same year in
+    the same unit. ``exact``: the text's label is the table's (up to spacing, 율 = 률) and, in a
+    plan, the table belongs to the task of the text; else the table's label (3+ characters) is
+    contained in the text's label — a looser match."""
+    facts = list(_table_facts(doc))
+    if not facts:
+        return
+    for rec, item in _items(doc):
+        dept = _fact_key(getattr(rec, "department", None))
+        task = _fact_key(getattr(rec, "name", None)) if isinstance(rec, PlanTask) else None
+        for year, label, value, unit, phrase in text_facts(item.text):
+            k = _fact_key(label)
+            hits = []
+            for fy, flabel, frec, header, fig, funit in facts:
+                if fy != year or _fact_key(frec.department) != dept or not _same_unit(unit, funit):
+                    continue
+                fk = _fact_key(flabel)
+                if not fk:
+                    continue
+                same_task = task is None or _fact_key(getattr(frec, "task", None)) in ("", task)
+                if fk == k and same_task:
+                    hits.append((frec, header, fig, True))
+                elif len(fk) >= 3 and fk in k:
+                    hits.append((frec, header, fig, False))
+            exact = [h for h in hits if h[3]]
+            hits = exact or hits
+            if not hits or len({h[2].value for h in hits}) != 1:
+                continue  # nothing stated, or two tables with two values: which one is unknown
+            frec, header, fig, is_exact = hits[0]
+            yield rec, item, phrase, value, unit, frec, header, fig, is_exact
+
+
+@rule("text.table_fact", "본문·표 같은 사실",
+      "본문이 적은 어느 해의 수치(예: '2020년 절감률 4.23%') = 같은 문서·같은 부서의 표가 적은 같은 해, 같은 이름, 같은 단위의 값")
+def check_text_table_facts(documents: list[Document]) -> list[Finding]:
+    from .base import fmt, rounding_slack
+
+    out: list[Finding] = []
+    for d in documents:
+        for rec, item, phrase, value, unit, frec, header, fig, exact in compared_text_facts(d):
+            diff = abs(fig.value - value)
+            if diff < 1e-9:
+                continue
+            rounding = diff <= rounding_slack([fig, _printed(phrase, value, item)])
+            severity = "info" if rounding else ("error" if exact else "warning")
+            cell = " ".join(x for x in (frec.name, header) if x)
+            out.append(Finding(
+                rule="text.table_fact", severity=severity, doc=d.name,
+                lines=sorted({item.source.line, fig.source.line}),
+                message=(f"본문({item.source.line}행) '{phrase}' ≠ 표({fig.source.line}행 {cell}) "
+                         f"{fmt(fig.value)}{unit}"
+                         + (" (반올림 차이)" if rounding else "" if exact else " (이름이 비슷한 항목: 같은 사실인지 확인 필요)")),
+                expected=fig.value, actual=value, municipality=d.municipality, year=d.year,
+                department=frec.department, subject=frec.name))
+    return out
+
+
+def _printed(phrase: str, value: float, item: OutlineItem) -> Figure:
+    """The text's number as a figure, its unit with it (its printed form sets the rounding
+    slack: ``85%`` is a rate rounded to 1, ``85명`` an exact count)."""
+    m = re.search(rf"({NUMBER})\s*(\S*)$", phrase)
+    return Figure(value, (m.group(1) + m.group(2)) if m else str(value), item.source)

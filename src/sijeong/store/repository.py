@@ -146,6 +146,50 @@ def load_documents(
     return [by_id[i] for i in ids]
 
 
+def load_plan_statistics(
+    conn: sa.Connection, *, municipality: str, after: int | None = None, names: Iterable[str] | None = None,
+    exclude: Iterable[str] = (),
+) -> list[Document]:
+    """The municipality's work plans (of years after ``after``, and/or of these ``names``) as
+    documents holding only their statistics rows (``Statistic``: a plan's other tables, by
+    column header) — what a cross-document rule compares a report with, never the whole plans.
+    Two indexed reads: the plans' rows (ix_documents_dims, or the name's unique key), then
+    their statistics (ix_statistics_document_id)."""
+    docs = table("documents")
+    stmt = sa.select(docs.c.id, docs.c.name, docs.c.municipality, docs.c.year, docs.c.family, docs.c.title).where(
+        docs.c.municipality == municipality, docs.c.family == "work_plan").order_by(docs.c.id)
+    if after is not None:
+        stmt = stmt.where(docs.c.year > after)
+    if names is not None:
+        stmt = stmt.where(docs.c.name.in_(list(names)))
+    exclude = list(exclude)
+    if exclude:
+        stmt = stmt.where(docs.c.name.not_in(exclude))
+    by_id = {r.id: Document(name=r.name, municipality=r.municipality, year=r.year, family=r.family, title=r.title)
+             for r in conn.execute(stmt)}
+    if not by_id:
+        return []
+    st, cls = record_table("statistic"), record_class("statistic")
+    q = sa.select(st).where(st.c.document_id.in_(list(by_id))).order_by(st.c.document_id, st.c.doc_order, st.c.id)
+    for row in conn.execute(q).mappings():
+        by_id[row["document_id"]].records.append(R.record_from_row(cls, row))
+    return list(by_id.values())
+
+
+def report_years(conn: sa.Connection, *, municipality: str, years: Iterable[int]) -> list[int | None]:
+    """The years of the municipality's settlement and performance reports that hold an
+    indicator result of one of ``years`` (ix_indicators_dims, then each row's document)."""
+    years = sorted(set(years))
+    if not years:
+        return []
+    ind, docs = record_table("indicator"), table("documents")
+    stmt = (sa.select(docs.c.year).distinct()
+            .select_from(ind.join(docs, docs.c.id == ind.c.document_id))
+            .where(ind.c.municipality == municipality, ind.c.year.in_(years), ind.c.actual.is_not(None),
+                   docs.c.family == "settlement_report"))
+    return sorted((r[0] for r in conn.execute(stmt)), key=lambda y: (y is None, y or 0))
+
+
 # --- records ---------------------------------------------------------------------------
 
 

@@ -4,9 +4,11 @@
    ``Content-Length`` header is never trusted; more than the limit: 413), and :func:`receive`
    takes at most one file and a few fields from it.
 2. :func:`preview` reads the file like ``sijeong ingest`` reads it (``formats.decode`` by
-   content, never by the name; ``pipeline.load_text``) and runs the rules over the scope it
-   would join — the municipality-year's stored documents (``views.upload_scope``) plus this
-   one, in memory. Nothing is written to the database.
+   content, never by the name; ``pipeline.load_text``) and runs the rules over the scopes it
+   would re-check — the municipality-year's stored documents (``views.upload_scope``; for a
+   work plan also the reports whose results it restates) plus this one, in memory, with the
+   statistics of later plans that ``cross.document`` compares reports with
+   (``operations.context_of``). Nothing is written to the database.
 3. :class:`Staging` keeps the bytes of a readable file in a directory outside the web root
    under a random id, tied to the account that uploaded it and with an expiry, until the
    same account confirms (:func:`confirm`: read again and stored through
@@ -299,9 +301,14 @@ def preview(conn, data: bytes, name: str, municipality: str, *, was_read=None) -
     total = 0
     if not errors:
         scope_docs, directions = views.upload_scope(conn, municipality, doc.year, exclude=[name])
+        whole = doc.year is None or any(d.year is None for d in scope_docs)
+        if not whole:  # a work plan: the reports whose results it restates are re-checked with it
+            more = [y for y in operations.restated_report_years(conn, municipality, doc) if y != doc.year]
+            if more:
+                scope_docs += views.load_documents(conn, municipality=municipality, year=more, exclude=[name])
         operations.derive([doc], directions)
         docs = scope_docs + [doc]
-        every = pipeline.check(docs)
+        every = pipeline.check(docs, context=[] if whole else operations.context_of(conn, docs))
         operations.own_findings(every, municipality, docs)
         total = len(every)
         findings = [f for f in every if f.doc == name]

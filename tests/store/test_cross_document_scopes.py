@@ -1,0 +1,241 @@
+"""``cross.document`` from the database: a report and a later plan of one municipality are
+stored in different municipality-years, checked one scope at a time — yet the findings are
+those of the two documents checked together, whichever is stored first.
+
+- checking a scope that holds a report brings in the statistics of the municipality's later
+  plans (``operations.context_of``: only those rows, by indexed reads);
+- storing a plan re-checks, in the same transaction, the scopes of the reports holding
+  results of the years it restates — as read now and as the version it replaces restated
+  them (``operations.restated_report_years``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sijeong import operations, pipeline
+from sijeong.cli import main
+from sijeong.store import db, repository
+from sijeong.web import uploads
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+REPORT = FIXTURES / "consistent_report.txt"  # FY2020, 미래가치담당관 민원 처리 만족도: '19 80.4, '20 87.3 (%)
+PLAN = FIXTURES / "cross_document" / "later_plan_2022.txt"  # 2022 plan: 2019 80.4%, 2020 85.3%, 2021 88.1%
+M = "김포시"
+
+
+def plan_text(cells: str, header: str = "2019\t2020\t2021") -> str:
+    """The 2022 plan with other values (or other years) in its table."""
+    text = PLAN.read_text(encoding="utf-8")
+    old_header, old_cells = "연도\t2019\t2020\t2021", "민원 처리 만족도\t80.4%\t85.3%\t88.1%"
+    assert old_header in text and old_cells in text
+    return text.replace(old_header, "연도\t" + header).replace(old_cells, "민원 처리 만족도\t" + cells)
+
+
+def key(f) -> tuple:
+    d = f if isinstance(f, dict) else f.as_dict()
+    return (d["rule"], d["severity"], d["doc"], tuple(d["lines"]), d["message"], d["year"])
+
+
+def stored(url: str) -> list[tuple]:
+    engine = db.create_engine_for(url)
+    try:
+        with engine.connect() as conn:
+            rows, _ = repository.list_findings(conn, municipality=M, origin="rule", limit=10_000)
+    finally:
+        engine.dispose()
+    return sorted(key(r) for r in rows)
+
+
+def checked(url: str, capsys) -> list[tuple]:
+    """``sijeong check --db``: the rules' findings (the readers' are stored with their documents)."""
+    assert main(["check", "--db", url, "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    return sorted(key(f) for f in out if f["rule"].split(".")[0] not in ("read", "link", "perf"))
+
+
+def together(*paths: Path) -> list[tuple]:
+    return sorted(key(f) for f in pipeline.check([pipeline.load_path(p) for p in paths]))
+
+
+def ingest(url: str, *paths: Path, capsys) -> None:
+    assert main(["ingest", *map(str, paths), "--db", url]) == 0
+    capsys.readouterr()
+
+
+def cross(findings: list[tuple]) -> list[tuple]:
+    return [f for f in findings if f[0] == "cross.document"]
+
+
+def test_either_order_of_storing_gives_the_findings_of_the_documents_checked_together(tmp_path, capsys):
+    expected = together(REPORT, PLAN)
+    (f,) = cross(expected)
+    assert f[1] == "warning" and f[2] == REPORT.name and f[5] == 2020 and "85.3%" in f[4] and "87.3%" in f[4]
+    for order in ((REPORT, PLAN), (PLAN, REPORT)):
+        url = f"sqlite:///{tmp_path / (order[0].stem + '.db')}"
+        for p in order:  # one ingest (one transaction) each: the second finds the first in the store
+            ingest(url, p, capsys=capsys)
+        assert stored(url) == expected, [p.name for p in order]
+        assert checked(url, capsys) == expected
+        # check --save replaces each scope's findings with the same ones
+        assert main(["check", "--db", url, "--save"]) == 0
+        capsys.readouterr()
+        assert stored(url) == expected
+
+
+def test_replacing_the_plan_rechecks_the_report(db_url, tmp_path, capsys):
+    """On SQLite and PostgreSQL."""
+    url = db_url
+    ingest(url, REPORT, PLAN, capsys=capsys)
+    assert len(cross(stored(url))) == 1
+    folder = tmp_path / "v"
+    folder.mkdir()
+    versions = [
+        ("80.4%\t87.3%\t88.1%", "2019\t2020\t2021", 0),  # now agrees: the finding goes
+        ("78.4%\t87.3%\t88.1%", "2019\t2020\t2021", 1),  # the 2019 column disagrees
+        ("80.4%\t85.3%", "2021\t2022", 0),  # restates no year of the report: the old 2019 finding goes
+        ("80.4%\t85.3%\t88.1%", "2019\t2020\t2021", 1),  # back as first stored
+    ]
+    for cells, header, n in versions:
+        again = folder / PLAN.name  # the same name: replaces the stored plan
+        again.write_text(plan_text(cells, header), encoding="utf-8")
+        ingest(url, again, capsys=capsys)
+        got = stored(url)
+        assert len(cross(got)) == n, (cells, header)
+        assert got == together(REPORT, again) == checked(url, capsys)
+
+
+def test_storing_a_plan_touches_exactly_the_scopes_of_the_reports_it_restates(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    ingest(url, REPORT, capsys=capsys)
+    engine = db.create_engine_for(url)
+    actor = operations.cli_actor()
+    try:
+        def scopes_of(text: str, municipality: str = M, name: str = "plan.txt") -> set:
+            doc = pipeline.load_text(name, text, municipality=municipality)
+            assert doc.family == "work_plan" and doc.year == 2022
+            with operations.write(engine, actor, "document.ingest", municipality=municipality) as tx:
+                tx.save_document(municipality, doc)
+            return tx.scopes
+
+        # restates 2019-2021: the FY2020 report (results of 2019 and 2020) is re-checked with it
+        assert scopes_of(plan_text("80.4%\t85.3%\t88.1%")) == {(M, 2022), (M, 2020)}
+        # another municipality's plan: only its own scope
+        assert scopes_of(plan_text("80.4%\t85.3%\t88.1%"), municipality="다른시") == {("다른시", 2022)}
+        # a new version restating no year of the report still re-checks it: the old version did
+        assert scopes_of(plan_text("1%\t2%", "2021\t2022")) == {(M, 2022), (M, 2020)}
+        # and once that version is stored, a plan restating nothing touches only its own year
+        assert scopes_of(plan_text("1%\t2%", "2021\t2022")) == {(M, 2022)}
+    finally:
+        engine.dispose()
+
+
+def test_upload_preview_checks_what_the_confirm_would(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    ingest(url, REPORT, capsys=capsys)
+    engine = db.create_engine_for(url)
+    try:
+        # a plan: the reports it restates are in its scope, with their findings
+        with engine.connect() as conn:
+            p = uploads.preview(conn, PLAN.read_bytes(), PLAN.name, M)
+        assert REPORT.name in p.scope_documents
+        assert p.scope_findings == len(together(REPORT, PLAN))
+        # a report uploaded beside a stored plan: the finding is the report's
+        ingest(url, PLAN, capsys=capsys)
+        with engine.connect() as conn:
+            r = uploads.preview(conn, REPORT.read_bytes(), REPORT.name, M)
+        assert r.scope_documents == []  # the plan is of another year: only its statistics are read
+        assert [(f.rule, f.severity) for f in r.findings if f.rule == "cross.document"] == [("cross.document", "warning")]
+        assert sorted(key(f) for f in r.findings) == [f for f in together(REPORT, PLAN) if f[2] == REPORT.name]
+    finally:
+        engine.dispose()
+
+
+def test_context_is_only_the_later_plans_statistics(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    earlier = tmp_path / "earlier_plan.txt"
+    earlier.write_text(PLAN.read_text(encoding="utf-8").replace("2022", "2019"), encoding="utf-8")  # not after 2019
+    ingest(url, REPORT, PLAN, earlier, capsys=capsys)
+    engine = db.create_engine_for(url)
+    try:
+        with engine.connect() as conn:
+            report = repository.load_documents(conn, municipality=M, names=[REPORT.name])
+            ctx = operations.context_of(conn, report)
+        assert [(d.name, d.year, d.family) for d in ctx] == [(PLAN.name, 2022, "work_plan")]
+        assert {type(r).__name__ for d in ctx for r in d.records} == {"Statistic"}
+        # a scope of plans alone needs nothing beyond itself
+        with engine.connect() as conn:
+            plans = repository.load_documents(conn, municipality=M, names=[PLAN.name])
+            assert operations.context_of(conn, plans) == []
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.real
+def test_real_documents_in_either_order(real_docs, tmp_path, capsys):
+    files = {n[:3]: real_docs / n for n in (p.name for p in real_docs.glob("*.txt"))}
+    if not {"000", "004"} <= set(files):
+        pytest.skip("the 2022 plan and the FY2020 report are needed")
+    expected = together(files["004"], files["000"])
+    assert [(f[1], f[2], f[3]) for f in cross(expected)] == [("info", files["004"].name, (346, 1422))]
+    for order in (("004", "000"), ("000", "004")):
+        url = f"sqlite:///{tmp_path / ('-'.join(order) + '.db')}"
+        for k in order:
+            ingest(url, files[k], capsys=capsys)
+        assert stored(url) == expected, order
+
+
+def test_confirming_an_uploaded_plan_rechecks_the_stored_report(tmp_path, capsys, monkeypatch):
+    """The upload's confirm stores through the same write path (``tx.save_document``): the
+    report's scope is re-checked in the confirm's transaction; the preview counted it."""
+    from argon2 import PasswordHasher, profiles
+    from fastapi.testclient import TestClient
+
+    from sijeong import accounts
+    from sijeong.settings import Settings
+    from sijeong.web import create_app
+
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    ingest(url, REPORT, capsys=capsys)
+    engine = db.create_engine_for(url)
+    accounts.add_account(engine, operations.cli_actor(), login="perf", role="performance", password="correct horse battery")
+    engine.dispose()
+    app = create_app(Settings(db_url=url, upload_dir=str(tmp_path / "staging")))
+    with TestClient(app) as c:
+        r = c.post("/api/v1/auth/login", json={"login": "perf", "password": "correct horse battery"})
+        csrf = r.json()["csrf_token"]
+        r = c.post("/api/v1/uploads", files={"file": (PLAN.name, PLAN.read_bytes(), "text/plain")},
+                   headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 201, r.text
+        body = r.json()
+        assert REPORT.name in body["scope"]["documents"]
+        assert body["scope"]["findings"] == len(together(REPORT, PLAN))
+        assert cross(stored(url)) == []
+        r = c.post(f"/api/v1/uploads/{body['upload_id']}/confirm", headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 200, r.text
+    assert stored(url) == together(REPORT, PLAN)
+    assert len(cross(stored(url))) == 1
+
+
+#: another FY2020 report, with read and rule findings of its own (the scope's counts are not 0)
+OTHER_2020 = FIXTURES / "performance_report.txt"
+
+
+@pytest.mark.parametrize("order", [(REPORT, OTHER_2020, PLAN), (PLAN, REPORT, OTHER_2020)])
+def test_one_ingest_counts_each_scope_once(order, tmp_path, capsys):
+    """Storing the plan after the reports re-checks their scope in the plan's transaction:
+    the summary counts that scope's findings (and its documents' read findings) as last
+    checked, once — the numbers ``sijeong check`` prints."""
+    import re
+
+    url = f"sqlite:///{tmp_path / 'o.db'}"
+    assert main(["ingest", *map(str, order), "--db", url]) == 0
+    out = capsys.readouterr().out
+    rules, reads = map(int, re.search(r"(\d+) rule findings .*; (\d+) read findings", out).groups())
+    assert rules == len(stored(url)) == len(together(*order)) and reads > 0
+    assert main(["check", "--db", url, "--format", "json"]) == 0
+    assert rules + reads == len(json.loads(capsys.readouterr().out))
