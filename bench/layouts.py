@@ -323,7 +323,7 @@ class Fault:
     """One printed cell changed: ``entity`` (kind, department, code or name), ``field``,
     the value printed instead (``new``), and the identity it breaks (``breaks``)."""
 
-    kind: str  # revenue / program / indicator
+    kind: str  # revenue / program / indicator / task
     department: str
     entity: str | None  # revenue code (None: the department row) or program / indicator name
     field: str
@@ -788,7 +788,7 @@ TOPICS = [("자율주행 셔틀 시범운행", "미래 모빌리티"), ("CCTV �
 
 
 class _Plan:
-    def __init__(self, seed: int, layout: dict[str, str] | None):
+    def __init__(self, seed: int, layout: dict[str, str] | None, fault: Fault | None = None):
         rng = random.Random(f"layouts-plan-{seed}")
         self.L = layout or draw(PLAN_CHOICES, rng)
         self.rng = random.Random(f"layouts-plan-data-{seed}")
@@ -796,7 +796,24 @@ class _Plan:
         self.depts = self.rng.sample(DEPTS, self.rng.randint(2, 3))
         self.out = Out()
         self.key: list[Fact] = []
+        self.cands: list[Fault] = []
+        self.fault = fault
         self.page = 0
+        self.where: tuple[str, str] = ("", "")  # the task being written: (department, title)
+
+    def faulted(self, fld: str, value: int, breaks: str) -> int:
+        """``value`` as printed: a candidate fault of the current task's ``fld`` (its line is the
+        next line written), or the fault itself when it is this one. Draws nothing from the rng,
+        so a faulted document is the clean one with one cell changed."""
+        d, title = self.where
+        # the leading digit up by one (at least 5 units: a part printed in 백만원 may be off by half
+        # a unit from rounding, so a change of one unit over two parts is no arithmetic error)
+        new = value + max(10 ** (len(str(abs(value))) - 1), 5)
+        self.cands.append(Fault("task", d, title, fld, new, breaks, self.out.next))
+        f = self.fault
+        if f and f.kind == "task" and f.department == d and f.entity == title and f.field == fld:
+            return new
+        return value
 
     def budget_line(self, budget: int) -> tuple[str, int]:
         """The printed budget sentence and its value in won (national/provincial/city split)."""
@@ -811,13 +828,15 @@ class _Plan:
             m = budget // 1_000
             prov = m * 2 // 10
             self.split = {"provincial": prov * 1_000_000, "city": (m - prov) * 1_000_000}
-            return f"{label} : {m:,}백만원(도 {prov:,}, 시 {m - prov:,})", m * 1_000_000
+            city = self.faulted("city", m - prov, "split.sources")
+            return f"{label} : {m:,}백만원(도 {prov:,}, 시 {city:,})", m * 1_000_000
         if form == "원":
             won = budget * 1_000
             return f"{label} : {won:,}원 (시비)", won
         nat, prov = budget * 3 // 10, budget * 2 // 10
         self.split = {"national": nat * 1_000, "provincial": prov * 1_000, "city": (budget - nat - prov) * 1_000}
-        return f"{label} : {budget:,}천원 (국비 {nat:,}, 도비 {prov:,}, 시비 {budget - nat - prov:,})", budget * 1_000
+        city = self.faulted("city", budget - nat - prov, "split.sources")
+        return f"{label} : {budget:,}천원 (국비 {nat:,}, 도비 {prov:,}, 시비 {city:,})", budget * 1_000
 
     def task_heading(self, i: int, title: str) -> str:
         return {"1.": f"{i}. {title}", "01": f"{i:02d} {title}", "[1]": f"[{i}] {title}",
@@ -862,6 +881,7 @@ class _Plan:
             w(head + "\n")
             w(f"{y}년도 주요업무계획\n")
             for i, (title, topic) in enumerate(tasks_of[d], 1):
+                self.where = (d, title)
                 no = w(self.task_heading(i, title))
                 w("")
                 if L["objective"] != "none":
@@ -880,7 +900,9 @@ class _Plan:
                     mult = 1_000_000 if "백만원" in note else 1_000
                     a, b = rng.randint(10, 500), rng.randint(10, 500)
                     w(note)
-                    w(f"구분\t계\t국비\t시비\n{title}\t{a + b:,}\t{a:,}\t{b:,}\n")
+                    w("구분\t계\t국비\t시비")
+                    total = self.faulted("table_total", a + b, "table.total_column")
+                    w(f"{title}\t{total:,}\t{a:,}\t{b:,}\n")
                     _ = mult
                 ext += rng.randint(2, 9)
                 w(self.people(d, ext))
@@ -891,18 +913,20 @@ class _Plan:
                 for src, v in self.split.items():
                     self.key.append(Fact("task", d, title, src, v, bno, ("budget_form",)))
             self.page_end()
-        return Generated("plan", 0, L, "\n".join(self.out.lines) + "\n", self.key)
+        return Generated("plan", 0, L, "\n".join(self.out.lines) + "\n", self.key, self.fault, self.cands)
 
 
-def plan(seed: int, *, layout: dict[str, str] | None = None) -> Generated:
-    """A work plan of :data:`CITY` in the layout drawn from ``seed`` (or ``layout``)."""
-    g = _Plan(seed, layout).build()
+def plan(seed: int, *, layout: dict[str, str] | None = None, fault: Fault | None = None) -> Generated:
+    """A work plan of :data:`CITY` in the layout drawn from ``seed`` (or ``layout``), with
+    ``fault`` printed if given: a task's 시비 in a budget statement with its split
+    (``split.sources``) or the 계 of its budget table (``table.total_column``)."""
+    g = _Plan(seed, layout, fault).build()
     g.seed = seed
     return g
 
 
 def faults(g: Generated, k: int | None = None) -> list[Fault]:
-    """The candidate single-cell faults of a settlement document, one per (kind, field) —
+    """The candidate single-cell faults of a document (settlement or plan), one per (kind, field) —
     chosen by the document's seed — or ``k`` of them."""
     by: dict[tuple[str, str], list[Fault]] = {}
     for f in g.candidates:
@@ -1060,7 +1084,7 @@ class Tally:
 
 def sweep(n: int, *, start: int = 0, with_faults: bool = True) -> dict:
     """Generate and read ``n`` settlement reports and ``n`` work plans (seeds start…start+n−1),
-    inject the faults of each settlement, and tally by family and by layout choice/option."""
+    inject the faults of each document, and tally by family and by layout choice/option."""
     total = {"settlement": Tally(), "plan": Tally()}
     by: dict[tuple[str, str, str], Tally] = {}
     readings: list[tuple[Reading, list[bool]]] = []
@@ -1069,9 +1093,10 @@ def sweep(n: int, *, start: int = 0, with_faults: bool = True) -> dict:
             g = settlement(s) if fam == "settlement" else plan(s)
             r = read(g)
             results: list[bool] = []
-            if with_faults and fam == "settlement":
+            if with_faults:
+                make = settlement if fam == "settlement" else plan
                 for f in faults(g):
-                    bad = read(settlement(s, layout=g.layout, fault=f))
+                    bad = read(make(s, layout=g.layout, fault=f))
                     results.append(caught(r, bad, f))
             total[fam].add(r, results)
             for k, v in g.layout.items():
@@ -1094,13 +1119,15 @@ def table(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("outdir")
+    ap.add_argument("outdir", nargs="?", help="where to write the documents (not with --measure)")
     ap.add_argument("--n", type=int, default=10)
     ap.add_argument("--measure", action="store_true", help="read them back and print the table")
     args = ap.parse_args(argv)
     if args.measure:
         print(table(sweep(args.n)))
         return
+    if not args.outdir:
+        ap.error("outdir is required unless --measure / --measure 없이는 출력 폴더가 필요합니다")
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
     for s in range(args.n):

@@ -82,11 +82,13 @@ def test_the_key_points_at_its_printed_numbers(seed):
             assert f"{f.value:,}" in lines[f.line - 1]
 
 
+@pytest.mark.parametrize("family", ["settlement", "plan"])
 @pytest.mark.parametrize("seed", range(6))
-def test_a_fault_changes_one_cell_of_one_line(seed):
-    g = layouts.settlement(seed)
+def test_a_fault_changes_one_cell_of_one_line(seed, family):
+    make = getattr(layouts, family)
+    g = make(seed)
     for f in layouts.faults(g):
-        bad = layouts.settlement(seed, layout=g.layout, fault=f)
+        bad = make(seed, layout=g.layout, fault=f)
         diff = [i + 1 for i, (x, y) in enumerate(zip(g.text.split("\n"), bad.text.split("\n"))) if x != y]
         assert diff == [f.line], f
         x, y = g.text.split("\n")[f.line - 1].split("\t"), bad.text.split("\n")[f.line - 1].split("\t")
@@ -104,6 +106,7 @@ def quick_sweep():
 
 
 def _check(result):
+    assert result["total"]["plan"].faults > 0, "no plan fault injected"
     for fam, t in result["total"].items():
         assert t.refused == 0, f"{fam}: {t.refused} documents refused"
         assert t.findings == 0, f"{fam}: {t.findings} findings on consistent documents"
