@@ -46,8 +46,8 @@ REVENUE: dict[str, tuple[str, ...]] = {
     "in_kind": ("물납액",),
     "refunds": ("환급액",),
     "received": ("수납액", "실제수납액", "수납", "수납결정액"),
-    "written_off": ("불납결손액", "결손액", "불납결손"),
-    "uncollected": ("미수납액", "미수납"),
+    "written_off": ("불납결손액", "결손액", "불납결손", "결손처분액", "결손처분"),
+    "uncollected": ("미수납액", "미수납", "미수액"),
 }
 #: expenditure (program) field -> labels
 PROGRAM: dict[str, tuple[str, ...]] = {
@@ -71,7 +71,7 @@ INDICATOR: dict[str, tuple[str, ...]] = {
     "name": ("성과지표", "성과지표명", "지표명", "지표", "성과지표(단위)"),
     "unit": ("단위",),
     "target": ("목표", "목표치", "목표값", "당초목표"),
-    "actual": ("실적", "실적치", "실적값", "추진실적"),
+    "actual": ("실적", "실적치", "실적값", "추진실적", "측정값", "측정치"),
     "rate": ("달성률", "달성율", "달성도(%)", "달성률(%)", "달성율(%)", "목표대비달성률"),
     "grade": ("달성도", "성과달성도", "평가", "등급", "평가결과", "달성여부"),
     "kind": ("구분",),
@@ -87,6 +87,7 @@ _MARKS = re.compile(r"[①-⑳㉑-㉟\s]|\([A-Za-z]\)|[A-Z]$|=.*$")
 _YEAR_PREFIX = re.compile(r"^['‘’]\d{2}(년)?")
 _LABEL_UNIT = re.compile(r"\((?P<u>원|천원|백만원|억원)\)$")
 _CODE = re.compile(r"^(?P<code>\d{3}(?:-\d{2,3})?)\s+(?P<name>\S.*)$")
+_CODE_AFTER = re.compile(r"^(?P<name>\S.*?)\s*\((?P<code>\d{3}(?:-\d{2,3})?)\)$")  # 이자수입(216), 기타이자수입(216-06)
 _BARE_CODE = re.compile(r"^\d{3}(?:-\d{2,3})?$")
 DEPT_NAME = re.compile(r"^[가-힣·]{2,14}(과|담당관|사업소|관|실|국|소|단|센터|본부)$")
 _DEPT_LINE = re.compile(
@@ -120,10 +121,25 @@ def clean_label(cell: str) -> tuple[str, int | None]:
     return s, mult
 
 
+_QUALIFIER = re.compile(r"^(?P<base>[^()]+)\((?P<inner>[^()]*)\)$")
+
+
 def _field(label: str, vocab: dict[str, tuple[str, ...]]) -> str | None:
+    """The field a label names: the label itself, else by its words — an 이월액 of the
+    previous year (``이월액(전년)``, ``전년도 이월``) or of the next (``차년도``/``다음연도``/
+    ``익년도``), a label with a qualifier in parentheses (``예산현액(A+B)``, ``불용액(집행잔액)``:
+    the base, else the qualifier)."""
     for key, words in vocab.items():
         if label in words:
             return key
+    if "이월" in label:
+        if "전년" in label and "carried_over" in vocab:
+            return "carried_over"
+        if re.search("차년|다음|익년", label) and "carry_forward" in vocab:
+            return "carry_forward"
+    m = _QUALIFIER.match(label)
+    if m:
+        return _field(m.group("base"), vocab) or _field(m.group("inner"), vocab)
     return None
 
 
@@ -254,8 +270,10 @@ def read(ctx: ReadContext) -> None:
     (documents without ``【회계】 【부서】`` page headers only)."""
     from .settlement_part import page_header
 
-    if any(page_header(ln) for ln in ctx.lines):
-        return
+    if any(page_header(ln) for ln in ctx.lines) and any(
+            isinstance(r, (Revenue, Program, Indicator)) for r in ctx.records):
+        return  # the Gimpo layout, read by its own readers
+
     st = _State()
     lines = ctx.lines
     # ● ◐ ○ grades: ○ is then the lowest grade, in every table of the document (a table whose
@@ -333,6 +351,11 @@ def _text_line(ctx: ReadContext, st: _State, ln: Line) -> None:
     if note is not None:
         st.multiplier = note.multiplier
         return
+    dept = _account_department(s)
+    if dept:
+        st.department = dept
+        st.multiplier = 1  # each page states its own unit
+        return
     m = _DEPT_LINE.match(s)
     if m and DEPT_NAME.match(m.group("dept")):
         st.department = m.group("dept")
@@ -344,6 +367,20 @@ def _text_line(ctx: ReadContext, st: _State, ln: Line) -> None:
         st.department = None  # a new chapter: its tables name their own departments
         st.multiplier = 1
         st.title = collapse(s)
+
+
+_ACCOUNT = re.compile(r"(일반|특별|기타특별|공기업특별)\s*회계|기금")
+_DEPT_TOKEN = re.compile(r"[가-힣·]{2,14}")
+
+
+def _account_department(s: str) -> str | None:
+    """A page header naming an account and a department, however bracketed:
+    ``【일반회계】 【주민복지과】``, ``[일반회계] [주민복지과]``, ``< 일반회계 / 주민복지과 >``,
+    ``○ 회계 : 일반회계  ○ 부서 : 주민복지과``, ``■ 주민복지과 (일반회계)``."""
+    if len(s) > 60 or not _ACCOUNT.search(s):
+        return None
+    names = [t for t in _DEPT_TOKEN.findall(_ACCOUNT.sub(" ", s)) if DEPT_NAME.match(t) and not t.endswith("회계")]
+    return names[-1] if len(names) == 1 else None
 
 
 def _rows(ctx: ReadContext, i: int, header: list[Line]) -> tuple[list[Line], list[Line], int]:
@@ -438,7 +475,7 @@ def _revenue(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> N
         if code and not _BARE_CODE.match(code):
             code = None
         if code is None:
-            m = _CODE.match(name)
+            m = _CODE.match(name) or _CODE_AFTER.match(name)
             if m:
                 code, name = m.group("code"), m.group("name").strip()
         if code is None:  # a total row: the department's, or the table's 합계
@@ -463,6 +500,9 @@ def _revenue(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> N
         ctx.add(rec)
 
 
+_LEVEL_TAG = re.compile(r"^[\[(【<〔]\s*(?P<w>정책|단위|세부)(?:사업)?\s*[\])】>〕]\s*(?P<name>\S.*)$")
+
+
 def _level_of(cols: Columns, ln: Line, name_col: int | None, name: str, raw: str) -> tuple[str | None, str]:
     """The row's level (policy/unit/detail; None for a department or total row) and its name."""
     if cols.tree_cols and name_col in cols.tree_cols:
@@ -472,6 +512,9 @@ def _level_of(cols: Columns, ln: Line, name_col: int | None, name: str, raw: str
         if word in _LEVEL_WORDS:
             return _LEVEL_WORDS[word], name
         return None, name
+    m = _LEVEL_TAG.match(name)
+    if m:  # [정책] 주민자치 활성화, (세부) …, 【단위】 …
+        return _LEVEL_WORDS[m.group("w")], m.group("name").strip()
     sym = name[:1]
     if sym in _SYMBOL_LEVEL and len(name) > 1 and name[1] == " ":
         return _SYMBOL_LEVEL[sym], name[1:].strip()
