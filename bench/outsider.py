@@ -1340,9 +1340,13 @@ def report(m: dict) -> str:
     out = [f"outsider: n={m['n']} seed={m['seed']} ({m['seconds']}s)"]
     for fam, (fo, ft, fc, fn) in m["families"].items():
         out.append(f"  {fam}: key facts {_p(fo, ft)}; faults caught {_p(fc, fn)}")
-    nf = len(m["clean_findings"])
-    out.append(f"  findings (error/warning) on consistent documents: {nf}; refused: {len(m['refused'])}; "
-               f"family wrong: {len(m['family_wrong'])}")
+    cf = m["clean_findings"]
+    for fam in ("settlement_report", "work_plan"):
+        rules_ = sum(1 for f in cf if f[1] == fam and not f[2].startswith("read."))
+        reads = sum(1 for f in cf if f[1] == fam and f[2].startswith("read."))
+        out.append(f"  {fam}: on consistent documents {rules_} rule findings (error/warning), "
+                   f"{reads} reading warnings/errors")
+    out.append(f"  refused: {len(m['refused'])}; family wrong: {len(m['family_wrong'])}")
     out.append("  faults caught per class:")
     for cls, (c, t) in sorted(m["per_class"].items()):
         out.append(f"    {cls:24s} {_p(c, t)}")
