@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from ..model import Document, Finding, Narrative, OutlineItem, PlanTask
+from ..model import Document, Finding, Narrative, OutlineItem, PlanTask, Source
 from ..model.numbers import number_text
 from .base import rule
 
@@ -66,11 +66,23 @@ def _fmt(v: float) -> str:
 
 
 def _items(doc: Document) -> Iterator[tuple[object, OutlineItem]]:
+    seen: set[int] = set()
     for r in doc.records:
         if isinstance(r, PlanTask):
-            yield from ((r, o) for o in _walk(r.sections))
+            items = _walk(r.sections)
         elif isinstance(r, Narrative):
-            yield from ((r, o) for o in _walk(r.items))
+            items = _walk(r.items)
+        else:
+            continue
+        for o in items:
+            seen.add(o.source.line)
+            yield r, o
+    # running text no record took (a 주요성과 line of another layout, a plan's general part):
+    # each line outside tables, as printed
+    for no, line in enumerate((doc.text or "").split("\n"), 1):
+        if no in seen or "\t" in line.strip() or "(" not in line:
+            continue
+        yield None, OutlineItem(Source(doc.name, no), "", line.strip())
 
 
 @rule("text.breakdown", "본문 내역 합계",
