@@ -36,6 +36,20 @@ TASK_OTHER = re.compile(
 BRACKET_DEPT = re.compile(r"^【\s*(?P<dept>[^】]+?)\s*】$")
 
 
+SECTION_MARKS = ("□", "■", "◆", "◇", "○", "▣")
+_MARKED_TASKS = re.compile(r"^(?:20\d\d\s*년도?\s*)?(?:주요\s*업무\s*(?:계획|추진\s*계획)|핵심\s*과제|주요\s*과제|추진\s*과제)$")
+_MARKED_OVERVIEW = re.compile(r"^(?:일반|부서)\s*현황$")
+
+
+def marked_part_of(text: str) -> str | None:
+    t = collapse(text)
+    if _MARKED_TASKS.match(t):
+        return "tasks"
+    if _MARKED_OVERVIEW.match(t):
+        return "overview"
+    return None
+
+
 def task_heading(text: str) -> tuple[int, str, str] | None:
     """``1. 제목`` (or another shape, :data:`TASK_OTHER`) → (number, number as printed, title)."""
     m = TASK_TITLE.match(text)
@@ -240,6 +254,12 @@ class PlanWalker:
             self.heading(ln, 1)
             self.expect_dept = True
             return
+        part = self.marked_part(s)
+        if part is not None:  # ``□ 주요업무 추진계획``, ``■ 일반현황``: a part under a section marker
+            self.set_mode(part)
+            self.heading(ln, 1)
+            self.expect_dept = part == "tasks"
+            return
         if TOC_TITLE.match(s):
             self.heading(ln, 2)
             self.toc = 1
@@ -253,6 +273,16 @@ class PlanWalker:
             self.heading(ln, 3)
             return
         getattr(self, f"step_{self.mode}", self.step_other)(ln)
+
+    def marked_part(self, s: str) -> str | None:
+        """The part a section-marked line opens outside a task: ``□ 주요업무 추진계획`` /
+        ``■ 2024년 주요업무계획`` / ``◆ 핵심과제`` (tasks), ``□ 일반현황`` / ``■ 부서 현황`` (overview)."""
+        if self.task is not None:
+            return None
+        c = classify(s)
+        if c is None or c[1] not in SECTION_MARKS:
+            return None
+        return marked_part_of(c[2])
 
     def opens_department(self, ln: Line) -> bool:
         """A department's name alone on its line, followed by its first task (``1. …``):
@@ -269,6 +299,9 @@ class PlanWalker:
                 continue
             if TASKS.search(nxt.stripped) and not classify(nxt.stripped):  # its ``2024년 주요업무계획``
                 return True
+            c = classify(nxt.stripped)
+            if c is not None and c[1] in SECTION_MARKS and marked_part_of(c[2]) is not None:
+                return True  # its ``□ 일반현황`` or ``■ 주요업무 추진계획``
             m = task_heading(nxt.stripped)
             return m is not None and m[0] == 1
         return False
