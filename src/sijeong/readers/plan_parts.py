@@ -15,8 +15,6 @@ from .plan_people import People
 
 #: a line stating a goal (추진목표, 목표, 성과목표, 비전): an amount in it is what the programme
 #: aims at (often over several years: "총사업비 1조 1천억원 투자"), never the task's budget
-#: a span of years: ``(2023~2027년)``, ``'23~'27``, ``2023-2027``
-MULTI_YEAR = re.compile(r"(?:20)?['‘’]?\d{2}\s*년?\s*[~∼〜-]\s*(?:20)?['‘’]?\d{2}\s*년")
 TARGET_LINE = re.compile(r"^\s*[-·○◦]?\s*(?:추진\s*목표|성과\s*목표|사업\s*목표|최종\s*목표|목\s*표|비\s*전)\s*[:：]")
 
 
@@ -52,9 +50,6 @@ class TaskBuilder:
         self.task = PlanTask(source=source, name=title, title=title, **state.base("주요업무계획"))
         self.task.set("number", number)
         self._budgets: list[Figure] = []
-        #: multi-year programme totals (총사업비 over a span of years): the budget only when
-        #: nothing else states one
-        self._programme: list[Figure] = []
         self._splits: dict[str, list[Figure]] = {}
         self._last_objective: int | None = None
         #: 합계 rows of the task's budget tables: the budget when no statement gives one
@@ -92,10 +87,6 @@ class TaskBuilder:
         if TARGET_LINE.match(text):
             return  # "추진목표 : 총사업비 1조 1천억원 투자": a goal of the programme, not this task's budget
         for st in budget_statements(text, source):
-            if st.label == "총사업비" and MULTI_YEAR.search(text):
-                # "총사업비 : 42억원 (2023~2027년)": the programme's total over several years
-                self._programme.append(st.total)
-                continue
             self._budgets.append(st.total)
             for k, fig in st.split.items():
                 self._splits.setdefault(k, []).append(fig)
@@ -120,7 +111,7 @@ class TaskBuilder:
         t = self.task
         t.sections = self.outline.items + t.sections  # footnotes met mid-task are already there
         t.schedule = milestones(t.sections)
-        _set_sum(t, "budget", self._budgets or self._programme or self.table_totals[:1])
+        _set_sum(t, "budget", self._budgets or self.table_totals[:1])
         for k, figs in self._splits.items():
             _set_sum(t, k, figs)
         self.state.ctx.add(t)

@@ -82,6 +82,7 @@ class PlanWalker:
         self.vision: str | None = None
         self.caption = ""
         self.multiplier = 1
+        self.money_note = False  # the unit note in force names 원 (money at a multiplier of 1)
         self.prev_blank = True
         self.footnote = None
         self.asset_context = False
@@ -182,6 +183,7 @@ class PlanWalker:
 
     def table(self, block: list[Line]) -> None:
         title = self.caption or "표"
+        money_note, self.money_note = self.money_note, False  # the note holds for this table only
         dept = self.state.department
         if self.mode == "overview":
             if overview_table(self.ctx, self.state, block, title=title, multiplier=self.multiplier,
@@ -193,7 +195,8 @@ class PlanWalker:
                 return
         task = self.task.task.title if self.task else None
         before = len(self.ctx.records)
-        if not read_table(self.ctx, block, title=title, multiplier=self.multiplier, department=dept, task=task):
+        if not read_table(self.ctx, block, title=title, multiplier=self.multiplier, department=dept, task=task,
+                          money_note=money_note):
             leave_generic(self.ctx, block, title=title, department=dept, multiplier=self.multiplier)
         if self.task is not None:
             for r in self.ctx.records[before:]:
@@ -270,6 +273,7 @@ class PlanWalker:
         note = parse_unit_note(s, ctx.src(ln))
         if note is not None:
             self.multiplier = note.multiplier if len(note.units) == 1 else 1
+            self.money_note = note.units == ("원",)  # (단위: 원): money, at 1
             self.heading(ln, 3)
             return
         getattr(self, f"step_{self.mode}", self.step_other)(ln)
