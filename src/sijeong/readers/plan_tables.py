@@ -26,11 +26,11 @@ _HEADER_UNIT = re.compile(r"\((?P<unit>천원|백만원|억원|원)\)")
 _MONEY = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
 _TOTAL = re.compile(r"^(합\s*계|총\s*계|계|소\s*계|예산총액)(\s*\(.*\))?$")
 _BUDGET_COL = re.compile(r"(총예산|합\s*계|사업비|예산액|소요예산|반영액|예산총액|^계$)")
-#: an amount with its share in parentheses: ``729,065 (54.0%)``
-_SHARE = re.compile(r"^(?P<n>[△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+))\s*\(\s*(?P<p>\d+(?:\.\d+)?\s*%)\s*\)$")
 _LABEL_COL = re.compile(r"^(구\s*분|연\s*도|설치연도)$")
 _YEAR_LABEL = re.compile(r"^('\d{2}|\d{4})\s*(년|년도)?\.?$|^20\d\d\.\s*\d{1,2}\.$")
 _NONMONEY_UNITS = {"%", "점", "건", "명", "개", "대", "개소", "회", "등급", "년", "월", "위", "차", "명", "가구"}
+#: an amount with its share in parentheses: ``729,065 (54.0%)``
+_SHARE = re.compile(r"^(?P<n>[△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+))\s*\(\s*(?P<p>\d+(?:\.\d+)?\s*%)\s*\)$")
 
 
 def cell_number(text: str, source: Source, multiplier: int = 1) -> Figure | None:
