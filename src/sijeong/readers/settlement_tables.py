@@ -30,8 +30,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Figure, Indicator, Program, Revenue
+from ..model import Figure, Indicator, Program, Revenue, Table, TableRow
 from .context import ReadContext
+from .generic import cell_of
 from .text import MONEY_UNITS, Line, ReadError, collapse, is_number, looks_broken_number, parse_number, parse_unit_note
 
 # --- the vocabulary of header labels ----------------------------------------------------------
@@ -426,6 +427,15 @@ def _table(ctx: ReadContext, st: _State, header: list[Line], cols: Columns) -> i
         _programs(ctx, st, cols, rows)
     else:
         _indicators(ctx, st, cols, rows)
+    if cols.kind in ("revenue", "program"):
+        # kept whole too, so that the rules see the columns the records leave out (수납률, 집행률)
+        ctx.tables.append(Table(
+            source=ctx.src(header[0]), municipality=ctx.municipality, year=ctx.year, department=st.department,
+            name=st.title or ("세입결산" if cols.kind == "revenue" else "세출결산"),
+            header=[h.cells for h in header], header_lines=[h.no for h in header],
+            rows=[TableRow(ctx.src(r), [cell_of(c, ctx.src(r), cols.multipliers.get(k, st.multiplier))
+                                        for k, c in enumerate(r.cells)]) for r in rows],
+            typed=True, kind=f"{cols.kind}_labels"))
     ctx.consume(*header, *repeats, *rows)
     return nxt
 

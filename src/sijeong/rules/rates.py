@@ -22,7 +22,11 @@ RATE = re.compile(r"^(?P<stem>.+?)(률|율)$")
 NOT_DERIVED = re.compile(r"구성비|비중|점유율|비율")
 #: tables whose rate columns no other rule checks: generic ones and the plans' statistics and
 #: budget tables (indicator, program and revenue tables have rules of their own for their rates)
-KINDS = frozenset({"generic", "statistics", "budget", "assets", "committees", "staffing"})
+KINDS = frozenset({"generic", "statistics", "budget", "assets", "committees", "staffing",
+                   # settlement tables read by their labels: their 수납률/집행률 columns are in no record
+                   "revenue_labels", "program_labels"})
+#: a rate whose numerator has another name: 집행률 = 지출액 (or 집행액, 결산액) ÷ 예산현액
+STEM_SYNONYMS = {"집행": ("지출액", "지출", "집행액", "결산액"), "수납": ("수납액", "실제수납액", "수납")}
 #: a numerator named "not X" (미처리, 불납) is not X
 NEGATED = ("미", "불", "비")
 
@@ -48,6 +52,10 @@ def _one(row: TableRow, k: int, *, percent: bool) -> Figure | None:
 def _numerators(names: list[str], k: int, stem: str) -> list[int]:
     """Columns named after the rate: the name itself (처리), then starting with it (채택건수),
     then ending with it (비교증감); never a negation (미처리)."""
+    synonyms = STEM_SYNONYMS.get(stem, ())
+    named = [j for j, n in enumerate(names) if j != k and _name(n) in synonyms]
+    if named:
+        return named[:1]
     best: list[int] = []
     score_best = 0
     for j, n in enumerate(names):
@@ -78,8 +86,20 @@ def _follows(num: Figure, den: Figure, rate: Figure) -> bool | None:
     return abs(computed - rate.value) < 10 ** -_decimals(rate) + 1e-9
 
 
-def _table(table: Table) -> list[Finding]:
+def _names(table: Table) -> tuple[list[str], list[TableRow]]:
+    """Column names (:func:`_column_names`), a unit-only piece (``(%)`` under ``수납률``)
+    giving way to the label above it."""
     names, rows = _column_names(table)
+    for k, n in enumerate(names):
+        if not _name(n):
+            above = [h[k] for h in table.header if k < len(h) and _name(h[k])]
+            if above:
+                names[k] = above[-1]
+    return names, rows
+
+
+def _table(table: Table) -> list[Finding]:
+    names, rows = _names(table)
     out: list[Finding] = []
     for k, label in enumerate(names):
         m = RATE.match(_name(label))
@@ -165,7 +185,7 @@ def _share_column(table: Table) -> list[Finding]:
     that explains the most rows (at least two, twice as many as those it does not)."""
     from .tables import is_total_label
 
-    names, rows = _column_names(table)
+    names, rows = _names(table)
     out: list[Finding] = []
     totals = [r for r in rows if is_total_label(_row_name(r))]
     if len(totals) != 1:
@@ -215,7 +235,7 @@ def _share_column(table: Table) -> list[Finding]:
 def _difference_column(table: Table) -> list[Finding]:
     """증감 = one column − another: the pair of columns that explains the most rows (at least
     two, twice as many as those it does not)."""
-    names, rows = _column_names(table)
+    names, rows = _names(table)
     out: list[Finding] = []
     for k, label in enumerate(names):
         if not DIFFERENCE_COLUMN.match(_name(label).replace("(△)", "")):
