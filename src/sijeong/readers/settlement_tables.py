@@ -85,6 +85,7 @@ LEVEL_COLUMNS = {"정책사업": "policy", "단위사업": "unit", "세부사업
 DERIVED = ("증감", "증감액", "증감(△)", "수납률", "수납율", "징수율", "집행률", "집행율", "구성비", "비율", "비고", "증감률")
 
 _MARKS = re.compile(r"[①-⑳㉑-㉟\s]|\([A-Za-z]\)|[A-Z]$|=.*$")
+_YEAR_COLUMN = re.compile(r"(?:20\d\d|['‘’]\d\d)년?도?")
 _YEAR_PREFIX = re.compile(r"^['‘’]\d{2}(년)?")
 _LABEL_UNIT = re.compile(r"\((?P<u>원|천원|백만원|억원)\)$")
 _CODE = re.compile(r"^(?P<code>\d{3}(?:-\d{2,3})?)\s+(?P<name>\S.*)$")
@@ -167,6 +168,9 @@ def classify(cells: list[str]) -> Columns | None:
     for kind, vocab in (("revenue", REVENUE), ("program", PROGRAM), ("indicator", INDICATOR)):
         cols = Columns(kind, {}, {})
         for i, (lab, mult) in enumerate(labels):
+            if kind == "indicator" and _YEAR_COLUMN.fullmatch(re.sub(r"\s+", "", cells[i])):
+                cols.value_cols.append(i)  # '22년, 2023년: a block's year column (its label is all prefix)
+                continue
             if not lab:
                 continue
             if kind != "indicator" and lab in CODE_LABELS:
@@ -213,7 +217,8 @@ def classify(cells: list[str]) -> Columns | None:
             block = cols.kind_col is not None and bool(cols.name_cols) and (bool(cols.value_cols) or bool(got))
             ok = row or block
             if block and not row:
-                cols.fields = {}  # a block's values stand in its year column(s)
+                # a block's values stand in its year column(s); a grade column (평가) stays
+                cols.fields = {k: f for k, f in cols.fields.items() if f == "grade"}
                 if not cols.value_cols:
                     cols.value_cols = [i for i in range(cols.kind_col + 1, len(cells))]
         if ok:
@@ -657,6 +662,9 @@ def _indicators(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -
         if name:
             flush()
             cur.extend([ln, name, _cell(cells, cols.unit_col) or None, dept, {}, None])
+            for k in grade_cols:  # a grade column beside the block: the grade on the name's row
+                if _cell(cells, k):
+                    cur[5] = _grade(_cell(cells, k), filled, ctx.src(ln))
         if not cur:
             continue
         label, _ = clean_label(_cell(cells, cols.kind_col))
