@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Figure, Indicator, Program, Revenue, Table, TableRow
+from ..model import Figure, Indicator, PolicyGoal, Program, Revenue, Table, TableRow
 from .context import ReadContext
 from .generic import cell_of
 from .text import MONEY_UNITS, Line, ReadError, collapse, is_number, looks_broken_number, parse_number, parse_unit_note
@@ -77,6 +77,15 @@ INDICATOR: dict[str, tuple[str, ...]] = {
     "grade": ("달성도", "성과달성도", "평가", "등급", "평가결과", "달성여부"),
     "kind": ("구분",),
 }
+#: policy goal (정책사업목표 현황) field -> labels
+GOAL: dict[str, tuple[str, ...]] = {
+    "indicator_count": ("성과지표수", "지표수", "성과지표개수"),
+    "achieved_indicator_count": ("달성지표수", "달성지표"),
+    "unit_program_count": ("단위사업수",),
+    "budget": ("예산현액", "예산액", "예산"),
+    "settled": ("결산액", "지출액", "집행액"),
+}
+GOAL_NAMES = ("정책사업목표", "정책사업목표명", "정책목표", "성과목표")
 #: label columns of the three kinds: names, codes, departments, levels
 CODE_LABELS = ("과목코드", "코드", "과목번호")
 NAME_LABELS = ("과목", "과목명", "세입과목", "사업명", "사업", "구분", "부서", "부서명", "소관", "정책사업", "단위사업", "세부사업")
@@ -157,6 +166,7 @@ class Columns:
     tree_cols: dict[int, str | None] = field(default_factory=dict)  # 정책사업/단위사업/세부사업/부서 columns
     unit_col: int | None = None
     kind_col: int | None = None  # 구분 of an indicator block
+    goal_col: int | None = None  # 정책사업목표 beside an indicator (blank: the one above)
     value_cols: list[int] = field(default_factory=list)  # an indicator block's year columns
 
 
@@ -165,7 +175,7 @@ def classify(cells: list[str]) -> Columns | None:
     indicator header."""
     labels = [clean_label(c) for c in cells]
     best: Columns | None = None
-    for kind, vocab in (("revenue", REVENUE), ("program", PROGRAM), ("indicator", INDICATOR)):
+    for kind, vocab in (("revenue", REVENUE), ("program", PROGRAM), ("indicator", INDICATOR), ("goal", GOAL)):
         cols = Columns(kind, {}, {})
         for i, (lab, mult) in enumerate(labels):
             if kind == "indicator" and _YEAR_COLUMN.fullmatch(re.sub(r"\s+", "", cells[i])):
@@ -178,6 +188,12 @@ def classify(cells: list[str]) -> Columns | None:
                 continue
             if kind == "program" and lab in LEVEL_COLUMNS:
                 cols.tree_cols[i] = LEVEL_COLUMNS[lab]
+                continue
+            if kind in ("indicator", "goal") and lab in GOAL_NAMES:
+                if kind == "indicator":
+                    cols.goal_col = i
+                else:
+                    cols.name_cols.append(i)
                 continue
             if kind == "indicator" and lab in ("부서", "부서명", "소관"):
                 cols.dept_col = i
@@ -212,6 +228,9 @@ def classify(cells: list[str]) -> Columns | None:
                 "assessed" in got or "uncollected" in got)
         elif kind == "program":
             ok = len(got & {"current_budget", "spent", "carry_forward", "unspent"}) >= 3 and "spent" in got
+        elif kind == "goal":
+            # named by a 정책사업목표 column (a 부서명 table with 지표수 and 결산액 is the 총괄)
+            ok = any(labels[i][0] in GOAL_NAMES for i in cols.name_cols) and "settled" in got and len(got) >= 2
         else:
             row = {"target", "actual"} <= got and bool(cols.name_cols)
             block = cols.kind_col is not None and bool(cols.name_cols) and (bool(cols.value_cols) or bool(got))
@@ -430,6 +449,8 @@ def _table(ctx: ReadContext, st: _State, header: list[Line], cols: Columns) -> i
         _revenue(ctx, st, cols, rows)
     elif cols.kind == "program":
         _programs(ctx, st, cols, rows)
+    elif cols.kind == "goal":
+        _goals(ctx, st, cols, rows)
     else:
         _indicators(ctx, st, cols, rows)
     if cols.kind in ("revenue", "program"):
@@ -518,6 +539,24 @@ def _revenue(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> N
 _LEVEL_TAG = re.compile(r"^[\[(【<〔]\s*(?P<w>정책|단위|세부)(?:사업)?\s*[\])】>〕]\s*(?P<name>\S.*)$")
 
 
+def _goals(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> None:
+    """정책사업목표 현황 of another layout: one PolicyGoal per row (counts as printed, money
+    scaled by the unit note)."""
+    for ln in rows:
+        name = collapse(_cell(ln.cells, cols.name_cols[0]))
+        if not name or _is_total(name):
+            continue
+        src = ctx.src(ln)
+        rec = PolicyGoal(source=src, municipality=ctx.municipality, year=ctx.year, department=st.department,
+                         name=name, section="정책사업목표 현황")
+        for k, f in cols.fields.items():
+            money = f in ("budget", "settled")
+            fig = number(_cell(ln.cells, k), src, cols.multipliers.get(k, st.multiplier) if money else 1)
+            if fig is not None:
+                rec.set(f, fig)
+        ctx.add(rec)
+
+
 def _level_of(cols: Columns, ln: Line, name_col: int | None, name: str, raw: str) -> tuple[str | None, str]:
     """The row's level (policy/unit/detail; None for a department or total row) and its name."""
     if cols.tree_cols and name_col in cols.tree_cols:
@@ -596,7 +635,7 @@ _NAME_UNIT = re.compile(r"^(?P<name>.+?)\s*\((?P<unit>[^()]{1,6})\)$")
 
 
 def _indicator(ctx: ReadContext, st: _State, ln: Line, name: str, unit: str | None, dept: str | None,
-               figs: dict[str, Figure], grade: tuple[str, Figure] | None) -> None:
+               figs: dict[str, Figure], grade: tuple[str, Figure] | None) -> Indicator:
     """One indicator. ``grade`` is the glossary's grade and the printed one (a Figure
     without a value, its ``raw`` as printed — ``●``, ``우수`` — and its line, which the grade
     rule cites)."""
@@ -611,6 +650,7 @@ def _indicator(ctx: ReadContext, st: _State, ln: Line, name: str, unit: str | No
     if grade:
         rec.figures["grade"] = grade[1]
     ctx.add(rec)
+    return rec
 
 
 def _grade(printed: str, filled: bool, src) -> tuple[str, Figure] | None:
@@ -625,11 +665,14 @@ def _indicators(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -
         printed |= {_cell(ln.cells, k) for ln in rows for k in cols.value_cols}
     filled = st.filled or bool({"●", "◐"} & printed)
     dept = st.department
+    goal = None
     if cols.kind_col is None:
         for ln in rows:
             cells = ln.cells
             if cols.dept_col is not None and _cell(cells, cols.dept_col):
                 dept = _cell(cells, cols.dept_col)
+            if cols.goal_col is not None and _cell(cells, cols.goal_col):
+                goal = collapse(_cell(cells, cols.goal_col))
             name = _cell(cells, cols.name_cols[0])
             if not name:
                 continue
@@ -642,7 +685,8 @@ def _indicators(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -
                 fig = _plain(_cell(cells, k), src)
                 if fig is not None:
                     figs[f] = fig
-            _indicator(ctx, st, ln, name, _cell(cells, cols.unit_col) or None, dept, figs, grade)
+            rec = _indicator(ctx, st, ln, name, _cell(cells, cols.unit_col) or None, dept, figs, grade)
+            rec.policy_goal = goal
         return
     # a block: the name on its first row, then one row per 구분 (목표 / 실적 / 달성률 / 달성도)
     cur: list = []
