@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from ..model import Document, Finding, Narrative, OutlineItem, PlanTask, Source
+from ..model import Document, Finding, Narrative, OutlineItem, PlanTask
 from ..model.numbers import number_text
 from .base import rule
 
@@ -66,6 +66,8 @@ def _fmt(v: float) -> str:
 
 
 def _items(doc: Document) -> Iterator[tuple[object, OutlineItem]]:
+    from ..model import Source
+
     seen: set[int] = set()
     for r in doc.records:
         if isinstance(r, PlanTask):
