@@ -65,7 +65,9 @@ def _fmt(v: float) -> str:
     return number_text(v, decimals=4)
 
 
-def _items(doc: Document) -> Iterator[tuple[object, OutlineItem]]:
+def _items(doc: Document, running_text: bool = False) -> Iterator[tuple[object | None, OutlineItem]]:
+    """The text of tasks and narratives; with ``running_text`` also every other line outside
+    tables that has a parenthesis (its record None)."""
     from ..model import Source
 
     seen: set[int] = set()
@@ -79,6 +81,8 @@ def _items(doc: Document) -> Iterator[tuple[object, OutlineItem]]:
         for o in items:
             seen.add(o.source.line)
             yield r, o
+    if not running_text:
+        return
     # running text no record took (a 주요성과 line of another layout, a plan's general part):
     # each line outside tables, as printed
     for no, line in enumerate((doc.text or "").split("\n"), 1):
@@ -92,7 +96,7 @@ def _items(doc: Document) -> Iterator[tuple[object, OutlineItem]]:
 def check_breakdowns(documents: list[Document]) -> list[Finding]:
     out: list[Finding] = []
     for d in documents:
-        for rec, item in _items(d):
+        for rec, item in _items(d, running_text=True):
             for total, unit, parts, phrase in breakdowns(item.text):
                 s = sum(v for _, v in parts)
                 diff = abs(s - total)
