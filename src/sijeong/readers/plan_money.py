@@ -33,7 +33,7 @@ _COMPONENT = re.compile(rf"(?P<num>{_NUM})\s*(?P<small>[천백십])?\s*(?P<big>[
 
 _LABELS = r"소요\s*예산|총\s*사\s*업\s*비|사\s*업\s*비|사업\s*금액|사업\s*예산|예\s*산"
 BUDGET_STATEMENT = re.compile(
-    rf"(?P<label>{_LABELS})\s*[:：]?\s*(?:약\s*)?(?P<amount>{_PARTS})\s*원"
+    rf"(?P<label>{_LABELS})\s*[:：]?\s*(?:약\s*|총\s+)?(?P<amount>{_PARTS})\s*원"
     r"(?:\s*\((?P<split>[^)]*)\))?"
 )
 _CELL_AMOUNT = re.compile(rf"\s*(?:약\s*)?({_PARTS})\s*원\s*")

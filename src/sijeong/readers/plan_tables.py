@@ -32,6 +32,8 @@ _FUNDING = re.compile(r"^(?:국\s*도\s*비|국\s*비|도\s*비|시\s*군\s*비|
 _LABEL_COL = re.compile(r"^(구\s*분|연\s*도|설치연도)$")
 _YEAR_LABEL = re.compile(r"^('\d{2}|\d{4})\s*(년|년도)?\.?$|^20\d\d\.\s*\d{1,2}\.$")
 _NONMONEY_UNITS = {"%", "점", "건", "명", "개", "대", "개소", "회", "등급", "년", "월", "위", "차", "명", "가구"}
+#: an amount with its share in parentheses: ``729,065 (54.0%)``
+_SHARE = re.compile(r"^(?P<n>[△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+))\s*\(\s*(?P<p>\d+(?:\.\d+)?\s*%)\s*\)$")
 
 
 def cell_number(text: str, source: Source, multiplier: int = 1) -> Figure | None:
@@ -134,7 +136,8 @@ def _label(cells: list[str], first_numeric: int, start: int) -> str:
 
 
 def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: int, department: str | None,
-               task: str | None = None, asset_context: bool = False) -> bool:
+               task: str | None = None, asset_context: bool = False, money_note: bool = False) -> bool:
+    """``money_note``: the unit note above says 원 (money although the multiplier is 1)."""
     """Typed records from a regular table; False (nothing consumed) for an irregular one."""
     if any("<" in ln.text and ">" in ln.text for ln in lines):
         return False
@@ -154,7 +157,7 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
         kind = "committees"
     elif asset_context or grid.col("수량") is not None and money == 1:
         kind = "assets"
-    elif money > 1 and any(_BUDGET_COL.search(c) or re.search("국비|도비|시비", c) for c in cols):
+    elif (money > 1 or money_note) and any(_BUDGET_COL.search(c) or re.search("국비|도비|시비", c) for c in cols):
         kind = "budget"
     else:
         kind = "statistics"
@@ -229,6 +232,12 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
                 fig = nums.get(i)
                 if fig is None and cell_amount(c, src):
                     fig = cell_amount(c, src)
+                share = _SHARE.match(c) if fig is None else None
+                if share:  # "729,065 (54.0%)": the amount, its share of the total kept as printed
+                    fig = cell_number(share.group("n"), src, money)
+                    if fig is not None:
+                        fig = Figure(fig.value, c.strip(), src, fig.unit)
+                        r.details[f"{col} 비중"] = share.group("p")
                 if fig is None or (fig.unit and fig.unit not in ("원",)):
                     r.details[col] = c
                     continue

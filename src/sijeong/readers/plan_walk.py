@@ -36,6 +36,20 @@ TASK_OTHER = re.compile(
 BRACKET_DEPT = re.compile(r"^【\s*(?P<dept>[^】]+?)\s*】$")
 
 
+SECTION_MARKS = ("□", "■", "◆", "◇", "○", "▣")
+_MARKED_TASKS = re.compile(r"^(?:20\d\d\s*년도?\s*)?(?:주요\s*업무\s*(?:계획|추진\s*계획)|핵심\s*과제|주요\s*과제|추진\s*과제)$")
+_MARKED_OVERVIEW = re.compile(r"^(?:일반|부서)\s*현황$")
+
+
+def marked_part_of(text: str) -> str | None:
+    t = collapse(text)
+    if _MARKED_TASKS.match(t):
+        return "tasks"
+    if _MARKED_OVERVIEW.match(t):
+        return "overview"
+    return None
+
+
 def task_heading(text: str) -> tuple[int, str, str] | None:
     """``1. 제목`` (or another shape, :data:`TASK_OTHER`) → (number, number as printed, title)."""
     m = TASK_TITLE.match(text)
@@ -68,6 +82,7 @@ class PlanWalker:
         self.vision: str | None = None
         self.caption = ""
         self.multiplier = 1
+        self.money_note = False  # the unit note in force names 원 (money at a multiplier of 1)
         self.prev_blank = True
         self.footnote = None
         self.asset_context = False
@@ -168,6 +183,7 @@ class PlanWalker:
 
     def table(self, block: list[Line]) -> None:
         title = self.caption or "표"
+        money_note, self.money_note = self.money_note, False  # the note holds for this table only
         dept = self.state.department
         if self.mode == "overview":
             if overview_table(self.ctx, self.state, block, title=title, multiplier=self.multiplier,
@@ -179,7 +195,8 @@ class PlanWalker:
                 return
         task = self.task.task.title if self.task else None
         before = len(self.ctx.records)
-        if not read_table(self.ctx, block, title=title, multiplier=self.multiplier, department=dept, task=task):
+        if not read_table(self.ctx, block, title=title, multiplier=self.multiplier, department=dept, task=task,
+                          money_note=money_note):
             leave_generic(self.ctx, block, title=title, department=dept, multiplier=self.multiplier)
         if self.task is not None:
             rows = [r for r in self.ctx.records[before:] if isinstance(r, BudgetItem)]
@@ -241,6 +258,12 @@ class PlanWalker:
             self.heading(ln, 1)
             self.expect_dept = True
             return
+        part = self.marked_part(s)
+        if part is not None:  # ``□ 주요업무 추진계획``, ``■ 일반현황``: a part under a section marker
+            self.set_mode(part)
+            self.heading(ln, 1)
+            self.expect_dept = part == "tasks"
+            return
         if TOC_TITLE.match(s):
             self.heading(ln, 2)
             self.toc = 1
@@ -251,9 +274,20 @@ class PlanWalker:
         note = parse_unit_note(s, ctx.src(ln))
         if note is not None:
             self.multiplier = note.multiplier if len(note.units) == 1 else 1
+            self.money_note = note.units == ("원",)  # (단위: 원): money, at 1
             self.heading(ln, 3)
             return
         getattr(self, f"step_{self.mode}", self.step_other)(ln)
+
+    def marked_part(self, s: str) -> str | None:
+        """The part a section-marked line opens outside a task: ``□ 주요업무 추진계획`` /
+        ``■ 2024년 주요업무계획`` / ``◆ 핵심과제`` (tasks), ``□ 일반현황`` / ``■ 부서 현황`` (overview)."""
+        if self.task is not None:
+            return None
+        c = classify(s)
+        if c is None or c[1] not in SECTION_MARKS:
+            return None
+        return marked_part_of(c[2])
 
     def opens_department(self, ln: Line) -> bool:
         """A department's name alone on its line, followed by its first task (``1. …``):
@@ -270,6 +304,9 @@ class PlanWalker:
                 continue
             if TASKS.search(nxt.stripped) and not classify(nxt.stripped):  # its ``2024년 주요업무계획``
                 return True
+            c = classify(nxt.stripped)
+            if c is not None and c[1] in SECTION_MARKS and marked_part_of(c[2]) is not None:
+                return True  # its ``□ 일반현황`` or ``■ 주요업무 추진계획``
             m = task_heading(nxt.stripped)
             return m is not None and m[0] == 1
         return False

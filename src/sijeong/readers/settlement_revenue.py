@@ -34,7 +34,10 @@ _CODE = re.compile(r"^(?P<code>\d{3}(?:-\d{2})?)\s+(?P<name>.+)$")
 
 def is_header(line: Line) -> bool:
     first = squeeze(line.cells[0]) if line.cells else ""
-    return first.startswith("과목") and ("장-관" in first or "관-항" in first) and "예산액" in line.text
+    # this reader knows the full form only (수납총액 | 물납액 | 환급액 | 실제수납액: ten value
+    # columns); a shorter 과목(장-관-항-목) table is read by its labels (settlement_tables)
+    return (first.startswith("과목") and ("장-관" in first or "관-항" in first) and "예산액" in line.text
+            and len(line.text.split("\t")) >= 1 + len(COLUMNS))
 
 
 def level_of(code: str) -> int:

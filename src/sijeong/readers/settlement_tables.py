@@ -30,8 +30,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Figure, Indicator, Program, Revenue
+from ..model import Figure, Indicator, PolicyGoal, Program, Revenue, Table, TableRow
 from .context import ReadContext
+from .generic import cell_of
 from .text import MONEY_UNITS, Line, ReadError, collapse, is_number, looks_broken_number, parse_number, parse_unit_note
 
 # --- the vocabulary of header labels ----------------------------------------------------------
@@ -46,8 +47,8 @@ REVENUE: dict[str, tuple[str, ...]] = {
     "in_kind": ("물납액",),
     "refunds": ("환급액",),
     "received": ("수납액", "실제수납액", "수납", "수납결정액"),
-    "written_off": ("불납결손액", "결손액", "불납결손"),
-    "uncollected": ("미수납액", "미수납"),
+    "written_off": ("불납결손액", "결손액", "불납결손", "결손처분액", "결손처분"),
+    "uncollected": ("미수납액", "미수납", "미수액"),
 }
 #: expenditure (program) field -> labels
 PROGRAM: dict[str, tuple[str, ...]] = {
@@ -71,11 +72,20 @@ INDICATOR: dict[str, tuple[str, ...]] = {
     "name": ("성과지표", "성과지표명", "지표명", "지표", "성과지표(단위)"),
     "unit": ("단위",),
     "target": ("목표", "목표치", "목표값", "당초목표"),
-    "actual": ("실적", "실적치", "실적값", "추진실적"),
+    "actual": ("실적", "실적치", "실적값", "추진실적", "측정값", "측정치"),
     "rate": ("달성률", "달성율", "달성도(%)", "달성률(%)", "달성율(%)", "목표대비달성률"),
     "grade": ("달성도", "성과달성도", "평가", "등급", "평가결과", "달성여부"),
     "kind": ("구분",),
 }
+#: policy goal (정책사업목표 현황) field -> labels
+GOAL: dict[str, tuple[str, ...]] = {
+    "indicator_count": ("성과지표수", "지표수", "성과지표개수"),
+    "achieved_indicator_count": ("달성지표수", "달성지표"),
+    "unit_program_count": ("단위사업수",),
+    "budget": ("예산현액", "예산액", "예산"),
+    "settled": ("결산액", "지출액", "집행액"),
+}
+GOAL_NAMES = ("정책사업목표", "정책사업목표명", "정책목표", "성과목표")
 #: label columns of the three kinds: names, codes, departments, levels
 CODE_LABELS = ("과목코드", "코드", "과목번호")
 NAME_LABELS = ("과목", "과목명", "세입과목", "사업명", "사업", "구분", "부서", "부서명", "소관", "정책사업", "단위사업", "세부사업")
@@ -84,9 +94,11 @@ LEVEL_COLUMNS = {"정책사업": "policy", "단위사업": "unit", "세부사업
 DERIVED = ("증감", "증감액", "증감(△)", "수납률", "수납율", "징수율", "집행률", "집행율", "구성비", "비율", "비고", "증감률")
 
 _MARKS = re.compile(r"[①-⑳㉑-㉟\s]|\([A-Za-z]\)|[A-Z]$|=.*$")
+_YEAR_COLUMN = re.compile(r"(?:20\d\d|['‘’]\d\d)년?도?")
 _YEAR_PREFIX = re.compile(r"^['‘’]\d{2}(년)?")
 _LABEL_UNIT = re.compile(r"\((?P<u>원|천원|백만원|억원)\)$")
 _CODE = re.compile(r"^(?P<code>\d{3}(?:-\d{2,3})?)\s+(?P<name>\S.*)$")
+_CODE_AFTER = re.compile(r"^(?P<name>\S.*?)\s*\((?P<code>\d{3}(?:-\d{2,3})?)\)$")  # 이자수입(216), 기타이자수입(216-06)
 _BARE_CODE = re.compile(r"^\d{3}(?:-\d{2,3})?$")
 DEPT_NAME = re.compile(r"^[가-힣·]{2,14}(과|담당관|사업소|관|실|국|소|단|센터|본부)$")
 _DEPT_LINE = re.compile(
@@ -120,10 +132,25 @@ def clean_label(cell: str) -> tuple[str, int | None]:
     return s, mult
 
 
+_QUALIFIER = re.compile(r"^(?P<base>[^()]+)\((?P<inner>[^()]*)\)$")
+
+
 def _field(label: str, vocab: dict[str, tuple[str, ...]]) -> str | None:
+    """The field a label names: the label itself, else by its words — an 이월액 of the
+    previous year (``이월액(전년)``, ``전년도 이월``) or of the next (``차년도``/``다음연도``/
+    ``익년도``), a label with a qualifier in parentheses (``예산현액(A+B)``, ``불용액(집행잔액)``:
+    the base, else the qualifier)."""
     for key, words in vocab.items():
         if label in words:
             return key
+    if "이월" in label:
+        if "전년" in label and "carried_over" in vocab:
+            return "carried_over"
+        if re.search("차년|다음|익년", label) and "carry_forward" in vocab:
+            return "carry_forward"
+    m = _QUALIFIER.match(label)
+    if m:
+        return _field(m.group("base"), vocab) or _field(m.group("inner"), vocab)
     return None
 
 
@@ -139,6 +166,7 @@ class Columns:
     tree_cols: dict[int, str | None] = field(default_factory=dict)  # 정책사업/단위사업/세부사업/부서 columns
     unit_col: int | None = None
     kind_col: int | None = None  # 구분 of an indicator block
+    goal_col: int | None = None  # 정책사업목표 beside an indicator (blank: the one above)
     value_cols: list[int] = field(default_factory=list)  # an indicator block's year columns
 
 
@@ -147,9 +175,12 @@ def classify(cells: list[str]) -> Columns | None:
     indicator header."""
     labels = [clean_label(c) for c in cells]
     best: Columns | None = None
-    for kind, vocab in (("revenue", REVENUE), ("program", PROGRAM), ("indicator", INDICATOR)):
+    for kind, vocab in (("revenue", REVENUE), ("program", PROGRAM), ("indicator", INDICATOR), ("goal", GOAL)):
         cols = Columns(kind, {}, {})
         for i, (lab, mult) in enumerate(labels):
+            if kind == "indicator" and _YEAR_COLUMN.fullmatch(re.sub(r"\s+", "", cells[i])):
+                cols.value_cols.append(i)  # '22년, 2023년: a block's year column (its label is all prefix)
+                continue
             if not lab:
                 continue
             if kind != "indicator" and lab in CODE_LABELS:
@@ -157,6 +188,12 @@ def classify(cells: list[str]) -> Columns | None:
                 continue
             if kind == "program" and lab in LEVEL_COLUMNS:
                 cols.tree_cols[i] = LEVEL_COLUMNS[lab]
+                continue
+            if kind in ("indicator", "goal") and lab in GOAL_NAMES:
+                if kind == "indicator":
+                    cols.goal_col = i
+                else:
+                    cols.name_cols.append(i)
                 continue
             if kind == "indicator" and lab in ("부서", "부서명", "소관"):
                 cols.dept_col = i
@@ -191,12 +228,16 @@ def classify(cells: list[str]) -> Columns | None:
                 "assessed" in got or "uncollected" in got)
         elif kind == "program":
             ok = len(got & {"current_budget", "spent", "carry_forward", "unspent"}) >= 3 and "spent" in got
+        elif kind == "goal":
+            # named by a 정책사업목표 column (a 부서명 table with 지표수 and 결산액 is the 총괄)
+            ok = any(labels[i][0] in GOAL_NAMES for i in cols.name_cols) and "settled" in got and len(got) >= 2
         else:
             row = {"target", "actual"} <= got and bool(cols.name_cols)
             block = cols.kind_col is not None and bool(cols.name_cols) and (bool(cols.value_cols) or bool(got))
             ok = row or block
             if block and not row:
-                cols.fields = {}  # a block's values stand in its year column(s)
+                # a block's values stand in its year column(s); a grade column (평가) stays
+                cols.fields = {k: f for k, f in cols.fields.items() if f == "grade"}
                 if not cols.value_cols:
                     cols.value_cols = [i for i in range(cols.kind_col + 1, len(cells))]
         if ok:
@@ -254,8 +295,10 @@ def read(ctx: ReadContext) -> None:
     (documents without ``【회계】 【부서】`` page headers only)."""
     from .settlement_part import page_header
 
-    if any(page_header(ln) for ln in ctx.lines):
-        return
+    if any(page_header(ln) for ln in ctx.lines) and any(
+            isinstance(r, (Revenue, Program, Indicator)) for r in ctx.records):
+        return  # the Gimpo layout, read by its own readers
+
     st = _State()
     lines = ctx.lines
     # ● ◐ ○ grades: ○ is then the lowest grade, in every table of the document (a table whose
@@ -333,6 +376,11 @@ def _text_line(ctx: ReadContext, st: _State, ln: Line) -> None:
     if note is not None:
         st.multiplier = note.multiplier
         return
+    dept = _account_department(s)
+    if dept:
+        st.department = dept
+        st.multiplier = 1  # each page states its own unit
+        return
     m = _DEPT_LINE.match(s)
     if m and DEPT_NAME.match(m.group("dept")):
         st.department = m.group("dept")
@@ -344,6 +392,20 @@ def _text_line(ctx: ReadContext, st: _State, ln: Line) -> None:
         st.department = None  # a new chapter: its tables name their own departments
         st.multiplier = 1
         st.title = collapse(s)
+
+
+_ACCOUNT = re.compile(r"(일반|특별|기타특별|공기업특별)\s*회계|기금")
+_DEPT_TOKEN = re.compile(r"[가-힣·]{2,14}")
+
+
+def _account_department(s: str) -> str | None:
+    """A page header naming an account and a department, however bracketed:
+    ``【일반회계】 【주민복지과】``, ``[일반회계] [주민복지과]``, ``< 일반회계 / 주민복지과 >``,
+    ``○ 회계 : 일반회계  ○ 부서 : 주민복지과``, ``■ 주민복지과 (일반회계)``."""
+    if len(s) > 60 or not _ACCOUNT.search(s):
+        return None
+    names = [t for t in _DEPT_TOKEN.findall(_ACCOUNT.sub(" ", s)) if DEPT_NAME.match(t) and not t.endswith("회계")]
+    return names[-1] if len(names) == 1 else None
 
 
 def _rows(ctx: ReadContext, i: int, header: list[Line]) -> tuple[list[Line], list[Line], int]:
@@ -387,8 +449,19 @@ def _table(ctx: ReadContext, st: _State, header: list[Line], cols: Columns) -> i
         _revenue(ctx, st, cols, rows)
     elif cols.kind == "program":
         _programs(ctx, st, cols, rows)
+    elif cols.kind == "goal":
+        _goals(ctx, st, cols, rows)
     else:
         _indicators(ctx, st, cols, rows)
+    if cols.kind in ("revenue", "program"):
+        # kept whole too, so that the rules see the columns the records leave out (수납률, 집행률)
+        ctx.tables.append(Table(
+            source=ctx.src(header[0]), municipality=ctx.municipality, year=ctx.year, department=st.department,
+            name=st.title or ("세입결산" if cols.kind == "revenue" else "세출결산"),
+            header=[h.cells for h in header], header_lines=[h.no for h in header],
+            rows=[TableRow(ctx.src(r), [cell_of(c, ctx.src(r), cols.multipliers.get(k, st.multiplier))
+                                        for k, c in enumerate(r.cells)]) for r in rows],
+            typed=True, kind=f"{cols.kind}_labels"))
     ctx.consume(*header, *repeats, *rows)
     return nxt
 
@@ -438,7 +511,7 @@ def _revenue(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> N
         if code and not _BARE_CODE.match(code):
             code = None
         if code is None:
-            m = _CODE.match(name)
+            m = _CODE.match(name) or _CODE_AFTER.match(name)
             if m:
                 code, name = m.group("code"), m.group("name").strip()
         if code is None:  # a total row: the department's, or the table's 합계
@@ -463,6 +536,27 @@ def _revenue(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> N
         ctx.add(rec)
 
 
+_LEVEL_TAG = re.compile(r"^[\[(【<〔]\s*(?P<w>정책|단위|세부)(?:사업)?\s*[\])】>〕]\s*(?P<name>\S.*)$")
+
+
+def _goals(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> None:
+    """정책사업목표 현황 of another layout: one PolicyGoal per row (counts as printed, money
+    scaled by the unit note)."""
+    for ln in rows:
+        name = collapse(_cell(ln.cells, cols.name_cols[0]))
+        if not name or _is_total(name):
+            continue
+        src = ctx.src(ln)
+        rec = PolicyGoal(source=src, municipality=ctx.municipality, year=ctx.year, department=st.department,
+                         name=name, section="정책사업목표 현황")
+        for k, f in cols.fields.items():
+            money = f in ("budget", "settled")
+            fig = number(_cell(ln.cells, k), src, cols.multipliers.get(k, st.multiplier) if money else 1)
+            if fig is not None:
+                rec.set(f, fig)
+        ctx.add(rec)
+
+
 def _level_of(cols: Columns, ln: Line, name_col: int | None, name: str, raw: str) -> tuple[str | None, str]:
     """The row's level (policy/unit/detail; None for a department or total row) and its name."""
     if cols.tree_cols and name_col in cols.tree_cols:
@@ -472,6 +566,9 @@ def _level_of(cols: Columns, ln: Line, name_col: int | None, name: str, raw: str
         if word in _LEVEL_WORDS:
             return _LEVEL_WORDS[word], name
         return None, name
+    m = _LEVEL_TAG.match(name)
+    if m:  # [정책] 주민자치 활성화, (세부) …, 【단위】 …
+        return _LEVEL_WORDS[m.group("w")], m.group("name").strip()
     sym = name[:1]
     if sym in _SYMBOL_LEVEL and len(name) > 1 and name[1] == " ":
         return _SYMBOL_LEVEL[sym], name[1:].strip()
@@ -538,7 +635,7 @@ _NAME_UNIT = re.compile(r"^(?P<name>.+?)\s*\((?P<unit>[^()]{1,6})\)$")
 
 
 def _indicator(ctx: ReadContext, st: _State, ln: Line, name: str, unit: str | None, dept: str | None,
-               figs: dict[str, Figure], grade: tuple[str, Figure] | None) -> None:
+               figs: dict[str, Figure], grade: tuple[str, Figure] | None) -> Indicator:
     """One indicator. ``grade`` is the glossary's grade and the printed one (a Figure
     without a value, its ``raw`` as printed — ``●``, ``우수`` — and its line, which the grade
     rule cites)."""
@@ -553,6 +650,7 @@ def _indicator(ctx: ReadContext, st: _State, ln: Line, name: str, unit: str | No
     if grade:
         rec.figures["grade"] = grade[1]
     ctx.add(rec)
+    return rec
 
 
 def _grade(printed: str, filled: bool, src) -> tuple[str, Figure] | None:
@@ -567,11 +665,14 @@ def _indicators(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -
         printed |= {_cell(ln.cells, k) for ln in rows for k in cols.value_cols}
     filled = st.filled or bool({"●", "◐"} & printed)
     dept = st.department
+    goal = None
     if cols.kind_col is None:
         for ln in rows:
             cells = ln.cells
             if cols.dept_col is not None and _cell(cells, cols.dept_col):
                 dept = _cell(cells, cols.dept_col)
+            if cols.goal_col is not None and _cell(cells, cols.goal_col):
+                goal = collapse(_cell(cells, cols.goal_col))
             name = _cell(cells, cols.name_cols[0])
             if not name:
                 continue
@@ -584,7 +685,8 @@ def _indicators(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -
                 fig = _plain(_cell(cells, k), src)
                 if fig is not None:
                     figs[f] = fig
-            _indicator(ctx, st, ln, name, _cell(cells, cols.unit_col) or None, dept, figs, grade)
+            rec = _indicator(ctx, st, ln, name, _cell(cells, cols.unit_col) or None, dept, figs, grade)
+            rec.policy_goal = goal
         return
     # a block: the name on its first row, then one row per 구분 (목표 / 실적 / 달성률 / 달성도)
     cur: list = []
@@ -604,6 +706,9 @@ def _indicators(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -
         if name:
             flush()
             cur.extend([ln, name, _cell(cells, cols.unit_col) or None, dept, {}, None])
+            for k in grade_cols:  # a grade column beside the block: the grade on the name's row
+                if _cell(cells, k):
+                    cur[5] = _grade(_cell(cells, k), filled, ctx.src(ln))
         if not cur:
             continue
         label, _ = clean_label(_cell(cells, cols.kind_col))

@@ -166,4 +166,34 @@ def check_shares(documents: list[Document]) -> list[Finding]:
                         "table.share", table, "error", row.source.line,
                         f"{table.name}: {fmt(value)}의 구성비 {printed}% ≠ {fmt(value)} ÷ {fmt(total)} × 100 = "
                         f"{computed:.{decimals}f}%", round(computed, decimals), share))
+            out.extend(_column_shares(table))
+    return out
+
+
+def _column_shares(table: Table) -> list[Finding]:
+    """Shares printed down a column: one row's amount at (100%) — the total row — and every
+    other amount of that column at amount ÷ that total × 100 (``606 (21.8%)`` over
+    ``2,784 (100.0%)``). Rows that already hold a (100%) cell are the row-wise check's."""
+    out: list[Finding] = []
+    grid = [[_cell(c.text) for c in row.cells] for row in table.rows]
+    row_total = [any(c and c[1] is not None and abs(c[1] - 100) < 1e-9 for c in cells) for cells in grid]
+    width = max((len(r) for r in grid), default=0)
+    for k in range(width):
+        col = [(i, cells[k]) for i, cells in enumerate(grid) if k < len(cells) and cells[k] and cells[k][1] is not None]
+        totals = [(i, c) for i, c in col if abs(c[1] - 100) < 1e-9]
+        if len(totals) != 1 or len(col) < 3 or totals[0][1][0] == 0:
+            continue
+        ti, (total, _, _) = totals[0]
+        for i, (value, share, printed) in col:
+            if i == ti or row_total[i]:
+                continue
+            decimals = len(printed.split(".")[1]) if "." in printed else 0
+            computed = value / total * 100
+            if abs(computed - share) < 10 ** -decimals + 1e-9:
+                continue
+            row = table.rows[i]
+            out.append(_finding(
+                "table.share", table, "error", row.source.line,
+                f"{table.name}: {fmt(value)}의 구성비 {printed}% ≠ {fmt(value)} ÷ {fmt(total)} (같은 열의 100%) × 100 = "
+                f"{computed:.{decimals}f}%", round(computed, decimals), share))
     return out

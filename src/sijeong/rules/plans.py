@@ -191,6 +191,24 @@ def _money_step(d: Document, table: Table) -> float:
     return 0.0
 
 
+def _budget_rows(d: Document, table: Table, cols: list[tuple[str, str, str]]):
+    """(the budget item of the row, its figures by column name without spaces, its text
+    columns) per row of a budget table, read from the table's own cells (the item keeps its
+    계 as ``budget``, not by column)."""
+    items = {r.source.line: r for r in d.records if type(r).__name__ == "BudgetItem"}
+    for row in table.rows:
+        r = items.get(row.source.line)
+        if r is None:
+            continue
+        figs, texts = {}, set()
+        for k, cell in enumerate(row.cells[:len(cols)]):
+            if len(cell.figures) == 1:
+                figs[cols[k][2]] = cell.figures[0]
+            elif cell.text.strip():
+                texts.add(cols[k][2])
+        yield r, figs, texts
+
+
 def _rows(recs: list, lines: set[int]):
     """(a record of the row, its figures by column name without spaces, its text columns)
     per table row; a transposed assets row (``수량 19 3 9 …``: one record per column, named
@@ -216,7 +234,7 @@ def check_total_column(documents: list[Document]) -> list[Finding]:
     for d in documents:
         recs = [r for r in d.records if type(r).__name__ in ("Statistic", "Asset")]
         for table in d.tables:
-            if not table.typed or table.kind not in ("statistics", "assets") or not table.header:
+            if not table.typed or table.kind not in ("statistics", "assets", "budget") or not table.header:
                 continue
             cols = _columns(table)
             groups: dict[str, list[int]] = {}
@@ -233,7 +251,8 @@ def check_total_column(documents: list[Document]) -> list[Finding]:
             lines = {r.source.line for r in table.rows}
             step = _money_step(d, table)
             unit = table.unit or unit_at(d, table.source.line)
-            for r, figs, texts in _rows(recs, lines):
+            rows = _budget_rows(d, table, cols) if table.kind == "budget" else _rows(recs, lines)
+            for r, figs, texts in rows:
                 for t, ks in plans:
                     total = figs.get(cols[t][2])
                     if total is None or total.value is None or "%" in total.raw:

@@ -31,6 +31,8 @@ def check_current_budget(documents: list[Document]) -> list[Finding]:
         cur, bud = p.figures.get("current_budget"), p.figures.get("budget")
         if cur is None or bud is None:
             continue
+        if not any(k in p.figures for k in INCREASES):
+            continue  # the table prints no adjustment column (전년도이월액, 이용 …): absent is not 0
         f = sum_check("program.current_budget", p, "예산현액", cur, [("예산액", bud)] + _parts(p, INCREASES))
         if f:
             out.append(f)

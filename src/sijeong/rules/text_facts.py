@@ -65,12 +65,30 @@ def _fmt(v: float) -> str:
     return number_text(v, decimals=4)
 
 
-def _items(doc: Document) -> Iterator[tuple[object, OutlineItem]]:
+def _items(doc: Document, running_text: bool = False) -> Iterator[tuple[object | None, OutlineItem]]:
+    """The text of tasks and narratives; with ``running_text`` also every other line outside
+    tables that has a parenthesis (its record None)."""
+    from ..model import Source
+
+    seen: set[int] = set()
     for r in doc.records:
         if isinstance(r, PlanTask):
-            yield from ((r, o) for o in _walk(r.sections))
+            items = _walk(r.sections)
         elif isinstance(r, Narrative):
-            yield from ((r, o) for o in _walk(r.items))
+            items = _walk(r.items)
+        else:
+            continue
+        for o in items:
+            seen.add(o.source.line)
+            yield r, o
+    if not running_text:
+        return
+    # running text no record took (a 주요성과 line of another layout, a plan's general part):
+    # each line outside tables, as printed
+    for no, line in enumerate((doc.text or "").split("\n"), 1):
+        if no in seen or "\t" in line.strip() or "(" not in line:
+            continue
+        yield None, OutlineItem(Source(doc.name, no), "", line.strip())
 
 
 @rule("text.breakdown", "본문 내역 합계",
@@ -78,7 +96,7 @@ def _items(doc: Document) -> Iterator[tuple[object, OutlineItem]]:
 def check_breakdowns(documents: list[Document]) -> list[Finding]:
     out: list[Finding] = []
     for d in documents:
-        for rec, item in _items(d):
+        for rec, item in _items(d, running_text=True):
             for total, unit, parts, phrase in breakdowns(item.text):
                 s = sum(v for _, v in parts)
                 diff = abs(s - total)
