@@ -61,6 +61,19 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
 
     # an upload's body is counted as it arrives (413 past the limit), whoever reads it; the
     # innermost middleware (added first), so the route reading the body meets its 413 directly
+    # the public page cache (web/cache.py): looked up by get_conn on the request's connection,
+    # kept by the innermost middleware (added before every other)
+    from . import cache as page_cache
+
+    cache_bytes = int(settings.page_cache_mb * 1024 * 1024)
+    app.state.page_cache = page_cache.PageCache(cache_bytes) if cache_bytes > 0 else None
+    if app.state.page_cache is not None:
+        app.add_middleware(page_cache.Store, cache=app.state.page_cache)
+
+        @app.exception_handler(page_cache.Hit)
+        async def _cached(request: Request, exc: page_cache.Hit):
+            return page_cache.respond_cached(request, exc.entry)
+
     app.add_middleware(BodyLimit, limit=settings.upload_max_bytes, paths=UPLOAD_PATHS)
     errors.install(app)
 

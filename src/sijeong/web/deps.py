@@ -28,6 +28,7 @@ from fastapi import Depends, Path, Query, Request
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from ..store import views
+from . import cache as page_cache
 from ..store.connections import Connection, pool_capacity  # noqa: F401 - app.py asks deps.pool_capacity
 
 MAX_LIMIT = 500
@@ -83,6 +84,12 @@ async def get_conn(request: Request) -> AsyncIterator[Connection]:
             conn = await run_in_threadpool(state.engine.connect)
         request.state.conn = conn
         try:
+            cache = state.page_cache
+            if cache is not None and cache.wants(request):
+                # the data version, first statement of the connection's transaction (web/cache.py)
+                entry = await run_in_threadpool(cache.lookup, request, conn)
+                if entry is not None:
+                    raise page_cache.Hit(entry)
             yield conn
         finally:
             request.state.conn = None
