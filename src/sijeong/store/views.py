@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from ..model.names import PAGE_LINK, match_name
 from . import schema
+from .db import data_version  # the public page cache's key (web/cache.py): one primary-key read
 from .marks import NEEDS_NOTE as MARK_NEEDS_NOTE, STATUSES as MARK_STATUSES
 from .order import sqlite_order
 from .repository import document_rows, iter_records, load_documents, to_record, tidy_row
@@ -54,7 +55,7 @@ from .participation import (  # noqa: E501
 from .monitoring import indicator_series, policy_goals_of_year, strategic_goals_of_year, visions
 
 __all__ = [
-    "MARK_NEEDS_NOTE", "MARK_STATUSES", "document_rows", "iter_records", "load_documents", "to_record", "tidy_row", "search", "search_count",
+    "data_version", "MARK_NEEDS_NOTE", "MARK_STATUSES", "document_rows", "iter_records", "load_documents", "to_record", "tidy_row", "search", "search_count",
     "pledge", "pledge_all", "pledge_audit", "pledge_details", "pledge_fields", "pledge_page", "pledge_summary",
     "department_suggestion_figures", "similar_suggestions", "suggestion", "suggestion_audit", "suggestion_call",
     "suggestion_calls", "suggestion_page", "suggestion_statistics", "suggestion_steps", "suggestion_years",

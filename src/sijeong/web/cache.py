@@ -37,7 +37,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..store import db
+from ..store import views
 
 #: the paths whose anonymous GET answers are cached (checked for clock and header reads)
 CACHED = re.compile(
@@ -107,7 +107,7 @@ class PageCache:
         """Read the data version on ``conn`` (the request's connection, first statement of its
         transaction), remember the key on the request for :class:`Store`, and give the
         cached answer if there is one."""
-        version = db.data_version(conn)
+        version = views.data_version(conn)
         if version is None:
             return None
         key = self.key(request, version)
