@@ -464,7 +464,9 @@ def open_errors_on(conn: Connection, municipality: str | None, year: int | None,
     if not docs:
         return []
     joined, cols = _marked(t, m)
-    conds = _scope(t, municipality, year) + [t.c.severity == "error", t.c.doc.in_(docs),
+    # one document (a page's usual case): ``=``, not an expanding ``IN`` re-rendered per call
+    on_docs = t.c.doc == docs[0] if len(docs) == 1 else t.c.doc.in_(docs)
+    conds = _scope(t, municipality, year) + [t.c.severity == "error", on_docs,
                                               sa.or_(m.c.id.is_(None), m.c.status == "seen")]
     q = sa.select(t, *cols).select_from(joined).where(*conds).order_by(t.c.id).limit(limit)
     return [_with_mark(as_dict(r)) for r in conn.execute(q)]

@@ -100,8 +100,9 @@ def figure(row: Any, field: str, kind: str = "number", unit: str | None = None) 
         return Markup(f'<span class="num">{text}</span>')
     raw = fig.get("raw") if fig else None
     title = f"원문 {doc} {line}행" + (f" (인쇄값 {raw})" if raw else "")
-    # ``text`` is Markup (escaped already); the href is quoted digits and ASCII
-    return Markup(f'<a class="num" href="{escape(href)}" title="{escape(title)}">{text}</a>')
+    # ``text`` is Markup (escaped already); the href needs no escaping: a percent-quoted name
+    # (``quote(safe="")`` leaves only letters, digits, ``_.-~`` and ``%XX``), digits, ``/?=#``
+    return Markup(f'<a class="num" href="{href}" title="{escape(title)}">{text}</a>')
 
 
 def computed(value: Any, sources: dict[str, set[int]] | None, kind: str = "number", unit: str | None = None) -> Markup:
