@@ -19,6 +19,8 @@
   while the body is read (the ``Content-Length`` header is not trusted);
 - ``SIJEONG_UPLOADS`` — the staging directory of uploads awaiting confirmation, outside the
   web root (default ``<temp dir>/sijeong-uploads``);
+- ``SIJEONG_PAGE_CACHE_MB`` — MB of public answers each serving process keeps (default 64;
+  ``0``: none), invalidated by every write (``web/cache.py``);
 - ``SIJEONG_UPLOAD_HOURS`` — how long a staged upload may wait for its confirmation (default 2);
 - the 협업포인트 rules (``docs/collaboration.md``): ``SIJEONG_COLLAB_MONTHLY`` — every account's
   monthly allowance (default 200, 000's 개인별 매월 기본포인트 200P); ``SIJEONG_COLLAB_PER_MESSAGE``
@@ -64,7 +66,8 @@ def _env_number(name: str, default: float, kind=int):
         value = kind(raw)
     except ValueError:
         raise ValueError(f"{name}={raw!r}: 숫자가 아닙니다 / not a number") from None
-    if value <= 0 and name != "SIJEONG_PDF_QUEUE":
+    zero_allowed = name in ("SIJEONG_PDF_QUEUE", "SIJEONG_PAGE_CACHE_MB")  # 0: no queue, no cache
+    if value <= 0 and not zero_allowed or value < 0 and name == "SIJEONG_PAGE_CACHE_MB":
         raise ValueError(f"{name}={raw!r}: 0보다 커야 합니다 / must be positive")
     return value
 
@@ -90,6 +93,9 @@ class Settings:
     collab_top: int = 3
     bonus_per_adopted: float = 0.5
     bonus_per_implemented: float = 0.5
+    #: the public page cache, MB of answers per process (web/cache.py); 0: none. ``sijeong
+    #: serve`` (``from_env``) keeps 64 unless ``SIJEONG_PAGE_CACHE_MB`` says otherwise
+    page_cache_mb: float = 0.0
 
     @classmethod
     def from_env(cls, db: str | None = None) -> "Settings":
@@ -114,6 +120,7 @@ class Settings:
             collab_top=_env_number("SIJEONG_COLLAB_TOP", 3),
             bonus_per_adopted=_env_number("SIJEONG_BONUS_PER_ADOPTED", 0.5, float),
             bonus_per_implemented=_env_number("SIJEONG_BONUS_PER_IMPLEMENTED", 0.5, float),
+            page_cache_mb=_env_number("SIJEONG_PAGE_CACHE_MB", 64.0, float),
         )
 
     @property

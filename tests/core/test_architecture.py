@@ -289,3 +289,36 @@ def test_model_imports_only_the_standard_library():
                     assert a.name.split(".")[0] in MODEL_STDLIB, (path, a.name)
             if isinstance(node, ast.ImportFrom) and not node.level:
                 assert node.module.split(".")[0] in MODEL_STDLIB, (path, node.module)
+
+
+# --- every commit bumps the data version -----------------------------------------------------
+
+#: the only places a transaction is begun (and so committed): ``store.db.writing`` and
+#: ``store.repository._in_tx``, which both bump ``data_version`` before the commit, so the
+#: public page cache (web/cache.py) never serves an answer older than the data
+TRANSACTION_SITES = {"store/db.py": 1, "store/repository.py": 1}
+
+
+def _transaction_calls(path: Path) -> list[int]:
+    """Lines calling ``.begin()`` or ``.commit()`` (a savepoint, ``.begin_nested()``, is inside
+    a transaction begun elsewhere)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("begin", "commit")]
+
+
+def test_transactions_begin_only_where_the_data_version_is_bumped():
+    found = {}
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith("store/migrations/"):
+            continue  # Alembic's own transaction (``migrate`` runs it inside ``writing``)
+        lines = _transaction_calls(path)
+        if lines:
+            found[rel] = len(lines)
+    assert found == TRANSACTION_SITES, found
+    db = (ROOT / "store" / "db.py").read_text(encoding="utf-8")
+    repo = (ROOT / "store" / "repository.py").read_text(encoding="utf-8")
+    assert "bump_data_version(conn)" in db.split("def writing", 1)[1].split("\ndef ", 1)[0]
+    assert "bump_data_version(conn)" in repo.split("def _in_tx", 1)[1].split("\ndef ", 1)[0]

@@ -29,6 +29,8 @@ def number_text(value: Any, *, decimals: int = 2, trim: bool = True, none: str =
     (trailing zeros trimmed) or ``97.50`` with ``trim=False``; ``none`` for None."""
     if value is None:
         return none
+    if type(value) is int:  # the common case (integer 원, counts): no rounding to do
+        return f"{NEGATIVE}{-value:,}" if value < 0 else f"{value:,}"
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return str(value)
     with localcontext() as ctx:
@@ -50,7 +52,18 @@ def scaled(won: Any, divisor: int) -> Decimal | None:
     """``won`` / ``divisor`` rounded half up to a whole number (None stays None)."""
     if won is None:
         return None
+    if type(won) is int and type(divisor) is int:
+        return Decimal(scaled_int(won, divisor))
     return (_decimal(won) / divisor).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def scaled_int(won: int, divisor: int) -> int:
+    """:func:`scaled` of an integer by an integer, in integers: the quotient rounded half up
+    (a half away from zero, as ``ROUND_HALF_UP``), without a decimal context."""
+    q, r = divmod(abs(won), divisor)
+    if 2 * r >= divisor:
+        q += 1
+    return -q if won < 0 else q
 
 
 def rate_decimals(value: float, most: int = 2) -> int:

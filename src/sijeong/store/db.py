@@ -126,14 +126,37 @@ def _switch_to_wal(cur) -> None:
 
 
 @contextlib.contextmanager
-def writing(engine: Engine) -> Iterator[sa.Connection]:
+def writing(engine: Engine, *, bump: bool = True) -> Iterator[sa.Connection]:
     """A connection in a write transaction, committed at the end (rolled back on an
     exception): ``BEGIN IMMEDIATE`` on SQLite, so concurrent writers wait for each other
-    (up to :data:`BUSY_TIMEOUT_MS`) instead of failing; an ordinary transaction elsewhere."""
+    (up to :data:`BUSY_TIMEOUT_MS`) instead of failing; an ordinary transaction elsewhere.
+    Before the commit the data version is bumped (:func:`bump_data_version`), in the same
+    transaction; ``bump=False`` only for :func:`migrate`, which may run before its table exists."""
     with engine.connect() as conn:
         conn.execution_options(**{WRITE_OPTION: True})
         with conn.begin():
             yield conn
+            if bump:
+                bump_data_version(conn)
+
+
+#: the one row of ``data_version``
+_BUMP = "UPDATE data_version SET version = version + 1 WHERE id = 1"
+_READ = "SELECT version FROM data_version WHERE id = 1"
+
+
+def bump_data_version(conn: sa.Connection) -> None:
+    """Add one to the stored data version, in ``conn``'s transaction: called by every write
+    transaction (:func:`writing`, ``repository``'s own), so a reader that sees the data of a
+    write also sees its new version (the public page cache keys answers by it). A database
+    without the row (made without the migrations) has no version to bump."""
+    conn.exec_driver_sql(_BUMP)
+
+
+def data_version(conn: sa.Connection) -> int | None:
+    """The stored data version (None: no row, so nothing can be cached against it)."""
+    row = conn.exec_driver_sql(_READ).first()
+    return int(row[0]) if row is not None else None
 
 
 # --- migrations ------------------------------------------------------------------------
@@ -204,7 +227,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     with engine.connect() as conn:
         if stored_revision(conn, probe=True) == target:
             return
-    with writing(engine) as conn:
+    with writing(engine, bump=False) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_MIGRATE_LOCK})
         if stored_revision(conn) == target:

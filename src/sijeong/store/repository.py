@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..model import Document, Finding, Record
 from . import rows as R
-from .db import WRITE_OPTION
+from .db import WRITE_OPTION, bump_data_version
 from .order import sqlite_order
 from .schema import record_class, record_table, record_tables, table
 from .search import index_rows
@@ -28,7 +28,9 @@ def _in_tx(conn: sa.Connection, fn, *args, **kw):
     conn.execution_options(**{WRITE_OPTION: True})  # BEGIN IMMEDIATE on SQLite: wait, don't fail
     try:
         with conn.begin():
-            return fn(conn, *args, **kw)
+            out = fn(conn, *args, **kw)
+            bump_data_version(conn)  # a write transaction of its own: the data changed (see db.writing)
+            return out
     finally:
         conn.execution_options(**{WRITE_OPTION: was_writer})
 

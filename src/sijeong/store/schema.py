@@ -276,6 +276,14 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
     _collaboration_tables(metadata)
     _participatory_tables(metadata)
     _joint_task_tables(metadata)
+    # One row (id 1): a number every write transaction adds one to (store.db.bump_data_version),
+    # in that transaction; the public page cache (web/cache.py) keys its answers by it.
+    sa.Table(
+        "data_version",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("version", sa.BigInteger, nullable=False, server_default="0"),
+    )
     return metadata, by_kind
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from fastapi import FastAPI, Request
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from ..settings import Settings
@@ -61,17 +62,23 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
 
     # an upload's body is counted as it arrives (413 past the limit), whoever reads it; the
     # innermost middleware (added first), so the route reading the body meets its 413 directly
+    # the public page cache (web/cache.py): looked up by get_conn on the request's connection,
+    # kept by the innermost middleware (added before every other)
+    from . import cache as page_cache
+
+    cache_bytes = int(settings.page_cache_mb * 1024 * 1024)
+    app.state.page_cache = page_cache.PageCache(cache_bytes) if cache_bytes > 0 else None
+    if app.state.page_cache is not None:
+        app.add_middleware(page_cache.Store, cache=app.state.page_cache)
+
+        @app.exception_handler(page_cache.Hit)
+        async def _cached(request: Request, exc: page_cache.Hit):
+            return page_cache.respond_cached(request, exc.entry)
+
     app.add_middleware(BodyLimit, limit=settings.upload_max_bytes, paths=UPLOAD_PATHS)
     errors.install(app)
 
-    @app.middleware("http")
-    async def _unit_cookie(request: Request, call_next):
-        asked = request.query_params.get("unit")
-        request.state.unit = formatting.unit_key(asked or request.cookies.get("unit"))
-        response = await call_next(request)
-        if asked in formatting.MONEY_UNITS and request.cookies.get("unit") != asked:
-            response.set_cookie("unit", asked, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
-        return response
+    app.add_middleware(UnitCookie)
 
     from . import auth, login
     from .api import auth as api_auth
@@ -106,6 +113,40 @@ def create_app(settings: Settings, *, document_dirs: Iterable[str | Path] | None
                 suggestion_pages, collaboration_pages, cycle_pages, participation_pages):
         app.include_router(mod.router)
     return app
+
+
+class UnitCookie:
+    """The money unit of a request (``?unit=`` or the ``unit`` cookie) on ``request.state.unit``;
+    a unit asked for in the query is remembered in the cookie. Plain ASGI (no
+    ``BaseHTTPMiddleware``: no task and stream per request)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.set_cookie = {}
+        for key in formatting.MONEY_UNITS:  # the Set-Cookie header of each unit, as Starlette writes it
+            r = Response()
+            r.set_cookie("unit", key, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+            self.set_cookie[key] = next(v for k, v in r.raw_headers if k == b"set-cookie")
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        asked = request.query_params.get("unit")
+        had = request.cookies.get("unit")
+        request.state.unit = formatting.unit_key(asked or had)
+        if asked not in formatting.MONEY_UNITS or had == asked:
+            await self.app(scope, receive, send)
+            return
+        header = (b"set-cookie", self.set_cookie[asked])
+
+        async def send_with_cookie(message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*(message.get("headers") or []), header]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
 
 
 def app_from_env() -> FastAPI:

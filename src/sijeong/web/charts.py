@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 from pygal.style import Style
 
 #: charts kept per process (an SVG is 10–40 kB)
-CACHE_SIZE = 256
+CACHE_SIZE = 1024
 
 FONT = "'Noto Sans CJK KR', 'Noto Sans KR', 'Malgun Gothic', 'Apple SD Gothic Neo', sans-serif"
 STYLE = Style(

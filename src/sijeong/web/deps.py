@@ -28,6 +28,7 @@ from fastapi import Depends, Path, Query, Request
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from ..store import views
+from . import cache as page_cache
 from ..store.connections import Connection, pool_capacity  # noqa: F401 - app.py asks deps.pool_capacity
 
 MAX_LIMIT = 500
@@ -75,12 +76,33 @@ def _close(conn: Connection) -> None:
     conn.close()
 
 
+def _connect_and_look(engine, cache: "page_cache.PageCache", request: Request) -> tuple[Connection, Any]:
+    """A connection and the cached answer for ``request`` (web/cache.py): the data version is
+    the first statement of the connection's transaction. On a hit the connection is given
+    back here, in the same worker thread."""
+    conn = engine.connect()
+    try:
+        entry = cache.lookup(request, conn)
+    except BaseException:
+        conn.close()
+        raise
+    if entry is not None:
+        conn.close()
+    return conn, entry
+
+
 async def get_conn(request: Request) -> AsyncIterator[Connection]:
     """The request's one connection (given back when the route function returns)."""
     state = request.app.state
+    cache = state.page_cache
     async with state.connection_slots.held():
         with anyio.CancelScope(shield=True):  # a connection taken is always given back
-            conn = await run_in_threadpool(state.engine.connect)
+            if cache is not None and cache.wants(request):
+                conn, entry = await run_in_threadpool(_connect_and_look, state.engine, cache, request)
+            else:
+                conn, entry = await run_in_threadpool(state.engine.connect), None
+        if entry is not None:  # answered from the public page cache; the connection is back
+            raise page_cache.Hit(entry)
         request.state.conn = conn
         try:
             yield conn

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..model.numbers import number_text, scaled
+from ..model.numbers import number_text, scaled, scaled_int
 from ..model.vocabulary import (  # noqa: F401  (the labels the templates get through render.py)
     ACCOUNT_LABELS,
     BUDGET_SCOPES,
@@ -66,6 +66,8 @@ def number(value: Any, *, decimals: int = 2) -> Markup:
     """A measure or count with separators; '-' for none; △ (read as 마이너스) for negatives."""
     if value is None:
         return Markup("-")
+    if type(value) is int and value >= 0:  # digits and commas: nothing to escape
+        return Markup(f"{value:,}")
     text = plain_number(value, decimals=decimals)
     if text.startswith("△"):
         return _neg(text[1:])
@@ -78,6 +80,8 @@ def scale_money(won: Any, unit: str | None) -> Decimal | None:
 
 def money(won: Any, unit: str | None = None) -> Markup:
     """Integer 원 shown in the chosen unit, rounded half up to a whole unit."""
+    if type(won) is int:  # the stored case: integer arithmetic, the same digits as scale_money
+        return number(scaled_int(won, MONEY_UNITS[unit_key(unit)][1]), decimals=0)
     return number(scale_money(won, unit), decimals=0)
 
 

@@ -9,6 +9,7 @@ was computed from, marked as computed.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import quote
 
@@ -25,7 +26,22 @@ def source_href(doc: str | None, lines: Iterable[int]) -> str | None:
     if not doc or doc.startswith("<") or not lines:
         return None
     joined = ",".join(str(n) for n in lines)
-    return f"/documents/{quote(doc, safe='')}?lines={joined}#L{lines[0]}"
+    return f"/documents/{_quoted(doc)}?lines={joined}#L{lines[0]}"
+
+
+@lru_cache(maxsize=4096)
+def _quoted(doc: str) -> str:
+    """A document name as one path segment (a page links to the same few documents
+    hundreds of times)."""
+    return quote(doc, safe="")
+
+
+def _line_href(doc: Any, line: Any) -> str | None:
+    """:func:`source_href` of one line, without building a set."""
+    if not doc or not line or not isinstance(doc, str) or doc.startswith("<"):
+        return None
+    n = int(line)
+    return f"/documents/{_quoted(doc)}?lines={n}#L{n}"
 
 
 def _render(value: Any, kind: str, unit: str | None) -> Markup:
@@ -61,20 +77,34 @@ def source_of(row: Any, field: str | None = None) -> tuple[str | None, int | Non
 
 def figure(row: Any, field: str, kind: str = "number", unit: str | None = None) -> Markup:
     """The field's value, formatted, as a link to its source line."""
-    value = _get(row, field)
-    fig = figure_of(row, field)
+    if isinstance(row, dict):  # the pages' rows: the same lookups as _get, without its branches
+        value = row.get(field)
+        figs = row.get("figures")
+        doc = row.get("source_doc")
+    else:
+        value = _get(row, field)
+        figs = _get(row, "figures")
+        doc = _get(row, "source_doc")
+    fig = figs.get(field) if isinstance(figs, dict) else None
+    if not isinstance(fig, dict):
+        fig = None
     if value is None and fig is not None:
         value = fig.get("value")  # a figure kept without a column of its own (a task's programme_budget)
     if value is None and fig is None:
         return Markup('<span class="none">-</span>')
-    doc, line = source_of(row, field)
+    if fig is not None:
+        doc, line = fig.get("doc", doc), fig.get("line")
+    else:
+        line = row.get("source_line") if isinstance(row, dict) else _get(row, "source_line")
     text = _render(value, kind, unit)
-    href = source_href(doc, [line] if line else [])
+    href = _line_href(doc, line)
     if href is None:
-        return Markup('<span class="num">') + text + Markup("</span>")
+        return Markup(f'<span class="num">{text}</span>')
     raw = fig.get("raw") if fig else None
     title = f"원문 {doc} {line}행" + (f" (인쇄값 {raw})" if raw else "")
-    return Markup(f'<a class="num" href="{escape(href)}" title="{escape(title)}">') + text + Markup("</a>")
+    # ``text`` is Markup (escaped already); the href needs no escaping: a percent-quoted name
+    # (``quote(safe="")`` leaves only letters, digits, ``_.-~`` and ``%XX``), digits, ``/?=#``
+    return Markup(f'<a class="num" href="{href}" title="{escape(title)}">{text}</a>')
 
 
 def computed(value: Any, sources: dict[str, set[int]] | None, kind: str = "number", unit: str | None = None) -> Markup:

@@ -75,15 +75,19 @@ def qs(ctx, path: str | None = None, **changes: Any) -> str:
 
 
 def respond(request: Request, template: str, context: dict[str, Any], data: Any) -> Any:
-    """HTML from ``template``, or ``data`` as JSON when the path ends in ``.json``."""
+    """HTML from ``template``, or ``data`` as JSON when the path ends in ``.json``.
+
+    ``data`` may be a function of no arguments giving the JSON answer: then it is only built
+    for the JSON twin, not for every HTML page."""
     if request.url.path.endswith(".json"):
-        return JSONResponse(data)
+        return JSONResponse(data() if callable(data) else data)
     state = request.app.state
     ctx = dict(context)
     ctx.setdefault("unit", request.state.unit)
     ctx.setdefault("unit_label", f.unit_label(request.state.unit))
     ctx.setdefault("json_href", _json_href(request))
-    ctx.setdefault("municipality", getattr(request.state, "municipality", None) or state.default_municipality(request))
+    if "municipality" not in ctx:  # a page that names its municipality asks no default of the database
+        ctx["municipality"] = getattr(request.state, "municipality", None) or state.default_municipality(request)
     return state.templates.TemplateResponse(request, template, ctx)
 
 

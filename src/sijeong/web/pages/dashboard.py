@@ -122,7 +122,7 @@ def dashboard(request: Request, conn: ConnDep, scope: ScopeDep):
     if auth.authenticated(request) is not None:  # signed-in staff: who is late (the public page is unchanged)
         ctx.update(late=cycle_pages.late_panel(conn, m), late_period=cycle_pages.period_label,
                    late_status=cycle_pages.RESULT_STATUS)
-    return respond(request, "dashboard.html", ctx, jsonable(data))
+    return respond(request, "dashboard.html", ctx, lambda: jsonable(data))
 
 
 #: the tables a 결산·성과보고서 fills; a year without any of them has only plans
@@ -144,7 +144,7 @@ def _plan_only(request: Request, m: str, year: int, all_years: list[int], result
     ctx = {"title": f"{year}년 대시보드", "section": "dashboard", "year": year, "years": all_years,
            "result_years": result_years, "plan_only": True, "plan_task_counts": plan_counts,
            "breadcrumbs": [(None, "대시보드")]}
-    return respond(request, "dashboard_empty.html", ctx, jsonable(data))
+    return respond(request, "dashboard_empty.html", ctx, lambda: jsonable(data))
 
 
 def _merge(sources_iter) -> dict[str, set[int]]:

@@ -31,7 +31,7 @@ def indicator_list(request: Request, conn: ConnDep, scope: ScopeDep, paging: Pag
            "years": views.years(conn, m, ("indicators",)), "departments": views.departments(conn, m, scope.year),
            "year": scope.year, "department": scope.department, "grade": grade,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "성과지표")]}
-    return respond(request, "indicators.html", ctx, jsonable(data))
+    return respond(request, "indicators.html", ctx, lambda: jsonable(data))
 
 
 @router.get("/indicators/{indicator_id}")
@@ -59,12 +59,15 @@ def indicator_page(indicator_id: IdPath, request: Request, conn: ConnDep):
                            f"달성률 {f.plain_rate(h.get('rate'))}" for h in history),
         )
     errs = Badges.of(conn, [ind, goal, *programs])
-    data = {**record(ind), "history": [record(h) for h in history], "policy_goal_record": record(goal) if goal else None,
-            "programs": [record(p) for p in programs], "narratives": [record(n) for n in narratives]}
+
+    def data() -> dict:  # the JSON twin, built only when it is asked for
+        return {**record(ind), "history": [record(h) for h in history], "policy_goal_record": record(goal) if goal else None,
+                "programs": [record(p) for p in programs], "narratives": [record(n) for n in narratives]}
+
     ctx = {"title": f"{ind['name']} ({ind['year']}년)", "section": "indicators", "ind": ind, "history": history, "goal": goal,
            "doc_titles": views.document_titles(conn, [ind.get("source_doc")], ind.get("municipality")),
            "programs": programs, "narratives": narratives, "chart": chart, "errs": errs, "badge": badge,
            "breadcrumbs": [("/dashboard?year=%s" % ind["year"], "대시보드"),
                            ("/departments/%s?year=%s" % (ind["department"], ind["year"]), ind["department"] or "-"),
                            (None, ind["name"])]}
-    return respond(request, "indicator.html", ctx, jsonable(data))
+    return respond(request, "indicator.html", ctx, lambda: jsonable(data()))

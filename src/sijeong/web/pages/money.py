@@ -33,9 +33,13 @@ def _listing(table: str, columns, request: Request, conn, scope, sort, order, li
     for r in rows:
         r["rate"] = (r[num] * 100.0 / r[den]) if r.get(num) is not None and r.get(den) else None
         r["rate_sources"] = {r["source_doc"]: {(r.get("figures") or {}).get(k, {}).get("line") or r["source_line"] for k in (num, den)}}
-    items = [{**record(r), "rate": r["rate"]} for r in rows]
-    for it in items:
-        it.pop("rate_sources", None)
+
+    def items() -> list[dict]:  # the JSON twin's items, built only when it is asked for
+        out = [{**record(r), "rate": r["rate"]} for r in rows]
+        for it in out:
+            it.pop("rate_sources", None)
+        return out
+
     return rows, total, items
 
 
@@ -51,7 +55,7 @@ def programs(request: Request, conn: ConnDep, scope: ScopeDep, sort: SortQ = Non
            "years": views.years(conn, m, ("programs",)), "departments": views.departments(conn, m, scope.year),
            "year": scope.year, "department": scope.department,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "세출 사업")]}
-    return respond(request, "money.html", ctx, jsonable(envelope(items, total, limit, offset)))
+    return respond(request, "money.html", ctx, lambda: jsonable(envelope(items(), total, limit, offset)))
 
 
 @router.get("/revenues")
@@ -65,4 +69,4 @@ def revenues(request: Request, conn: ConnDep, scope: ScopeDep, sort: SortQ = Non
            "years": views.years(conn, m, ("revenues",)), "departments": views.departments(conn, m, scope.year),
            "year": scope.year, "department": scope.department,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "세입")]}
-    return respond(request, "money.html", ctx, jsonable(envelope(items, total, limit, offset)))
+    return respond(request, "money.html", ctx, lambda: jsonable(envelope(items(), total, limit, offset)))

@@ -42,13 +42,13 @@ def plan_list(request: Request, conn: ConnDep, scope: ScopeDep, paging: PagingDe
               q: Annotated[str | None, Query(description="검색어 (공백으로 나눈 모든 낱말을 포함)", max_length=200)] = None):
     m = scope.municipality
     rows, total, snippets = find_tasks(conn, scope, q, paging.limit, paging.offset)
-    items = [{**record(r), "snippet": snippets.get(r["id"])} for r in rows]
     ctx = {"title": f"업무계획 검색: {q}" if q else "업무계획", "section": "plans", "rows": rows, "snippets": snippets,
            "q": q or "", "pager": pager(total, paging.limit, paging.offset),
            "years": views.years(conn, m, ("plan_tasks",)), "departments": views.departments(conn, m, scope.year),
            "year": scope.year, "department": scope.department,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "업무계획")]}
-    return respond(request, "plans.html", ctx, jsonable(envelope(items, total, paging.limit, paging.offset)))
+    return respond(request, "plans.html", ctx, lambda: jsonable(envelope([{**record(r), "snippet": snippets.get(r["id"])} for r in rows], total,
+                                                                 paging.limit, paging.offset)))
 
 
 @router.get("/plans/{task_id}")

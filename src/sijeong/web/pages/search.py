@@ -60,4 +60,4 @@ def search_page(request: Request, conn: ConnDep, scope: ScopeDep, paging: Paging
            "departments": views.departments(conn, m, scope.year),
            "year_missing": scope.year is not None and scope.year not in years,
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "검색")]}
-    return respond(request, "search.html", ctx, jsonable(data))
+    return respond(request, "search.html", ctx, lambda: jsonable(data))

@@ -1,0 +1,178 @@
+"""The public page cache (web/cache.py): a write through the write path and an ingest both
+make the next GET show the new data, in two app instances on one database; only anonymous
+GETs of the public read pages are kept; ETag / If-None-Match answers 304."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+
+from .conftest import FIXTURES, load_into
+
+FILES = ("performance_report.txt", "consistent_report.txt")
+
+
+@pytest.fixture()
+def db(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cache.db'}"
+    load_into(url, [FIXTURES / n for n in FILES])
+    return url
+
+
+def _app(url: str, mb: float = 8):
+    from sijeong.settings import Settings
+    from sijeong.web import create_app
+
+    return create_app(Settings(db_url=url, page_cache_mb=mb))
+
+
+def _version(url: str) -> int:
+    from sijeong.store import create_engine_for
+    from sijeong.store.db import data_version
+
+    engine = create_engine_for(url)
+    try:
+        with engine.connect() as conn:
+            return data_version(conn)
+    finally:
+        engine.dispose()
+
+
+def _an_indicator(client) -> dict:
+    items = client.get("/api/v1/indicators?limit=500").json()["items"]
+    assert items, "the fixtures store indicators"
+    return next(i for i in items if i.get("department"))
+
+
+def test_a_second_get_is_served_from_the_cache_with_the_same_bytes(db):
+    with TestClient(_app(db)) as c:
+        for path in ("/dashboard", "/programs?limit=5", "/programs.json?limit=5", "/indicators", "/plans",
+                     "/api/v1/programs?limit=5"):
+            first, second = c.get(path), c.get(path)
+            assert first.status_code == second.status_code == 200, path
+            assert (first.headers["x-sijeong-cache"], second.headers["x-sijeong-cache"]) == ("miss", "hit"), path
+            assert first.content == second.content and first.headers["etag"] == second.headers["etag"], path
+            assert first.headers["content-type"] == second.headers["content-type"], path
+            # the outer middlewares still add their headers to a cached answer
+            assert second.headers.get("x-content-type-options") == "nosniff", path
+            again = c.get(path, headers={"If-None-Match": second.headers["etag"]})
+            assert again.status_code == 304 and again.content == b"", path
+
+
+def test_the_money_unit_is_part_of_the_key(db):
+    with TestClient(_app(db)) as c:
+        won = c.get("/programs?limit=5")
+        thousand = c.get("/programs?limit=5", cookies={"unit": "thousand"})
+        assert thousand.headers["x-sijeong-cache"] == "miss"
+        assert won.content != thousand.content
+
+
+def test_a_write_through_the_write_path_reaches_both_instances(db):
+    from sijeong import operations
+
+    a, b = TestClient(_app(db)), TestClient(_app(db))
+    with a, b:
+        ind = _an_indicator(a)
+        path = f"/indicators/{ind['id']}.json"
+        before = [c.get(path) for c in (a, b)]
+        assert all(r.headers["x-sijeong-cache"] == "miss" for r in before)
+        assert all(c.get(path).headers["x-sijeong-cache"] == "hit" for c in (a, b))
+        old = before[0].json()["direction"]
+        new = "lower" if old != "lower" else "higher"
+        v0 = _version(db)
+        operations.set_direction(_engine(db), operations.cli_actor(), municipality=ind["municipality"],
+                                 department=ind["department"], indicator=ind["name"], direction=new)
+        assert _version(db) > v0
+        for c in (a, b):
+            after = c.get(path)
+            assert after.headers["x-sijeong-cache"] == "miss"
+            assert after.json()["direction"] == new
+
+
+def test_an_ingest_reaches_both_instances(db, tmp_path):
+    from sijeong.cli import main
+
+    a, b = TestClient(_app(db)), TestClient(_app(db))
+    path = "/programs.json?municipality=캐시시&limit=5"
+    with a, b:
+        for c in (a, b):
+            assert c.get(path).json()["total"] == 0
+            assert c.get(path).headers["x-sijeong-cache"] == "hit"
+        doc = tmp_path / "settlement.txt"
+        shutil.copy(FIXTURES / "performance_report.txt", doc)
+        assert main(["ingest", "--db", db, "--municipality", "캐시시", str(doc)]) == 0
+        for c in (a, b):
+            after = c.get(path)
+            assert after.headers["x-sijeong-cache"] == "miss"
+            assert after.json()["total"] > 0
+
+
+def test_a_failed_write_leaves_the_version(db):
+    from sijeong.store import db as store_db
+
+    v0 = _version(db)
+    engine = _engine(db)
+    with pytest.raises(RuntimeError):
+        with store_db.writing(engine) as conn:
+            conn.exec_driver_sql("UPDATE indicators SET name = name")
+            raise RuntimeError("rolled back")
+    assert _version(db) == v0
+    with store_db.writing(engine) as conn:
+        conn.exec_driver_sql("UPDATE indicators SET name = name")
+    assert _version(db) == v0 + 1
+
+
+def test_signed_in_requests_and_other_pages_are_not_cached(db):
+    app = _app(db)
+    with TestClient(app) as c:
+        r = c.get("/findings")
+        assert r.status_code == 200 and "x-sijeong-cache" not in r.headers
+        c.get("/programs?limit=5")
+        signed = c.get("/programs?limit=5", headers={"Authorization": "Bearer not-a-token"})
+        # an unknown token is nobody: the anonymous page, from the cache
+        assert signed.headers.get("x-sijeong-cache") == "hit"
+
+
+def test_a_signed_in_user_is_never_served_the_cache(db, monkeypatch):
+    from sijeong.web import auth
+
+    app = _app(db)
+    with TestClient(app) as c:
+        c.get("/programs?limit=5")
+        assert c.get("/programs?limit=5").headers["x-sijeong-cache"] == "hit"
+
+        from types import SimpleNamespace
+
+        who = SimpleNamespace(actor=SimpleNamespace(login="someone", department=None, role="viewer"),
+                              csrf_token="t", by="session")
+
+        async def someone(request):
+            request.state.auth = who
+            return who
+
+        monkeypatch.setattr(auth, "resolve", someone)
+        r = c.get("/programs?limit=5")
+        assert "x-sijeong-cache" not in r.headers
+
+
+def test_off_by_default_in_settings_and_zero_turns_it_off(db, monkeypatch):
+    from sijeong.settings import Settings
+
+    assert _app(db, mb=0).state.page_cache is None
+    monkeypatch.setenv("SIJEONG_PAGE_CACHE_MB", "0")
+    assert Settings.from_env(db).page_cache_mb == 0
+    monkeypatch.delenv("SIJEONG_PAGE_CACHE_MB")
+    assert Settings.from_env(db).page_cache_mb > 0
+
+
+_engines: dict = {}
+
+
+def _engine(url: str):
+    from sijeong.store import create_engine_for
+
+    if url not in _engines:
+        _engines[url] = create_engine_for(url)
+    return _engines[url]
