@@ -204,30 +204,41 @@ def align(
     # rank packed in one int per kept candidate: (lost, -score) from the packed score, then
     # officer, cost, key totals dropped, parts not adding up, pattern changed, order
     table, rights, valid, officer, matches = row.table, row.rights, row.valid, row.officer, row.parts_match
-    extra_cost = [len(r_extra) << 3 for _, r_extra in rights]
     same = table.index().get(previous) if previous is not None else None
     bits = len(packed).bit_length()
-    keys = []
     segs, static, nr = table.segs, table.static, len(rights)
-    for k in kept:
-        idx, r = divmod(k, nr) if nr > 1 else (k, 0)
-        mi = valid[idx]
-        _, b, _, d, _ = segs[mi]
-        key = (packed[k] >> 8 << 1 | officer[b]) << 16 | static[mi] + extra_cost[r]  # cost < 8192
-        key = (key << 1 | (not matches[r][d])) << 1 | (mi != same)
-        keys.append(key << bits | k + 1)
+    if nr == 1:  # most rows: one right-hand option, candidate k is matching valid[k]
+        extra0 = len(rights[0][1]) << 3
+        nomatch = [not m for m in matches[0]]
+        keys = []
+        for k in kept:
+            mi = valid[k]
+            _, b, _, d, _ = segs[mi]
+            keys.append(((((packed[k] >> 8 << 1 | officer[b]) << 16 | static[mi] + extra0) << 1 | nomatch[d]) << 1
+                         | (mi != same)) << bits | k + 1)
+    else:
+        extra_cost = [len(r_extra) << 3 for _, r_extra in rights]
+        keys = []
+        for k in kept:
+            idx, r = divmod(k, nr)
+            mi = valid[idx]
+            _, b, _, d, _ = segs[mi]
+            key = (packed[k] >> 8 << 1 | officer[b]) << 16 | static[mi] + extra_cost[r]  # cost < 8192
+            key = (key << 1 | (not matches[r][d])) << 1 | (mi != same)
+            keys.append(key << bits | k + 1)
     keys.sort()
     out: list[Alignment] = []
+    append, of, mask = out.append, Alignment._of, (1 << bits) - 1
+    cost, key_dropped, extra_len = table.cost, table.key_dropped, [len(r_extra) for _, r_extra in rights]
     for key in keys[:limit]:
-        order = key & ((1 << bits) - 1)
-        idx, r = divmod(order - 1, len(rights))
+        order = key & mask
+        idx, r = divmod(order - 1, nr)
         mi = valid[idx]
         p = packed[order - 1]
-        _, b, _, d, _ = table.segs[mi]
+        _, b, _, d, _ = segs[mi]
         violated, score = p & 0xFF, 8 - (p >> 8 & 0xFF)
-        base = (p >> 16, -score, officer[b], table.cost[mi] + len(rights[r][1]), table.key_dropped[mi],
-                not matches[r][d])
-        out.append(Alignment._of(row, mi, r, order, score + violated, violated, base))
+        base = (p >> 16, -score, officer[b], cost[mi] + extra_len[r], key_dropped[mi], not matches[r][d])
+        append(of(row, mi, r, order, score + violated, violated, base))
     return out
 
 

@@ -217,12 +217,14 @@ def stored_revision(conn: sa.Connection, *, probe: bool = False) -> str | None:
     return rows[0] if len(rows) == 1 else None
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
+def migrate(engine: Engine, revision: str = "head", *, snapshot: bool = True) -> None:
     """Bring the database to ``revision`` (the newest by default) with Alembic. At the head
     already: one query and nothing else. Otherwise the upgrade runs in one write transaction
     that first takes the write lock (SQLite ``BEGIN IMMEDIATE``; PostgreSQL an advisory
     lock) and then reads the revision again: of several commands started together on a new
-    database, one migrates and the others find it done."""
+    database, one migrates and the others find it done. A new, empty SQLite database brought
+    to the head gets the head's schema in one step from :mod:`sijeong.store.sqlite_head`
+    (the same schema and rows as the migrations leave; ``snapshot=False`` runs them instead)."""
     target = head_revision() if revision == "head" else revision
     with engine.connect() as conn:
         if stored_revision(conn, probe=True) == target:
@@ -232,6 +234,12 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_MIGRATE_LOCK})
         if stored_revision(conn) == target:
             return
+        if snapshot and revision == "head" and conn.dialect.name == "sqlite" and not conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master").scalar():
+            from . import sqlite_head
+
+            if sqlite_head.create(conn, target):
+                return
         from alembic import command
 
         command.upgrade(alembic_config(engine, conn), revision)
