@@ -29,7 +29,7 @@ def number_text(value: Any, *, decimals: int = 2, trim: bool = True, none: str =
     (trailing zeros trimmed) or ``97.50`` with ``trim=False``; ``none`` for None."""
     if value is None:
         return none
-    if type(value) is int:  # the common case (integer 원, counts): no rounding to do
+    if type(value) is int and (trim or decimals <= 0):  # the common case (integer 원, counts): nothing to round or pad
         return f"{NEGATIVE}{-value:,}" if value < 0 else f"{value:,}"
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return str(value)

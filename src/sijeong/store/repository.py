@@ -388,7 +388,12 @@ def list_findings(
 
 
 def count_rows(conn: sa.Connection) -> dict[str, int]:
-    """Row count of every table (for tests and ``sijeong ingest`` summaries)."""
+    """Row count of every table that holds data (for tests and ``sijeong ingest`` summaries);
+    ``data_version``, the one-row write counter, is bookkeeping and not counted."""
     from .schema import metadata
 
-    return {name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for name, t in metadata().tables.items()}
+    return {
+        name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+        for name, t in metadata().tables.items()
+        if name != "data_version"
+    }
