@@ -288,6 +288,10 @@ class _State:
     title: str | None = None
     positions: dict = field(default_factory=dict)
     filled: bool = False  # grades printed ● ◐ ○
+    page_department: bool = False  # the department came from an account page header
+    chapter_no: int | None = None  # the last ``N.`` heading read as a chapter
+    sub_no: int | None = None  # the last ``N.`` heading read as a sub-heading of the page's department
+    lettered_chapters: bool = False  # chapters are Ⅰ. / 제1장 / 【】 headings
 
 
 def read(ctx: ReadContext) -> None:
@@ -380,18 +384,48 @@ def _text_line(ctx: ReadContext, st: _State, ln: Line) -> None:
     if dept:
         st.department = dept
         st.multiplier = 1  # each page states its own unit
+        st.page_department, st.sub_no = True, None
         return
     m = _DEPT_LINE.match(s)
     if m and DEPT_NAME.match(m.group("dept")):
         st.department = m.group("dept")
+        st.page_department = False
         return
     if DEPT_NAME.match(s) and len(s) <= 14:
         st.department = s
+        st.page_department = False
         return
     if _HEADING.match(s):
-        st.department = None  # a new chapter: its tables name their own departments
         st.multiplier = 1
         st.title = collapse(s)
+        if _sub_heading(st, s):
+            return  # ``1. 주요성과`` under ``< 일반회계 / 주민복지과 >``: still that department's pages
+        st.department = None  # a new chapter (or a section of one): its tables name their own departments
+        st.page_department, st.sub_no = False, None
+        n = _NUMBERED.match(s)
+        if not n:
+            st.lettered_chapters, st.chapter_no = True, None  # Ⅰ. 제1장 【】: ``1.`` is below them
+        elif not st.lettered_chapters and (st.chapter_no is None or int(n.group(1)) == st.chapter_no + 1):
+            st.chapter_no = int(n.group(1))  # ``1. 부서별 총괄`` under ``3. 성과보고`` is no chapter
+
+
+_NUMBERED = re.compile(r"^\s*(\d{1,2})\.")
+
+
+def _sub_heading(st: _State, s: str) -> bool:
+    """A numbered heading (``3. 성과지표 달성현황``) inside a department's pages (set by an
+    account page header) is that department's sub-heading, unless it continues the chapters'
+    numbering (``1. 세입결산``, ``2. 세출결산`` → ``3. 성과보고``) rather than the sub-headings' own
+    (``3.`` → ``4.`` under one department). Chapters of another style (Ⅰ., 제1장, 【】) always
+    end the department's pages."""
+    m = _NUMBERED.match(s)
+    if not (m and st.page_department):
+        return False
+    n = int(m.group(1))
+    if st.chapter_no is not None and n == st.chapter_no + 1 and not (st.sub_no is not None and n == st.sub_no + 1):
+        return False
+    st.sub_no = n
+    return True
 
 
 _ACCOUNT = re.compile(r"(일반|특별|기타특별|공기업특별)\s*회계|기금")

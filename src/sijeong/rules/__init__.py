@@ -10,7 +10,7 @@ from __future__ import annotations
 import traceback
 
 from ..model import Document, Finding
-from . import indicators, revenue, programs, settlement, cross, documents, tables, grouped, rates, text_facts, plans  # noqa: F401,I001  (registers the rules in this order)
+from . import indicators, revenue, programs, settlement, cross, documents, tables, grouped, rates, text_facts, text_money, plans  # noqa: F401,I001  (registers the rules in this order)
 from .base import RULES, Rule, fmt, rule
 from .direction import direction_of, infer_direction
 from .indicators import compute, derived_rate_and_grade, grade_of, rate_of
