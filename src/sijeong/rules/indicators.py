@@ -7,6 +7,8 @@ Indicator (``run_rules`` calls it first); the rules compare the document with th
 
 from __future__ import annotations
 
+import math
+
 from ..model import DepartmentSummary, Document, Figure, Finding, Indicator, PolicyGoal
 from ..model import grades as grading
 from ..model.grades import grade_of, rate_of
@@ -87,6 +89,11 @@ def _rate_finding(ind: Indicator, direction: str, basis: str, t: Figure, a: Figu
     if any(abs(printed - c) < 1e-6 for c in (truncate(computed, step), round_half_up(computed, step))):
         return None
     severity = "info" if abs(printed - computed) <= step else "error"
+    if severity == "info" and precision(t) == 0 and precision(a) == 0 and abs(
+            printed - math.ceil(computed / step - 1e-9) * step) > 1e-6:
+        # target and actual printed exactly (``100``, ``153``): the rate is exact too, and a
+        # printed rate no rounding of it gives (down, half up, up) is wrong, not rounded
+        severity = "error"
     note = " (반올림 차이)" if severity == "info" else ""
     msg = (f"달성률 {pct(printed)} ≠ {formula} = {fmt(a.value if direction == 'higher' else t.value)}/"
            f"{fmt(t.value if direction == 'higher' else a.value)}×100 = {pct(round(computed, 2))} ({dir_ko}){note}")
