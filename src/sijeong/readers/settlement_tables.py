@@ -20,7 +20,9 @@ Derived columns (증감, 수납률, 구성비) are recognised and left out of th
 scaled by the unit note in force (any bracket style, ``금액단위``) or by a unit in the column's
 own label (``예산액(천원)``). Decreases print as △, ▲, ``-`` or in parentheses. The department
 is the table's own column or total row, or the last department line above (``가. 주민복지과``,
-``○ 주민복지과``, ``[소관부서] 주민복지과``, ``부서명 : 주민복지과``).
+``○ 주민복지과``, ``[소관부서] 주민복지과``, ``부서명 : 주민복지과``) or account page header
+(``< 일반회계 / 주민복지과 >``), which holds under its numbered sub-headings (``1. 주요성과``) up to
+the next chapter. A 총괄 (부서명 | 지표수 | ◎ | ○ | × …) becomes :class:`DepartmentSummary` records.
 
 Only for documents without the Gimpo page headers: those keep reading exactly as before.
 """
