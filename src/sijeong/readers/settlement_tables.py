@@ -20,7 +20,9 @@ Derived columns (증감, 수납률, 구성비) are recognised and left out of th
 scaled by the unit note in force (any bracket style, ``금액단위``) or by a unit in the column's
 own label (``예산액(천원)``). Decreases print as △, ▲, ``-`` or in parentheses. The department
 is the table's own column or total row, or the last department line above (``가. 주민복지과``,
-``○ 주민복지과``, ``[소관부서] 주민복지과``, ``부서명 : 주민복지과``).
+``○ 주민복지과``, ``[소관부서] 주민복지과``, ``부서명 : 주민복지과``) or account page header
+(``< 일반회계 / 주민복지과 >``), which holds under its numbered sub-headings (``1. 주요성과``) up to
+the next chapter. A 총괄 (부서명 | 지표수 | ◎ | ○ | × …) becomes :class:`DepartmentSummary` records.
 
 Only for documents without the Gimpo page headers: those keep reading exactly as before.
 """
@@ -246,6 +248,72 @@ def classify(cells: list[str]) -> Columns | None:
     return best
 
 
+#: 총괄 (부서별 성과목표 총괄): count column -> labels; grade columns by their grade (:func:`_grade_column`)
+SUMMARY_COUNTS: dict[str, tuple[str, ...]] = {
+    "policy_goal_count": ("정책사업목표수", "정책사업목표", "정책목표수", "정책목표"),
+    "indicator_count": ("지표수", "성과지표수", "성과지표"),
+}
+SUMMARY_NAMES = ("부서명", "부서", "소관", "소관부서")
+_GRADE_COUNT = {"◎": "exceeded_count", "○": "achieved_count", "×": "missed_count"}
+
+
+def _grade_column(label: str, filled: bool) -> str | None:
+    """The count a grade column holds: ``초과달성``/``◎``/``우수`` → exceeded, ``달성``/``○`` →
+    achieved, ``미달성``/``×``/``미달`` → missed; in a table printing ● and ◐, ○ is missed."""
+    if filled and label in _FILLED_GRADES:
+        return _GRADE_COUNT[_FILLED_GRADES[label]]
+    grade = GRADE_WORDS.get(label) or ("◎" if label == "초과" else None)
+    return _GRADE_COUNT.get(grade) if grade else None
+
+
+def classify_summary(cells: list[str]) -> Columns | None:
+    """A 총괄 header: a department column, an indicator count and at least two grade columns
+    (``부서명 | 정책사업목표수 | 지표수 | ◎ | ○ | × | 결산액``, or grouped: 성과지표 over (개),
+    성과달성도 over 초과달성 / 달성 / 미달성). Its 결산액 is left out: a city's 총괄 sums the
+    policy programs, another's every expenditure."""
+    labels = [re.sub(r"[(\[][^()\[\]]*[)\]]$", "", re.sub(r"\s+", "", c)) for c in cells]
+    filled = any(lab in ("●", "◐") for lab in labels)
+    cols = Columns("summary", {}, {})
+    for i, lab in enumerate(labels):
+        if not lab:
+            continue
+        if lab in SUMMARY_NAMES and not cols.name_cols:
+            cols.name_cols.append(i)
+            continue
+        f = next((k for k, words in SUMMARY_COUNTS.items() if lab in words), None) or _grade_column(lab, filled)
+        if f and f not in cols.fields.values():
+            cols.fields[i] = f
+    got = set(cols.fields.values())
+    grades = got & set(_GRADE_COUNT.values())
+    if cols.name_cols and "indicator_count" in got and len(grades) >= 2:
+        return cols
+    return None
+
+
+def _summary(ctx: ReadContext, st: _State, cols: Columns, rows: list[Line]) -> None:
+    """One DepartmentSummary per row of a 총괄 of another layout (the 계 row as the total)."""
+    from ..model import DepartmentSummary
+
+    for ln in rows:
+        name = collapse(_cell(ln.cells, cols.name_cols[0]))
+        if not name:
+            continue
+        total = _is_total(name)
+        if not total and not DEPT_NAME.match(name):
+            continue
+        src = ctx.src(ln)
+        rec = DepartmentSummary(source=src, municipality=ctx.municipality, year=ctx.year,
+                                department=None if total else name, name=name, section="총괄", is_total=total)
+        for k, f in cols.fields.items():
+            try:
+                fig = number(_cell(ln.cells, k), src, 1)
+            except ReadError:
+                fig = None
+            if fig is not None and fig.value is not None and float(fig.value).is_integer():
+                rec.set(f, Figure(int(fig.value), fig.raw, fig.source, "개"))
+        ctx.add(rec)
+
+
 # --- numbers -------------------------------------------------------------------------------
 
 _PAREN_NEG = re.compile(r"^\((?P<n>[\d,]+(?:\.\d+)?)\)$")
@@ -288,6 +356,10 @@ class _State:
     title: str | None = None
     positions: dict = field(default_factory=dict)
     filled: bool = False  # grades printed ● ◐ ○
+    page_department: bool = False  # the department came from an account page header
+    chapter_no: int | None = None  # the last ``N.`` heading read as a chapter
+    sub_no: int | None = None  # the last ``N.`` heading read as a sub-heading of the page's department
+    lettered_chapters: bool = False  # chapters are Ⅰ. / 제1장 / 【】 headings
 
 
 def read(ctx: ReadContext) -> None:
@@ -325,6 +397,11 @@ def read(ctx: ReadContext) -> None:
         if nxt is not None and nxt.no not in ctx.consumed and _is_label_row(nxt):
             header.append(nxt)  # a grouped header: 다음연도이월액 over 계 / 명시이월 / 사고이월
             cells = merge_header(ln.cells, nxt.cells)
+        summary = classify_summary(cells)
+        if summary is not None:
+            _summary(ctx, st, summary, _rows(ctx, header[-1].no, header)[0])
+            i += len(header)  # the table stays for the generic reader too (its 계 row, its columns)
+            continue
         cols = classify(cells)
         if cols is None:
             i += 1
@@ -345,6 +422,7 @@ def _is_label_row(ln: Line) -> bool:
 
 
 SUBTOTAL_LABELS = ("계", "소계", "합계")
+_UNIT_ONLY = re.compile(r"^[(\[]\s*[^()\[\]\d]{1,4}\s*[)\]]$")  # (개), (천원), [%]
 
 
 def merge_header(top: list[str], sub: list[str]) -> list[str]:
@@ -358,7 +436,9 @@ def merge_header(top: list[str], sub: list[str]) -> list[str]:
         b = sub[k].strip() if k < len(sub) else ""
         if a:
             group = a
-        if b:
+        if b and _UNIT_ONLY.match(b) and (a or group):
+            out.append((a or group) + b)  # 성과지표 over (개): the column is 성과지표(개)
+        elif b:
             unit = _LABEL_UNIT.search(re.sub(r"\s+", "", group))  # the group's unit is its columns'
             label = group if b in SUBTOTAL_LABELS and group else b
             out.append(label + unit.group(0) if unit and not _LABEL_UNIT.search(label) else label)
@@ -380,18 +460,48 @@ def _text_line(ctx: ReadContext, st: _State, ln: Line) -> None:
     if dept:
         st.department = dept
         st.multiplier = 1  # each page states its own unit
+        st.page_department, st.sub_no = True, None
         return
     m = _DEPT_LINE.match(s)
     if m and DEPT_NAME.match(m.group("dept")):
         st.department = m.group("dept")
+        st.page_department = False
         return
     if DEPT_NAME.match(s) and len(s) <= 14:
         st.department = s
+        st.page_department = False
         return
     if _HEADING.match(s):
-        st.department = None  # a new chapter: its tables name their own departments
         st.multiplier = 1
         st.title = collapse(s)
+        if _sub_heading(st, s):
+            return  # ``1. 주요성과`` under ``< 일반회계 / 주민복지과 >``: still that department's pages
+        st.department = None  # a new chapter (or a section of one): its tables name their own departments
+        st.page_department, st.sub_no = False, None
+        n = _NUMBERED.match(s)
+        if not n:
+            st.lettered_chapters, st.chapter_no = True, None  # Ⅰ. 제1장 【】: ``1.`` is below them
+        elif not st.lettered_chapters and (st.chapter_no is None or int(n.group(1)) == st.chapter_no + 1):
+            st.chapter_no = int(n.group(1))  # ``1. 부서별 총괄`` under ``3. 성과보고`` is no chapter
+
+
+_NUMBERED = re.compile(r"^\s*(\d{1,2})\.")
+
+
+def _sub_heading(st: _State, s: str) -> bool:
+    """A numbered heading (``3. 성과지표 달성현황``) inside a department's pages (set by an
+    account page header) is that department's sub-heading, unless it continues the chapters'
+    numbering (``1. 세입결산``, ``2. 세출결산`` → ``3. 성과보고``) rather than the sub-headings' own
+    (``3.`` → ``4.`` under one department). Chapters of another style (Ⅰ., 제1장, 【】) always
+    end the department's pages."""
+    m = _NUMBERED.match(s)
+    if not (m and st.page_department):
+        return False
+    n = int(m.group(1))
+    if st.chapter_no is not None and n == st.chapter_no + 1 and not (st.sub_no is not None and n == st.sub_no + 1):
+        return False
+    st.sub_no = n
+    return True
 
 
 _ACCOUNT = re.compile(r"(일반|특별|기타특별|공기업특별)\s*회계|기금")

@@ -10,10 +10,11 @@ from __future__ import annotations
 import traceback
 
 from ..model import Document, Finding
-from . import indicators, revenue, programs, settlement, cross, documents, tables, grouped, rates, text_facts, plans  # noqa: F401,I001  (registers the rules in this order)
+from . import indicators, revenue, programs, settlement, cross, documents, tables, grouped, rates, text_facts, text_money, plans  # noqa: F401,I001  (registers the rules in this order)
 from .base import RULES, Rule, fmt, rule
 from .direction import direction_of, infer_direction
 from .indicators import compute, derived_rate_and_grade, grade_of, rate_of
+from .rounding import suspect_rounding
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -45,6 +46,7 @@ def run_rules(documents: list[Document], only: list[str] | None = None, *,
                 out.extend(r.func(documents))
         except Exception as e:  # noqa: BLE001
             out.append(_crash(rule_id, documents, e))
+    suspect_rounding(documents, out)
     _soften_unreadable(documents, out)
     out = merge_same_defect(out)
     out.sort(key=lambda f: (f.doc, min(f.lines) if f.lines else 0, SEVERITY_ORDER.get(f.severity, 3), f.rule))

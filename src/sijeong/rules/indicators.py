@@ -7,6 +7,8 @@ Indicator (``run_rules`` calls it first); the rules compare the document with th
 
 from __future__ import annotations
 
+import math
+
 from ..model import DepartmentSummary, Document, Figure, Finding, Indicator, PolicyGoal
 from ..model import grades as grading
 from ..model.grades import grade_of, rate_of
@@ -87,6 +89,11 @@ def _rate_finding(ind: Indicator, direction: str, basis: str, t: Figure, a: Figu
     if any(abs(printed - c) < 1e-6 for c in (truncate(computed, step), round_half_up(computed, step))):
         return None
     severity = "info" if abs(printed - computed) <= step else "error"
+    if severity == "info" and precision(t) == 0 and precision(a) == 0 and abs(
+            printed - math.ceil(computed / step - 1e-9) * step) > 1e-6:
+        # target and actual printed exactly (``100``, ``153``): the rate is exact too, and a
+        # printed rate no rounding of it gives (down, half up, up) is wrong, not rounded
+        severity = "error"
     note = " (반올림 차이)" if severity == "info" else ""
     msg = (f"달성률 {pct(printed)} ≠ {formula} = {fmt(a.value if direction == 'higher' else t.value)}/"
            f"{fmt(t.value if direction == 'higher' else a.value)}×100 = {pct(round(computed, 2))} ({dir_ko}){note}")
@@ -219,6 +226,42 @@ def check_policy_goal_counts(documents: list[Document]) -> list[Finding]:
                 msg = f"{label} {fmt(fig.value)}개 ≠ 이 목표의 성과지표에서 센 {n}개"
                 out.append(finding("policy_goal.counts", "error", goal, lines, msg, expected=n, actual=fig.value))
         out.extend(_unit_count(documents, goal, printings))
+    out.extend(_department_counts(documents))
+    return out
+
+
+def _department_counts(documents: list[Document]) -> list[Finding]:
+    """A department whose indicator table names no 정책사업목표 (``성과지표(단위) | 구분 | '22년 …``
+    blocks): its 정책사업목표 현황 together counts its indicators — when the 성과 지표수 add up
+    to the department's indicators, the 달성 지표수 add up to those achieved."""
+    out: list[Finding] = []
+    tables: dict[tuple, list[PolicyGoal]] = {}
+    for g in records(documents, PolicyGoal):
+        tables.setdefault((g.source.doc, g.department, g.year, g.section), []).append(g)
+    for (doc, dept, year, _section), goals in tables.items():
+        if dept is None:
+            continue
+        inds = indicators_of(documents, doc, dept, year)
+        if not inds or any(i.policy_goal for i in inds):
+            continue  # each goal's own indicators are compared above
+        counts = [g.figures.get("indicator_count") for g in goals]
+        achieved = [g.figures.get("achieved_indicator_count") for g in goals]
+        if any(f is None or f.value is None for f in counts + achieved):
+            continue
+        if sum(f.value for f in counts) != len(inds):
+            continue  # the table covers other indicators than the department's table lists
+        grades = [effective_grade(i) for i in inds]
+        if any(g is None for g in grades):
+            continue
+        n = sum(1 for g in grades if g in ("◎", "○"))
+        total = sum(f.value for f in achieved)
+        if total == n:
+            continue
+        listed = " + ".join(f"{g.name} {fmt(f.value)}" for g, f in zip(goals, achieved))
+        msg = (f"정책사업목표 현황의 달성 지표수 합 {listed} = {fmt(total)}개 ≠ 이 부서 성과지표 {len(inds)}개 "
+               f"중 달성(◎·○) {n}개 (지표표에 정책사업목표가 없어 부서 전체로 비교)")
+        lines = sorted(set([f.source.line for f in achieved] + _count_lines(inds)))
+        out.append(finding("policy_goal.counts", "error", goals[0], lines, msg, expected=n, actual=total))
     return out
 
 

@@ -40,13 +40,53 @@ def _decimals(fig: Figure) -> int:
     return len(m.group(1)) if m else 0
 
 
+#: a decrease printed in parentheses, the whole cell: ``(3,000)``, ``(0.55%)``
+_PAREN_DECREASE = re.compile(r"^\(\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<pct>%)?\s*\)$")
+
+
 def _one(row: TableRow, k: int, *, percent: bool) -> Figure | None:
     if k >= len(row.cells):
         return None
     c = row.cells[k]
+    if not c.figures:
+        return _paren_decrease(c, row, percent=percent)
     if len(c.figures) != 1 or (not percent and "%" in c.text):
         return None
     return c.figures[0]
+
+
+def _paren_decrease(cell, row: TableRow, *, percent: bool) -> Figure | None:
+    """A cell that is one number in parentheses — a decrease in a table printing decreases so
+    (``(3,000)`` in a 증감액 column, ``(0.55%)`` in a 증감률 column); the cell readers leave it
+    as text. Its scale is the row's other amounts' (a 천원 table's ``(3,000)`` is −3,000,000원)."""
+    m = _PAREN_DECREASE.match(cell.text.strip())
+    if not m or (bool(m.group("pct")) and not percent) or (not m.group("pct") and percent):
+        return None
+    printed = float(m.group("n").replace(",", "") + (m.group("frac") or ""))
+    if m.group("pct"):
+        return Figure(-printed, cell.text.strip(), row.source, "%")
+    scale = _row_scale(row)
+    if scale is None:
+        return None
+    value = -printed * scale
+    return Figure(int(value) if value == int(value) else value, cell.text.strip(), row.source)
+
+
+def _row_scale(row: TableRow) -> float | None:
+    """The money scale of a row: its amounts' value ÷ printed number (one scale for all)."""
+    scales = set()
+    for c in row.cells:
+        for f in c.figures:
+            raw = (f.raw or "").strip().replace(",", "")
+            if f.unit == "%" or "%" in raw or f.value in (None, 0):
+                continue
+            try:
+                printed = float(re.sub(r"^[△▲-]", "", raw))
+            except ValueError:
+                continue
+            if printed:
+                scales.add(abs(f.value) / printed)
+    return scales.pop() if len(scales) == 1 else (1.0 if not scales else None)
 
 
 def _numerators(names: list[str], k: int, stem: str) -> list[int]:
