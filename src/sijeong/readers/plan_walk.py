@@ -26,10 +26,14 @@ VISION = re.compile(r"비전 및 (추진목표|핵심과제)$")
 TASKS = re.compile(r"주요\s*업무\s*(계획|추진계획)$")
 TOC_TITLE = re.compile(r"^주\s*요\s*업\s*무$")
 TASK_TITLE = re.compile(r"^(?P<no>\d{1,2})\.\s+(?P<title>\S.*)$")
-#: a task heading in the other usual shapes: ``01 제목``, ``1 제목``, ``[1] 제목``, ``【과제 1】 제목``
+#: a task heading in the other usual shapes: ``01 제목``, ``1 제목``, ``[1] 제목``, ``【과제 1】 제목``,
+#: ``Ⅱ-1. 제목`` / ``2-1. 제목`` (the task under its part's number), ``(1) 제목``, ``과제 1. 제목``
 #: (taken only as the next task's number, see :meth:`PlanWalker.step_tasks`)
 TASK_OTHER = re.compile(
-    r"^(?:\[\s*(?P<b>\d{1,2})\s*\]\s*|【\s*(?:과제\s*)?(?P<k>\d{1,2})\s*】\s*|(?P<n>\d{1,2})\s+(?=[^\d\s.~∼-]))"
+    r"^(?:\[\s*(?P<b>\d{1,2})\s*\]\s*|【\s*(?:과제\s*)?(?P<k>\d{1,2})\s*】\s*"
+    r"|(?:[Ⅰ-Ⅻ]|I{1,3}|IV|VI{0,3}|IX|X|\d{1,2})\s*-\s*(?P<s>\d{1,2})\s*[.)]?\s+(?=[^\d\s.~∼-])"
+    r"|\(\s*(?P<p>\d{1,2})\s*\)\s*(?=[^\d\s.~∼-])|(?:추진\s*)?과제\s*(?P<g>\d{1,2})\s*[.:)]?\s+"
+    r"|(?P<n>\d{1,2})\s+(?=[^\d\s.~∼-]))"
     r"(?P<title>\S.*)$"
 )
 #: a department heading: ``【주민복지과】``
@@ -39,6 +43,18 @@ BRACKET_DEPT = re.compile(r"^【\s*(?P<dept>[^】]+?)\s*】$")
 SECTION_MARKS = ("□", "■", "◆", "◇", "○", "▣")
 _MARKED_TASKS = re.compile(r"^(?:20\d\d\s*년도?\s*)?(?:주요\s*업무\s*(?:계획|추진\s*계획)|핵심\s*과제|주요\s*과제|추진\s*과제)$")
 _MARKED_OVERVIEW = re.compile(r"^(?:일반|부서)\s*현황$")
+
+
+def section_marked(s: str) -> str | None:
+    """The text after a section marker (``□ 일반현황``, ``◆ 핵심과제``), whether or not the
+    outline knows the marker (◆ ◇ ▣ are section marks of other cities, not outline items)."""
+    c = classify(s)
+    if c is not None:
+        return c[2] if c[1] in SECTION_MARKS else None
+    t = s.strip()
+    if t[:1] in SECTION_MARKS and t[1:2].isspace():
+        return collapse(t[1:])
+    return None
 
 
 def marked_part_of(text: str) -> str | None:
@@ -57,7 +73,7 @@ def task_heading(text: str) -> tuple[int, str, str] | None:
         return int(m.group("no")), m.group("no"), m.group("title")
     m = TASK_OTHER.match(text)
     if m:
-        raw = m.group("b") or m.group("k") or m.group("n")
+        raw = m.group("b") or m.group("k") or m.group("s") or m.group("p") or m.group("g") or m.group("n")
         return int(raw), raw, m.group("title")
     return None
 ACH_TITLE = re.compile(r"^(?P<no>\d{1,2})\s+(?P<title>[^\d\s].*)$")
@@ -187,7 +203,7 @@ class PlanWalker:
         dept = self.state.department
         if self.mode == "overview":
             if overview_table(self.ctx, self.state, block, title=title, multiplier=self.multiplier,
-                              asset_context=self.asset_context):
+                              asset_context=self.asset_context, money_note=money_note):
                 self.multiplier = 1
                 return
         elif self.mode == "vision":
@@ -284,10 +300,8 @@ class PlanWalker:
         ``■ 2024년 주요업무계획`` / ``◆ 핵심과제`` (tasks), ``□ 일반현황`` / ``■ 부서 현황`` (overview)."""
         if self.task is not None:
             return None
-        c = classify(s)
-        if c is None or c[1] not in SECTION_MARKS:
-            return None
-        return marked_part_of(c[2])
+        text = section_marked(s)
+        return marked_part_of(text) if text is not None else None
 
     def opens_department(self, ln: Line) -> bool:
         """A department's name alone on its line, followed by its first task (``1. …``):
@@ -304,8 +318,8 @@ class PlanWalker:
                 continue
             if TASKS.search(nxt.stripped) and not classify(nxt.stripped):  # its ``2024년 주요업무계획``
                 return True
-            c = classify(nxt.stripped)
-            if c is not None and c[1] in SECTION_MARKS and marked_part_of(c[2]) is not None:
+            marked = section_marked(nxt.stripped)
+            if marked is not None and marked_part_of(marked) is not None:
                 return True  # its ``□ 일반현황`` or ``■ 주요업무 추진계획``
             m = task_heading(nxt.stripped)
             return m is not None and m[0] == 1
