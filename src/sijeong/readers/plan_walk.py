@@ -40,9 +40,9 @@ TASK_OTHER = re.compile(
 BRACKET_DEPT = re.compile(r"^【\s*(?P<dept>[^】]+?)\s*】$")
 
 
-SECTION_MARKS = ("□", "■", "◆", "◇", "○", "▣")
+SECTION_MARKS = ("□", "■", "◆", "◇", "○", "▣", "▶", "►")
 _MARKED_TASKS = re.compile(r"^(?:20\d\d\s*년도?\s*)?(?:주요\s*업무\s*(?:계획|추진\s*계획)|핵심\s*과제|주요\s*과제|추진\s*과제)$")
-_MARKED_OVERVIEW = re.compile(r"^(?:일반|부서)\s*현황$")
+_MARKED_OVERVIEW = re.compile(r"^(?:일반|부서|예산|조직|인력)\s*현황$")
 
 
 def section_marked(s: str) -> str | None:
@@ -285,7 +285,7 @@ class PlanWalker:
             self.toc = 1
             return
         if self.mode in ("tasks", None) and self.prev_blank and self.opens_department(ln):
-            self.start_department(ln, collapse(s).replace(" ", ""))
+            self.start_department(ln, self.department_name(s))
             return
         note = parse_unit_note(s, ctx.src(ln))
         if note is not None:
@@ -303,10 +303,20 @@ class PlanWalker:
         text = section_marked(s)
         return marked_part_of(text) if text is not None else None
 
+    @staticmethod
+    def department_name(s: str) -> str | None:
+        """A department's name alone on its line, bare or under a section mark (``□ 주민복지과``)."""
+        marked = section_marked(s)
+        if marked is None and classify(s):
+            return None
+        name = collapse(marked if marked is not None else s).replace(" ", "")
+        return name if DEPT_NAME.match(name) else None
+
     def opens_department(self, ln: Line) -> bool:
-        """A department's name alone on its line, followed by its first task (``1. …``):
-        the next department of the tasks part (page furniture between them is skipped)."""
-        if not DEPT_NAME.match(collapse(ln.stripped).replace(" ", "")) or classify(ln.stripped):
+        """A department's name alone on its line (or under a section mark, ``□ 주민복지과``),
+        followed by its first task (``1. …``), its ``…주요업무계획`` or a marked part (``□ 일반현황``):
+        the next department (page furniture between them is skipped)."""
+        if self.department_name(ln.stripped) is None:
             return False
         return self.tasks_follow(ln)
 
