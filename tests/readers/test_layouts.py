@@ -235,6 +235,22 @@ def test_plan_task_headings_in_every_shape(heading):
     assert (task.number, task.title, task.department, task.budget) == (1, "시정 소식지 발간", "주민복지과", 12_000_000)
 
 
+def test_sub_items_numbered_another_way_are_no_tasks():
+    """A document numbers its tasks one way: ``(2) 추진 내용`` inside task ``1. …`` is no task 2,
+    and ``1. 추진 배경`` inside task ``Ⅱ-1. …`` is no task."""
+    def plan(first, second, sub1, sub2):
+        body = (f"{{h}}\n\n□ 사업개요\n{sub1} 추진 배경\n- 주민 요구\n{sub2} 추진 내용\n"
+                "- 사업비 : 12,000천원 (국비 3,600, 도비 2,400, 시비 6,000)\n\n추진부서 : 주민복지과(복지팀, 내선 4001)\n\n")
+        text = ("2024년 주요업무계획\n\n【주민복지과】\n\n2024년도 주요업무계획\n\n"
+                + body.format(h=f"{first} 시정 소식지 발간") + body.format(h=f"{second} 경로당 냉난방기 교체"))
+        doc = load_text("p.txt", text, municipality="가온시")
+        return [(t.number, t.title, t.budget) for t in doc.of(PlanTask)]
+
+    want = [(1, "시정 소식지 발간", 12_000_000), (2, "경로당 냉난방기 교체", 12_000_000)]
+    assert plan("1.", "2.", "(1)", "(2)") == want
+    assert plan("Ⅱ-1.", "Ⅱ-2.", "1.", "2.") == want
+
+
 @pytest.mark.parametrize("mark", ["□", "■", "◆", "▶"])
 def test_plan_department_under_a_section_mark_and_its_general_part(mark):
     """``□ 주민복지과`` then ``◆ 예산 현황`` (a part under any section mark) with a budget table in

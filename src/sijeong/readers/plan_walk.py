@@ -76,6 +76,18 @@ def task_heading(text: str) -> tuple[int, str, str] | None:
         raw = m.group("b") or m.group("k") or m.group("s") or m.group("p") or m.group("g") or m.group("n")
         return int(raw), raw, m.group("title")
     return None
+
+
+def heading_shape(text: str) -> str | None:
+    """Which shape of task heading a line has (``1.``: "dot", ``[1]``: "b", ``Ⅱ-1.``: "s" …):
+    a document numbers all its tasks one way, so ``(2) 추진내용`` inside a ``1. 제목`` task is no
+    task 2."""
+    if TASK_TITLE.match(text):
+        return "dot"
+    m = TASK_OTHER.match(text)
+    if m:
+        return next(k for k in ("b", "k", "s", "p", "g", "n") if m.group(k))
+    return None
 ACH_TITLE = re.compile(r"^(?P<no>\d{1,2})\s+(?P<title>[^\d\s].*)$")
 DEPT_NAME = re.compile(r"^[가-힣]{2,12}(과|담당관|관|실|국|소|단|센터)$")
 BUREAU = re.compile(r"^[가-힣]{2,12}(실|국|본부)$")
@@ -102,6 +114,7 @@ class PlanWalker:
         self.prev_blank = True
         self.footnote = None
         self.asset_context = False
+        self.task_shape: str | None = None  # the shape of the document's task headings, once met
 
     # --- helpers -----------------------------------------------------------------
     def heading(self, ln: Line, level: int, text: str | None = None) -> None:
@@ -431,7 +444,9 @@ class PlanWalker:
                 self.heading(ln, 3)
                 return
             expected = (self.task.task.number + 1) if self.task else (self.last_number() + 1)
-            if no == expected or (no == 1 and self.task is None):
+            shape = heading_shape(s)
+            if (no == expected or (no == 1 and self.task is None)) and self.task_shape in (None, shape):
+                self.task_shape = shape
                 self.flush()
                 fig = Figure(no, raw, ctx.src(ln))
                 self.task = TaskBuilder(self.state, fig, clean(title), ctx.src(ln))
