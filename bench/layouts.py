@@ -76,16 +76,27 @@ SETTLEMENT_CHOICES: dict[str, tuple[str, ...]] = {
 #: work plan
 PLAN_CHOICES: dict[str, tuple[str, ...]] = {
     "plan_cover": ("- 년도 -", "년 주요업무계획", "FY", "년도 주요업무 보고"),
-    "plan_toc": ("none", "dots"),
-    "plan_furniture": ("none", "dash_page"),
-    "plan_dept": ("line", "Ⅰ.", "【】", "1."),
-    "task_heading": ("1.", "01", "[1]", "【과제 1】", "1"),
-    "objective": ("❖", "◆", "none"),
-    "section_mark": ("□", "■", "○"),
-    "budget_form": ("천원_split", "억원", "백만원_split", "원"),
+    "plan_toc": ("none", "dots", "middots", "tasks"),
+    "plan_furniture": ("none", "dash_page", "slash_page", "running_title"),
+    "plan_dept": ("line", "Ⅰ.", "【】", "1.", "□"),
+    "task_heading": ("1.", "01", "[1]", "【과제 1】", "1", "Ⅱ-1.", "(1)", "과제 1."),
+    "objective": ("❖", "◆", "◈", "※ 목표 :", "none"),
+    "section_mark": ("□", "■", "○", "◆", "▶"),
+    "item_mark": ("-", "○", "·"),
+    "budget_form": ("천원_split", "억원", "백만원_split", "원", "slash_split"),
     "budget_label": ("사업비", "소요예산", "총사업비"),
-    "people": ("tab", "☎", "☏", "내선", "block"),
-    "plan_unit_note": ("(단위: 천원)", "[단위: 천원]", "<단위 : 백만원>", "none"),
+    "multi_year": ("none", "총사업비"),
+    "period": ("dotted", "full", "words"),
+    "schedule": ("dated", "month", "quarter"),
+    "people": ("tab", "☎", "☏", "내선", "block", "※ 담당", "[bracket]"),
+    "plan_unit_note": ("(단위: 천원)", "[단위: 천원]", "<단위 : 백만원>", "(금액단위 : 천원)", "《단위: 천원》", "none"),
+    "dept_budget": ("none", "one_row"),
+    "budget_table": ("none", "grouped", "flat"),
+    "table_scale": ("천원", "백만원", "원"),
+    "shares": ("none", "paren", "구성비"),
+    "total_label": ("계", "합계", "총계", "예산총액", "합 계"),
+    "total_pos": ("first", "last"),
+    "overview_title": ("일반현황", "부서 현황", "예산 현황"),
 }
 
 SCALES = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
@@ -801,25 +812,27 @@ class _Plan:
         self.page = 0
         self.where: tuple[str, str] = ("", "")  # the task being written: (department, title)
 
-    def faulted(self, fld: str, value: int, breaks: str) -> int:
-        """``value`` as printed: a candidate fault of the current task's ``fld`` (its line is the
-        next line written), or the fault itself when it is this one. Draws nothing from the rng,
-        so a faulted document is the clean one with one cell changed."""
+    def faulted(self, fld: str, value: int, breaks: str, kind: str = "task", entity: str | None = None,
+                new: int | str | None = None):
+        """``value`` as printed: a candidate fault of the current task's (or ``entity``'s) ``fld``
+        (its line is the next line written), or the fault itself when it is this one. Draws
+        nothing from the rng, so a faulted document is the clean one with one cell changed."""
         d, title = self.where
+        entity = title if entity is None else entity
         # the leading digit up by one (at least 5 units: a part printed in 백만원 may be off by half
         # a unit from rounding, so a change of one unit over two parts is no arithmetic error)
-        new = value + max(10 ** (len(str(abs(value))) - 1), 5)
-        self.cands.append(Fault("task", d, title, fld, new, breaks, self.out.next))
+        if new is None:
+            new = value + max(10 ** (len(str(abs(value))) - 1), 5)
+        self.cands.append(Fault(kind, d, entity, fld, new, breaks, self.out.next))
         f = self.fault
-        if f and f.kind == "task" and f.department == d and f.entity == title and f.field == fld:
+        if f and f.kind == kind and f.department == d and f.entity == entity and f.field == fld:
             return new
         return value
 
-    def budget_line(self, budget: int) -> tuple[str, int]:
+    def budget_line(self, budget: int, label: str) -> tuple[str, int]:
         """The printed budget sentence and its value in won (national/provincial/city split)."""
         L, rng = self.L, self.rng
         form = L["budget_form"]
-        label = L["budget_label"]
         self.split = {}
         if form == "억원":
             eok = rng.randint(1, 40)
@@ -836,11 +849,14 @@ class _Plan:
         nat, prov = budget * 3 // 10, budget * 2 // 10
         self.split = {"national": nat * 1_000, "provincial": prov * 1_000, "city": (budget - nat - prov) * 1_000}
         city = self.faulted("city", budget - nat - prov, "split.sources")
+        if form == "slash_split":
+            return f"{label} : 총 {budget:,}천원 / 국비 {nat:,}, 도비 {prov:,}, 시비 {city:,}", budget * 1_000
         return f"{label} : {budget:,}천원 (국비 {nat:,}, 도비 {prov:,}, 시비 {city:,})", budget * 1_000
 
     def task_heading(self, i: int, title: str) -> str:
         return {"1.": f"{i}. {title}", "01": f"{i:02d} {title}", "[1]": f"[{i}] {title}",
-                "【과제 1】": f"【과제 {i}】 {title}", "1": f"{i} {title}"}[self.L["task_heading"]]
+                "【과제 1】": f"【과제 {i}】 {title}", "1": f"{i} {title}", "Ⅱ-1.": f"Ⅱ-{i}. {title}",
+                "(1)": f"({i}) {title}", "과제 1.": f"과제 {i}. {title}"}[self.L["task_heading"]]
 
     def people(self, d: str, ext: int) -> str:
         head, leader, staff = self.rng.sample(PEOPLE, 3)
@@ -854,13 +870,115 @@ class _Plan:
             return f"추진부서\n{d}장 {head}\n{team}장 {leader} (행 {ext})\n담당자 {staff} (행 {ext + 1})"
         if p == "☏":
             return f"추진부서 : {d} {team}장 {leader} ☏ {ext}"
+        if p == "※ 담당":
+            return f"※ 담당 : {d} {team}장 {leader} ☎ {ext}, 주무관 {staff} ☎ {ext + 1}"
+        if p == "[bracket]":
+            return f"[{d} {team}장 {leader} / 내선 {ext}]"
         return f"추진부서 : {d}({team}, 내선 {ext})"
 
     def page_end(self) -> None:
-        if self.L["plan_furniture"] == "none":
+        fur = self.L["plan_furniture"]
+        if fur == "none":
             return
         self.page += 1
-        self.out.w(f"\n- {self.page} -\n")
+        if fur == "slash_page":
+            self.out.w(f"\n{self.page} / 40\n")
+        elif fur == "running_title":
+            self.out.w(f"\n{self.year}년 주요업무계획    {self.page}\n")
+        else:
+            self.out.w(f"\n- {self.page} -\n")
+
+    # the department's general part: its budget and a table of its projects
+    def unit_note(self, unit: str) -> str | None:
+        note = self.L["plan_unit_note"]
+        if note == "none":
+            return None
+        return note.replace("백만원", "천원").replace("천원", unit)
+
+    def money(self, won: int) -> str:
+        v = won // SCALES[self.L["table_scale"]]
+        return f"{v:,}" if v else "-"
+
+    def overview(self, d: str) -> None:
+        L, w, rng, y = self.L, self.out.w, self.rng, self.year
+        if L["dept_budget"] == "none" and L["budget_table"] == "none":
+            return
+        unit = L["table_scale"]
+        scale = SCALES[unit]
+        w(f"{L['section_mark']} {L['overview_title']}\n")
+        note = self.unit_note(unit)
+        head_unit = "" if note else f"({unit})"
+        if L["dept_budget"] == "one_row":
+            w(f"○ {y}년 예산 규모")
+            if note:
+                w(note)
+            parts = [rng.randrange(100, 90_000) * 1_000_000, rng.randrange(1, 9_000) * 1_000_000,
+                     rng.randrange(1, 3_000) * 1_000_000]
+            w(f"계{head_unit}\t일반회계\t특별회계\t기금")
+            total = self.faulted("budget", sum(parts) // scale, "table.total", "dept_budget", d)
+            w("\t".join([f"{total:,}"] + [self.money(v) for v in parts]) + "\n")
+        if L["budget_table"] == "none":
+            return
+        w("○ 주요사업 예산현황")
+        if note:
+            w(note)
+        names: set[str] = set()
+        projs = []
+        for _ in range(rng.randint(3, 5)):
+            nm = _unique(rng, names, lambda: f"{rng.choice(FIELDS)} {rng.choice(ACTS)}사업")
+            nat = rng.choice([0, rng.randrange(10, 900)]) * 1_000_000
+            prov = rng.choice([0, rng.randrange(10, 400)]) * 1_000_000
+            projs.append((nm, nat, prov, rng.randrange(10, 2_000) * 1_000_000))
+        T = [sum(p[i] for p in projs) for i in (1, 2, 3)]
+        G = sum(T)
+        shares = L["shares"]
+        if L["budget_table"] == "grouped":
+            w("\t".join(["사업명", f"사업비{head_unit}", "", "", ""] + (["구성비"] if shares == "구성비" else []) + ["비고"]))
+            w("\t".join(["", "계", "국비", "도비", "시비"] + (["(%)"] if shares == "구성비" else []) + [""]))
+        else:
+            w("\t".join(["사업명", f"총사업비{head_unit}", "국비", "도비", "시비"] + (["구성비(%)"] if shares == "구성비" else [])
+                        + ["비고"]))
+
+        def pct(v: int) -> str:
+            return f"{round(100 * v / G, 1):.1f}"
+
+        def row(name: str, vals: list[int], note: str, entity: str, is_total: bool) -> int:
+            s = sum(vals)
+            tot = self.money(s)
+            cells = [name, tot] + [self.money(v) for v in vals]
+            if is_total:
+                cells[1] = f"{self.faulted('budget', s // scale, 'table.total', 'budget_table', 'total'):,}"
+            else:
+                cells[4] = self.money(vals[2])
+                if vals[2]:
+                    cells[4] = f"{self.faulted('city', vals[2] // scale, 'split.sources', 'budget_item', entity):,}"
+            if shares == "paren":
+                if is_total:
+                    cells[1] = f"{cells[1]} (100.0%)"
+                else:
+                    share = self.faulted("share", 0, "table.share", "budget_item", entity,
+                                         new=f"{float(pct(s)) + 4:.1f}")
+                    cells[1] = f"{cells[1]} ({pct(s) if share == 0 else share}%)"
+            elif shares == "구성비":
+                if is_total:
+                    cells.append("100.0")
+                else:
+                    share = self.faulted("share", 0, "table.share", "budget_item", entity,
+                                         new=f"{float(pct(s)) + 4:.1f}")
+                    cells.append(pct(s) if share == 0 else share)
+            cells.append(note)
+            return w("\t".join(cells))
+
+        label = L["total_label"]
+        if L["total_pos"] == "first":
+            row(label, T, "", "total", True)
+        for nm, nat, prov, cit in projs:
+            ln = row(nm, [nat, prov, cit], rng.choice(["계속", "신규", "", f"'{(y + 1) % 100:02d} 완공"]), nm, False)
+            self.key.append(Fact("budget_item", d, nm, "budget", nat + prov + cit, ln, ("budget_table", "table_scale")))
+            self.key.append(Fact("budget_item", d, nm, "city", cit, ln, ("budget_table", "table_scale")))
+        if L["total_pos"] == "last":
+            row(label, T, "", "total", True)
+        w("")
 
     def build(self) -> Generated:
         L, w, rng, y = self.L, self.out.w, self.rng, self.year
@@ -868,17 +986,24 @@ class _Plan:
                  "FY": f"FY{y} 주요업무계획", "년도 주요업무 보고": f"{y}년도 주요업무 보고"}[L["plan_cover"]]
         w(cover + f"\n\n{CITY}\n")
         tasks_of = {d: rng.sample(TOPICS, rng.randint(2, 4)) for d in self.depts}
-        if L["plan_toc"] == "dots":
+        if L["plan_toc"] != "none":
             w("목 차\n")
+            lead = "·" if L["plan_toc"] == "middots" else "."
             for n, d in enumerate(self.depts, 1):
-                w(f"{n}. {d} {'·' * 20} {n * 4}")
+                w(f"{n}. {d} {lead * 20} {n * 4}")
+                if L["plan_toc"] == "tasks":
+                    for i, (title, _) in enumerate(tasks_of[d], 1):
+                        w(f"  {self.task_heading(i, title)} {'·' * 12} {n * 4 + i}")
             w("")
             self.page_end()
         ext = 4000
-        sec = L["section_mark"]
+        sec, item = L["section_mark"], L["item_mark"]
         for n, d in enumerate(self.depts, 1):
-            head = {"line": d, "Ⅰ.": f"{ROMAN[n - 1]}. {d}", "【】": f"【{d}】", "1.": f"{n}. {d}"}[L["plan_dept"]]
+            head = {"line": d, "Ⅰ.": f"{ROMAN[n - 1]}. {d}", "【】": f"【{d}】", "1.": f"{n}. {d}",
+                    "□": f"□ {d}"}[L["plan_dept"]]
+            self.where = (d, "")
             w(head + "\n")
+            self.overview(d)
             w(f"{y}년도 주요업무계획\n")
             for i, (title, topic) in enumerate(tasks_of[d], 1):
                 self.where = (d, title)
@@ -887,23 +1012,34 @@ class _Plan:
                 if L["objective"] != "none":
                     w(f"{L['objective']} {topic} 기반 조성을 위한 {title}\n")
                 w(f"{sec} 사업개요\n")
-                w(f"- 사업기간 : {y}. 1. ~ 12.")
+                w(f"{item} 사업기간 : " + {"dotted": f"{y}. 1. ~ 12.", "full": f"{y}.1.~{y}.12.",
+                                             "words": f"{y}년 연중"}[L["period"]])
                 budget = rng.randrange(10, 900) * 1_000  # 천원
-                text, won = self.budget_line(budget)
-                bno = w(f"- {text}")
-                w(f"- 주요내용 : {title} 추진\n")
+                label = L["budget_label"]
+                if L["multi_year"] != "none":
+                    w(f"{item} 총사업비 : {rng.randint(5, 90)}억원 ({y}~{y + rng.randint(2, 4)}년)")
+                    label = f"{y}년 " + ("예산" if label == "총사업비" else label)
+                text, won = self.budget_line(budget, label)
+                bno = w(f"{item} {text}")
+                w(f"{item} 주요내용 : {title} 추진\n")
                 w(f"{sec} 추진계획\n")
-                w(f"- {y}. {rng.randint(1, 4)}. 계획 수립")
-                w(f"- {y}. {rng.randint(5, 8)}. ~ {rng.randint(9, 12)}. 사업 추진\n")
+                a, b, c = rng.randint(1, 4), rng.randint(5, 8), rng.randint(9, 12)
+                if L["schedule"] == "dated":
+                    w(f"{item} {y}. {a}. 계획 수립")
+                    w(f"{item} {y}. {b}. ~ {c}. 사업 추진\n")
+                elif L["schedule"] == "month":
+                    w(f"{item} {a}월 : 계획 수립")
+                    w(f"{item} {b}월 ~ {c}월 : 사업 추진\n")
+                else:
+                    w(f"{item} 1/4분기 : 계획 수립")
+                    w(f"{item} 2/4분기 ~ 4/4분기 : 사업 추진\n")
                 if L["plan_unit_note"] != "none" and i == 1:
                     note = L["plan_unit_note"]
-                    mult = 1_000_000 if "백만원" in note else 1_000
                     a, b = rng.randint(10, 500), rng.randint(10, 500)
                     w(note)
                     w("구분\t계\t국비\t시비")
                     total = self.faulted("table_total", a + b, "table.total_column")
                     w(f"{title}\t{total:,}\t{a:,}\t{b:,}\n")
-                    _ = mult
                 ext += rng.randint(2, 9)
                 w(self.people(d, ext))
                 w("")
@@ -984,7 +1120,7 @@ class Reading:
 def _index(doc):
     from sijeong.model import Indicator, PlanTask, Program, Revenue
 
-    rev, prog, ind, task = {}, {}, {}, {}
+    rev, prog, ind, task, item = {}, {}, {}, {}, {}
     for r in doc.records:
         if isinstance(r, Revenue):
             rev.setdefault((r.department, r.code if r.code else None), r)
@@ -994,12 +1130,14 @@ def _index(doc):
             ind.setdefault((r.department, _strip_unit(r.name)), r)
         elif isinstance(r, PlanTask):
             task.setdefault((r.department, _norm(r.title)), r)
-    return rev, prog, ind, task
+        elif type(r).__name__ == "BudgetItem":
+            item.setdefault((r.department, _norm(r.name)), r)
+    return rev, prog, ind, task, item
 
 
 def recovered(doc, key: list[Fact]) -> list[bool]:
     """For each fact of the key, whether the document holds it."""
-    rev, prog, ind, task = _index(doc)
+    rev, prog, ind, task, item = _index(doc)
     out = []
     for f in key:
         ok = False
@@ -1031,6 +1169,9 @@ def recovered(doc, key: list[Fact]) -> list[bool]:
                     ok = t.department == f.value
                 else:
                     ok = _same(getattr(t, f.field), f.value)
+        elif f.kind == "budget_item":
+            b = item.get((f.department, _norm(f.entity)))
+            ok = b is not None and _same(_fig(b, f.field), f.value)
         out.append(ok)
     return out
 

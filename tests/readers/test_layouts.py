@@ -49,12 +49,45 @@ layouts = _load()
 
 
 def test_at_least_twenty_independent_choices_each_drawn_in_every_option():
-    assert len(layouts.SETTLEMENT_CHOICES) >= 20 and len(layouts.PLAN_CHOICES) >= 10
-    seen: dict[str, set[str]] = {}
-    for s in range(120):
-        for k, v in layouts.settlement(s).layout.items():
-            seen.setdefault(k, set()).add(v)
-    assert {k: set(v) for k, v in layouts.SETTLEMENT_CHOICES.items()} == seen
+    assert len(layouts.SETTLEMENT_CHOICES) >= 20 and len(layouts.PLAN_CHOICES) >= 20
+    for make, choices in ((layouts.settlement, layouts.SETTLEMENT_CHOICES), (layouts.plan, layouts.PLAN_CHOICES)):
+        seen: dict[str, set[str]] = {}
+        for s in range(120):
+            for k, v in make(s).layout.items():
+                seen.setdefault(k, set()).add(v)
+        assert {k: set(v) for k, v in choices.items()} == seen
+
+
+def test_plan_choices_are_printed():
+    """Each plan option changes the text: no choice is drawn and then ignored."""
+    base = layouts.plan(5)
+    for k, options in layouts.PLAN_CHOICES.items():
+        texts = set()
+        for v in options:
+            layout = dict(base.layout, **{k: v})
+            if k in ("shares", "total_label", "total_pos", "table_scale"):
+                layout["budget_table"] = "grouped"
+            if k == "overview_title":
+                layout["dept_budget"] = "one_row"
+            texts.add(layouts.plan(5, layout=layout).text)
+        assert len(texts) == len(options), k
+
+
+def test_plan_budget_table_key_and_faults():
+    """A plan with a budget table keys its rows (계, 시비) and offers faults in its total, a row's
+    시비 and a share; each fault changes that cell only."""
+    layout = dict(layouts.plan(2).layout, budget_table="flat", shares="구성비", total_label="예산총액",
+                  total_pos="first", dept_budget="one_row", table_scale="백만원")
+    g = layouts.plan(2, layout=layout)
+    items = [f for f in g.key if f.kind == "budget_item"]
+    assert items and {f.field for f in items} == {"budget", "city"}
+    kinds = {(f.kind, f.field) for f in layouts.faults(g)}
+    assert {("budget_table", "budget"), ("budget_item", "city"), ("budget_item", "share"),
+            ("dept_budget", "budget")} <= kinds
+    clean = layouts.read(g)
+    assert all(clean.recovered) and not clean.findings
+    for f in layouts.faults(g):
+        assert layouts.caught(clean, layouts.read(layouts.plan(2, layout=layout, fault=f)), f), f
 
 
 def test_seeded_and_deterministic():
@@ -115,6 +148,9 @@ def _check(result):
             assert t.caught / t.faults >= BAR, f"{fam}: {t.caught}/{t.faults} faults caught"
     worst = min(result["by"].items(), key=lambda kv: kv[1].found / kv[1].facts)
     assert worst[1].found / worst[1].facts >= BAR, f"layout choice {worst[0]}: {worst[1].row()}"
+    faulted = [kv for kv in result["by"].items() if kv[1].faults]
+    worst = min(faulted, key=lambda kv: kv[1].caught / kv[1].faults)
+    assert worst[1].caught / worst[1].faults >= BAR, f"layout choice {worst[0]}: {worst[1].row()}"
 
 
 def test_other_layouts_are_read(quick_sweep):
@@ -189,13 +225,55 @@ def test_tree_markers_give_the_same_levels():
 
 
 @pytest.mark.parametrize("heading", ["1. 시정 소식지 발간", "01 시정 소식지 발간", "[1] 시정 소식지 발간",
-                                     "【과제 1】 시정 소식지 발간", "1 시정 소식지 발간"])
+                                     "【과제 1】 시정 소식지 발간", "1 시정 소식지 발간", "Ⅱ-1. 시정 소식지 발간",
+                                     "2-1. 시정 소식지 발간", "(1) 시정 소식지 발간", "과제 1. 시정 소식지 발간"])
 def test_plan_task_headings_in_every_shape(heading):
     text = ("2024년 주요업무계획\n\n【주민복지과】\n\n2024년도 주요업무계획\n\n" + heading + "\n\n□ 사업개요\n\n"
             "- 사업비 : 12,000천원 (국비 3,600, 도비 2,400, 시비 6,000)\n\n추진부서 : 주민복지과(복지팀, 내선 4001)\n")
     doc = load_text("p.txt", text, municipality="가온시")
     [task] = doc.of(PlanTask)
     assert (task.number, task.title, task.department, task.budget) == (1, "시정 소식지 발간", "주민복지과", 12_000_000)
+
+
+def test_sub_items_numbered_another_way_are_no_tasks():
+    """A document numbers its tasks one way: ``(2) 추진 내용`` inside task ``1. …`` is no task 2,
+    and ``1. 추진 배경`` inside task ``Ⅱ-1. …`` is no task."""
+    def plan(first, second, sub1, sub2):
+        body = (f"{{h}}\n\n□ 사업개요\n{sub1} 추진 배경\n- 주민 요구\n{sub2} 추진 내용\n"
+                "- 사업비 : 12,000천원 (국비 3,600, 도비 2,400, 시비 6,000)\n\n추진부서 : 주민복지과(복지팀, 내선 4001)\n\n")
+        text = ("2024년 주요업무계획\n\n【주민복지과】\n\n2024년도 주요업무계획\n\n"
+                + body.format(h=f"{first} 시정 소식지 발간") + body.format(h=f"{second} 경로당 냉난방기 교체"))
+        doc = load_text("p.txt", text, municipality="가온시")
+        return [(t.number, t.title, t.budget) for t in doc.of(PlanTask)]
+
+    want = [(1, "시정 소식지 발간", 12_000_000), (2, "경로당 냉난방기 교체", 12_000_000)]
+    assert plan("1.", "2.", "(1)", "(2)") == want
+    assert plan("Ⅱ-1.", "Ⅱ-2.", "1.", "2.") == want
+
+
+@pytest.mark.parametrize("mark", ["□", "■", "◆", "▶"])
+def test_plan_department_under_a_section_mark_and_its_general_part(mark):
+    """``□ 주민복지과`` then ``◆ 예산 현황`` (a part under any section mark) with a budget table in
+    원 (the unit in the note or in the header): the department holds the table's items and the
+    tasks, and a people block before the next ``□ 부서`` does not swallow it."""
+    def part(dept, note, head):
+        return (f"{mark} {dept}\n\n{mark} 예산 현황\n\n○ 주요사업 예산현황\n{note}"
+                f"사업명\t{head}\t국비\t시비\t구성비(%)\n합계\t3,000,000\t1,000,000\t2,000,000\t100.0\n"
+                "경로당 정비사업\t1,200,000\t400,000\t800,000\t40.0\n하천 정비사업\t1,800,000\t600,000\t1,200,000\t60.0\n\n"
+                "2024년도 주요업무계획\n\nⅡ-1. 경로당 냉난방기 교체\n\n"
+                f"{mark} 사업개요\n- 사업비 : 총 12,000천원 / 국비 3,600, 도비 2,400, 시비 6,000\n\n"
+                f"추진부서\n{dept}장 김하늘\n복지팀장 이바다 (행 4001)\n담당자 박가람 (행 4002)\n\n")
+    text = ("2024년 주요업무계획\n\n" + part("주민복지과", "(단위: 원)\n", "사업비")
+            + part("도시계획과", "", "총사업비(원)"))
+    doc = load_text("p.txt", text, municipality="가온시")
+    tasks = doc.of(PlanTask)
+    assert [(t.department, t.budget, t.national, t.provincial, t.city) for t in tasks] == [
+        (d, 12_000_000, 3_600_000, 2_400_000, 6_000_000) for d in ("주민복지과", "도시계획과")]
+    items = [(r.department, r.name, r.budget, r.city) for r in doc.records if r.kind == "budget_item" and not r.is_total]
+    assert items == [(d, n, b, c) for d in ("주민복지과", "도시계획과")
+                     for n, b, c in (("경로당 정비사업", 1_200_000, 800_000), ("하천 정비사업", 1_800_000, 1_200_000))]
+    share = next(r for r in doc.records if r.kind == "budget_item" and r.name == "경로당 정비사업")
+    assert share.figures["col:구성비(%)"].value == 40.0  # a share is never scaled as money
 
 
 def test_a_grouped_header_is_one_row_of_labels():
@@ -226,6 +304,7 @@ def test_a_table_goes_on_across_a_page_break():
     ("- 사업비 : 862백만원(도 120, 시 742)", (862_000_000, None, 120_000_000, 742_000_000)),
     ("- 소요예산 : 12,000천원 (국비 3,600, 도비 2,400, 시비 6,000)", (12_000_000, 3_600_000, 2_400_000, 6_000_000)),
     ("- 총사업비 : 5억원 (시비 100%)", (500_000_000, None, None, 500_000_000)),
+    ("- 예산 : 총 1,524백만원 / 국비 46, 도비 0, 시비 1,478", (1_524_000_000, 46_000_000, 0, 1_478_000_000)),
 ])
 def test_plan_budgets_with_their_funding_split(line, want):
     text = ("2024년 주요업무계획\n\nⅠ. 주민복지과\n\n2024년도 주요업무계획\n\n[1] 경로당 냉난방기 교체\n\n□ 사업개요\n\n"

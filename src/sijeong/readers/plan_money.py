@@ -2,8 +2,9 @@
 ``약7,600천원(국비100%)``, ``총사업비 1조 1천억원``, ``41.37억원`` — into integer won.
 
 A budget statement is a label (소요예산, 사업비, 총사업비, 사업금액, 사업예산, 예산) followed by
-an amount and, optionally, the split by source in parentheses (국비/도비/시비, in the
-amount's unit, in an explicit unit, or as a percentage of the amount).
+an amount and, optionally, the split by source in parentheses or after a slash
+(``총 1,524백만원 / 국비 46, 도비 0, 시비 1,458``; 국비/도비/시비, in the amount's unit, in an
+explicit unit, or as a percentage of the amount).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ _COMPONENT = re.compile(rf"(?P<num>{_NUM})\s*(?P<small>[천백십])?\s*(?P<big>[
 _LABELS = r"소요\s*예산|총\s*사\s*업\s*비|사\s*업\s*비|사업\s*금액|사업\s*예산|예\s*산"
 BUDGET_STATEMENT = re.compile(
     rf"(?P<label>{_LABELS})\s*[:：]?\s*(?:약\s*|총\s+)?(?P<amount>{_PARTS})\s*원"
-    r"(?:\s*\((?P<split>[^)]*)\))?"
+    r"(?:\s*\((?P<split>[^)]*)\)|\s*[/／]\s*(?P<after>(?:국|도|시|군|구)\s*비?\s*\d[^()/／]*))?"
 )
 _CELL_AMOUNT = re.compile(rf"\s*(?:약\s*)?({_PARTS})\s*원\s*")
 #: a source of funding and its share: ``국비 3,600``, ``도비 20%``, and the short forms of a split
@@ -90,7 +91,7 @@ def budget_statements(text: str, source: Source) -> list[BudgetStatement]:
         raw = m.group("amount").strip() + "원"
         total = Figure(value, raw, source, "원")
         split: dict[str, Figure] = {}
-        for s in _SPLIT.finditer(m.group("split") or ""):
+        for s in _SPLIT.finditer(m.group("split") or m.group("after") or ""):
             num = Decimal(s.group("num").replace(",", ""))
             unit = s.group("unit")
             if unit == "%":

@@ -32,7 +32,8 @@ def _list_items(html: str) -> list[str]:
 
 
 def overview_table(ctx: ReadContext, state: PlanState, block: list[Line], *, title: str, multiplier: int,
-                   asset_context: bool) -> bool:
+                   asset_context: bool, money_note: bool = False) -> bool:
+    """``money_note``: the unit note above says 원 (a budget table at a multiplier of 1)."""
     cells = [_cells(ln) for ln in block]
     flat = [c for row in cells for c in row]
     if any(_TEAMS.match(c) for c in flat):
@@ -42,7 +43,7 @@ def overview_table(ctx: ReadContext, state: PlanState, block: list[Line], *, tit
     if any("주요업무" in c for c in cells[0]):
         return _duties(ctx, state, block, cells)
     if not read_table(ctx, block, title=title, multiplier=multiplier, department=state.department,
-                      asset_context=asset_context):
+                      asset_context=asset_context, money_note=money_note):
         leave_generic(ctx, block, title=title, department=state.department, multiplier=multiplier)
     return True
 

@@ -23,10 +23,10 @@ _EXT = re.compile(r"\(?\s*행\s*(?P<ext>\d{3,5})\s*\)|\(\s*(?P<note>파견|겸�
 _HEAD_TITLE = re.compile(r"(담당관|과장|실장|국장|소장|단장)$")
 _LEADER_TITLE = re.compile(r"(팀장|센터장|담당)$")
 _STAFF_TITLE = re.compile(r"^(담당자|주무관)$")
-#: a heading after the block: ``【부서】``, ``Ⅱ. 부서``; a department's name alone (or ``2. 부서``)
-#: after a blank line
+#: a heading after the block: ``【부서】``, ``Ⅱ. 부서``; a department's name alone (or ``2. 부서``,
+#: ``□ 부서``) after a blank line
 _HEADING = re.compile(r"^(【[^】]+】|(?:[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|I{1,3}|IV|VI{0,3}|IX|X)\.\s+\S.*)$")
-_DEPT_ALONE = re.compile(r"^(?:\d{1,2}\.\s*)?[가-힣]{2,12}(과|담당관|실|국|소|단|센터)$")
+_DEPT_ALONE = re.compile(r"^(?:\d{1,2}\.\s*|[□■◆◇○▣▶►]\s*)?[가-힣]{2,12}(과|담당관|실|국|소|단|센터)$")
 PERSONISH = re.compile(r"(팀장|센터장|담당자|담당관|과장|행\s*\d{3,5}\s*\)|\(파견\))")
 
 

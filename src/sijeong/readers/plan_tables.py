@@ -32,6 +32,8 @@ _FUNDING = re.compile(r"^(?:국\s*도\s*비|국\s*비|도\s*비|시\s*군\s*비|
 _LABEL_COL = re.compile(r"^(구\s*분|연\s*도|설치연도)$")
 _YEAR_LABEL = re.compile(r"^('\d{2}|\d{4})\s*(년|년도)?\.?$|^20\d\d\.\s*\d{1,2}\.$")
 _NONMONEY_UNITS = {"%", "점", "건", "명", "개", "대", "개소", "회", "등급", "년", "월", "위", "차", "명", "가구"}
+#: a column of shares or rates (``구성비(%)``, ``비율``, ``증감률``): never scaled as money
+_RATIO_COL = re.compile(r"%|구성비|비율|비중|률|율")
 #: an amount with its share in parentheses: ``729,065 (54.0%)``
 _SHARE = re.compile(r"^(?P<n>[△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+))\s*\(\s*(?P<p>\d+(?:\.\d+)?\s*%)\s*\)$")
 
@@ -151,6 +153,7 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
         if m:
             head_mult = _MONEY[m.group("unit")]
     money = head_mult or multiplier
+    money_note = money_note or head_mult is not None  # ``사업비(원)``: money, even at a multiplier of 1
     cols = grid.columns
     base = dict(municipality=ctx.municipality, year=ctx.year, department=department, section=title)
     if re.search("위원회", title) and grid.col("위원") is not None:
@@ -181,7 +184,8 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
                     a.details[cells[0]] = cells[i]
                 records.append(a)
             continue
-        nums = {i: cell_number(c, src, money if kind == "budget" else 1) for i, c in enumerate(cells) if c}
+        nums = {i: cell_number(c, src, money if kind == "budget" and not _RATIO_COL.search(cols[i]) else 1)
+                for i, c in enumerate(cells) if c}
         if start < len(cells) and (_LABEL_COL.match(cols[start]) or _YEAR_LABEL.match(cells[start])):
             nums[start] = None  # the row's label (구분, 연도, 2018년), not a value
         first_num = next((i for i in range(start, len(cells)) if nums.get(i) is not None), len(cells))

@@ -26,19 +26,35 @@ VISION = re.compile(r"비전 및 (추진목표|핵심과제)$")
 TASKS = re.compile(r"주요\s*업무\s*(계획|추진계획)$")
 TOC_TITLE = re.compile(r"^주\s*요\s*업\s*무$")
 TASK_TITLE = re.compile(r"^(?P<no>\d{1,2})\.\s+(?P<title>\S.*)$")
-#: a task heading in the other usual shapes: ``01 제목``, ``1 제목``, ``[1] 제목``, ``【과제 1】 제목``
+#: a task heading in the other usual shapes: ``01 제목``, ``1 제목``, ``[1] 제목``, ``【과제 1】 제목``,
+#: ``Ⅱ-1. 제목`` / ``2-1. 제목`` (the task under its part's number), ``(1) 제목``, ``과제 1. 제목``
 #: (taken only as the next task's number, see :meth:`PlanWalker.step_tasks`)
 TASK_OTHER = re.compile(
-    r"^(?:\[\s*(?P<b>\d{1,2})\s*\]\s*|【\s*(?:과제\s*)?(?P<k>\d{1,2})\s*】\s*|(?P<n>\d{1,2})\s+(?=[^\d\s.~∼-]))"
+    r"^(?:\[\s*(?P<b>\d{1,2})\s*\]\s*|【\s*(?:과제\s*)?(?P<k>\d{1,2})\s*】\s*"
+    r"|(?:[Ⅰ-Ⅻ]|I{1,3}|IV|VI{0,3}|IX|X|\d{1,2})\s*-\s*(?P<s>\d{1,2})\s*[.)]?\s+(?=[^\d\s.~∼-])"
+    r"|\(\s*(?P<p>\d{1,2})\s*\)\s*(?=[^\d\s.~∼-])|(?:추진\s*)?과제\s*(?P<g>\d{1,2})\s*[.:)]?\s+"
+    r"|(?P<n>\d{1,2})\s+(?=[^\d\s.~∼-]))"
     r"(?P<title>\S.*)$"
 )
 #: a department heading: ``【주민복지과】``
 BRACKET_DEPT = re.compile(r"^【\s*(?P<dept>[^】]+?)\s*】$")
 
 
-SECTION_MARKS = ("□", "■", "◆", "◇", "○", "▣")
+SECTION_MARKS = ("□", "■", "◆", "◇", "○", "▣", "▶", "►")
 _MARKED_TASKS = re.compile(r"^(?:20\d\d\s*년도?\s*)?(?:주요\s*업무\s*(?:계획|추진\s*계획)|핵심\s*과제|주요\s*과제|추진\s*과제)$")
-_MARKED_OVERVIEW = re.compile(r"^(?:일반|부서)\s*현황$")
+_MARKED_OVERVIEW = re.compile(r"^(?:일반|부서|예산|조직|인력)\s*현황$")
+
+
+def section_marked(s: str) -> str | None:
+    """The text after a section marker (``□ 일반현황``, ``◆ 핵심과제``), whether or not the
+    outline knows the marker (◆ ◇ ▣ are section marks of other cities, not outline items)."""
+    c = classify(s)
+    if c is not None:
+        return c[2] if c[1] in SECTION_MARKS else None
+    t = s.strip()
+    if t[:1] in SECTION_MARKS and t[1:2].isspace():
+        return collapse(t[1:])
+    return None
 
 
 def marked_part_of(text: str) -> str | None:
@@ -57,8 +73,20 @@ def task_heading(text: str) -> tuple[int, str, str] | None:
         return int(m.group("no")), m.group("no"), m.group("title")
     m = TASK_OTHER.match(text)
     if m:
-        raw = m.group("b") or m.group("k") or m.group("n")
+        raw = m.group("b") or m.group("k") or m.group("s") or m.group("p") or m.group("g") or m.group("n")
         return int(raw), raw, m.group("title")
+    return None
+
+
+def heading_shape(text: str) -> str | None:
+    """Which shape of task heading a line has (``1.``: "dot", ``[1]``: "b", ``Ⅱ-1.``: "s" …):
+    a document numbers all its tasks one way, so ``(2) 추진내용`` inside a ``1. 제목`` task is no
+    task 2."""
+    if TASK_TITLE.match(text):
+        return "dot"
+    m = TASK_OTHER.match(text)
+    if m:
+        return next(k for k in ("b", "k", "s", "p", "g", "n") if m.group(k))
     return None
 ACH_TITLE = re.compile(r"^(?P<no>\d{1,2})\s+(?P<title>[^\d\s].*)$")
 DEPT_NAME = re.compile(r"^[가-힣]{2,12}(과|담당관|관|실|국|소|단|센터)$")
@@ -86,6 +114,7 @@ class PlanWalker:
         self.prev_blank = True
         self.footnote = None
         self.asset_context = False
+        self.task_shape: str | None = None  # the shape of the document's task headings, once met
 
     # --- helpers -----------------------------------------------------------------
     def heading(self, ln: Line, level: int, text: str | None = None) -> None:
@@ -187,7 +216,7 @@ class PlanWalker:
         dept = self.state.department
         if self.mode == "overview":
             if overview_table(self.ctx, self.state, block, title=title, multiplier=self.multiplier,
-                              asset_context=self.asset_context):
+                              asset_context=self.asset_context, money_note=money_note):
                 self.multiplier = 1
                 return
         elif self.mode == "vision":
@@ -269,7 +298,7 @@ class PlanWalker:
             self.toc = 1
             return
         if self.mode in ("tasks", None) and self.prev_blank and self.opens_department(ln):
-            self.start_department(ln, collapse(s).replace(" ", ""))
+            self.start_department(ln, self.department_name(s))
             return
         note = parse_unit_note(s, ctx.src(ln))
         if note is not None:
@@ -284,15 +313,23 @@ class PlanWalker:
         ``■ 2024년 주요업무계획`` / ``◆ 핵심과제`` (tasks), ``□ 일반현황`` / ``■ 부서 현황`` (overview)."""
         if self.task is not None:
             return None
-        c = classify(s)
-        if c is None or c[1] not in SECTION_MARKS:
+        text = section_marked(s)
+        return marked_part_of(text) if text is not None else None
+
+    @staticmethod
+    def department_name(s: str) -> str | None:
+        """A department's name alone on its line, bare or under a section mark (``□ 주민복지과``)."""
+        marked = section_marked(s)
+        if marked is None and classify(s):
             return None
-        return marked_part_of(c[2])
+        name = collapse(marked if marked is not None else s).replace(" ", "")
+        return name if DEPT_NAME.match(name) else None
 
     def opens_department(self, ln: Line) -> bool:
-        """A department's name alone on its line, followed by its first task (``1. …``):
-        the next department of the tasks part (page furniture between them is skipped)."""
-        if not DEPT_NAME.match(collapse(ln.stripped).replace(" ", "")) or classify(ln.stripped):
+        """A department's name alone on its line (or under a section mark, ``□ 주민복지과``),
+        followed by its first task (``1. …``), its ``…주요업무계획`` or a marked part (``□ 일반현황``):
+        the next department (page furniture between them is skipped)."""
+        if self.department_name(ln.stripped) is None:
             return False
         return self.tasks_follow(ln)
 
@@ -304,8 +341,8 @@ class PlanWalker:
                 continue
             if TASKS.search(nxt.stripped) and not classify(nxt.stripped):  # its ``2024년 주요업무계획``
                 return True
-            c = classify(nxt.stripped)
-            if c is not None and c[1] in SECTION_MARKS and marked_part_of(c[2]) is not None:
+            marked = section_marked(nxt.stripped)
+            if marked is not None and marked_part_of(marked) is not None:
                 return True  # its ``□ 일반현황`` or ``■ 주요업무 추진계획``
             m = task_heading(nxt.stripped)
             return m is not None and m[0] == 1
@@ -407,7 +444,9 @@ class PlanWalker:
                 self.heading(ln, 3)
                 return
             expected = (self.task.task.number + 1) if self.task else (self.last_number() + 1)
-            if no == expected or (no == 1 and self.task is None):
+            shape = heading_shape(s)
+            if (no == expected or (no == 1 and self.task is None)) and self.task_shape in (None, shape):
+                self.task_shape = shape
                 self.flush()
                 fig = Figure(no, raw, ctx.src(ln))
                 self.task = TaskBuilder(self.state, fig, clean(title), ctx.src(ln))

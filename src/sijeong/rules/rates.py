@@ -227,7 +227,8 @@ def _share_column(table: Table) -> list[Finding]:
 
     names, rows = _names(table)
     out: list[Finding] = []
-    totals = [r for r in rows if is_total_label(_row_name(r))]
+    # the total row: 계/합계/총계, or a budget table's 예산총액 (the plan readers' total label)
+    totals = [r for r in rows if is_total_label(_row_name(r)) or re.sub(r"\s+", "", _row_name(r)) == "예산총액"]
     if len(totals) != 1:
         return out
     trow = totals[0]
