@@ -78,6 +78,39 @@ def restated(plan: Document) -> list[tuple[int, str, Statistic, str, Figure]]:
             if year is None or plan.year is None or year >= plan.year:
                 continue
             out.append((year, label, r, header, fig))
+    out += [t for t in _text_restated(plan) if plan.year is not None and t[0] < plan.year]
+    return out
+
+
+def _text_restated(plan: Document) -> list[tuple[int, str, Statistic, str | None, Figure]]:
+    """The plan's lines outside tables and tasks (``Document.headings``, kept in the store with
+    the statistics) that state a year's value: ``'24년 실적 : 민원 처리 건수 30건``. Each is given
+    as a statistics row of its own (section 본문) of the department of the nearest statistics
+    row above it — what a plan rebuilt from the store (its statistics and headings) gives too."""
+    import bisect
+
+    from ..model import Source
+    from .text_facts import text_facts
+
+    rows = sorted((r.source.line, r.department) for r in plan.of(Statistic) if r.department)
+    lines = [ln for ln, _ in rows]
+    out = []
+    for h in plan.headings:
+        text = h.text.strip()
+        if "\t" in text:
+            continue
+        for year, label, value, unit, phrase in text_facts(text):
+            i = bisect.bisect_right(lines, h.source.line) - 1
+            if i < 0:
+                continue
+            src = Source(plan.name, h.source.line)
+            number = re.search(r"[\d,]+(?:\.\d+)?\s*\S*$", phrase)
+            fig = Figure(int(value) if float(value).is_integer() and "." not in phrase[-12:] else value,
+                         number.group(0) if number else str(value), src, unit)
+            r = Statistic(source=src, name=label, municipality=plan.municipality, year=plan.year,
+                          department=rows[i][1], section="본문")
+            r.figures[f"col:{year}년"] = fig
+            out.append((year, label, r, None, fig))
     return out
 
 
@@ -112,6 +145,14 @@ def _same_name(indicator: str, label: str) -> bool:
     return len(k) >= 3 and k in _key(indicator)
 
 
+def _same_department(ind: Indicator, r: Statistic, label: str) -> bool:
+    """The same department; when the report's reader could not tell the indicator's
+    department, only the indicator's own name (up to extraction noise, not a part of it)."""
+    if ind.department:
+        return norm(r.department) == norm(ind.department)
+    return similar(ind.name, label)
+
+
 def _same_measure(ind: Indicator, label: str, fig: Figure) -> bool:
     unit = (ind.unit or "").strip()
     if fig.unit:
@@ -143,7 +184,7 @@ def compared(documents: list[Document]):
                 if plan.municipality != rep.municipality or plan.year <= ind.year:
                     continue
                 hits = [(r, header, fig) for year, label, r, header, fig in facts[plan.name]
-                        if year == ind.year and norm(r.department) == norm(ind.department)
+                        if year == ind.year and _same_department(ind, r, label)
                         and _same_name(ind.name, label) and _same_measure(ind, label, fig)]
                 if not hits or len({fig.value for _, _, fig in hits}) != 1:
                     continue  # nothing restated, or restated twice with two values: ambiguous
@@ -173,4 +214,16 @@ def check_cross_document(documents: list[Document]) -> list[Finding]:
                     expected=fig.value, actual=ind.actual, doc=rep.name)
         f.year = rep.year  # the report's scope, even for its previous year's column
         out.append(f)
+        # the same defect seen from the plan: its line, the report's in the message (stored
+        # with the plan's scope, which is given the earlier reports' indicators as context)
+        lines = lines_of(*_printings(ind))
+        back = (f"{r.department or ind.department or ''} {ind.name} {ind.year}년 실적: {plan.year}년 주요업무계획 "
+                f"{fmt(fig.value)}{fig.unit or unit} ≠ {rep.year}년 결산·성과보고서 {fmt(ind.actual)}{unit} "
+                f"({rep.name}:{','.join(map(str, lines))}행)"
+                + (" (반올림 차이)" if severity == "info" else "")
+                + " / the same fact in two documents (the report's lines are in the message)").strip()
+        g = finding("cross.document", severity, r, lines_of(fig), back, expected=ind.actual, actual=fig.value,
+                    doc=plan.name, subject=ind.name)
+        g.year = plan.year
+        out.append(g)
     return out

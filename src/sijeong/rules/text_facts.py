@@ -65,9 +65,12 @@ def _fmt(v: float) -> str:
     return number_text(v, decimals=4)
 
 
-def _items(doc: Document, running_text: bool = False, needs: str = "(") -> Iterator[tuple[object | None, OutlineItem]]:
+def _items(doc: Document, running_text: bool = False, needs: str = "(",
+           headings: bool = False) -> Iterator[tuple[object | None, OutlineItem]]:
     """The text of tasks and narratives; with ``running_text`` also every other line outside
-    tables that holds ``needs`` (its record None)."""
+    tables that holds ``needs`` (its record None); with ``headings`` the lines no record took
+    as the document keeps them (``Document.headings``: stored, so a document rebuilt from the
+    database gives the same lines as the one just read, which alone has its ``text``)."""
     from ..model import Source
 
     seen: set[int] = set()
@@ -81,6 +84,11 @@ def _items(doc: Document, running_text: bool = False, needs: str = "(") -> Itera
         for o in items:
             seen.add(o.source.line)
             yield r, o
+    if headings:
+        for h in doc.headings:
+            if h.source.line not in seen and "\t" not in h.text.strip():
+                yield None, OutlineItem(h.source, "", h.text.strip())
+        return
     if not running_text:
         return
     # running text no record took (a 주요성과 line of another layout, a plan's general part):
@@ -117,10 +125,12 @@ def check_breakdowns(documents: list[Document]) -> list[Finding]:
 
 # --- a fact stated in running text and in a table of the same document -----------------------
 
-#: ``2020년 절감률 4.23%``, ``'20년 승소율은 90%``, ``2021년도 민원 처리 만족도: 87.3점``: a year,
-#: a label (no digits), an optional particle or colon, a number and its unit
+#: ``2020년 절감률 4.23%``, ``'20년 승소율은 90%``, ``2021년도 민원 처리 만족도: 87.3점``,
+#: ``'24년 실적 : 민원 처리 건수 30건``: a year, an optional ``실적 :``, a label (no digits), an
+#: optional particle or colon, a number and its unit
 _TEXT_FACT = re.compile(
     rf"(?:(?<![\d.])(?P<full>(?:19|20)\d\d)|['‘’](?P<short>\d\d))(?>\s*년?도?)\s*"
+    rf"(?:(?:실적|성과|추진\s*실적)\s*[:：]\s*)?"
     rf"(?P<label>[가-힣A-Za-z][가-힣A-Za-z·ㆍ\s]{{1,29}}?)\s*(?:은|는|이|가|:|：)?\s*"
     rf"(?P<n>{NUMBER})\s*(?P<unit>%|{UNIT}|위|등급)(?![가-힣A-Za-z])")
 #: words that make the number another figure than the year's result: a target, a change, a
@@ -231,7 +241,7 @@ def compared_text_facts(doc: Document):
     if not facts:
         return
     dept_at = _department_at(doc)
-    for rec, item in _items(doc, running_text=True, needs=""):
+    for rec, item in _items(doc, headings=True):
         dept = _fact_key(getattr(rec, "department", None) if rec is not None else dept_at(item.source.line))
         task = _fact_key(getattr(rec, "name", None)) if isinstance(rec, PlanTask) else None
         for year, label, value, unit, phrase in text_facts(item.text):
