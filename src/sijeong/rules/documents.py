@@ -83,32 +83,40 @@ def restated(plan: Document) -> list[tuple[int, str, Statistic, str, Figure]]:
 
 
 def _text_restated(plan: Document) -> list[tuple[int, str, Statistic, str | None, Figure]]:
-    """The plan's lines outside tables and tasks (``Document.headings``, kept in the store with
-    the statistics) that state a year's value: ``'24년 실적 : 민원 처리 건수 30건``. Each is given
-    as a statistics row of its own (section 본문) of the department of the nearest statistics
-    row above it — what a plan rebuilt from the store (its statistics and headings) gives too."""
+    """The plan's lines of text that state a year's value (``'24년 실적 : 민원 처리 건수 30건``):
+    its tasks' outlines (the task's department) and the lines outside tables and tasks
+    (``Document.headings``: the department of the nearest statistics row above). Each is given
+    as a statistics row of its own (section 본문) — what a plan rebuilt from the store (its
+    statistics, tasks and headings) gives too."""
     import bisect
 
     from ..model import Source
     from .text_facts import text_facts
 
+    from ..model import PlanTask
+    from .text_facts import _walk
+
     rows = sorted((r.source.line, r.department) for r in plan.of(Statistic) if r.department)
     lines = [ln for ln, _ in rows]
+
+    def department_at(line: int) -> str | None:
+        i = bisect.bisect_right(lines, line) - 1
+        return rows[i][1] if i >= 0 else None
+
+    said = [(h.source.line, h.text, department_at(h.source.line)) for h in plan.headings]
+    said += [(o.source.line, o.text, t.department) for t in plan.of(PlanTask) for o in _walk(t.sections)]
     out = []
-    for h in plan.headings:
-        text = h.text.strip()
-        if "\t" in text:
+    for line, text, department in sorted(said, key=lambda x: x[0]):
+        text = text.strip()
+        if "\t" in text or not department:
             continue
         for year, label, value, unit, phrase in text_facts(text):
-            i = bisect.bisect_right(lines, h.source.line) - 1
-            if i < 0:
-                continue
-            src = Source(plan.name, h.source.line)
+            src = Source(plan.name, line)
             number = re.search(r"[\d,]+(?:\.\d+)?\s*\S*$", phrase)
             fig = Figure(int(value) if float(value).is_integer() and "." not in phrase[-12:] else value,
                          number.group(0) if number else str(value), src, unit)
             r = Statistic(source=src, name=label, municipality=plan.municipality, year=plan.year,
-                          department=rows[i][1], section="본문")
+                          department=department, section="본문")
             r.figures[f"col:{year}년"] = fig
             out.append((year, label, r, None, fig))
     return out
@@ -136,6 +144,25 @@ def needs(documents: list[Document]) -> dict[str, int]:
             m = rep.municipality
             out[m] = min(out.get(m, ind.year), ind.year)
     return out
+
+
+def needs_reports(documents: list[Document]) -> dict[str, int]:
+    """municipality -> the latest year of the work plans of ``documents``: the indicator
+    results of earlier years in that municipality's reports are what the plans' restatements
+    are compared with (the context of a scope of plans checked alone)."""
+    out: dict[str, int] = {}
+    for plan in documents:
+        if plan.family == "work_plan" and plan.year is not None and plan.municipality:
+            out[plan.municipality] = max(out.get(plan.municipality, plan.year), plan.year)
+    return out
+
+
+def indicator_years(report: Document) -> set[int]:
+    """The years of the indicator results ``report`` holds (the plans restating them are
+    re-checked when it is stored)."""
+    if report.family != "settlement_report":
+        return set()
+    return {i.year for i in report.of(Indicator) if i.year is not None and "actual" in i.figures and i.actual is not None}
 
 
 def _same_name(indicator: str, label: str) -> bool:
@@ -205,7 +232,7 @@ def check_cross_document(documents: list[Document]) -> list[Finding]:
         severity = "info" if diff <= rounding_slack([mine, fig]) else "warning"
         unit = ind.unit or ""
         cell = " ".join(x for x in (r.section if r.section != r.name else None, r.name, header) if x)
-        msg = (f"{ind.department} {ind.name} {ind.year}년 실적: {rep.year}년 결산·성과보고서 "
+        msg = (f"{ind.department or r.department} {ind.name} {ind.year}년 실적: {rep.year}년 결산·성과보고서 "
                f"{fmt(ind.actual)}{unit} ≠ {plan.year}년 주요업무계획 {fmt(fig.value)}{fig.unit or unit} "
                f"({plan.name}:{fig.source.line}행 {cell})"
                + (" (반올림 차이)" if severity == "info" else "")
