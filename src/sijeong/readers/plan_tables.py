@@ -71,7 +71,8 @@ _NOT_COUNT = re.compile(r"^(?:만|천|백|십|억|조|여|배|이상|이하|미�
 def counted(text: str) -> list[tuple[float, str]] | None:
     """The quantities of a cell made only of ``number unit`` pieces, each of another unit
     that counts things (not money, not a scale): ``1,293그루`` → [(1293, 그루)], ``472개소
-    498대`` → [(472, 개소), (498, 대)]; None for anything else."""
+    498대`` → [(472, 개소), (498, 대)], ``1,216대 2,089대`` → [(1216, 대), (2089, 대)]; None
+    for anything else."""
     t = text.strip()
     out, pos = [], 0
     for m in _QTY.finditer(t):
@@ -83,7 +84,7 @@ def counted(text: str) -> list[tuple[float, str]] | None:
         n = m.group("num").replace(",", "")
         out.append((float(n) if "." in n else int(n), unit))
         pos = m.end()
-    if not out or t[pos:].strip() or len({u for _, u in out}) != len(out):
+    if not out or t[pos:].strip():
         return None
     return out
 
@@ -227,6 +228,12 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
                 records.append(a)
             continue
         nums = {i: cell_number(c, src, money if kind == "budget" else 1) for i, c in enumerate(cells) if c}
+        if kind == "statistics":  # an amount with its share (``606,000,000 (21.8%)``): the amount
+            for i, c in enumerate(cells):
+                share = _SHARE.match(c) if c and nums.get(i) is None else None
+                fig = cell_number(share.group("n"), src) if share else None
+                if fig is not None:
+                    nums[i] = Figure(fig.value, c.strip(), src, fig.unit)
         if start < len(cells) and (_LABEL_COL.match(cols[start]) or _YEAR_LABEL.match(cells[start])):
             nums[start] = None  # the row's label (구분, 연도, 2018년), not a value
         first_num = next((i for i in range(start, len(cells)) if nums.get(i) is not None), len(cells))
@@ -323,8 +330,10 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
             for i, c in enumerate(cells):
                 if i in counts:  # counted quantities: one value per unit (``472개소 498대``)
                     qty = counted(c) or []
-                    for v, u in qty:
-                        key = cols[i] if len(qty) == 1 else f"{cols[i]} {u}"
+                    distinct = len({u for _, u in qty}) == len(qty)
+                    for k, (v, u) in enumerate(qty):
+                        # by unit (``시설 및 장비 대``), or by place when two count the same unit
+                        key = cols[i] if len(qty) == 1 else f"{cols[i]} {u}" if distinct else f"{cols[i]} ({k + 1})"
                         r.values[key] = v
                         r.figures[f"col:{key}"] = Figure(v, c.strip() if len(qty) == 1 else f"{v:,}{u}", src, u)
                     continue

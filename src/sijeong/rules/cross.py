@@ -33,7 +33,7 @@ from ..model import (
 from ..model import names
 from ..model.vocabulary import CROSS_LABELS, SECTION_RELATED_PROGRAMS, SETTLEMENT_TOP
 from ..model.vocabulary import NON_POLICY as _NON_POLICY
-from .base import best_match, finding, fmt, lines_of, norm, rounding_slack, rule, similar
+from .base import best_match, finding, fmt, lines_of, norm, precision, rounding_slack, rule, similar
 from .programs import level_of
 from .settlement import canonical
 
@@ -422,7 +422,10 @@ def check_plan_item(documents: list[Document]) -> list[Finding]:
             diff = abs(fa.amount - fb.amount)
             if diff < 1e-6:
                 continue
-            severity = "info" if diff <= rounding_slack([fa, fb]) else "warning"
+            # printed in the same unit, the same amount rounds the same way: only printings in
+            # two units (천원 / 백만원) may differ by rounding
+            slack = 0.0 if precision(fa) == precision(fb) else rounding_slack([fa, fb])
+            severity = "info" if diff <= slack else "warning"
             ua, ub = unit_at(d, fa.source.line), unit_at(d, fb.source.line)
             msg = (f"{a.name} 사업비: {a.section or '표'}({fa.source.line}행) {amount(fa.amount, fa, ua)} ≠ "
                    f"{b.section or '표'}({fb.source.line}행) {_project_name(b)} {amount(fb.amount, fb, ub)}"

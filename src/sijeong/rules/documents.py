@@ -108,7 +108,7 @@ def _text_restated(plan: Document) -> list[tuple[int, str, Statistic, str | None
     out = []
     for line, text, department in sorted(said, key=lambda x: x[0]):
         text = text.strip()
-        if "\t" in text or not department:
+        if "\t" in text:
             continue
         for year, label, value, unit, phrase in text_facts(text):
             src = Source(plan.name, line)
@@ -173,9 +173,9 @@ def _same_name(indicator: str, label: str) -> bool:
 
 
 def _same_department(ind: Indicator, r: Statistic, label: str) -> bool:
-    """The same department; when the report's reader could not tell the indicator's
+    """The same department; when the reader of either document could not tell the
     department, only the indicator's own name (up to extraction noise, not a part of it)."""
-    if ind.department:
+    if ind.department and r.department:
         return norm(r.department) == norm(ind.department)
     return similar(ind.name, label)
 
