@@ -359,7 +359,7 @@ def _table_of(d: Document, line: int) -> int | None:
 def plan_item_pairs(d: Document):
     """Pairs of budget rows of two different tables of one work plan, of one department, that
     name the same project up to spacing and a word (``상수도 시설 개선`` / ``상수도시설개선(계속)``:
-    :data:`names.SAME_PROGRAM`), each with its 사업비 — one pair per two tables; a name that
+    :func:`same_project`), each with its 사업비 — one pair per two tables; a name that
     matches two rows of the other table (which one is unknown) gives none."""
     items, amounts = [], {}
     for r in d.records:
@@ -374,15 +374,32 @@ def plan_item_pairs(d: Document):
             ta, tb = where[id(a)], where[id(b)]
             if ta is None or tb is None or ta == tb or norm(a.department) != norm(b.department):
                 continue
-            if not similar(_project_name(a), _project_name(b), names.SAME_PROGRAM):
+            if not same_project(_project_name(a), _project_name(b)):
                 continue
             rivals = [c for c in items if where[id(c)] in (ta, tb) and c is not a and c is not b
                       and norm(c.department) == norm(a.department)
-                      and (similar(_project_name(c), _project_name(a), names.SAME_PROGRAM)
-                           or similar(_project_name(c), _project_name(b), names.SAME_PROGRAM))]
+                      and (same_project(_project_name(c), _project_name(a))
+                           or same_project(_project_name(c), _project_name(b)))]
             if not rivals:
                 out.append((a, amounts[id(a)], b, amounts[id(b)]))
     return out
+
+
+#: characters a project's name may gain in another table: a word such as ``추진``, ``(계속)``
+_EXTRA_WORD = 4
+
+
+def same_project(a: str, b: str) -> bool:
+    """The same project's name up to spacing, punctuation and one short word before or after
+    (``상수도 시설 개선`` / ``상수도시설개선(계속)`` / ``상수도시설개선 추진``). Not a similarity
+    ratio: two villages' projects (``갈산2리 마을안길 정비 사업`` / ``태2리 마을안길 정비 사업``)
+    are as similar as that, and are two projects."""
+    ka, kb = norm(a), norm(b)
+    if ka == kb:
+        return bool(ka)
+    short, long = sorted((ka, kb), key=len)
+    return (len(short) >= 4 and len(long) - len(short) <= _EXTRA_WORD
+            and (long.startswith(short) or long.endswith(short)))
 
 
 #: a column of a row's whole cost: ``사업비``, ``총사업비``, ``사업비 계``, ``예산액`` (not a source of funding)
