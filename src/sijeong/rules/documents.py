@@ -15,15 +15,23 @@ the indicator's name up to extraction noise, or is contained in it (``승소율`
 prints one; a rate label for a % indicator). A plan that restates one indicator-year with two
 different values is ambiguous and left alone.
 
-The finding belongs to the report (``doc``, ``year`` and ``lines``: the report's year and every
-printing of the indicator's 실적 there — a '19 실적 printed in the FY2020 report is a finding of
-the 2020 report, stored and replaced with it); a finding carries one document, so the plan's
-document, table, line and value are in the message and in ``expected``.
+A plan may also restate a result in words, in a task's outline or a line outside tables and tasks
+(``'24년 실적 : 민원 처리 건수 30건``, read by ``text_facts``): each such line is a statistics
+row of its own (section 본문) of the task's department, or of the nearest statistics row's above.
+
+A finding carries one document, so one difference gives two findings: the report's (``doc``,
+``year`` and ``lines``: the report's year and every printing of the indicator's 실적 there — a '19
+실적 printed in the FY2020 report is a finding of the 2020 report, stored and replaced with it;
+the plan's document, table, line and value in the message and in ``expected``) and the plan's
+(its year and line; the report's document and lines in the message and in ``expected``).
 
 Checked one municipality-year at a time from the store, a scope holding a report is given, as
-context, the statistics rows of the municipality's work plans of later years (:func:`needs`
-says from which year; ``operations.context_of`` reads them); storing a work plan re-checks the
-scopes of the reports holding results of the years it restates (:func:`restated_years`). So the
+context, the statistics rows, tasks and headings of the municipality's work plans of later years
+(:func:`needs` says from which year; ``operations.context_of`` reads them), and a scope holding a
+plan the indicators of the earlier years in the reports (:func:`needs_reports`); storing a work
+plan re-checks the scopes of the reports holding results of the years it restates
+(:func:`restated_years`), storing a report those of the plans restating its results
+(:func:`indicator_years`). So the
 findings are the same whether the documents are checked together or one scope at a time, in
 either order of storing. Severity: warning (a match by name across documents,
 written by different offices, is not certain), info when rounding of the printed figures
