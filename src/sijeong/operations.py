@@ -320,26 +320,47 @@ def context_of(conn, documents: list[Document]) -> list[Document]:
     reports, the statistics rows of the municipality's work plans of later years than the
     reports' earliest indicator result (``rules.documents.needs``; one indexed read per
     municipality, never the whole plans). Documents already in the scope are not read again."""
-    from .rules.documents import needs
+    from .rules.documents import needs, needs_reports
 
     held = [d.name for d in documents]
     out: list[Document] = []
     for m, after in sorted(needs(documents).items()):
         out += views.load_plan_statistics(conn, municipality=m, after=after, exclude=held)
+    # and for a scope holding work plans, the indicator results of the earlier years in the
+    # municipality's reports (a plan restating one differently has a finding of its own)
+    for m, before in sorted(needs_reports(documents).items()):
+        out += views.load_report_indicators(conn, municipality=m, before=before, exclude=held)
     return out
 
 
 def restated_report_years(conn, municipality: str, doc: Document) -> list[int | None]:
-    """The years of the stored reports whose findings change when ``doc`` is stored: for a
+    """The years of the stored documents whose findings change when ``doc`` is stored: for a
     work plan, the reports holding results of the years it restates — as read now, and as the
-    version it replaces restated them (a value taken out must take its finding with it).
-    Call before the document is saved."""
-    from .rules.documents import restated_years
+    version it replaces restated them (a value taken out must take its finding with it); for a
+    settlement report, the later plans restating a result of a year it holds (``cross.document``
+    puts its finding on both documents). Call before the document is saved."""
+    from .rules.documents import indicator_years, restated_years
 
+    if doc.family == "settlement_report":
+        return _restating_plan_years(conn, municipality, doc, indicator_years)
     years = restated_years(doc)
     for old in views.load_plan_statistics(conn, municipality=municipality, names=[doc.name]):
         years |= restated_years(old)
     return views.report_years(conn, municipality=municipality, years=years) if years else []
+
+
+def _restating_plan_years(conn, municipality: str, doc: Document, indicator_years) -> list[int | None]:
+    """For a settlement report: the years of the stored work plans restating a result of a
+    year it holds — as read now, or as the version it replaces held them."""
+    from .rules.documents import restated_years
+
+    years = indicator_years(doc)
+    for old in views.load_report_indicators(conn, municipality=municipality, names=[doc.name]):
+        years |= {i.year for i in old.records if i.year is not None}
+    if not years:
+        return []
+    plans = views.load_plan_statistics(conn, municipality=municipality, after=min(years), exclude=[doc.name])
+    return sorted({p.year for p in plans if restated_years(p) & years})
 
 
 def _rederive(conn, municipality: str, years: list[int] | None) -> int:

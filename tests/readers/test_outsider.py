@@ -75,8 +75,18 @@ def test_plan_key_facts_97(measured):
     assert fam[0] / fam[1] >= 0.97
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: work-plan faults caught ~64% (the same project in two "
-                   "tables, text vs table, the report's 실적 restated in the plan, totals of cells with units)")
+def test_plan_faults_across_tables_text_and_documents_caught(measured):
+    # issue 14 items 2-3: the same project in two tables (cross.plan_item), a table figure
+    # restated in the plan's text (text.table_fact), the report's 실적 restated in the plan
+    # (cross.document, on the plan's line too), totals over cells with a counting unit
+    # (table.total over ``610개소`` / ``472개소 498대``): 0/0/0/30% before, 100% on n=20 seed 0
+    for cls in ("P.two_tables", "P.text_table", "P.cross_doc", "P.unit_cells"):
+        caught, total = (sum(m["per_class"].get(cls, [0, 0])[i] for m in measured) for i in (0, 1))
+        assert total > 0 and caught == total, cls
+
+
+@pytest.mark.xfail(strict=True, reason="issue 14: work-plan faults caught ~96% over n=20 (seed 0 and 100): "
+                   "a task's budget total vs its 국/도/시 split in one line (P.task_budget_split) ~53%")
 def test_plan_faults_caught_97(measured):
     fam = _families(measured)["work_plan"]
     assert fam[2] / fam[3] >= 0.97

@@ -61,8 +61,9 @@ def load_plan(text: str, municipality: str = "김포시"):
     return plan
 
 
-def mine(findings):
-    return [f for f in findings if "cross.document" in rules_of(f)]
+def mine(findings, doc: str | None = REPORT):
+    """The rule's findings on ``doc`` (the report's side by default; None: both sides)."""
+    return [f for f in findings if "cross.document" in rules_of(f) and (doc is None or f.doc == doc)]
 
 
 def report_lines(report, year: int) -> list[int]:
@@ -91,12 +92,18 @@ def test_later_plan_restating_another_figure_is_one_finding_with_both_lines(repo
     plan_line = next(r for r in plan.records if type(r).__name__ == "Statistic").figures["col:2020"].source.line
     assert f"later_plan.txt:{plan_line}행" in f.message
     assert "87.3%" in f.message and "85.3%" in f.message and "2022년 주요업무계획" in f.message
+    # and the same defect on the plan's side: its line, the report's lines in the message,
+    # stored with the plan's year (the scope it is re-checked with)
+    (g,) = mine(pipeline.check([report, plan]), "later_plan.txt")
+    assert (g.severity, g.year, g.lines, g.actual, g.expected) == ("warning", 2022, [plan_line], 85.3, 87.3)
+    assert f"{REPORT}:{','.join(map(str, f.lines))}행" in g.message and "2020년 결산·성과보고서 87.3%" in g.message
+    assert len(mine(pipeline.check([report, plan]), None)) == 2
 
 
 def test_agreeing_figures_give_nothing_but_are_compared(report):
     plan = load_plan(later_plan("80.4%\t87.3%\t88.1%"))
     docs = [report, plan]
-    assert mine(run_rules(docs)) == []
+    assert mine(run_rules(docs), None) == []
     # not vacuous: both restated years were matched with the report's indicator
     assert sorted((ind.year, fig.value) for _, ind, _, _, _, fig in compared(docs)) == [(2019, 80.4), (2020, 87.3)]
 
@@ -110,13 +117,15 @@ def test_the_reports_previous_year_column_is_compared_too(report):
     assert [(f.severity, f.year, f.actual, f.expected, f.lines) for f in found] == [
         ("warning", 2020, 80.4, 78.4, report_lines(report, 2019))]
     assert "2019년 실적" in found[0].message
+    assert [(f.year, f.actual, f.expected) for f in mine(run_rules([report, plan]), "later_plan.txt")] == [
+        (2022, 78.4, 80.4)]
 
 
 def test_two_values_for_one_fact_in_one_plan_are_left_alone(report):
     # the plan prints 2020 twice with two values: which one restates the report is unknown
     plan = load_plan(later_plan("85.3%\t86.3%", header="2020\t2020년"))
     assert sorted(fig.value for y, *_, fig in restated(plan) if y == 2020) == [85.3, 86.3]
-    assert mine(run_rules([report, plan])) == []
+    assert mine(run_rules([report, plan]), None) == []
 
 
 def test_rounding_of_the_printed_figure_is_info(report):
@@ -124,29 +133,30 @@ def test_rounding_of_the_printed_figure_is_info(report):
     found = mine(run_rules([report, plan]))
     assert [(f.severity, f.actual, f.expected) for f in found] == [("info", 87.3, 87)]
     assert "반올림 차이" in found[0].message
+    assert [f.severity for f in mine(run_rules([report, plan]), "later_plan.txt")] == ["info"]
 
 
 def test_another_year_is_not_the_same_fact(report):
     # the differing value stands under 2021 (the report states no 2021 실적)
     plan = load_plan(later_plan("80.4%\t85.3%", header="2019\t2021"))
-    assert mine(run_rules([report, plan])) == []
+    assert mine(run_rules([report, plan]), None) == []
     # a plan of the report's own year states a target for it, not a restated result
     plan = load_plan(later_plan("80.4%\t85.3%", year=2020, header="2019\t2020"))
-    assert mine(run_rules([report, plan])) == []
+    assert mine(run_rules([report, plan]), None) == []
 
 
 def test_another_department_or_municipality_is_not_the_same_fact(report):
     plan = load_plan(later_plan("80.4%\t85.3%\t88.1%", department="열 린 소 통 담 당 관"))
     assert {r.department for r in plan.records if type(r).__name__ == "Statistic"} == {"열린소통담당관"}
-    assert mine(run_rules([report, plan])) == []
+    assert mine(run_rules([report, plan]), None) == []
     plan = load_plan(later_plan("80.4%\t85.3%\t88.1%"), municipality="다른시")
-    assert mine(run_rules([report, plan])) == []
+    assert mine(run_rules([report, plan]), None) == []
 
 
 def test_another_measure_is_not_the_same_fact(report):
     # the same name counted in 점 (a score), not the indicator's %
     plan = load_plan(later_plan("80.4점\t85.3점\t88.1점"))
-    assert mine(run_rules([report, plan])) == []
+    assert mine(run_rules([report, plan]), None) == []
 
 
 def test_one_document_alone_gives_nothing(report):
@@ -192,7 +202,43 @@ def test_real_documents(real):
         ("기획담당관", "소송 승소율 제고", 2019, 80, R000, 677, 80),
         ("기획담당관", "소송 승소율 제고", 2020, 90, R000, 677, 90),
     ]
-    found = mine(run_rules(real))
+    found = mine(run_rules(real), None)
     assert [(f.severity, f.doc, f.lines, f.subject, f.actual, f.expected) for f in found] == [
+        ("info", R000, [2378], "계약심사 절감율", 4.23, 4.2),  # the plan's side of the same defect
         ("info", R004, [346, 1422], "계약심사 절감율", 4.2, 4.23)]
-    assert f"{R000}:2378행" in found[0].message
+    assert f"{R000}:2378행" in found[1].message and f"{R004}:346,1422행" in found[0].message
+
+
+# --- a result restated in the plan's words ---------------------------------------------------
+
+
+def text_plan(line: str) -> str:
+    """The later plan without its table: its task states the 2020 result in a line of text."""
+    text = later_plan("80.4%\t87.3%\t88.1%")
+    table = "연도\t2019\t2020\t2021\n민원 처리 만족도\t80.4%\t87.3%\t88.1%\n"
+    assert table in text
+    return text.replace(table, f"- {line}\n")
+
+
+def test_a_result_restated_in_the_plans_text_is_compared(report):
+    plan = load_plan(text_plan("'20년 실적 : 민원 처리 만족도 85.3%"))
+    line = next(i for i, t in enumerate(plan.text.split("\n"), 1) if "'20년 실적" in t)
+    found = mine(run_rules([report, plan]), None)
+    assert sorted((f.doc, f.severity, f.year, f.lines) for f in found) == [
+        (REPORT, "warning", 2020, report_lines(report, 2020)), ("later_plan.txt", "warning", 2022, [line])]
+    on_plan = next(f for f in found if f.doc == "later_plan.txt")
+    assert "2022년 주요업무계획 85.3%" in on_plan.message and "2020년 결산·성과보고서 87.3%" in on_plan.message
+    # the same words with the report's number: compared, nothing to say
+    plan = load_plan(text_plan("'20년 실적 : 민원 처리 만족도 87.3%"))
+    assert mine(run_rules([report, plan]), None) == []
+    assert [(ind.year, fig.value, fig.source.line) for _, ind, _, _, _, fig in compared([report, plan])] == [
+        (2020, 87.3, line)]
+
+
+def test_text_that_is_no_restated_result_is_left_alone(report):
+    for words in ("'20년 목표 : 민원 처리 만족도 85.3%",  # a target
+                  "'20년 대비 민원 처리 만족도 85.3% 이상",  # a comparison and a bound
+                  "'20년 실적 : 민원 처리 만족도 85.3점",  # another measure (점, the indicator's %)
+                  "'21년 실적 : 민원 처리 만족도 85.3%"):  # a year the report states no result of
+        plan = load_plan(text_plan(words))
+        assert mine(run_rules([report, plan]), None) == [], words

@@ -2,11 +2,14 @@
 stored in different municipality-years, checked one scope at a time — yet the findings are
 those of the two documents checked together, whichever is stored first.
 
-- checking a scope that holds a report brings in the statistics of the municipality's later
-  plans (``operations.context_of``: only those rows, by indexed reads);
+- checking a scope that holds a report brings in the statistics, tasks and headings of the
+  municipality's later plans (``operations.context_of``: only those, by indexed reads);
 - storing a plan re-checks, in the same transaction, the scopes of the reports holding
   results of the years it restates — as read now and as the version it replaces restated
-  them (``operations.restated_report_years``).
+  them (``operations.restated_report_years``);
+- the finding is on both documents: checking a scope that holds a plan brings in the
+  indicator results of earlier years in the municipality's reports, and storing a report
+  re-checks the scopes of the later plans restating one of its results.
 """
 
 from __future__ import annotations
@@ -72,8 +75,10 @@ def cross(findings: list[tuple]) -> list[tuple]:
 
 def test_either_order_of_storing_gives_the_findings_of_the_documents_checked_together(tmp_path, capsys):
     expected = together(REPORT, PLAN)
-    (f,) = cross(expected)
+    # one finding on each document: the report's (its scope 2020) and the plan's (2022)
+    f, g = sorted(cross(expected), key=lambda x: x[5])
     assert f[1] == "warning" and f[2] == REPORT.name and f[5] == 2020 and "85.3%" in f[4] and "87.3%" in f[4]
+    assert g[1] == "warning" and g[2] == PLAN.name and g[5] == 2022 and "85.3%" in g[4] and "87.3%" in g[4]
     for order in ((REPORT, PLAN), (PLAN, REPORT)):
         url = f"sqlite:///{tmp_path / (order[0].stem + '.db')}"
         for p in order:  # one ingest (one transaction) each: the second finds the first in the store
@@ -90,14 +95,14 @@ def test_replacing_the_plan_rechecks_the_report(db_url, tmp_path, capsys):
     """On SQLite and PostgreSQL."""
     url = db_url
     ingest(url, REPORT, PLAN, capsys=capsys)
-    assert len(cross(stored(url))) == 1
+    assert len(cross(stored(url))) == 2  # one on each document
     folder = tmp_path / "v"
     folder.mkdir()
     versions = [
-        ("80.4%\t87.3%\t88.1%", "2019\t2020\t2021", 0),  # now agrees: the finding goes
-        ("78.4%\t87.3%\t88.1%", "2019\t2020\t2021", 1),  # the 2019 column disagrees
-        ("80.4%\t85.3%", "2021\t2022", 0),  # restates no year of the report: the old 2019 finding goes
-        ("80.4%\t85.3%\t88.1%", "2019\t2020\t2021", 1),  # back as first stored
+        ("80.4%\t87.3%\t88.1%", "2019\t2020\t2021", 0),  # now agrees: the findings go
+        ("78.4%\t87.3%\t88.1%", "2019\t2020\t2021", 2),  # the 2019 column disagrees
+        ("80.4%\t85.3%", "2021\t2022", 0),  # restates no year of the report: the old 2019 findings go
+        ("80.4%\t85.3%\t88.1%", "2019\t2020\t2021", 2),  # back as first stored
     ]
     for cells, header, n in versions:
         again = folder / PLAN.name  # the same name: replaces the stored plan
@@ -147,14 +152,17 @@ def test_upload_preview_checks_what_the_confirm_would(tmp_path, capsys):
         ingest(url, PLAN, capsys=capsys)
         with engine.connect() as conn:
             r = uploads.preview(conn, REPORT.read_bytes(), REPORT.name, M)
-        assert r.scope_documents == []  # the plan is of another year: only its statistics are read
+        # the plan restates a result of the report: its scope is re-checked with it (the plan's
+        # side of the finding)
+        assert r.scope_documents == [PLAN.name]
         assert [(f.rule, f.severity) for f in r.findings if f.rule == "cross.document"] == [("cross.document", "warning")]
         assert sorted(key(f) for f in r.findings) == [f for f in together(REPORT, PLAN) if f[2] == REPORT.name]
+        assert r.scope_findings == len(together(REPORT, PLAN))
     finally:
         engine.dispose()
 
 
-def test_context_is_only_the_later_plans_statistics(tmp_path, capsys):
+def test_context_is_only_the_later_plans_statistics_and_tasks(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'c.db'}"
     earlier = tmp_path / "earlier_plan.txt"
     earlier.write_text(PLAN.read_text(encoding="utf-8").replace("2022", "2019"), encoding="utf-8")  # not after 2019
@@ -165,10 +173,17 @@ def test_context_is_only_the_later_plans_statistics(tmp_path, capsys):
             report = repository.load_documents(conn, municipality=M, names=[REPORT.name])
             ctx = operations.context_of(conn, report)
         assert [(d.name, d.year, d.family) for d in ctx] == [(PLAN.name, 2022, "work_plan")]
-        assert {type(r).__name__ for d in ctx for r in d.records} == {"Statistic"}
-        # a scope of plans alone needs nothing beyond itself
+        assert {type(r).__name__ for d in ctx for r in d.records} == {"Statistic", "PlanTask"}
+        # a scope of plans: the indicators of the earlier years in the reports, nothing else
         with engine.connect() as conn:
             plans = repository.load_documents(conn, municipality=M, names=[PLAN.name])
+            ctx = operations.context_of(conn, plans)
+        assert [(d.name, d.year, d.family) for d in ctx] == [(REPORT.name, 2020, "settlement_report")]
+        assert {type(r).__name__ for d in ctx for r in d.records} == {"Indicator"}
+        assert {r.year for d in ctx for r in d.records} <= {2019, 2020, 2021}
+        # the 2019 plan: no result of an earlier year is stored
+        with engine.connect() as conn:
+            plans = repository.load_documents(conn, municipality=M, names=[earlier.name])
             assert operations.context_of(conn, plans) == []
     finally:
         engine.dispose()
@@ -180,7 +195,8 @@ def test_real_documents_in_either_order(real_docs, tmp_path, capsys):
     if not {"000", "004"} <= set(files):
         pytest.skip("the 2022 plan and the FY2020 report are needed")
     expected = together(files["004"], files["000"])
-    assert [(f[1], f[2], f[3]) for f in cross(expected)] == [("info", files["004"].name, (346, 1422))]
+    assert [(f[1], f[2], f[3]) for f in cross(expected)] == [("info", files["000"].name, (2378,)),
+                                                             ("info", files["004"].name, (346, 1422))]
     for order in (("004", "000"), ("000", "004")):
         url = f"sqlite:///{tmp_path / ('-'.join(order) + '.db')}"
         for k in order:
@@ -218,7 +234,7 @@ def test_confirming_an_uploaded_plan_rechecks_the_stored_report(tmp_path, capsys
         r = c.post(f"/api/v1/uploads/{body['upload_id']}/confirm", headers={"X-CSRF-Token": csrf})
         assert r.status_code == 200, r.text
     assert stored(url) == together(REPORT, PLAN)
-    assert len(cross(stored(url))) == 1
+    assert len(cross(stored(url))) == 2
 
 
 #: another FY2020 report, with read and rule findings of its own (the scope's counts are not 0)
@@ -239,3 +255,22 @@ def test_one_ingest_counts_each_scope_once(order, tmp_path, capsys):
     assert rules == len(stored(url)) == len(together(*order)) and reads > 0
     assert main(["check", "--db", url, "--format", "json"]) == 0
     assert rules + reads == len(json.loads(capsys.readouterr().out))
+
+
+def test_a_result_restated_in_the_plans_words_is_found_from_the_store_too(tmp_path, capsys):
+    """The plan states the 2020 result in its task's text, not in a table: the store keeps the
+    tasks' outlines and the lines outside tables, so both scopes find what the two documents
+    checked together find, in either order of storing."""
+    text = PLAN.read_text(encoding="utf-8")
+    table = "연도\t2019\t2020\t2021\n민원 처리 만족도\t80.4%\t85.3%\t88.1%\n"
+    assert table in text
+    worded = tmp_path / "worded_plan_2022.txt"
+    worded.write_text(text.replace(table, "- '20년 실적 : 민원 처리 만족도 85.3%\n"), encoding="utf-8")
+    expected = together(REPORT, worded)
+    assert sorted((f[2], f[5]) for f in cross(expected)) == [(REPORT.name, 2020), (worded.name, 2022)]
+    for order in ((REPORT, worded), (worded, REPORT)):
+        url = f"sqlite:///{tmp_path / (order[0].stem + '.db')}"
+        for p in order:
+            ingest(url, p, capsys=capsys)
+        assert stored(url) == expected, [p.name for p in order]
+        assert checked(url, capsys) == expected

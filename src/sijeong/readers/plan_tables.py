@@ -64,6 +64,51 @@ def cell_number(text: str, source: Source, multiplier: int = 1) -> Figure | None
     return Figure(-value if neg else value, t, source, unit)
 
 
+#: one or more counted quantities in a cell, each with its unit: ``610개소``, ``472개소 498대``
+_QTY = re.compile(r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>[가-힣]{1,3})")
+#: not a counting unit: a scale, a bound, a multiple
+_NOT_COUNT = re.compile(r"^(?:만|천|백|십|억|조|여|배|이상|이하|미만|초과|이내|내외|정도|가량|예정|완료|까지|부터)")
+
+
+def counted(text: str) -> list[tuple[float, str]] | None:
+    """The quantities of a cell made only of ``number unit`` pieces, each of another unit
+    that counts things (not money, not a scale): ``1,293그루`` → [(1293, 그루)], ``472개소
+    498대`` → [(472, 개소), (498, 대)], ``1,216대 2,089대`` → [(1216, 대), (2089, 대)]; None
+    for anything else."""
+    t = text.strip()
+    out, pos = [], 0
+    for m in _QTY.finditer(t):
+        if t[pos:m.start()].strip():
+            return None
+        unit = m.group("unit")
+        if unit in _MONEY or unit.endswith("원") or _NOT_COUNT.match(unit):
+            return None
+        n = m.group("num").replace(",", "")
+        out.append((float(n) if "." in n else int(n), unit))
+        pos = m.end()
+    if not out or t[pos:].strip():
+        return None
+    return out
+
+
+def counted_columns(cells: list[list[str]], start: int) -> dict[int, tuple[str, ...]]:
+    """Columns every data row of which holds counted quantities of the same units (in the same
+    order), at least one with a unit the cell reader does not take or with two quantities:
+    column → units. A lone cell such as ``50이상`` never makes a column of counts."""
+    out = {}
+    width = max((len(c) for c in cells), default=0)
+    for i in range(start + 1, width):
+        col = [counted(c[i]) if i < len(c) else None for c in cells]
+        if len(cells) < 2 or any(q is None for q in col):
+            continue
+        units = {tuple(u for _, u in q) for q in col}
+        if len(units) == 1:
+            (us,) = units
+            if len(us) > 1 or us[0] not in _NONMONEY_UNITS:
+                out[i] = us
+    return out
+
+
 @dataclass
 class Grid:
     header_lines: list[Line]
@@ -168,6 +213,7 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
     group = ""
     records = []
     transposed = kind == "assets" and len(grid.rows) <= 2 and grid.cells and grid.cells[0][0] in ("수량", "계")
+    counts = counted_columns(grid.cells, number_col or 0) if kind == "statistics" else {}
     for ln, cells in zip(grid.rows, grid.cells):
         src = ctx.src(ln)
         start = 1 if number_col is not None else 0
@@ -186,6 +232,12 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
             continue
         nums = {i: cell_number(c, src, money if kind == "budget" and not _RATIO_COL.search(cols[i]) else 1)
                 for i, c in enumerate(cells) if c}
+        if kind == "statistics":  # an amount with its share (``606,000,000 (21.8%)``): the amount
+            for i, c in enumerate(cells):
+                share = _SHARE.match(c) if c and nums.get(i) is None else None
+                fig = cell_number(share.group("n"), src) if share else None
+                if fig is not None:
+                    nums[i] = Figure(fig.value, c.strip(), src, fig.unit)
         if start < len(cells) and (_LABEL_COL.match(cols[start]) or _YEAR_LABEL.match(cells[start])):
             nums[start] = None  # the row's label (구분, 연도, 2018년), not a value
         first_num = next((i for i in range(start, len(cells)) if nums.get(i) is not None), len(cells))
@@ -280,6 +332,15 @@ def read_table(ctx: ReadContext, lines: list[Line], *, title: str, multiplier: i
             if grouped:
                 r.texts[cols[start]] = grouped
             for i, c in enumerate(cells):
+                if i in counts:  # counted quantities: one value per unit (``472개소 498대``)
+                    qty = counted(c) or []
+                    distinct = len({u for _, u in qty}) == len(qty)
+                    for k, (v, u) in enumerate(qty):
+                        # by unit (``시설 및 장비 대``), or by place when two count the same unit
+                        key = cols[i] if len(qty) == 1 else f"{cols[i]} {u}" if distinct else f"{cols[i]} ({k + 1})"
+                        r.values[key] = v
+                        r.figures[f"col:{key}"] = Figure(v, c.strip() if len(qty) == 1 else f"{v:,}{u}", src, u)
+                    continue
                 if i < first_num or i == number_col:
                     continue
                 fig = nums.get(i)

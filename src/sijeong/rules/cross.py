@@ -13,10 +13,12 @@ the settlement) and a plan's budget against the settlement's → warning.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Iterable
 
 from ..model import (
+    BudgetItem,
     DepartmentSummary,
     Document,
     Figure,
@@ -31,7 +33,7 @@ from ..model import (
 from ..model import names
 from ..model.vocabulary import CROSS_LABELS, SECTION_RELATED_PROGRAMS, SETTLEMENT_TOP
 from ..model.vocabulary import NON_POLICY as _NON_POLICY
-from .base import best_match, finding, fmt, lines_of, norm, rounding_slack, rule, similar
+from .base import best_match, finding, fmt, lines_of, norm, precision, rounding_slack, rule, similar
 from .programs import level_of
 from .settlement import canonical
 
@@ -343,6 +345,111 @@ def check_plan_budget(documents: list[Document]) -> list[Finding]:
             f = finding("cross.plan_budget", "warning", t, lines_of(fig), msg,
                         expected=p.figures["budget"].amount, actual=fig.amount)
             out.append(f)
+    return out
+
+
+def _table_of(d: Document, line: int) -> int | None:
+    """The index of the kept table of ``d`` holding ``line``."""
+    for i, t in enumerate(d.tables):
+        if line in t.lines:
+            return i
+    return None
+
+
+def plan_item_pairs(d: Document):
+    """Pairs of budget rows of two different tables of one work plan, of one department, that
+    name the same project up to spacing and a word (``상수도 시설 개선`` / ``상수도시설개선(계속)``:
+    :func:`same_project`), each with its 사업비 — one pair per two tables; a name that
+    matches two rows of the other table (which one is unknown) gives none."""
+    items, amounts = [], {}
+    for r in d.records:
+        fig = _project_cost(r)
+        if fig is not None:
+            items.append(r)
+            amounts[id(r)] = fig
+    where = {id(r): _table_of(d, r.source.line) for r in items}
+    out = []
+    for i, a in enumerate(items):
+        for b in items[i + 1:]:
+            ta, tb = where[id(a)], where[id(b)]
+            if ta is None or tb is None or ta == tb or norm(a.department) != norm(b.department):
+                continue
+            if not same_project(_project_name(a), _project_name(b)):
+                continue
+            rivals = [c for c in items if where[id(c)] in (ta, tb) and c is not a and c is not b
+                      and norm(c.department) == norm(a.department)
+                      and (same_project(_project_name(c), _project_name(a))
+                           or same_project(_project_name(c), _project_name(b)))]
+            if not rivals:
+                out.append((a, amounts[id(a)], b, amounts[id(b)]))
+    return out
+
+
+#: characters a project's name may gain in another table: a word such as ``추진``, ``(계속)``
+_EXTRA_WORD = 4
+
+
+def same_project(a: str, b: str) -> bool:
+    """The same project's name up to spacing, punctuation and one short word before or after
+    (``상수도 시설 개선`` / ``상수도시설개선(계속)`` / ``상수도시설개선 추진``). Not a similarity
+    ratio: two villages' projects (``갈산2리 마을안길 정비 사업`` / ``태2리 마을안길 정비 사업``)
+    are as similar as that, and are two projects."""
+    ka, kb = norm(a), norm(b)
+    if ka == kb:
+        return bool(ka)
+    short, long = sorted((ka, kb), key=len)
+    return (len(short) >= 4 and len(long) - len(short) <= _EXTRA_WORD
+            and (long.startswith(short) or long.endswith(short)))
+
+
+#: a column of a row's whole cost: ``사업비``, ``총사업비``, ``사업비 계``, ``예산액`` (not a source of funding)
+_COST_COLUMN = re.compile(r"^(?:총?사업비|예산액?|소요예산)(?:\s*(?:계|합계|총액))?$")
+#: a period printed after a project's name in the same row (``2024.~2025.``), joined to the
+#: row's label by the reader
+_PERIOD_TAIL = re.compile(r"\s+['‘’]?\d{2,4}\.?\s*[~∼-].*$")
+
+
+def _project_cost(r: Record) -> Figure | None:
+    """A plan row's whole cost: a budget row's 사업비 (``budget``), or the one cost column of a
+    statistics row (a ``(단위: 원)`` table read as statistics); None for totals."""
+    if getattr(r, "is_total", False) or type(r).__name__ not in ("BudgetItem", "Statistic"):
+        return None
+    if isinstance(r, BudgetItem):
+        fig = r.figures.get("budget")
+    else:
+        cols = [f for k, f in r.figures.items() if k.startswith("col:") and _COST_COLUMN.match(k[4:].strip())]
+        fig = cols[0] if len(cols) == 1 else None
+    return fig if fig is not None and fig.value is not None and not fig.unit else None
+
+
+def _project_name(r: Record) -> str:
+    return _PERIOD_TAIL.sub("", r.name or "")
+
+
+@rule("cross.plan_item", "계획 안의 같은 사업",
+      "주요업무계획의 두 표에 실린 같은 사업(띄어쓰기·한 단어 차이의 이름, 같은 부서)의 사업비는 같다 (이름으로 맞춤: 경고)")
+def check_plan_item(documents: list[Document]) -> list[Finding]:
+    from .tables import amount, unit_at
+
+    out = []
+    for d in documents:
+        if d.family != "work_plan":
+            continue
+        for a, fa, b, fb in plan_item_pairs(d):
+            diff = abs(fa.amount - fb.amount)
+            if diff < 1e-6:
+                continue
+            # printed in the same unit, the same amount rounds the same way: only printings in
+            # two units (천원 / 백만원) may differ by rounding
+            slack = 0.0 if precision(fa) == precision(fb) else rounding_slack([fa, fb])
+            severity = "info" if diff <= slack else "warning"
+            ua, ub = unit_at(d, fa.source.line), unit_at(d, fb.source.line)
+            msg = (f"{a.name} 사업비: {a.section or '표'}({fa.source.line}행) {amount(fa.amount, fa, ua)} ≠ "
+                   f"{b.section or '표'}({fb.source.line}행) {_project_name(b)} {amount(fb.amount, fb, ub)}"
+                   + (" (반올림 차이)" if severity == "info" else
+                      " (이름이 비슷한 사업: 같은 사업·같은 범위(총사업비/올해 예산)인지 확인 필요)"))
+            out.append(finding("cross.plan_item", severity, a, lines_of(fa, fb), msg,
+                               expected=fa.amount, actual=fb.amount))
     return out
 
 

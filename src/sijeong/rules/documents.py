@@ -15,15 +15,23 @@ the indicator's name up to extraction noise, or is contained in it (``승소율`
 prints one; a rate label for a % indicator). A plan that restates one indicator-year with two
 different values is ambiguous and left alone.
 
-The finding belongs to the report (``doc``, ``year`` and ``lines``: the report's year and every
-printing of the indicator's 실적 there — a '19 실적 printed in the FY2020 report is a finding of
-the 2020 report, stored and replaced with it); a finding carries one document, so the plan's
-document, table, line and value are in the message and in ``expected``.
+A plan may also restate a result in words, in a task's outline or a line outside tables and tasks
+(``'24년 실적 : 민원 처리 건수 30건``, read by ``text_facts``): each such line is a statistics
+row of its own (section 본문) of the task's department, or of the nearest statistics row's above.
+
+A finding carries one document, so one difference gives two findings: the report's (``doc``,
+``year`` and ``lines``: the report's year and every printing of the indicator's 실적 there — a '19
+실적 printed in the FY2020 report is a finding of the 2020 report, stored and replaced with it;
+the plan's document, table, line and value in the message and in ``expected``) and the plan's
+(its year and line; the report's document and lines in the message and in ``expected``).
 
 Checked one municipality-year at a time from the store, a scope holding a report is given, as
-context, the statistics rows of the municipality's work plans of later years (:func:`needs`
-says from which year; ``operations.context_of`` reads them); storing a work plan re-checks the
-scopes of the reports holding results of the years it restates (:func:`restated_years`). So the
+context, the statistics rows, tasks and headings of the municipality's work plans of later years
+(:func:`needs` says from which year; ``operations.context_of`` reads them), and a scope holding a
+plan the indicators of the earlier years in the reports (:func:`needs_reports`); storing a work
+plan re-checks the scopes of the reports holding results of the years it restates
+(:func:`restated_years`), storing a report those of the plans restating its results
+(:func:`indicator_years`). So the
 findings are the same whether the documents are checked together or one scope at a time, in
 either order of storing. Severity: warning (a match by name across documents,
 written by different offices, is not certain), info when rounding of the printed figures
@@ -78,6 +86,47 @@ def restated(plan: Document) -> list[tuple[int, str, Statistic, str, Figure]]:
             if year is None or plan.year is None or year >= plan.year:
                 continue
             out.append((year, label, r, header, fig))
+    out += [t for t in _text_restated(plan) if plan.year is not None and t[0] < plan.year]
+    return out
+
+
+def _text_restated(plan: Document) -> list[tuple[int, str, Statistic, str | None, Figure]]:
+    """The plan's lines of text that state a year's value (``'24년 실적 : 민원 처리 건수 30건``):
+    its tasks' outlines (the task's department) and the lines outside tables and tasks
+    (``Document.headings``: the department of the nearest statistics row above). Each is given
+    as a statistics row of its own (section 본문) — what a plan rebuilt from the store (its
+    statistics, tasks and headings) gives too."""
+    import bisect
+
+    from ..model import Source
+    from .text_facts import text_facts
+
+    from ..model import PlanTask
+    from .text_facts import _walk
+
+    rows = sorted((r.source.line, r.department) for r in plan.of(Statistic) if r.department)
+    lines = [ln for ln, _ in rows]
+
+    def department_at(line: int) -> str | None:
+        i = bisect.bisect_right(lines, line) - 1
+        return rows[i][1] if i >= 0 else None
+
+    said = [(h.source.line, h.text, department_at(h.source.line)) for h in plan.headings]
+    said += [(o.source.line, o.text, t.department) for t in plan.of(PlanTask) for o in _walk(t.sections)]
+    out = []
+    for line, text, department in sorted(said, key=lambda x: x[0]):
+        text = text.strip()
+        if "\t" in text:
+            continue
+        for year, label, value, unit, phrase in text_facts(text):
+            src = Source(plan.name, line)
+            number = re.search(r"[\d,]+(?:\.\d+)?\s*\S*$", phrase)
+            fig = Figure(int(value) if float(value).is_integer() and "." not in phrase[-12:] else value,
+                         number.group(0) if number else str(value), src, unit)
+            r = Statistic(source=src, name=label, municipality=plan.municipality, year=plan.year,
+                          department=department, section="본문")
+            r.figures[f"col:{year}년"] = fig
+            out.append((year, label, r, None, fig))
     return out
 
 
@@ -105,11 +154,38 @@ def needs(documents: list[Document]) -> dict[str, int]:
     return out
 
 
+def needs_reports(documents: list[Document]) -> dict[str, int]:
+    """municipality -> the latest year of the work plans of ``documents``: the indicator
+    results of earlier years in that municipality's reports are what the plans' restatements
+    are compared with (the context of a scope of plans checked alone)."""
+    out: dict[str, int] = {}
+    for plan in documents:
+        if plan.family == "work_plan" and plan.year is not None and plan.municipality:
+            out[plan.municipality] = max(out.get(plan.municipality, plan.year), plan.year)
+    return out
+
+
+def indicator_years(report: Document) -> set[int]:
+    """The years of the indicator results ``report`` holds (the plans restating them are
+    re-checked when it is stored)."""
+    if report.family != "settlement_report":
+        return set()
+    return {i.year for i in report.of(Indicator) if i.year is not None and "actual" in i.figures and i.actual is not None}
+
+
 def _same_name(indicator: str, label: str) -> bool:
     if similar(indicator, label):
         return True
     k = _key(label)
     return len(k) >= 3 and k in _key(indicator)
+
+
+def _same_department(ind: Indicator, r: Statistic, label: str) -> bool:
+    """The same department; when the reader of either document could not tell the
+    department, only the indicator's own name (up to extraction noise, not a part of it)."""
+    if ind.department and r.department:
+        return norm(r.department) == norm(ind.department)
+    return similar(ind.name, label)
 
 
 def _same_measure(ind: Indicator, label: str, fig: Figure) -> bool:
@@ -143,7 +219,7 @@ def compared(documents: list[Document]):
                 if plan.municipality != rep.municipality or plan.year <= ind.year:
                     continue
                 hits = [(r, header, fig) for year, label, r, header, fig in facts[plan.name]
-                        if year == ind.year and norm(r.department) == norm(ind.department)
+                        if year == ind.year and _same_department(ind, r, label)
                         and _same_name(ind.name, label) and _same_measure(ind, label, fig)]
                 if not hits or len({fig.value for _, _, fig in hits}) != 1:
                     continue  # nothing restated, or restated twice with two values: ambiguous
@@ -164,7 +240,7 @@ def check_cross_document(documents: list[Document]) -> list[Finding]:
         severity = "info" if diff <= rounding_slack([mine, fig]) else "warning"
         unit = ind.unit or ""
         cell = " ".join(x for x in (r.section if r.section != r.name else None, r.name, header) if x)
-        msg = (f"{ind.department} {ind.name} {ind.year}년 실적: {rep.year}년 결산·성과보고서 "
+        msg = (f"{ind.department or r.department} {ind.name} {ind.year}년 실적: {rep.year}년 결산·성과보고서 "
                f"{fmt(ind.actual)}{unit} ≠ {plan.year}년 주요업무계획 {fmt(fig.value)}{fig.unit or unit} "
                f"({plan.name}:{fig.source.line}행 {cell})"
                + (" (반올림 차이)" if severity == "info" else "")
@@ -173,4 +249,16 @@ def check_cross_document(documents: list[Document]) -> list[Finding]:
                     expected=fig.value, actual=ind.actual, doc=rep.name)
         f.year = rep.year  # the report's scope, even for its previous year's column
         out.append(f)
+        # the same defect seen from the plan: its line, the report's in the message (stored
+        # with the plan's scope, which is given the earlier reports' indicators as context)
+        lines = lines_of(*_printings(ind))
+        back = (f"{r.department or ind.department or ''} {ind.name} {ind.year}년 실적: {plan.year}년 주요업무계획 "
+                f"{fmt(fig.value)}{fig.unit or unit} ≠ {rep.year}년 결산·성과보고서 {fmt(ind.actual)}{unit} "
+                f"({rep.name}:{','.join(map(str, lines))}행)"
+                + (" (반올림 차이)" if severity == "info" else "")
+                + " / the same fact in two documents (the report's lines are in the message)").strip()
+        g = finding("cross.document", severity, r, lines_of(fig), back, expected=ind.actual, actual=fig.value,
+                    doc=plan.name, subject=ind.name)
+        g.year = plan.year
+        out.append(g)
     return out

@@ -109,7 +109,9 @@ def _table_finding(table: Table, severity: str, lines: list[int], msg: str, expe
 Row = tuple[str, bool, dict, list[int]]  # label, is a total, column → Figure, its lines
 
 
-_UNIT_NOTE = re.compile(r"^\(\s*단위\s*[:：]\s*([^)]*)\)")
+#: a unit note in any of the brackets the readers take (``(단위: 천원)``, ``‹단위: 건, %›``,
+#: ``[금액단위 : 원]`` …): the readers' one pattern, its units the first group
+from ..readers.text import _UNIT_NOTE  # noqa: E402
 
 
 def unit_step(doc: Document, line: int) -> float:
@@ -211,6 +213,9 @@ def _vertical_rows(subject: str, names: dict, rows: list[Row], make, step: float
             continue
         total = rows[grand][2][k]
         parts = [r[2][k] for r in leaves]
+        printed = {f.unit for f in [total] + parts if f.value is not None}
+        if len(printed - {None}) > 1:
+            continue  # cells counting different things (개소 and 대): no sum
         expected = sum(p.amount for p in parts)
         if abs(expected - total.amount) < 1e-6:
             continue
@@ -226,6 +231,8 @@ def _vertical_rows(subject: str, names: dict, rows: list[Row], make, step: float
         severity = "info" if abs(expected - total.amount) <= slack else "error"
         col = name or f"{k + 1 if isinstance(k, int) else k}번째 열"
         u = column_unit(name, unit)
+        if u is None and printed != {None} and len(printed) == 1 and total.unit != "%":
+            u = total.unit  # every cell prints its unit (``610개소``)
         msg = (f"{subject} {col}: {rows[grand][0]} {amount(total.value, total, u)} ≠ {len(parts)}개 행의 합 "
                f"{amount(expected, total, u)}" + (" (반올림 차이)" if severity == "info" else ""))
         out.append(make(severity, lines_of(total, *parts), msg, expected, total.value))

@@ -65,9 +65,12 @@ def _fmt(v: float) -> str:
     return number_text(v, decimals=4)
 
 
-def _items(doc: Document, running_text: bool = False) -> Iterator[tuple[object | None, OutlineItem]]:
+def _items(doc: Document, running_text: bool = False, needs: str = "(",
+           headings: bool = False) -> Iterator[tuple[object | None, OutlineItem]]:
     """The text of tasks and narratives; with ``running_text`` also every other line outside
-    tables that has a parenthesis (its record None)."""
+    tables that holds ``needs`` (its record None); with ``headings`` the lines no record took
+    as the document keeps them (``Document.headings``: stored, so a document rebuilt from the
+    database gives the same lines as the one just read, which alone has its ``text``)."""
     from ..model import Source
 
     seen: set[int] = set()
@@ -81,12 +84,17 @@ def _items(doc: Document, running_text: bool = False) -> Iterator[tuple[object |
         for o in items:
             seen.add(o.source.line)
             yield r, o
+    if headings:
+        for h in doc.headings:
+            if h.source.line not in seen and "\t" not in h.text.strip():
+                yield None, OutlineItem(h.source, "", h.text.strip())
+        return
     if not running_text:
         return
     # running text no record took (a 주요성과 line of another layout, a plan's general part):
     # each line outside tables, as printed
     for no, line in enumerate((doc.text or "").split("\n"), 1):
-        if no in seen or "\t" in line.strip() or "(" not in line:
+        if no in seen or "\t" in line.strip() or needs not in line:
             continue
         yield None, OutlineItem(Source(doc.name, no), "", line.strip())
 
@@ -117,10 +125,12 @@ def check_breakdowns(documents: list[Document]) -> list[Finding]:
 
 # --- a fact stated in running text and in a table of the same document -----------------------
 
-#: ``2020년 절감률 4.23%``, ``'20년 승소율은 90%``, ``2021년도 민원 처리 만족도: 87.3점``: a year,
-#: a label (no digits), an optional particle or colon, a number and its unit
+#: ``2020년 절감률 4.23%``, ``'20년 승소율은 90%``, ``2021년도 민원 처리 만족도: 87.3점``,
+#: ``'24년 실적 : 민원 처리 건수 30건``: a year, an optional ``실적 :``, a label (no digits), an
+#: optional particle or colon, a number and its unit
 _TEXT_FACT = re.compile(
     rf"(?:(?<![\d.])(?P<full>(?:19|20)\d\d)|['‘’](?P<short>\d\d))(?>\s*년?도?)\s*"
+    rf"(?:(?:실적|성과|추진\s*실적)\s*[:：]\s*)?"
     rf"(?P<label>[가-힣A-Za-z][가-힣A-Za-z·ㆍ\s]{{1,29}}?)\s*(?:은|는|이|가|:|：)?\s*"
     rf"(?P<n>{NUMBER})\s*(?P<unit>%|{UNIT}|위|등급)(?![가-힣A-Za-z])")
 #: words that make the number another figure than the year's result: a target, a change, a
@@ -168,11 +178,49 @@ def _table_facts(doc: Document):
             header = key[4:]
             year, label = (row_year, header) if row_year is not None else (year_of(header), r.name)
             if year is not None:
-                yield year, label, r, header, fig, fig.unit or r.unit
+                yield year, label, r, header, fig, fig.unit or r.unit or bare_unit(doc, fig, label)
     for ind in doc.of(Indicator):
         fig = ind.figures.get("actual")
         if ind.year is not None and fig is not None and fig.value is not None:
             yield ind.year, ind.name, ind, None, fig, ind.unit
+
+
+_RATE_LABEL = re.compile(r"[률율]$|%|비율|비중")
+
+
+def bare_unit(doc: Document, fig: Figure, label: str) -> str | None:
+    """The unit of a cell printed without one, from the ``(단위: 건, %)`` note in force: the
+    note's one unit that is neither ``%`` nor money, for a column that is no rate (``처리`` under
+    ``건, %``); None when the note names two such units (which column is in which is unknown),
+    money (amounts are in won), or nothing."""
+    from .tables import note_in_force
+
+    if fig.raw.strip().endswith("%") or "." in fig.raw or _RATE_LABEL.search(label.strip()):
+        return None
+    units = [u.strip() for u in re.split(r"[,，/·]", note_in_force(doc, fig.source.line) or "") if u.strip()]
+    if any(u in MONEY or u == "원" for u in units):
+        return None
+    counts = [u for u in units if u != "%"]
+    return counts[0] if len(counts) == 1 else None
+
+
+def _department_at(doc: Document) -> "callable":
+    """The department in force at a line outside every record: the one of the nearest record
+    above it (a plan's general part: the department heading's tables and text)."""
+    import bisect
+
+    marks = sorted((r.source.line, r.department) for r in doc.records if r.department and r.source.line)
+    lines = [m[0] for m in marks]
+
+    def at(line: int) -> str | None:
+        i = bisect.bisect_right(lines, line) - 1
+        return marks[i][1] if i >= 0 else None
+
+    return at
+
+
+#: lines between a table's row and the text right under the table that restates it
+_NEAR = 6
 
 
 def _same_unit(text_unit: str, table_unit: str | None) -> bool:
@@ -192,8 +240,9 @@ def compared_text_facts(doc: Document):
     facts = list(_table_facts(doc))
     if not facts:
         return
-    for rec, item in _items(doc):
-        dept = _fact_key(getattr(rec, "department", None))
+    dept_at = _department_at(doc)
+    for rec, item in _items(doc, headings=True):
+        dept = _fact_key(getattr(rec, "department", None) if rec is not None else dept_at(item.source.line))
         task = _fact_key(getattr(rec, "name", None)) if isinstance(rec, PlanTask) else None
         for year, label, value, unit, phrase in text_facts(item.text):
             k = _fact_key(label)
@@ -211,6 +260,11 @@ def compared_text_facts(doc: Document):
                     hits.append((frec, header, fig, False))
             exact = [h for h in hits if h[3]]
             hits = exact or hits
+            if len({h[2].value for h in hits}) > 1:
+                # several tables state it: the text right under one of them (within a few
+                # lines below its row) restates that one
+                near = [h for h in hits if 0 < item.source.line - h[2].source.line <= _NEAR]
+                hits = near if len({h[2].value for h in near}) == 1 else hits
             if not hits or len({h[2].value for h in hits}) != 1:
                 continue  # nothing stated, or two tables with two values: which one is unknown
             frec, header, fig, is_exact = hits[0]

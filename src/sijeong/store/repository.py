@@ -154,11 +154,13 @@ def load_plan_statistics(
 ) -> list[Document]:
     """The municipality's work plans (of years after ``after``, and/or of these ``names``) as
     documents holding only their statistics rows (``Statistic``: a plan's other tables, by
-    column header) — what a cross-document rule compares a report with, never the whole plans.
-    Two indexed reads: the plans' rows (ix_documents_dims, or the name's unique key), then
-    their statistics (ix_statistics_document_id)."""
+    column header), their tasks (``PlanTask``: the outline's text) and the lines outside both
+    (``headings``) — what a cross-document rule compares a report with, never the whole plans.
+    Three indexed reads: the plans' rows (ix_documents_dims, or the name's unique key), then
+    their statistics and tasks (by document id)."""
     docs = table("documents")
-    stmt = sa.select(docs.c.id, docs.c.name, docs.c.municipality, docs.c.year, docs.c.family, docs.c.title).where(
+    stmt = sa.select(docs.c.id, docs.c.name, docs.c.municipality, docs.c.year, docs.c.family, docs.c.title,
+                     docs.c.headings).where(
         docs.c.municipality == municipality, docs.c.family == "work_plan").order_by(docs.c.id)
     if after is not None:
         stmt = stmt.where(docs.c.year > after)
@@ -167,14 +169,52 @@ def load_plan_statistics(
     exclude = list(exclude)
     if exclude:
         stmt = stmt.where(docs.c.name.not_in(exclude))
-    by_id = {r.id: Document(name=r.name, municipality=r.municipality, year=r.year, family=r.family, title=r.title)
-             for r in conn.execute(stmt)}
+    by_id = {}
+    for r in conn.execute(stmt):
+        d = Document(name=r.name, municipality=r.municipality, year=r.year, family=r.family, title=r.title)
+        # the lines outside tables and tasks, where a plan may restate a year's result in words
+        d.headings = R.document_from_row({**r._mapping, "sha256": "", "line_count": 0, "coverage": None}).headings
+        by_id[r.id] = d
     if not by_id:
         return []
-    st, cls = record_table("statistic"), record_class("statistic")
-    q = sa.select(st).where(st.c.document_id.in_(list(by_id))).order_by(st.c.document_id, st.c.doc_order, st.c.id)
-    for row in conn.execute(q).mappings():
-        by_id[row["document_id"]].records.append(R.record_from_row(cls, row))
+    for kind in ("statistic", "plan_task"):
+        st, cls = record_table(kind), record_class(kind)
+        q = sa.select(st).where(st.c.document_id.in_(list(by_id))).order_by(st.c.document_id, st.c.doc_order, st.c.id)
+        for row in conn.execute(q).mappings():
+            by_id[row["document_id"]].records.append(R.record_from_row(cls, row))
+    return list(by_id.values())
+
+
+def load_report_indicators(
+    conn: sa.Connection, *, municipality: str, before: int | None = None, names: Iterable[str] | None = None,
+    exclude: Iterable[str] = (),
+) -> list[Document]:
+    """The municipality's settlement and performance reports (of these ``names``) holding
+    indicator results (of years before ``before``), as documents holding only those indicators — what a later work
+    plan's restatements are compared with (``cross.document`` from the plan's scope). Two
+    indexed reads: the indicators (ix_indicators_dims) with their documents, then nothing else."""
+    ind, docs = record_table("indicator"), table("documents")
+    stmt = (sa.select(ind, docs.c.name.label("of_doc_name"), docs.c.year.label("of_doc_year"),
+                      docs.c.title.label("of_doc_title"))
+            .select_from(ind.join(docs, docs.c.id == ind.c.document_id))
+            .where(ind.c.municipality == municipality, ind.c.actual.is_not(None), docs.c.family == "settlement_report")
+            .order_by(ind.c.document_id, ind.c.doc_order, ind.c.id))
+    if before is not None:
+        stmt = stmt.where(ind.c.year < before)
+    if names is not None:
+        stmt = stmt.where(docs.c.name.in_(list(names)))
+    exclude = list(exclude)
+    if exclude:
+        stmt = stmt.where(docs.c.name.not_in(exclude))
+    cls = record_class("indicator")
+    by_id: dict[int, Document] = {}
+    for row in conn.execute(stmt).mappings():
+        d = by_id.get(row["document_id"])
+        if d is None:
+            d = by_id[row["document_id"]] = Document(name=row["of_doc_name"], municipality=municipality,
+                                                     year=row["of_doc_year"], family="settlement_report",
+                                                     title=row["of_doc_title"])
+        d.records.append(R.record_from_row(cls, {k: v for k, v in row.items() if not k.startswith("of_doc_")}))
     return list(by_id.values())
 
 

@@ -25,8 +25,8 @@ from . import schema
 from .db import data_version  # the public page cache's key (web/cache.py): one primary-key read
 from .marks import NEEDS_NOTE as MARK_NEEDS_NOTE, STATUSES as MARK_STATUSES
 from .order import sqlite_order
-from .repository import (document_rows, iter_records, load_documents, load_plan_statistics, report_years, to_record,
-                         tidy_row)
+from .repository import (document_rows, iter_records, load_documents, load_plan_statistics, load_report_indicators,
+                         report_years, to_record, tidy_row)
 from .search import search, search_count
 from .pledges import pledge, pledge_all, pledge_audit, pledge_details, pledge_fields, pledge_page, pledge_summary
 from .suggestions import (department_suggestion_figures, similar_suggestions, suggestion, suggestion_audit,
@@ -57,7 +57,7 @@ from .monitoring import indicator_series, policy_goals_of_year, strategic_goals_
 
 __all__ = [
     "data_version", "MARK_NEEDS_NOTE", "MARK_STATUSES", "document_rows", "iter_records", "load_documents",
-    "load_plan_statistics", "report_years", "to_record", "tidy_row", "search", "search_count",
+    "load_plan_statistics", "load_report_indicators", "report_years", "to_record", "tidy_row", "search", "search_count",
     "pledge", "pledge_all", "pledge_audit", "pledge_details", "pledge_fields", "pledge_page", "pledge_summary",
     "department_suggestion_figures", "similar_suggestions", "suggestion", "suggestion_audit", "suggestion_call",
     "suggestion_calls", "suggestion_page", "suggestion_statistics", "suggestion_steps", "suggestion_years",

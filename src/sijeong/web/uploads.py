@@ -303,6 +303,7 @@ def preview(conn, data: bytes, name: str, municipality: str, *, was_read=None) -
         scope_docs, directions = views.upload_scope(conn, municipality, doc.year, exclude=[name])
         whole = doc.year is None or any(d.year is None for d in scope_docs)
         if not whole:  # a work plan: the reports whose results it restates are re-checked with it
+            # (a report: the later plans restating its results)
             more = [y for y in operations.restated_report_years(conn, municipality, doc) if y != doc.year]
             if more:
                 scope_docs += views.load_documents(conn, municipality=municipality, year=more, exclude=[name])
