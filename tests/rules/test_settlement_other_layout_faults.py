@@ -180,18 +180,28 @@ def test_text_program_spent_rounding_of_a_larger_unit_is_info():
 
 
 def test_one_unit_in_an_otherwise_exact_table_is_a_warning_not_rounding():
-    # 가로수 식재 집행잔액 50 → 51 (백만원): a unit off, which rounding could explain — but every
-    # difference of the table runs through this row and its other rows hold exactly
-    text, line = _changed("세부\t가로수 식재\t800\t0\t800\t750\t0\t50", "세부\t가로수 식재\t800\t0\t800\t750\t0\t51")
+    # 산책로 개설 집행잔액 10 → 11 (백만원): a unit off over several parts, which rounding could
+    # explain — but every difference of the table runs through this row and its other rows hold exactly
+    text, line = _changed("세부\t산책로 개설\t500\t0\t500\t450\t40\t10", "세부\t산책로 개설\t500\t0\t500\t450\t40\t11")
     found = _flagged(text, line)
     assert found and all(f.severity == "warning" for f in found)
     assert "반올림 차이로 보기 어려움" in found[0].message and f"{line}행" in found[0].message
 
 
+def test_a_total_of_one_part_a_unit_off_is_an_error():
+    # 공원 녹화 (50) has one 세부사업, 가로수 식재: printed 51 in the same unit, no rounding
+    # can make the two differ — an error, not a rounding to review
+    text, line = _changed("세부\t가로수 식재\t800\t0\t800\t750\t0\t50", "세부\t가로수 식재\t800\t0\t800\t750\t0\t51")
+    found = [f for f in _flagged(text, line) if f.rule == "program.total"]
+    assert found and all(f.severity == "error" for f in found)
+
+
 def test_rounding_on_two_rows_stays_rounding():
-    # two rows each a unit off: the table is rounded, not misprinted — info only
-    text = REPORT.replace("세부\t가로수 식재\t800\t0\t800\t750\t0\t50", "세부\t가로수 식재\t800\t0\t800\t750\t0\t51")
-    text = text.replace("세부\t녹지 점검\t1,000\t0\t1,000\t900\t0\t100", "세부\t녹지 점검\t1,000\t0\t1,000\t900\t0\t101")
+    # two rows each a unit off (their parent's sum unchanged): the table is rounded, not
+    # misprinted — info only
+    text = REPORT.replace("세부\t산책로 개설\t500\t0\t500\t450\t40\t10", "세부\t산책로 개설\t500\t0\t500\t450\t40\t11")
+    text = text.replace("세부\t근린공원 정비\t700\t100\t800\t700\t60\t40", "세부\t근린공원 정비\t700\t100\t800\t700\t60\t39")
+    assert text.count("\t11\n") >= 1 and "\t39\n" in text
     doc = _load(text)
     found = [f for f in check([doc]) if f.rule.startswith("program.")]
     assert found and all(f.severity == "info" for f in found)
