@@ -405,7 +405,7 @@ def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, 
         whole = None in ys or any(d.year is None for d in mine) or views.has_undated(conn, m)
         years = None if whole else sorted(y for y in ys if y is not None)
         _rederive(conn, m, years)
-        others = views.load_documents(conn, municipality=m, year=years, exclude=[d.name for d in mine])
+        others = views.load_documents(conn, municipality=m, year=years, exclude=[d.name for d in mine], text=True)
         docs = others + mine
         if checked is not None:
             checked += docs

@@ -61,7 +61,7 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
             # other writers), so the findings replaced are those of the documents checked
             with (_saving(engine, m) if save else contextlib.nullcontext(None)) as tx:
                 with (contextlib.nullcontext(tx.conn) if tx is not None else engine.connect()) as conn:
-                    docs = views.load_documents(conn, municipality=m, year=ys)
+                    docs = views.load_documents(conn, municipality=m, year=ys, text=True)
                     # what the cross-document rules compare the scope's reports with: the
                     # statistics of the municipality's later work plans (as ingest checks them)
                     context = context_of(conn, docs) if ys is not None else []

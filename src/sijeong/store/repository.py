@@ -119,11 +119,14 @@ def document_rows(
 
 def load_documents(
     conn: sa.Connection, *, municipality: str | None = None, year=None, names: Iterable[str] | None = None,
-    exclude: Iterable[str] | None = None,
+    exclude: Iterable[str] | None = None, text: bool = False,
 ) -> list[Document]:
     """Rebuild whole documents (records with figures and appearances, tables, headings,
     read findings, coverage). ``year`` may be one year or several; ``exclude`` names
-    documents not to load (e.g. those the caller holds in memory)."""
+    documents not to load (e.g. those the caller holds in memory). ``text``: also the text
+    as read (``document_texts``) — what the rules that read running text need (a line no
+    record took: ``text.breakdown``, ``text.table_fact``, ``text.program_spent``), so a
+    re-check from the store finds what the check at ingest found."""
     drows = document_rows(conn, municipality=municipality, year=year, names=names, exclude=exclude)
     if not drows:
         return []
@@ -145,6 +148,10 @@ def load_documents(
     for row in conn.execute(sa.select(ft).where(ft.c.document_id.in_(ids)).order_by(ft.c.id)).mappings():
         if row["origin"] == "read":
             by_id[row["document_id"]].findings.append(R.finding_from_row(row))
+    if text:
+        tt = table("document_texts")
+        for did, body in conn.execute(sa.select(tt.c.document_id, tt.c.text).where(tt.c.document_id.in_(ids))):
+            by_id[did].text = body
     return [by_id[i] for i in ids]
 
 

@@ -878,7 +878,8 @@ def upload_scope(conn: Connection, municipality: str, year: int | None, *,
     from .directions import user_directions
 
     whole = year is None or has_undated(conn, municipality)
-    docs = load_documents(conn, municipality=municipality, year=None if whole else [year], exclude=list(exclude))
+    docs = load_documents(conn, municipality=municipality, year=None if whole else [year], exclude=list(exclude),
+                          text=True)
     return docs, user_directions(conn, municipality=municipality)
 
 

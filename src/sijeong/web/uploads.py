@@ -306,7 +306,7 @@ def preview(conn, data: bytes, name: str, municipality: str, *, was_read=None) -
             # (a report: the later plans restating its results)
             more = [y for y in operations.restated_report_years(conn, municipality, doc) if y != doc.year]
             if more:
-                scope_docs += views.load_documents(conn, municipality=municipality, year=more, exclude=[name])
+                scope_docs += views.load_documents(conn, municipality=municipality, year=more, exclude=[name], text=True)
         operations.derive([doc], directions)
         docs = scope_docs + [doc]
         every = pipeline.check(docs, context=[] if whole else operations.context_of(conn, docs))
