@@ -180,7 +180,7 @@ def load_plan_statistics(
     for r in conn.execute(stmt):
         d = Document(name=r.name, municipality=r.municipality, year=r.year, family=r.family, title=r.title)
         # the lines outside tables and tasks, where a plan may restate a year's result in words
-        d.headings = R.document_from_row({**r._mapping, "sha256": "", "line_count": 0, "coverage": None}).headings
+        d.headings = R.headings_from_row(r.name, r.headings)
         by_id[r.id] = d
     if not by_id:
         return []
@@ -198,8 +198,8 @@ def load_report_indicators(
 ) -> list[Document]:
     """The municipality's settlement and performance reports (of these ``names``) holding
     indicator results (of years before ``before``), as documents holding only those indicators — what a later work
-    plan's restatements are compared with (``cross.document`` from the plan's scope). Two
-    indexed reads: the indicators (ix_indicators_dims) with their documents, then nothing else."""
+    plan's restatements are compared with (``cross.document`` from the plan's scope). One
+    indexed read: the indicators (ix_indicators_dims) joined with their documents."""
     ind, docs = record_table("indicator"), table("documents")
     stmt = (sa.select(ind, docs.c.name.label("of_doc_name"), docs.c.year.label("of_doc_year"),
                       docs.c.title.label("of_doc_title"))

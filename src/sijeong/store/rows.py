@@ -52,8 +52,13 @@ def document_from_row(row: dict[str, Any]) -> Document:
         line_count=row["line_count"] or 0,
         coverage=Coverage(**{k: v for k, v in cov.items() if k in names}) if cov is not None else None,
     )
-    doc.headings = [Heading(Source(doc.name, h["line"]), h["level"], h["text"]) for h in row.get("headings") or []]
+    doc.headings = headings_from_row(doc.name, row.get("headings"))
     return doc
+
+
+def headings_from_row(doc_name: str, stored: list[dict[str, Any]] | None) -> list[Heading]:
+    """The lines no record took (``documents.headings``), as the reader kept them."""
+    return [Heading(Source(doc_name, h["line"]), h["level"], h["text"]) for h in stored or []]
 
 
 # --- records ---------------------------------------------------------------------------
