@@ -329,6 +329,9 @@ def test_logging_in_and_out_with_the_forms(c):
     page = c.get("/dashboard")
     assert page.status_code == 200 and '<span class="account-login">kim</span><span class="account-dept"> · 자치행정과</span>' in page.text and "로그아웃" in page.text
     assert page.headers["cache-control"] == "no-store"  # the page names the person
+    # the login page of someone signed in names them without a particle after a parenthesis
+    again = c.get("/login").text
+    assert "로그인되어 있습니다: kim (" in again and "(으)로" not in again
     assert "no-store" not in c.get("/static/style.css").headers.get("cache-control", "")  # the same for all
     assert_secure(page)
     assert c.post("/logout", data={"csrf_token": "forged"}, follow_redirects=False).status_code == 403
