@@ -99,15 +99,3 @@ def test_search_gives_the_same_hits_in_the_same_order(tmp_path, request):
     assert ranked, "no long term with several hits: the bm25 order is not tested"
     for a, b in zip(answers["sqlite"], answers["postgresql"], strict=True):
         assert a == b, f"search {a[0]!r} {a[1]}: SQLite and PostgreSQL differ"
-
-
-def test_terms_whose_matches_can_overlap_are_ranked_by_counting_every_match():
-    """PostgreSQL ranks in SQL by counting a term's matches through removal, which misses
-    overlapping ones; a term with a border (a prefix that is also its suffix) keeps the
-    ranking that counts them one by one, as FTS5 does."""
-    from sijeong.store.search import _has_border, _occurrences
-
-    assert _has_border("하하하") and _has_border("aba") and _has_border("사업사업")
-    assert not _has_border("사업비") and not _has_border("정보화") and not _has_border("ab")
-    # why it matters: removal counts 1 match of 하하하 in 하하하하, FTS5 counts 2
-    assert _occurrences("하하하하", "하하하") == 2 and (4 - len("하하하하".replace("하하하", ""))) // 3 == 1

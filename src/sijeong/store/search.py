@@ -202,46 +202,6 @@ def _bm25_ranks(conn: sa.Connection, si: sa.Table, terms: list[str], rows: list[
     return ranks
 
 
-def _has_border(term: str) -> bool:
-    """Whether a proper prefix of ``term`` is also its suffix (``하하``, ``aba``): then two
-    matches can overlap, and counting by removal (which counts matches that do not) would
-    not give FTS5's count."""
-    return any(term[:k] == term[-k:] for k in range(1, len(term)))
-
-
-def _bm25_sql(conn: sa.Connection, si: sa.Table, terms: list[str]):
-    """:func:`_bm25_ranks` as an SQL expression, for terms without a border (no overlapping
-    matches: a term's matches in a column = (length − length with the term removed) ÷ the
-    term's length). The same operations in the same order on doubles, so the same ranks."""
-    folded = [t.lower() for t in terms]
-    n_rows, n_tokens = _index_size(conn, si)
-    text = si.c.title + " " + si.c.body
-    hits = [sa.select(sa.func.count()).where(text.ilike(_like(t), escape="\\")).scalar_subquery() for t in terms]
-    n_hits = list(conn.execute(sa.select(*hits)).one())
-    if not n_rows:
-        return sa.literal(0.0, sa.Float)
-    avgdl = float(n_tokens) / float(n_rows)
-    dbl = sa.Float(precision=53)
-
-    def matches(col, t: str):
-        low = sa.func.lower(col)
-        gone = sa.func.char_length(low) - sa.func.char_length(sa.func.replace(low, t, ""))
-        return sa.cast(gone / len(t), dbl)
-
-    d = sa.cast(sa.func.greatest(sa.func.char_length(si.c.title) - 2, 0)
-                + sa.func.greatest(sa.func.char_length(si.c.body) - 2, 0), dbl)
-    score = None
-    for n, t in zip(n_hits, folded):
-        v = math.log((n_rows - n + 0.5) / (n + 0.5))
-        idf = v if v > 0.0 else 1e-6
-        f = matches(si.c.title, t) + matches(si.c.body, t)
-        part = sa.literal(idf, dbl) * ((f * sa.literal(_K1 + 1.0, dbl))
-                                       / (f + sa.literal(_K1, dbl) * (sa.literal(1 - _B, dbl)
-                                                                     + sa.literal(_B, dbl) * d / sa.literal(avgdl, dbl))))
-        score = part if score is None else score + part
-    return sa.literal(-1.0, dbl) * score
-
-
 def _filters(si: sa.Table, year, department, municipality, kinds) -> list:
     filters = []
     if year is not None:
@@ -275,12 +235,7 @@ def search(
     cols = [si.c.id, si.c.kind, si.c.record_id, si.c.municipality, si.c.year, si.c.department, si.c.number,
             si.c.title, si.c.body, si.c.source_doc, si.c.source_line]
     stmt = _statement(conn, terms, _filters(si, year, department, municipality, kinds), cols, si)
-    if _fts_ranked(conn, terms) and all(not _has_border(t.lower()) for t in terms):
-        # ranked by the database as SQLite's FTS5 ranks them; only the page is read
-        ranked = _bm25_sql(conn, si, terms)
-        stmt = stmt.order_by(None).order_by(ranked, si.c.id).limit(max(limit, 0)).offset(max(offset, 0))
-        page = [dict(r) for r in conn.execute(stmt).mappings()]
-    elif _fts_ranked(conn, terms):  # every hit, ranked here as SQLite's FTS5 ranks them, then the page
+    if _fts_ranked(conn, terms):  # every hit, ranked as SQLite's FTS5 ranks them, then the page
         rows = [dict(r) for r in conn.execute(stmt).mappings()]
         ranks = _bm25_ranks(conn, si, terms, rows)
         order = sorted(range(len(rows)), key=lambda i: (ranks[i], rows[i]["id"]))
