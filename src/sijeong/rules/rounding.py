@@ -18,7 +18,8 @@ text), and a column total's rounding info through that row by the same amount, b
 warnings. (The real plans print 17 such splits, each exact; 003 one more, off by far.) A total
 over parts that are no split (``계 | 일반회계 | 특별회계 | 기금``, a 총계 row) is left to
 rounding: the real 2022 plan prints such a 총계 one 백만원 off its parts with every other column
-exact, and it is rounding of amounts kept in won.
+exact, and it is rounding of amounts kept in won; a document showing such a rounding
+difference of a money total anywhere else keeps its split's as rounding too.
 """
 
 from __future__ import annotations
@@ -143,6 +144,8 @@ def _suspect_splits(documents: list[Document], findings: list[Finding]) -> None:
                    and _won_delta(f) == delta]
         if len(exact) < max(MIN_CROSSED_SPLITS, MIN_EXACT_SPLITS - CROSSING_WEIGHT * len(through)):
             continue
+        if any(f not in same_line and f not in through for f in infos):
+            continue  # the document rounds elsewhere (a total a unit off its rows): rounding it may be
         also = f", 같은 차이로 {', '.join(sorted({_what(f) for f in through}))} 합계도 어긋남" if through else ""
         why = (f" (반올림 차이로 보기 어려움: 이 문서의 다른 재원 구분 {len(exact)}건(천원·백만원 단위, 둘 이상의 재원)은 "
                f"모두 정확히 맞고 차이는 {line}행뿐{also} — {line}행의 오기일 수 있음)")
