@@ -167,3 +167,16 @@ def test_a_document_rounding_elsewhere_keeps_the_split_as_rounding():
     doc = changed((" - 사업비 : 733백만원(", " - 사업비 : 734백만원("), ("5,210\t4,870\t340", "5,211\t4,870\t340"))
     assert found(doc) == []
     assert sorted(f.rule for f in found(doc, ("info",))) == ["split.sources", "table.total_column"]
+
+
+GROUPED = PLAN.replace("사업명\t사업비\t국비\t도비\t시비\n", "사업명\t사업비\t\t\t\n\t계\t국비\t도비\t시비\n")
+
+
+def test_a_grouped_header_sees_the_same_split_and_is_no_rounding_elsewhere():
+    doc = load(GROUPED)
+    assert found(doc, ("error", "warning", "info")) == []
+    text = GROUPED.replace("제방 보강사업\t1,018\t300\t118\t600", "제방 보강사업\t1,018\t300\t118\t601")
+    doc = load(text)
+    fs = found(doc, ("error", "warning", "info"))
+    assert fs and all(f.severity == "warning" for f in fs)
+    assert {"split.sources", "table.total", "table.grouped_total"} <= {f.rule for f in fs}

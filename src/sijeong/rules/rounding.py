@@ -138,7 +138,10 @@ def _suspect_splits(documents: list[Document], findings: list[Finding]) -> None:
         ((line, delta),) = off
         if line in exact or not any(f.rule == "split.sources" and f.lines == [line] for f in infos):
             continue
-        same_line = [f for f in infos if f.lines == [line]]
+        # the split's own rounding infos: on its line, or on it and a table's header lines (a
+        # grouped header's 계 over 국비/도비/시비 is the same row's split)
+        header = {n for t in d.tables for n in t.header_lines}
+        same_line = [f for f in infos if line in f.lines and set(f.lines) - {line} <= header]
         # a column total through the row, off by the same amount: the one cell explains both
         through = [f for f in infos if len(f.lines) > 1 and line in f.lines and f.rule != "split.sources"
                    and _won_delta(f) == delta]
@@ -151,7 +154,7 @@ def _suspect_splits(documents: list[Document], findings: list[Finding]) -> None:
                f"모두 정확히 맞고 차이는 {line}행뿐{also} — {line}행의 오기일 수 있음)")
         for f in same_line + through:
             f.severity = "warning"
-            note = why if f.rule != "text.breakdown" else f" (반올림 차이로 보기 어려움: {line}행의 재원 구분과 같은 차이)"
+            note = why if f.rule in ("split.sources", "table.total") else f" (반올림 차이로 보기 어려움: {line}행의 재원 구분과 같은 차이)"
             f.message = f.message.replace(" " + ROUNDING, "").replace(ROUNDING, "") + note
 
 
