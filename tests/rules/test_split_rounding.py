@@ -15,6 +15,8 @@ row of the table)."""
 
 from __future__ import annotations
 
+import random
+
 from sijeong import pipeline
 from sijeong.rules import run_rules
 from sijeong.rules.rounding import splits
@@ -180,3 +182,38 @@ def test_a_grouped_header_sees_the_same_split_and_is_no_rounding_elsewhere():
     fs = found(doc, ("error", "warning", "info"))
     assert fs and all(f.severity == "warning" for f in fs)
     assert {"split.sources", "table.total", "table.grouped_total"} <= {f.rule for f in fs}
+
+
+def _rounded_plan(rng: random.Random, tasks: int) -> str:
+    """A plan whose every figure is a 천원 amount printed in 백만원, each rounded on its own."""
+    def r(x):
+        return f"{(x + 500) // 1000:,}"
+
+    lines = ["2027년 주요업무계획", "", "나루시", "", "【하천관리과】", "", "□ 부서 현황", ""]
+    g, s = rng.randrange(1_000_000, 9_000_000), rng.randrange(10_000, 900_000)
+    lines += ["▷ 2027년 예산 규모", "[단위 : 백만원]", "합계\t일반회계\t특별회계", f"{r(g + s)}\t{r(g)}\t{r(s)}", ""]
+    lines += ["▷ 재원별 사업 현황", "[단위 : 백만원]", "사업명\t사업비\t국비\t도비\t시비"]
+    rows = [[rng.randrange(50_000, 900_000) for _ in range(3)] for _ in range(4)]
+    for name, p in zip(("물길 복원", "산책로 정비", "소하천 준설", "제방 보강"), rows):
+        lines.append(f"{name}\t{r(sum(p))}\t{r(p[0])}\t{r(p[1])}\t{r(p[2])}")
+    tot = [sum(p[k] for p in rows) for k in range(3)]
+    lines += [f"합계\t{r(sum(tot))}\t{r(tot[0])}\t{r(tot[1])}\t{r(tot[2])}", "", "□ 주요업무 추진계획", ""]
+    for i in range(tasks):
+        p = [rng.randrange(20_000, 900_000) for _ in range(3)]
+        lines += [f"{i + 1}. 과제 {i + 1} 추진", "", "□ 사업개요",
+                  f" - 사업비 : {r(sum(p))}백만원(국 {r(p[0])}, 도 {r(p[1])}, 시 {r(p[2])})", " - 내용 : 정비", ""]
+    return "\n".join(lines + ["담당 : 치수팀장 박새론 ☎ 4321", ""])
+
+
+def test_plans_that_round_every_figure_are_seldom_warned():
+    # measured: 7 of 300 such plans (6 tasks) and 8 of 300 (3 tasks) get a warning — a split
+    # that happened to be the only one off, its other splits and money totals exact; none of
+    # 300 with 8 or 12 tasks. The warning says what it rests on.
+    rng = random.Random(7)
+    warned = 0
+    for _ in range(60):
+        doc = pipeline.load_text("plan.txt", _rounded_plan(rng, 6), municipality="나루시")
+        fs = run_rules([doc])
+        assert not [f for f in fs if f.severity == "error"]
+        warned += any(f.severity == "warning" for f in fs)
+    assert warned <= 4
