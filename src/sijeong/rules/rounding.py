@@ -143,7 +143,7 @@ def _suspect_splits(documents: list[Document], findings: list[Finding]) -> None:
         header = {n for t in d.tables for n in t.header_lines}
         same_line = [f for f in infos if line in f.lines and set(f.lines) - {line} <= header]
         # a column total through the row, off by the same amount: the one cell explains both
-        through = [f for f in infos if len(f.lines) > 1 and line in f.lines and f.rule != "split.sources"
+        through = [f for f in infos if f not in same_line and line in f.lines and f.rule != "split.sources"
                    and _won_delta(f) == delta]
         if len(exact) < max(MIN_CROSSED_SPLITS, MIN_EXACT_SPLITS - CROSSING_WEIGHT * len(through)):
             continue
