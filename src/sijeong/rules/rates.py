@@ -227,8 +227,8 @@ def _share_column(table: Table) -> list[Finding]:
 
     names, rows = _names(table)
     out: list[Finding] = []
-    # the total row: 계/합계/총계, or a budget table's 예산총액 (the plan readers' total label)
-    totals = [r for r in rows if is_total_label(_row_name(r)) or re.sub(r"\s+", "", _row_name(r)) == "예산총액"]
+    # the total row: 계/합계/총계/예산총액 (the plan readers' total labels)
+    totals = [r for r in rows if is_total_label(_row_name(r))]
     if len(totals) != 1:
         return out
     trow = totals[0]

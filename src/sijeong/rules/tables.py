@@ -1,4 +1,4 @@
-"""Totals in generic tables (a 계/합계/소계/총계 row or column) and money split by source
+"""Totals in generic tables (a 계/합계/소계/총계/예산총액 row or column) and money split by source
 (국비 + 도비 + 시비 = 총액) in plan tasks, budget items and generic tables.
 
 Generic tables are checked conservatively: a column takes part only when every data row
@@ -14,7 +14,7 @@ import re
 from ..model import Document, Figure, Finding, PlanTask, Record, Table, TableRow
 from .base import finding, fmt, lines_of, rounding_slack, rule, sum_check
 
-TOTAL = re.compile(r"^(총계|합계|소계|계)(\(.*\))?$")
+TOTAL = re.compile(r"^(총계|합계|소계|계|예산총액)(\(.*\))?$")
 NOT_ADDITIVE = re.compile(r"%|률|율|비율|구성비|비중|연번|번호|순위|연도|년도|단가|평균|증감|기간|일자|준공")
 SOURCES = {"국비": "national", "도비": "provincial", "시비": "city", "군비": "city"}
 SPLIT_TOTAL = re.compile(r"^(총예산|총액|총사업비|사업비|합계|계|소요예산|예산)$")
