@@ -342,3 +342,41 @@ def test_one_defect_is_one_finding_with_the_lines_of_both_documents(order, tmp_p
         ingest(url, p, capsys=capsys)
         assert len(cross(stored(url))) == 1
     assert stored(url) == together(REPORT, PLAN)
+
+
+def test_migration_0020_keeps_the_plans_side_and_drops_the_reports(tmp_path, capsys):
+    """A database stored before 0020 holds the two sides of one difference: the upgrade keeps
+    the plan's (the one finding now, with its mark's fingerprint), deletes the report's; the
+    next check of the plan's scope gives it its ``related`` lines."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    ingest(url, REPORT, PLAN, capsys=capsys)
+    engine = db.create_engine_for(url)
+    try:
+        with engine.begin() as conn:
+            (plan_side,) = conn.execute(sa.text("SELECT * FROM findings WHERE rule = 'cross.document'")).mappings()
+            report_side = {k: v for k, v in dict(plan_side).items() if k not in ("id", "related")}
+            report_side.update(doc=REPORT.name, year=2020, document_id=None, fingerprint="x",
+                               message="… 85.3% (later_plan_2022.txt:9행) / the same fact in two documents "
+                                       "(the plan's line is in the message)")
+            conn.execute(sa.text(f"INSERT INTO findings ({', '.join(report_side)}) VALUES "
+                                 f"({', '.join(':' + k for k in report_side)})"), report_side)
+        from alembic import command
+
+        from sijeong.store.db import alembic_config
+
+        command.downgrade(alembic_config(engine), "0019")
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM findings WHERE rule = 'cross.document'")).scalar() == 2
+        db.migrate(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT doc, fingerprint, related FROM findings "
+                                        "WHERE rule = 'cross.document'")).all()
+        assert [(r.doc, r.fingerprint, r.related) for r in rows] == [(PLAN.name, plan_side["fingerprint"], None)]
+    finally:
+        engine.dispose()
+    assert main(["check", "--db", url, "--save"]) == 0
+    capsys.readouterr()
+    (f,) = cross(stored(url))
+    assert f[2] == PLAN.name and [d for d, _ in f[6]] == [REPORT.name]
