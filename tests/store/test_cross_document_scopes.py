@@ -357,11 +357,18 @@ def test_migration_0020_keeps_the_plans_side_and_drops_the_reports(tmp_path, cap
         with engine.begin() as conn:
             (plan_side,) = conn.execute(sa.text("SELECT * FROM findings WHERE rule = 'cross.document'")).mappings()
             report_side = {k: v for k, v in dict(plan_side).items() if k not in ("id", "related")}
+            plan_line = json.loads(plan_side["lines"])[0] if isinstance(plan_side["lines"], str) else plan_side["lines"][0]
+            related = json.loads(plan_side["related"]) if isinstance(plan_side["related"], str) else plan_side["related"]
             report_side.update(doc=REPORT.name, year=2020, document_id=None, fingerprint="x",
-                               message="… 85.3% (later_plan_2022.txt:9행) / the same fact in two documents "
-                                       "(the plan's line is in the message)")
+                               lines=json.dumps(related[0]["lines"]),
+                               message=f"… 87.3% ≠ 2022년 주요업무계획 85.3% ({PLAN.name}:{plan_line}행 민원 처리 만족도 2020) "
+                                       "/ the same fact in two documents (the plan's line is in the message)")
             conn.execute(sa.text(f"INSERT INTO findings ({', '.join(report_side)}) VALUES "
                                  f"({', '.join(':' + k for k in report_side)})"), report_side)
+            # a reviewer's mark on the report's side (the plan's has none)
+            conn.execute(sa.text("INSERT INTO finding_marks (municipality, year, fingerprint, rule, status, note, "
+                                 "marked_by, marked_at, version) VALUES (:m, 2020, 'x', 'cross.document', "
+                                 "'false_positive', '같은 값', 'cli:t', CURRENT_TIMESTAMP, 1)"), {"m": M})
         from alembic import command
 
         from sijeong.store.db import alembic_config
@@ -373,10 +380,21 @@ def test_migration_0020_keeps_the_plans_side_and_drops_the_reports(tmp_path, cap
         with engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT doc, fingerprint, related FROM findings "
                                         "WHERE rule = 'cross.document'")).all()
+            marks = conn.execute(sa.text("SELECT year, fingerprint, status FROM finding_marks")).all()
         assert [(r.doc, r.fingerprint, r.related) for r in rows] == [(PLAN.name, plan_side["fingerprint"], None)]
+        # the mark now belongs to the one finding
+        assert [tuple(m) for m in marks] == [(2022, plan_side["fingerprint"], "false_positive")]
     finally:
         engine.dispose()
     assert main(["check", "--db", url, "--save"]) == 0
     capsys.readouterr()
     (f,) = cross(stored(url))
     assert f[2] == PLAN.name and [d for d, _ in f[6]] == [REPORT.name]
+    from fastapi.testclient import TestClient
+
+    from sijeong.settings import Settings
+    from sijeong.web import create_app
+
+    with TestClient(create_app(Settings(db_url=url))) as client:
+        (item,) = client.get("/findings.json", params={"municipality": M, "rule": "cross.document"}).json()["items"]
+    assert item["mark"]["status"] == "false_positive" and item["related"]
