@@ -327,7 +327,8 @@ def context_of(conn, documents: list[Document]) -> list[Document]:
     for m, after in sorted(needs(documents).items()):
         out += views.load_plan_statistics(conn, municipality=m, after=after, exclude=held)
     # and for a scope holding work plans, the indicator results of the earlier years in the
-    # municipality's reports (a plan restating one differently has a finding of its own)
+    # municipality's reports (a plan restating one differently has the finding, naming the
+    # report's lines; the reports' scopes make none on the plans they are given)
     for m, before in sorted(needs_reports(documents).items()):
         out += views.load_report_indicators(conn, municipality=m, before=before, exclude=held)
     return out
@@ -338,7 +339,7 @@ def restated_report_years(conn, municipality: str, doc: Document) -> list[int | 
     work plan, the reports holding results of the years it restates — as read now, and as the
     version it replaces restated them (a value taken out must take its finding with it); for a
     settlement report, the later plans restating a result of a year it holds (``cross.document``
-    puts its finding on both documents). Call before the document is saved."""
+    makes its one finding on the plan, naming the report's lines). Call before the document is saved."""
     from .rules.documents import indicator_years, restated_years
 
     if doc.family == "settlement_report":

@@ -61,9 +61,17 @@ def load_plan(text: str, municipality: str = "김포시"):
     return plan
 
 
-def mine(findings, doc: str | None = REPORT):
-    """The rule's findings on ``doc`` (the report's side by default; None: both sides)."""
+PLAN = "later_plan.txt"
+
+
+def mine(findings, doc: str | None = PLAN):
+    """The rule's findings on ``doc`` (the plan's, which owns the one finding of a difference;
+    None: on any document)."""
     return [f for f in findings if "cross.document" in rules_of(f) and (doc is None or f.doc == doc)]
+
+
+def related_lines(f, doc: str = REPORT) -> list[int]:
+    return next(r["lines"] for r in f.related if r["doc"] == doc)
 
 
 def report_lines(report, year: int) -> list[int]:
@@ -81,23 +89,22 @@ def test_year_labels():
 
 def test_later_plan_restating_another_figure_is_one_finding_with_both_lines(report):
     plan = load_plan(later_plan("80.4%\t85.3%\t88.1%"))
-    found = mine(pipeline.check([report, plan]))
+    # one defect, one finding: none on the report's side
+    assert mine(pipeline.check([report, plan]), REPORT) == []
+    found = mine(pipeline.check([report, plan]), None)
     assert len(found) == 1
     f = found[0]
-    assert f.severity == "warning" and f.doc == REPORT and f.year == 2020
-    assert f.department == "미래가치담당관" and f.actual == 87.3 and f.expected == 85.3
-    # the report's lines are the finding's (every printing of the 2020 실적); the plan's line
-    # (the table row) is named in the message, as a finding carries one document
-    assert f.lines == report_lines(report, 2020) and len(f.lines) >= 1
+    # the plan's (the later document restating the report): its year (the scope it is stored
+    # and replaced with), its line, its value as printed; the report's value expected
     plan_line = next(r for r in plan.records if type(r).__name__ == "Statistic").figures["col:2020"].source.line
-    assert f"later_plan.txt:{plan_line}행" in f.message
+    assert (f.severity, f.doc, f.year, f.lines) == ("warning", PLAN, 2022, [plan_line])
+    assert f.department == "미래가치담당관" and f.actual == 85.3 and f.expected == 87.3
+    # and the report's lines (every printing of the 2020 실적) beside its own
+    assert f.related == [{"doc": REPORT, "lines": report_lines(report, 2020)}] and report_lines(report, 2020)
+    assert f"{REPORT}:{','.join(map(str, report_lines(report, 2020)))}행" in f.message
     assert "87.3%" in f.message and "85.3%" in f.message and "2022년 주요업무계획" in f.message
-    # and the same defect on the plan's side: its line, the report's lines in the message,
-    # stored with the plan's year (the scope it is re-checked with)
-    (g,) = mine(pipeline.check([report, plan]), "later_plan.txt")
-    assert (g.severity, g.year, g.lines, g.actual, g.expected) == ("warning", 2022, [plan_line], 85.3, 87.3)
-    assert f"{REPORT}:{','.join(map(str, f.lines))}행" in g.message and "2020년 결산·성과보고서 87.3%" in g.message
-    assert len(mine(pipeline.check([report, plan]), None)) == 2
+    assert "2020년 결산·성과보고서 87.3%" in f.message
+    assert f.as_dict()["related"] == f.related
 
 
 def test_agreeing_figures_give_nothing_but_are_compared(report):
@@ -111,14 +118,11 @@ def test_agreeing_figures_give_nothing_but_are_compared(report):
 def test_the_reports_previous_year_column_is_compared_too(report):
     # the report prints '19 실적 80.4 beside '20: a later plan restating 2019 as 78.4 disagrees
     plan = load_plan(later_plan("78.4%\t87.3%\t88.1%"))
-    found = mine(run_rules([report, plan]))
-    # the finding is the 2020 report's (its year: the scope it is stored and replaced with);
-    # the message names the 2019 result
-    assert [(f.severity, f.year, f.actual, f.expected, f.lines) for f in found] == [
-        ("warning", 2020, 80.4, 78.4, report_lines(report, 2019))]
+    found = mine(run_rules([report, plan]), None)
+    # the plan's finding (its year); the report's lines of the 2019 result beside it
+    assert [(f.doc, f.severity, f.year, f.actual, f.expected) for f in found] == [(PLAN, "warning", 2022, 78.4, 80.4)]
+    assert related_lines(found[0]) == report_lines(report, 2019)
     assert "2019년 실적" in found[0].message
-    assert [(f.year, f.actual, f.expected) for f in mine(run_rules([report, plan]), "later_plan.txt")] == [
-        (2022, 78.4, 80.4)]
 
 
 def test_two_values_for_one_fact_in_one_plan_are_left_alone(report):
@@ -130,10 +134,9 @@ def test_two_values_for_one_fact_in_one_plan_are_left_alone(report):
 
 def test_rounding_of_the_printed_figure_is_info(report):
     plan = load_plan(later_plan("80.4%\t87%\t88.1%"))
-    found = mine(run_rules([report, plan]))
-    assert [(f.severity, f.actual, f.expected) for f in found] == [("info", 87.3, 87)]
+    found = mine(run_rules([report, plan]), None)
+    assert [(f.doc, f.severity, f.actual, f.expected) for f in found] == [(PLAN, "info", 87, 87.3)]
     assert "반올림 차이" in found[0].message
-    assert [f.severity for f in mine(run_rules([report, plan]), "later_plan.txt")] == ["info"]
 
 
 def test_another_year_is_not_the_same_fact(report):
@@ -160,7 +163,7 @@ def test_another_measure_is_not_the_same_fact(report):
 
 
 def test_one_document_alone_gives_nothing(report):
-    assert mine(run_rules([report])) == []
+    assert mine(run_rules([report]), None) == []
 
 
 # --- the real documents ------------------------------------------------------------------
@@ -203,10 +206,10 @@ def test_real_documents(real):
         ("기획담당관", "소송 승소율 제고", 2020, 90, R000, 677, 90),
     ]
     found = mine(run_rules(real), None)
-    assert [(f.severity, f.doc, f.lines, f.subject, f.actual, f.expected) for f in found] == [
-        ("info", R000, [2378], "계약심사 절감율", 4.23, 4.2),  # the plan's side of the same defect
-        ("info", R004, [346, 1422], "계약심사 절감율", 4.2, 4.23)]
-    assert f"{R000}:2378행" in found[1].message and f"{R004}:346,1422행" in found[0].message
+    # one defect, one finding: the plan's line, the report's two printings beside it
+    assert [(f.severity, f.doc, f.lines, f.related, f.subject, f.actual, f.expected) for f in found] == [
+        ("info", R000, [2378], [{"doc": R004, "lines": [346, 1422]}], "계약심사 절감율", 4.23, 4.2)]
+    assert f"{R004}:346,1422행" in found[0].message
 
 
 # --- a result restated in the plan's words ---------------------------------------------------
@@ -224,10 +227,9 @@ def test_a_result_restated_in_the_plans_text_is_compared(report):
     plan = load_plan(text_plan("'20년 실적 : 민원 처리 만족도 85.3%"))
     line = next(i for i, t in enumerate(plan.text.split("\n"), 1) if "'20년 실적" in t)
     found = mine(run_rules([report, plan]), None)
-    assert sorted((f.doc, f.severity, f.year, f.lines) for f in found) == [
-        (REPORT, "warning", 2020, report_lines(report, 2020)), ("later_plan.txt", "warning", 2022, [line])]
-    on_plan = next(f for f in found if f.doc == "later_plan.txt")
-    assert "2022년 주요업무계획 85.3%" in on_plan.message and "2020년 결산·성과보고서 87.3%" in on_plan.message
+    assert [(f.doc, f.severity, f.year, f.lines, f.related) for f in found] == [
+        (PLAN, "warning", 2022, [line], [{"doc": REPORT, "lines": report_lines(report, 2020)}])]
+    assert "2022년 주요업무계획 85.3%" in found[0].message and "2020년 결산·성과보고서 87.3%" in found[0].message
     # the same words with the report's number: compared, nothing to say
     plan = load_plan(text_plan("'20년 실적 : 민원 처리 만족도 87.3%"))
     assert mine(run_rules([report, plan]), None) == []

@@ -7,9 +7,10 @@ those of the two documents checked together, whichever is stored first.
 - storing a plan re-checks, in the same transaction, the scopes of the reports holding
   results of the years it restates — as read now and as the version it replaces restated
   them (``operations.restated_report_years``);
-- the finding is on both documents: checking a scope that holds a plan brings in the
-  indicator results of earlier years in the municipality's reports, and storing a report
-  re-checks the scopes of the later plans restating one of its results.
+- one difference is one finding, the plan's, naming the report's lines (``related``):
+  checking a scope that holds a plan brings in the indicator results of earlier years in the
+  municipality's reports, and storing a report re-checks the scopes of the later plans
+  restating one of its results; checking the report's scope leaves the plan's finding alone.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def plan_text(cells: str, header: str = "2019\t2020\t2021") -> str:
 
 def key(f) -> tuple:
     d = f if isinstance(f, dict) else f.as_dict()
-    return (d["rule"], d["severity"], d["doc"], tuple(d["lines"]), d["message"], d["year"])
+    related = tuple((r["doc"], tuple(r["lines"])) for r in d.get("related") or [])
+    return (d["rule"], d["severity"], d["doc"], tuple(d["lines"]), d["message"], d["year"], related)
 
 
 def stored(url: str) -> list[tuple]:
@@ -75,10 +77,10 @@ def cross(findings: list[tuple]) -> list[tuple]:
 
 def test_either_order_of_storing_gives_the_findings_of_the_documents_checked_together(tmp_path, capsys):
     expected = together(REPORT, PLAN)
-    # one finding on each document: the report's (its scope 2020) and the plan's (2022)
-    f, g = sorted(cross(expected), key=lambda x: x[5])
-    assert f[1] == "warning" and f[2] == REPORT.name and f[5] == 2020 and "85.3%" in f[4] and "87.3%" in f[4]
+    # one finding: the plan's (its scope 2022), the report's lines beside its own
+    (g,) = cross(expected)
     assert g[1] == "warning" and g[2] == PLAN.name and g[5] == 2022 and "85.3%" in g[4] and "87.3%" in g[4]
+    assert [d for d, _ in g[6]] == [REPORT.name] and g[6][0][1]
     for order in ((REPORT, PLAN), (PLAN, REPORT)):
         url = f"sqlite:///{tmp_path / (order[0].stem + '.db')}"
         for p in order:  # one ingest (one transaction) each: the second finds the first in the store
@@ -95,14 +97,14 @@ def test_replacing_the_plan_rechecks_the_report(db_url, tmp_path, capsys):
     """On SQLite and PostgreSQL."""
     url = db_url
     ingest(url, REPORT, PLAN, capsys=capsys)
-    assert len(cross(stored(url))) == 2  # one on each document
+    assert len(cross(stored(url))) == 1  # the plan's, naming the report's lines
     folder = tmp_path / "v"
     folder.mkdir()
     versions = [
         ("80.4%\t87.3%\t88.1%", "2019\t2020\t2021", 0),  # now agrees: the findings go
-        ("78.4%\t87.3%\t88.1%", "2019\t2020\t2021", 2),  # the 2019 column disagrees
+        ("78.4%\t87.3%\t88.1%", "2019\t2020\t2021", 1),  # the 2019 column disagrees
         ("80.4%\t85.3%", "2021\t2022", 0),  # restates no year of the report: the old 2019 findings go
-        ("80.4%\t85.3%\t88.1%", "2019\t2020\t2021", 2),  # back as first stored
+        ("80.4%\t85.3%\t88.1%", "2019\t2020\t2021", 1),  # back as first stored
     ]
     for cells, header, n in versions:
         again = folder / PLAN.name  # the same name: replaces the stored plan
@@ -148,15 +150,20 @@ def test_upload_preview_checks_what_the_confirm_would(tmp_path, capsys):
             p = uploads.preview(conn, PLAN.read_bytes(), PLAN.name, M)
         assert REPORT.name in p.scope_documents
         assert p.scope_findings == len(together(REPORT, PLAN))
-        # a report uploaded beside a stored plan: the finding is the report's
+        # a report uploaded beside a stored plan: the plan's finding names the report's lines,
+        # so the preview shows it among the report's
         ingest(url, PLAN, capsys=capsys)
         with engine.connect() as conn:
             r = uploads.preview(conn, REPORT.read_bytes(), REPORT.name, M)
-        # the plan restates a result of the report: its scope is re-checked with it (the plan's
-        # side of the finding)
+        # the plan restates a result of the report: its scope is re-checked with it (where the
+        # finding is made)
         assert r.scope_documents == [PLAN.name]
-        assert [(f.rule, f.severity) for f in r.findings if f.rule == "cross.document"] == [("cross.document", "warning")]
-        assert sorted(key(f) for f in r.findings) == [f for f in together(REPORT, PLAN) if f[2] == REPORT.name]
+        assert [(f.rule, f.severity, f.doc) for f in r.findings if f.rule == "cross.document"] == [
+            ("cross.document", "warning", PLAN.name)]
+        assert sorted(key(f) for f in r.findings) == [
+            f for f in together(REPORT, PLAN) if f[2] == REPORT.name or REPORT.name in [d for d, _ in f[6]]]
+        assert [x["related"] for x in r.as_json()["findings"] if x["rule"] == "cross.document"] == [
+            [{"doc": REPORT.name, "lines": list(cross(together(REPORT, PLAN))[0][6][0][1])}]]
         assert r.scope_findings == len(together(REPORT, PLAN))
     finally:
         engine.dispose()
@@ -195,8 +202,8 @@ def test_real_documents_in_either_order(real_docs, tmp_path, capsys):
     if not {"000", "004"} <= set(files):
         pytest.skip("the 2022 plan and the FY2020 report are needed")
     expected = together(files["004"], files["000"])
-    assert [(f[1], f[2], f[3]) for f in cross(expected)] == [("info", files["000"].name, (2378,)),
-                                                             ("info", files["004"].name, (346, 1422))]
+    assert [(f[1], f[2], f[3], f[6]) for f in cross(expected)] == [
+        ("info", files["000"].name, (2378,), ((files["004"].name, (346, 1422)),))]
     for order in (("004", "000"), ("000", "004")):
         url = f"sqlite:///{tmp_path / ('-'.join(order) + '.db')}"
         for k in order:
@@ -234,7 +241,7 @@ def test_confirming_an_uploaded_plan_rechecks_the_stored_report(tmp_path, capsys
         r = c.post(f"/api/v1/uploads/{body['upload_id']}/confirm", headers={"X-CSRF-Token": csrf})
         assert r.status_code == 200, r.text
     assert stored(url) == together(REPORT, PLAN)
-    assert len(cross(stored(url))) == 2
+    assert len(cross(stored(url))) == 1
 
 
 #: another FY2020 report, with read and rule findings of its own (the scope's counts are not 0)
@@ -267,10 +274,127 @@ def test_a_result_restated_in_the_plans_words_is_found_from_the_store_too(tmp_pa
     worded = tmp_path / "worded_plan_2022.txt"
     worded.write_text(text.replace(table, "- '20년 실적 : 민원 처리 만족도 85.3%\n"), encoding="utf-8")
     expected = together(REPORT, worded)
-    assert sorted((f[2], f[5]) for f in cross(expected)) == [(REPORT.name, 2020), (worded.name, 2022)]
+    assert [(f[2], f[5], [d for d, _ in f[6]]) for f in cross(expected)] == [(worded.name, 2022, [REPORT.name])]
     for order in ((REPORT, worded), (worded, REPORT)):
         url = f"sqlite:///{tmp_path / (order[0].stem + '.db')}"
         for p in order:
             ingest(url, p, capsys=capsys)
         assert stored(url) == expected, [p.name for p in order]
         assert checked(url, capsys) == expected
+
+
+def _one_everywhere(url: str, tmp_path: Path, capsys) -> dict:
+    """The cross.document findings as ``sijeong check``, the export, the 검증 결과 page's JSON
+    and the API give them: one each, the same one; returns the page's."""
+    from fastapi.testclient import TestClient
+
+    from sijeong.settings import Settings
+    from sijeong.web import create_app
+
+    assert main(["check", "--db", url, "--format", "json"]) == 0
+    checked_ = [f for f in json.loads(capsys.readouterr().out) if f["rule"] == "cross.document"]
+    out = tmp_path / "export.json"
+    assert main(["export", "--db", url, "-o", str(out)]) == 0
+    capsys.readouterr()
+    exported = [f for f in json.loads(out.read_text(encoding="utf-8"))["findings"] if f["rule"] == "cross.document"]
+    with TestClient(create_app(Settings(db_url=url))) as client:
+        page = client.get("/findings.json", params={"municipality": M, "rule": "cross.document", "status": "all",
+                                                    "reading": "show"}).json()
+        api = client.get("/api/v1/findings", params={"municipality": M, "rule": "cross.document"}).json()
+        html = client.get("/findings", params={"municipality": M, "rule": "cross.document"}).text
+    assert len(checked_) == len(exported) == page["total"] == api["total"] == len(page["items"]) == 1
+    want = (PLAN.name, [REPORT.name])
+    for f in (checked_[0], exported[0], page["items"][0], api["items"][0]):
+        assert (f["doc"], [r["doc"] for r in f["related"]]) == want
+        assert f["related"][0]["lines"] and f["lines"]
+    f = page["items"][0]
+    # the work list links the lines of both documents
+    for doc, lines in [(f["doc"], f["lines"])] + [(r["doc"], r["lines"]) for r in f["related"]]:
+        assert f"/documents/{doc}?lines={','.join(map(str, lines))}" in html
+    return f
+
+
+@pytest.mark.parametrize("order", [(REPORT, PLAN), (PLAN, REPORT)], ids=["report-first", "plan-first"])
+def test_one_defect_is_one_finding_with_the_lines_of_both_documents(order, tmp_path, capsys):
+    """A report and a later plan restating one of its results with another value, stored in
+    either order: one cross.document finding, the plan's, listing the report's lines too —
+    counted once by ``sijeong check``, the export, the 검증 결과 page and the API; checking
+    (and saving) either scope alone neither loses nor duplicates it, and a mark on it stays."""
+    url = f"sqlite:///{tmp_path / 'one.db'}"
+    for p in order:
+        ingest(url, p, capsys=capsys)
+    f = _one_everywhere(url, tmp_path, capsys)
+    assert f["year"] == 2022
+    engine = db.create_engine_for(url)
+    try:
+        operations.mark_finding(engine, operations.cli_actor(), finding_id=f["id"], status="seen")
+    finally:
+        engine.dispose()
+    # the report's scope alone, then the plan's: the finding stays one, with its mark
+    for year in (2020, 2022, 2020):
+        assert main(["check", "--db", url, "--year", str(year), "--save"]) == 0
+        capsys.readouterr()
+        g = _one_everywhere(url, tmp_path, capsys)
+        assert (g["doc"], g["lines"], g["related"]) == (f["doc"], f["lines"], f["related"])
+        assert g["mark"] and g["mark"]["status"] == "seen", year
+    # storing either document again re-checks without a second finding
+    for p in order:
+        ingest(url, p, capsys=capsys)
+        assert len(cross(stored(url))) == 1
+    assert stored(url) == together(REPORT, PLAN)
+
+
+def test_migration_0020_keeps_the_plans_side_and_drops_the_reports(tmp_path, capsys):
+    """A database stored before 0020 holds the two sides of one difference: the upgrade keeps
+    the plan's (the one finding now, with its mark's fingerprint), deletes the report's; the
+    next check of the plan's scope gives it its ``related`` lines."""
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    ingest(url, REPORT, PLAN, capsys=capsys)
+    engine = db.create_engine_for(url)
+    try:
+        with engine.begin() as conn:
+            (plan_side,) = conn.execute(sa.text("SELECT * FROM findings WHERE rule = 'cross.document'")).mappings()
+            report_side = {k: v for k, v in dict(plan_side).items() if k not in ("id", "related")}
+            plan_line = json.loads(plan_side["lines"])[0] if isinstance(plan_side["lines"], str) else plan_side["lines"][0]
+            related = json.loads(plan_side["related"]) if isinstance(plan_side["related"], str) else plan_side["related"]
+            report_side.update(doc=REPORT.name, year=2020, document_id=None, fingerprint="x",
+                               lines=json.dumps(related[0]["lines"]),
+                               message=f"… 87.3% ≠ 2022년 주요업무계획 85.3% ({PLAN.name}:{plan_line}행 민원 처리 만족도 2020) "
+                                       "/ the same fact in two documents (the plan's line is in the message)")
+            conn.execute(sa.text(f"INSERT INTO findings ({', '.join(report_side)}) VALUES "
+                                 f"({', '.join(':' + k for k in report_side)})"), report_side)
+            # a reviewer's mark on the report's side (the plan's has none)
+            conn.execute(sa.text("INSERT INTO finding_marks (municipality, year, fingerprint, rule, status, note, "
+                                 "marked_by, marked_at, version) VALUES (:m, 2020, 'x', 'cross.document', "
+                                 "'false_positive', '같은 값', 'cli:t', CURRENT_TIMESTAMP, 1)"), {"m": M})
+        from alembic import command
+
+        from sijeong.store.db import alembic_config
+
+        command.downgrade(alembic_config(engine), "0019")
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM findings WHERE rule = 'cross.document'")).scalar() == 2
+        db.migrate(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT doc, fingerprint, related FROM findings "
+                                        "WHERE rule = 'cross.document'")).all()
+            marks = conn.execute(sa.text("SELECT year, fingerprint, status FROM finding_marks")).all()
+        assert [(r.doc, r.fingerprint, r.related) for r in rows] == [(PLAN.name, plan_side["fingerprint"], None)]
+        # the mark now belongs to the one finding
+        assert [tuple(m) for m in marks] == [(2022, plan_side["fingerprint"], "false_positive")]
+    finally:
+        engine.dispose()
+    assert main(["check", "--db", url, "--save"]) == 0
+    capsys.readouterr()
+    (f,) = cross(stored(url))
+    assert f[2] == PLAN.name and [d for d, _ in f[6]] == [REPORT.name]
+    from fastapi.testclient import TestClient
+
+    from sijeong.settings import Settings
+    from sijeong.web import create_app
+
+    with TestClient(create_app(Settings(db_url=url))) as client:
+        (item,) = client.get("/findings.json", params={"municipality": M, "rule": "cross.document"}).json()["items"]
+    assert item["mark"]["status"] == "false_positive" and item["related"]

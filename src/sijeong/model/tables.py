@@ -76,6 +76,10 @@ class Finding:
     year: int | None = None
     department: str | None = None
     subject: str | None = None  # the name of what the finding is about
+    #: the lines of other documents where the same defect shows (``cross.document``: the
+    #: report a plan restates), ``[{"doc": name, "lines": [...]}]``; the finding belongs to
+    #: ``doc`` (its scope, its fingerprint), these are where else to look
+    related: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +94,7 @@ class Finding:
             "year": self.year,
             "department": self.department,
             "subject": self.subject,
+            "related": [{"doc": r["doc"], "lines": list(r["lines"])} for r in self.related],
         }
 
 

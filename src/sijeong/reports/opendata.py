@@ -93,7 +93,8 @@ def csv_cell(row: dict[str, Any], col: str) -> Any:
 
 def _text_items(items: list[dict], depth: int = 0) -> str | None:
     """Outline items, milestones and people as the lines a reader would write by hand
-    (``□ 추진계획`` / ``  - 세부 내용``; ``이름(직위)``), or None for objects of another shape."""
+    (``□ 추진계획`` / ``  - 세부 내용``; ``이름(직위)``; a finding's related ``문서: 12 13``), or None
+    for objects of another shape."""
     lines = []
     for it in items:
         if "text" in it:
@@ -101,6 +102,8 @@ def _text_items(items: list[dict], depth: int = 0) -> str | None:
             lines.append("  " * depth + (f"{marker} " if marker else "") + str(it["text"]))
             if it.get("children"):
                 lines.append(_text_items(it["children"], depth + 1) or "")
+        elif set(it) == {"doc", "lines"}:  # a finding's other document and its lines
+            lines.append(f"{it['doc']}: " + " ".join(str(n) for n in it["lines"] or []))
         elif "name" in it and "role" in it:
             title = it.get("title")
             lines.append(f"{it.get('name') or ''}({title})" if title else str(it.get("name") or ""))

@@ -164,10 +164,20 @@ def merge_same_defect(findings: list[Finding]) -> list[Finding]:
                 tails.append(sep + tail)
         rules = list(dict.fromkeys(h.rule for h in g))
         first.lines = sorted({n for h in g for n in h.lines})
+        first.related = _merged_related(g)
         first.message = ((UNCERTAIN if softened else "") + " ; ".join(cores) + "".join(tails)
                          + f" — 같은 결함 {len(g)}건{RULES_TAIL}{', '.join(rules)}")
         out.append(first)
     return out
+
+
+def _merged_related(group: list[Finding]) -> list[dict]:
+    """The other documents' lines of a group of findings, one entry per document."""
+    by_doc: dict[str, set[int]] = {}
+    for h in group:
+        for r in h.related:
+            by_doc.setdefault(r["doc"], set()).update(r["lines"])
+    return [{"doc": d, "lines": sorted(ls)} for d, ls in by_doc.items()]
 
 
 def _crash(rule_id: str, documents: list[Document], e: Exception) -> Finding:

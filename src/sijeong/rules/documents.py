@@ -19,20 +19,24 @@ A plan may also restate a result in words, in a task's outline or a line outside
 (``'24년 실적 : 민원 처리 건수 30건``, read by ``text_facts``): each such line is a statistics
 row of its own (section 본문) of the task's department, or of the nearest statistics row's above.
 
-A finding carries one document, so one difference gives two findings: the report's (``doc``,
-``year`` and ``lines``: the report's year and every printing of the indicator's 실적 there — a '19
-실적 printed in the FY2020 report is a finding of the 2020 report, stored and replaced with it;
-the plan's document, table, line and value in the message and in ``expected``) and the plan's
-(its year and line; the report's document and lines in the message and in ``expected``).
+One difference is one finding, the plan's: the later document restates the report's official
+record, so the finding is stored and replaced with the plan's scope (``doc``, ``year`` and
+``lines``: the plan's year and the line of its value; ``actual``: the plan's value) and lists the
+report's lines beside its own (``related``: the report's document and every printing of the
+indicator's 실적 there — a '19 실적 printed in the FY2020 report too; ``expected``: the report's
+value); the message names both.
 
-Checked one municipality-year at a time from the store, a scope holding a report is given, as
-context, the statistics rows, tasks and headings of the municipality's work plans of later years
-(:func:`needs` says from which year; ``operations.context_of`` reads them), and a scope holding a
-plan the indicators of the earlier years in the reports (:func:`needs_reports`); storing a work
-plan re-checks the scopes of the reports holding results of the years it restates
-(:func:`restated_years`), storing a report those of the plans restating its results
-(:func:`indicator_years`). So the
-findings are the same whether the documents are checked together or one scope at a time, in
+Checked one municipality-year at a time from the store, a scope holding a plan is given, as
+context, the indicators of the earlier years in the municipality's reports
+(:func:`needs_reports`; ``operations.context_of`` reads them), and storing a report re-checks the
+scopes of the plans restating its results (:func:`indicator_years`): the finding is made there.
+A scope holding a report is given the statistics rows, tasks and headings of the municipality's
+later work plans (:func:`needs` says from which year), but the finding is the plan's and is left
+to the plan's scope (no finding is made on a context document), and storing a work plan
+re-checks the scopes of the reports holding results of the years it restates
+(:func:`restated_years`; no longer needed for this rule's findings, which stay with the plan,
+but it keeps the upload's preview and the re-check the same scopes). So the findings are the
+same whether the documents are checked together or one scope at a time, in
 either order of storing. Severity: warning (a match by name across documents,
 written by different offices, is not certain), info when rounding of the printed figures
 explains the difference.
@@ -240,25 +244,17 @@ def check_cross_document(documents: list[Document]) -> list[Finding]:
         severity = "info" if diff <= rounding_slack([mine, fig]) else "warning"
         unit = ind.unit or ""
         cell = " ".join(x for x in (r.section if r.section != r.name else None, r.name, header) if x)
-        msg = (f"{ind.department or r.department} {ind.name} {ind.year}년 실적: {rep.year}년 결산·성과보고서 "
-               f"{fmt(ind.actual)}{unit} ≠ {plan.year}년 주요업무계획 {fmt(fig.value)}{fig.unit or unit} "
-               f"({plan.name}:{fig.source.line}행 {cell})"
-               + (" (반올림 차이)" if severity == "info" else "")
-               + " / the same fact in two documents (the plan's line is in the message)")
-        f = finding("cross.document", severity, ind, lines_of(*_printings(ind)), msg,
-                    expected=fig.value, actual=ind.actual, doc=rep.name)
-        f.year = rep.year  # the report's scope, even for its previous year's column
-        out.append(f)
-        # the same defect seen from the plan: its line, the report's in the message (stored
-        # with the plan's scope, which is given the earlier reports' indicators as context)
         lines = lines_of(*_printings(ind))
-        back = (f"{r.department or ind.department or ''} {ind.name} {ind.year}년 실적: {plan.year}년 주요업무계획 "
-                f"{fmt(fig.value)}{fig.unit or unit} ≠ {rep.year}년 결산·성과보고서 {fmt(ind.actual)}{unit} "
-                f"({rep.name}:{','.join(map(str, lines))}행)"
-                + (" (반올림 차이)" if severity == "info" else "")
-                + " / the same fact in two documents (the report's lines are in the message)").strip()
-        g = finding("cross.document", severity, r, lines_of(fig), back, expected=ind.actual, actual=fig.value,
-                    doc=plan.name, subject=ind.name)
-        g.year = plan.year
-        out.append(g)
+        # one defect, one finding: the plan's (the later document, restating the report's
+        # official record), with the report's lines beside its own (``related``)
+        msg = (f"{r.department or ind.department or ''} {ind.name} {ind.year}년 실적: {plan.year}년 주요업무계획 "
+               f"{fmt(fig.value)}{fig.unit or unit} ({cell}) ≠ {rep.year}년 결산·성과보고서 {fmt(ind.actual)}{unit} "
+               f"({rep.name}:{','.join(map(str, lines))}행)"
+               + (" (반올림 차이)" if severity == "info" else "")
+               + " / the same fact in two documents (the lines of both are the finding's)").strip()
+        f = finding("cross.document", severity, r, lines_of(fig), msg, expected=ind.actual, actual=fig.value,
+                    doc=plan.name, subject=ind.name, department=r.department or ind.department)
+        f.year = plan.year
+        f.related = [{"doc": rep.name, "lines": lines}]
+        out.append(f)
     return out

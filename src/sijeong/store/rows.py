@@ -221,6 +221,7 @@ def finding_row(f: Finding, document_id: int | None, origin: str) -> dict[str, A
     d["lines"] = [int(x) for x in f.lines]
     d["expected"] = to_json(f.expected)
     d["actual"] = to_json(f.actual)
+    d["related"] = [{"doc": r["doc"], "lines": [int(x) for x in r["lines"]]} for r in f.related]
     d["document_id"] = document_id
     return d
 
@@ -229,4 +230,6 @@ FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
 
 
 def finding_from_row(row: dict[str, Any]) -> Finding:
-    return Finding(**{k: row[k] for k in FINDING_FIELDS})
+    out = Finding(**{k: row[k] for k in FINDING_FIELDS if k != "related"})
+    out.related = list(row.get("related") or [])
+    return out

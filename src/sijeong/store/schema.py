@@ -193,6 +193,9 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         # what the finding is about, stable across re-checks (rows.finding_fingerprint): the
         # key of the people's marks on it (finding_marks)
         sa.Column("fingerprint", sa.Text),
+        # the lines of other documents where the same defect shows ([{doc, lines}], e.g. the
+        # report a plan restates for cross.document); the finding is ``doc``'s
+        sa.Column("related", JSONType),
         sa.Index("ix_findings_dims", "municipality", "year", "rule", "id"),
         sa.Index("ix_findings_fingerprint", "municipality", "fingerprint"),
         sa.Index("ix_findings_document_id", "document_id"),

@@ -22,7 +22,7 @@ INTERNAL = {"document_id", "doc_order", "source_doc", "source_line", "text", "lo
 #: the columns every record has, in the export's order (its own fields follow)
 RECORD_HEAD = ("municipality", "year", "department", "name", "section")
 FINDING_KEYS = ("rule", "severity", "doc", "lines", "message", "expected", "actual", "municipality", "year",
-                "department", "subject", "origin")
+                "department", "subject", "origin", "related")
 
 
 def source(doc: Any, line: Any) -> dict[str, Any]:
@@ -114,8 +114,14 @@ def _finding_provenance(row: dict[str, Any], document_name: Any) -> dict[str, An
     return {"document": document_name, "source": source(row.get("doc"), lines[0] if lines else None)}
 
 
+def related(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The other documents' lines of the finding's defect: ``[{doc, lines}]`` (empty for most)."""
+    return [{"doc": r["doc"], "lines": list(r.get("lines") or [])} for r in row.get("related") or []]
+
+
 def finding_json(row: dict[str, Any], doc_names: dict[int, str]) -> dict[str, Any]:
     out = {k: row[k] for k in FINDING_KEYS}
+    out["related"] = related(row)
     out.update(_finding_provenance(row, doc_names.get(row["document_id"]) if row["document_id"] is not None else None))
     return out
 
@@ -137,6 +143,7 @@ def record(row: dict[str, Any]) -> dict[str, Any]:
 def finding(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in INTERNAL}
     out["lines"] = row.get("lines") or []
+    out["related"] = related(row)
     # as the export: the stored document the finding is linked to (by its name), if any
     out.update(_finding_provenance(row, row.get("doc") if row.get("document_id") is not None else None))
     return out

@@ -244,7 +244,8 @@ class Preview:
 
 def finding_json(f: Finding) -> dict[str, Any]:
     return {"rule": f.rule, "severity": f.severity, "doc": f.doc, "lines": list(f.lines), "message": f.message,
-            "department": f.department, "subject": f.subject}
+            "department": f.department, "subject": f.subject,
+            "related": [{"doc": r["doc"], "lines": list(r["lines"])} for r in f.related]}
 
 
 #: the most an HWPX package may unpack to (its entries' declared sizes, which ``zipfile``
@@ -312,7 +313,9 @@ def preview(conn, data: bytes, name: str, municipality: str, *, was_read=None) -
         every = pipeline.check(docs, context=[] if whole else operations.context_of(conn, docs))
         operations.own_findings(every, municipality, docs)
         total = len(every)
-        findings = [f for f in every if f.doc == name]
+        # this document's findings: its own, and those of another naming its lines (cross.document:
+        # a later plan restating a result of this report with another value)
+        findings = [f for f in every if f.doc == name or any(r["doc"] == name for r in f.related)]
     return Preview(name=name, municipality=municipality, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                    format=decoded.format, encoding=decoded.encoding, document=doc, read_errors=errors,
                    findings=findings, scope_findings=total, scope_documents=[d.name for d in scope_docs],

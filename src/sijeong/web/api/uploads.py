@@ -29,6 +29,7 @@ class Finding(BaseModel):
     message: str
     department: str | None = None
     subject: str | None = None
+    related: list[dict[str, Any]] = Field(default=[], description="같은 결함이 보이는 다른 문서의 행: [{doc, lines}]")
 
 
 class UploadedDocument(BaseModel):

@@ -77,6 +77,11 @@ def item(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _docs(rows: list[dict[str, Any]]) -> list[str]:
+    """The documents the findings name: each one's own and those of its ``related`` lines."""
+    return [d for r in rows for d in [r.get("doc")] + [x["doc"] for x in r.get("related") or []]]
+
+
 def _families(rules: dict[str, int]) -> list[tuple[str, str, int]]:
     """(family, Korean label, count) of the rules found, by family id."""
     counts: dict[str, int] = {}
@@ -103,7 +108,7 @@ def findings_page(request: Request, conn: ConnDep, scope: ScopeDep, paging: Pagi
            "can_mark": {r["id"] for r in rows if may_mark(actor, r)}, "csrf_token": csrf_token(request),
            "years": views.years(conn, m), "departments": views.departments(conn, m, scope.year),
            "year": scope.year, "department": scope.department,
-           "doc_titles": views.document_titles(conn, (r.get("doc") for r in rows), m),
+           "doc_titles": views.document_titles(conn, _docs(rows), m),
            "breadcrumbs": [("/dashboard", "대시보드"), (None, "검증 결과")]}
     return respond(request, "findings.html", ctx, jsonable(envelope([item(r) for r in rows], total, paging.limit,
                                                                      paging.offset)))
@@ -118,7 +123,7 @@ def finding_page(finding_id: IdPath, request: Request, conn: ConnDep, actor: May
     ctx = {"title": f"검증 결과 {finding_id}", "section": "findings", "f": row, "rule_name": rule_name,
            "MARK_LABELS": views.MARK_STATUSES, "can_mark": {row["id"]} if may_mark(actor, row) else set(),
            "csrf_token": csrf_token(request),
-           "doc_titles": views.document_titles(conn, [row.get("doc")], row.get("municipality")),
+           "doc_titles": views.document_titles(conn, _docs([row]), row.get("municipality")),
            "breadcrumbs": [("/dashboard", "대시보드"), ("/findings", "검증 결과"), (None, rule_name(row["rule"]))]}
     return respond(request, "finding.html", ctx, jsonable(item(row)))
 

@@ -52,6 +52,7 @@ FINDING_FIELDS: dict[str, tuple[str, str, str]] = {
     "actual": ("인쇄값", "printed value, JSON", "json"),
     "doc": ("문서", "document file", "text"),
     "lines": ("줄", "lines of the document, JSON list", "json"),
+    "related": ("관련 문서 줄", "other documents' lines of the same defect, JSON list of {doc, lines}", "json"),
 }
 
 
@@ -99,7 +100,7 @@ def _rows(engine, resource: str, filters: dict[str, Any]) -> Iterator[dict[str, 
     with engine.connect() as conn:
         for r in views.iter_records(conn, resource, **filters):
             if kind is None:
-                yield {c: r.get(c) for c in FINDING_FIELDS}
+                yield {c: (r.get(c) or []) if c == "related" else r.get(c) for c in FINDING_FIELDS}
             else:
                 yield record_row(views.to_record(kind, r))
 
