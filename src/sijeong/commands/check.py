@@ -47,9 +47,12 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
     read, link and perf findings —, then the rules')."""
     from ..rules import run_rules
     from ..settings import Settings
-    from ..operations import context_of, own_findings
+    from ..operations import ContextCache, context_of, own_findings
     from ..store import db, views
 
+    # a read-only check reads each municipality's plans and reports for the context once;
+    # --save writes between scopes, so each scope reads its own in its transaction
+    cache = None if save else ContextCache()
     settings = Settings.from_env(url)
     engine = db.create_engine_for(settings.db_url)
     try:
@@ -64,7 +67,7 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
                     docs = views.load_documents(conn, municipality=m, year=ys)
                     # what the cross-document rules compare the scope's reports with: the
                     # statistics of the municipality's later work plans (as ingest checks them)
-                    context = context_of(conn, docs) if ys is not None else []
+                    context = context_of(conn, docs, cache) if ys is not None else []
                 rule_findings = run_rules(docs, only=only, context=context)
                 if tx is not None:
                     own_findings(rule_findings, m, docs)
