@@ -314,23 +314,71 @@ def derive(documents: list[Document], directions: dict[tuple[str, str], str]) ->
     pipeline.compute(documents)
 
 
-def context_of(conn, documents: list[Document]) -> list[Document]:
+class ContextCache:
+    """What :func:`context_of` reads for one municipality, read once for all its scopes (a
+    whole-database ``sijeong check`` goes through a municipality's years one after another,
+    and each year's context is a part of the same plans and reports): the statistics of all
+    its work plans and the indicator results of all its reports, filtered per scope in memory
+    exactly as the queries filter them. For reading only: a check that writes between scopes
+    must not hold one across them."""
+
+    def __init__(self) -> None:
+        self.municipality: str | None = None
+        self.plans: list[Document] | None = None
+        self.reports: list[Document] | None = None
+
+    def _for(self, municipality: str) -> None:
+        if municipality != self.municipality:  # one municipality at a time: memory stays bounded
+            self.municipality, self.plans, self.reports = municipality, None, None
+
+    def plan_statistics(self, conn, municipality: str, *, after: int, exclude: list[str]) -> list[Document]:
+        self._for(municipality)
+        if self.plans is None:
+            self.plans = views.load_plan_statistics(conn, municipality=municipality)
+        held = set(exclude)
+        return [p for p in self.plans if p.year is not None and p.year > after and p.name not in held]
+
+    def report_indicators(self, conn, municipality: str, *, before: int, exclude: list[str]) -> list[Document]:
+        self._for(municipality)
+        if self.reports is None:
+            self.reports = views.load_report_indicators(conn, municipality=municipality)
+        held = set(exclude)
+        out = []
+        for r in self.reports:
+            if r.name in held:
+                continue
+            records = [i for i in r.records if i.year is not None and i.year < before]
+            if records:
+                d = Document(name=r.name, municipality=r.municipality, year=r.year, family=r.family, title=r.title)
+                d.records = records
+                out.append(d)
+        return out
+
+
+def context_of(conn, documents: list[Document], cache: ContextCache | None = None) -> list[Document]:
     """What the cross-document rules compare a scope's documents with beyond the scope (the
     ``context`` of :func:`pipeline.check`): for a scope holding settlement and performance
     reports, the statistics rows of the municipality's work plans of later years than the
     reports' earliest indicator result (``rules.documents.needs``; one indexed read per
-    municipality, never the whole plans). Documents already in the scope are not read again."""
+    municipality, never the whole plans). Documents already in the scope are not read again.
+    ``cache``: a :class:`ContextCache` kept across the scopes of a read-only check."""
     from .rules.documents import needs, needs_reports
 
     held = [d.name for d in documents]
     out: list[Document] = []
     for m, after in sorted(needs(documents).items()):
-        out += views.load_plan_statistics(conn, municipality=m, after=after, exclude=held)
+        if cache is not None:
+            out += cache.plan_statistics(conn, m, after=after, exclude=held)
+        else:
+            out += views.load_plan_statistics(conn, municipality=m, after=after, exclude=held)
     # and for a scope holding work plans, the indicator results of the earlier years in the
     # municipality's reports (a plan restating one differently has the finding, naming the
     # report's lines; the reports' scopes make none on the plans they are given)
     for m, before in sorted(needs_reports(documents).items()):
-        out += views.load_report_indicators(conn, municipality=m, before=before, exclude=held)
+        if cache is not None:
+            out += cache.report_indicators(conn, m, before=before, exclude=held)
+        else:
+            out += views.load_report_indicators(conn, municipality=m, before=before, exclude=held)
     return out
 
 

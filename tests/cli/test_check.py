@@ -175,3 +175,40 @@ def test_every_reader_finding_id_has_a_korean_name():
     src = ROOT / "src" / "sijeong"
     ids = {m for p in src.rglob("*.py") for m in re.findall(r'"((?:read|link|perf)\.[a-z_]+)"', p.read_text(encoding="utf-8"))}
     assert ids and ids <= set(READER_NAMES), ids - set(READER_NAMES)
+
+
+def test_check_jobs_gives_the_same_output_as_one_process(stored, capsys):
+    """``--jobs 2`` checks the municipalities in two worker processes: the same findings, in
+    the same order, text and JSON, and the same summary line."""
+    one = run_json(capsys, "--db", stored)
+    two = run_json(capsys, "--db", stored, "--jobs", "2")
+    assert one and [key(f) for f in two] == [key(f) for f in one]
+    assert main(["check", "--db", stored]) == 0
+    text_one = capsys.readouterr()
+    assert main(["check", "--db", stored, "--jobs", "2"]) == 0
+    text_two = capsys.readouterr()
+    assert text_two.out == text_one.out and text_two.err == text_one.err
+    assert main(["check", "--db", stored, "--jobs", "2", "--municipality", TOWNS[0], "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [f for f in one if f["municipality"] == TOWNS[0]]
+
+
+def test_the_context_read_once_per_municipality_is_the_context_read_per_scope(stored):
+    """A read-only check reads a municipality's plans and reports once (``ContextCache``) and
+    filters them per scope: the same context documents, records and order as the queries."""
+    from sijeong.operations import ContextCache, context_of
+
+    engine = create_engine_for(stored)
+    try:
+        with engine.connect() as conn:
+            cache = ContextCache()
+            compared = 0
+            for m, ys in views.scopes(conn):
+                docs = views.load_documents(conn, municipality=m, year=ys)
+                plain, cached = context_of(conn, docs), context_of(conn, docs, cache)
+                assert [(d.name, d.year, d.family, d.title, d.headings) for d in cached] == \
+                    [(d.name, d.year, d.family, d.title, d.headings) for d in plain]
+                assert [d.records for d in cached] == [d.records for d in plain]
+                compared += sum(len(d.records) for d in plain)
+            assert compared  # the 2023 report's context holds the 2024 plan, and the other way round
+    finally:
+        engine.dispose()

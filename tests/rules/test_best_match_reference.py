@@ -59,3 +59,20 @@ def test_same_answers_as_every_ratio():
             assert got == reference(name, cands, threshold), (name, cands, threshold)
             answered += got is not None
     assert answered > 1000  # the random names do match often enough to mean something
+
+
+def test_name_index_answers_what_best_match_answers():
+    """``NameIndex`` (a candidate list asked for many names: the plan tasks against a year's
+    programs) gives ``best_match``'s answer for every name, threshold and candidate list."""
+    from sijeong.rules.base import NameIndex
+
+    rng = random.Random(11)
+    for _ in range(600):
+        base = _name(rng)
+        cands = [_variant(rng, base) if rng.random() < 0.5 else _name(rng) for _ in range(rng.randint(0, 12))]
+        if rng.random() < 0.3:  # duplicates, and names equal up to spacing
+            cands += [c.replace(" ", "") for c in cands[: rng.randint(0, 3)]]
+        index = NameIndex(cands)
+        for name in [base, *(_variant(rng, base) for _ in range(4)), *cands[:2]]:
+            for threshold in (0.6, 0.8, 0.9, 1.0):
+                assert index.best(name, threshold) == best_match(name, cands, threshold), (name, cands, threshold)

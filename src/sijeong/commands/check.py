@@ -22,7 +22,8 @@ import argparse
 import contextlib
 import json
 import sys
-from collections import Counter
+from collections import Counter, deque
+from itertools import islice
 from typing import Iterator
 
 from ..model import Document, Finding
@@ -39,23 +40,37 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, action="append", metavar="YEAR", help="이 연도만 / only this year (database; repeatable)")
     p.add_argument("--save", action="store_true",
                    help="검증 결과를 저장(범위별로 교체) / store the findings, replacing each scope's earlier rule findings")
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="지방자치단체별로 N개 프로세스에서 검증(--save 없이; 출력은 같음) / check municipalities in N "
+                        "processes (without --save; the same output, in the same order)")
 
 
 def check_db(url: str | None, *, municipality: str | None = None, years: list[int] | None = None,
-             only: list[str] | None = None, save: bool = False) -> Iterator[tuple[list[Document], list[Finding]]]:
+             only: list[str] | None = None, save: bool = False,
+             jobs: int = 1) -> Iterator[tuple[list[Document] | list[str], list[Finding]]]:
     """For each scope: its documents and its findings (those stored with the documents —
-    read, link and perf findings —, then the rules')."""
+    read, link and perf findings —, then the rules'). With ``jobs`` > 1 (and no ``save``)
+    the municipalities are checked in that many worker processes and each scope comes with
+    the names of its documents instead of the documents (they stay in the worker); the
+    scopes and their findings are the same, in the same order."""
     from ..rules import run_rules
     from ..settings import Settings
-    from ..operations import context_of, own_findings
+    from ..operations import ContextCache, context_of, own_findings
     from ..store import db, views
 
+    # a read-only check reads each municipality's plans and reports for the context once;
+    # --save writes between scopes, so each scope reads its own in its transaction
+    cache = None if save else ContextCache()
     settings = Settings.from_env(url)
     engine = db.create_engine_for(settings.db_url)
     try:
         db.migrate(engine)
         with engine.connect() as conn:
             todo = views.scopes(conn, municipality=municipality, years=years)
+        if jobs > 1 and not save and len({m for m, _ in todo}) > 1:
+            engine.dispose()  # no open connection is inherited by the workers
+            yield from _check_parallel(settings.db_url, todo, only, jobs)
+            return
         for m, ys in todo:
             # --save: one write transaction per scope (BEGIN IMMEDIATE on SQLite, waiting for
             # other writers), so the findings replaced are those of the documents checked
@@ -64,7 +79,7 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
                     docs = views.load_documents(conn, municipality=m, year=ys, text=True)
                     # what the cross-document rules compare the scope's reports with: the
                     # statistics of the municipality's later work plans (as ingest checks them)
-                    context = context_of(conn, docs) if ys is not None else []
+                    context = context_of(conn, docs, cache) if ys is not None else []
                 rule_findings = run_rules(docs, only=only, context=context)
                 if tx is not None:
                     own_findings(rule_findings, m, docs)
@@ -75,6 +90,58 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
             yield docs, document_findings(docs, only) + rule_findings
     finally:
         engine.dispose()
+
+
+def _check_parallel(db_url: str, todo: list, only: list[str] | None,
+                    jobs: int) -> Iterator[tuple[list[str], list[Finding]]]:
+    """``check_db`` over a process pool: one task per municipality (its scopes in order, so
+    each worker keeps a municipality's context cache), at most 2·jobs municipalities ahead of
+    the one being printed; results in the order of ``todo``."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .ingest import _preload
+
+    by_m: dict[str, list] = {}
+    for m, ys in todo:
+        by_m.setdefault(m, []).append(ys)
+    tasks = iter(by_m.items())
+    _preload()  # the readers' and the rules' modules imported once, before the workers fork
+    with ProcessPoolExecutor(max_workers=min(jobs, len(by_m))) as pool:
+        pending: deque = deque()
+        for m, scopes in islice(tasks, 2 * jobs):
+            pending.append(pool.submit(_check_municipality, db_url, m, scopes, only))
+        while pending:
+            results = pending.popleft().result()
+            nxt = next(tasks, None)
+            if nxt is not None:
+                pending.append(pool.submit(_check_municipality, db_url, nxt[0], nxt[1], only))
+            yield from results
+
+
+#: a worker process's engine, by database URL (one per process, reused for every task)
+_ENGINES: dict = {}
+
+
+def _check_municipality(db_url: str, municipality: str, scopes: list,
+                        only: list[str] | None) -> list[tuple[list[str], list[Finding]]]:
+    """In a worker: the scopes of one municipality, as :func:`check_db` checks them without
+    ``--save``; each scope as (its documents' names, its findings)."""
+    from ..operations import ContextCache, context_of
+    from ..rules import run_rules
+    from ..store import db, views
+
+    engine = _ENGINES.get(db_url)
+    if engine is None:
+        engine = _ENGINES[db_url] = db.create_engine_for(db_url)
+    cache = ContextCache()
+    out = []
+    for ys in scopes:
+        with engine.connect() as conn:
+            docs = views.load_documents(conn, municipality=municipality, year=ys)
+            context = context_of(conn, docs, cache) if ys is not None else []
+        rule_findings = run_rules(docs, only=only, context=context)
+        out.append(([d.name for d in docs], document_findings(docs, only) + rule_findings))
+    return out
 
 
 @contextlib.contextmanager
@@ -177,7 +244,8 @@ def run(args: argparse.Namespace) -> int:
         print("--save 와 --rule 은 함께 쓸 수 없습니다 / --save stores every rule's findings: drop --rule", file=sys.stderr)
         return 2
     else:
-        batches = check_db(args.db, municipality=args.municipality, years=args.year, only=args.rule, save=args.save)
+        batches = check_db(args.db, municipality=args.municipality, years=args.year, only=args.rule, save=args.save,
+                           jobs=max(1, getattr(args, "jobs", 1) or 1))
     counts: Counter[str] = Counter()
     n_docs = 0
     first = True

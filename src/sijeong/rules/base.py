@@ -143,6 +143,51 @@ def best_match(name: str, candidates: Iterable[str], threshold: float = SAME_NAM
     return scored[0][1]
 
 
+class NameIndex:
+    """:func:`best_match` against one fixed list of candidates, asked for many names (a
+    work plan's tasks against the year's programs): each candidate's key and letter counts
+    are worked out once instead of once per name asked. Gives what ``best_match(name,
+    candidates, threshold)`` gives."""
+
+    def __init__(self, candidates: Iterable[str]) -> None:
+        self.items: list[tuple[str, str, int]] = []
+        self.exact: dict[str, str] = {}
+        for c in candidates:
+            cn = norm(c)
+            self.items.append((c, cn, len(cn)))
+            self.exact.setdefault(cn, c)  # the first candidate of that key, as best_match returns it
+        self._counts: dict[int, Counter] = {}
+
+    def best(self, name: str, threshold: float = SAME_NAME) -> str | None:
+        n = norm(name)
+        hit = self.exact.get(n)
+        if hit is not None:
+            return hit
+        ln = len(n)
+        scored = []
+        counts = None
+        for i, (c, cn, lc) in enumerate(self.items):
+            if min(lc, ln) >= 4:
+                size = ln + lc
+                if 2.0 * min(ln, lc) / size < threshold:
+                    continue
+                if counts is None:
+                    counts = Counter(n)
+                cc = self._counts.get(i)
+                if cc is None:
+                    cc = self._counts[i] = Counter(cn)
+                common = sum(min(k, cc[ch]) for ch, k in counts.items() if ch in cc)
+                if 2.0 * common / size < threshold:
+                    continue
+                scored.append((ratio(n, cn), c))
+        scored.sort(key=lambda t: -t[0])
+        if not scored or scored[0][0] < threshold:
+            return None
+        if len(scored) > 1 and scored[1][0] == scored[0][0] and norm(scored[1][1]) != norm(scored[0][1]):
+            return None
+        return scored[0][1]
+
+
 # --- findings -------------------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ from ..model import (
 from ..model import names
 from ..model.vocabulary import CROSS_LABELS, SECTION_RELATED_PROGRAMS, SETTLEMENT_TOP
 from ..model.vocabulary import NON_POLICY as _NON_POLICY
-from .base import best_match, finding, fmt, lines_of, norm, precision, rounding_slack, rule, similar
+from .base import NameIndex, best_match, finding, fmt, lines_of, norm, precision, rounding_slack, rule, similar
 from .programs import level_of
 from .settlement import canonical
 
@@ -319,6 +319,7 @@ def check_plan_budget(documents: list[Document]) -> list[Finding]:
     out = []
     settlement = [p for d in documents if d.family == "settlement_report" for p in d.of(Program)
                   if "budget" in p.figures and p.section != PERF_SECTION]
+    by_year: dict = {}  # year -> (its programs, a NameIndex of their names), built on first use
     for d in documents:
         if d.family != "work_plan":
             continue
@@ -329,8 +330,11 @@ def check_plan_budget(documents: list[Document]) -> list[Finding]:
             if fig is None or fig.value is None:
                 continue
             name = getattr(t, "title", "") or t.name
-            cands = [p for p in settlement if p.year == t.year]
-            match = best_match(name, [p.name for p in cands], names.PLAN_PROGRAM)
+            if t.year not in by_year:
+                year_cands = [p for p in settlement if p.year == t.year]
+                by_year[t.year] = (year_cands, NameIndex(p.name for p in year_cands))
+            cands, index = by_year[t.year]
+            match = index.best(name, names.PLAN_PROGRAM)
             if match is None:
                 continue
             same = [p for p in cands if p.name == match]

@@ -147,6 +147,8 @@ def check_shares(documents: list[Document]) -> list[Finding]:
     out: list[Finding] = []
     for d in documents:
         for table in d.tables:
+            if not _has_share(table):  # no cell prints a share: nothing to check (most tables)
+                continue
             for row in table.rows:
                 cells = [_cell(c.text) for c in row.cells]
                 totals = [c for c in cells if c and c[1] is not None and abs(c[1] - 100) < 1e-9]
@@ -168,6 +170,12 @@ def check_shares(documents: list[Document]) -> list[Finding]:
                         f"{computed:.{decimals}f}%", round(computed, decimals), share))
             out.extend(_column_shares(table))
     return out
+
+
+def _has_share(table: Table) -> bool:
+    """Whether a cell of the table could print a share (a ``%``: :func:`_cell` finds none
+    without one)."""
+    return any("%" in c.text for row in table.rows for c in row.cells if c.text)
 
 
 def _column_shares(table: Table) -> list[Finding]:

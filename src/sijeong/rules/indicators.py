@@ -199,6 +199,7 @@ def check_summary_counts(documents: list[Document]) -> list[Finding]:
 @rule("policy_goal.counts", "정책사업목표 지표수", "정책사업목표 현황의 성과 지표수·달성 지표수는 그 목표의 성과지표와 같다")
 def check_policy_goal_counts(documents: list[Document]) -> list[Finding]:
     out: list[Finding] = []
+    groups: list = []  # the program tables, indexed once for every goal's 단위 사업수 (_unit_count)
     for goal in records(documents, PolicyGoal):
         printings: list[tuple[dict[str, Figure], str]] = [(goal.figures, goal.section or "")]
         printings += [(a.figures, a.section) for a in goal.appearances]
@@ -225,7 +226,7 @@ def check_policy_goal_counts(documents: list[Document]) -> list[Finding]:
                 lines = sorted(set([fig.source.line] + _count_lines(inds)))
                 msg = f"{label} {fmt(fig.value)}개 ≠ 이 목표의 성과지표에서 센 {n}개"
                 out.append(finding("policy_goal.counts", "error", goal, lines, msg, expected=n, actual=fig.value))
-        out.extend(_unit_count(documents, goal, printings))
+        out.extend(_unit_count(documents, goal, printings, groups))
     out.extend(_department_counts(documents))
     return out
 
@@ -265,19 +266,31 @@ def _department_counts(documents: list[Document]) -> list[Finding]:
     return out
 
 
-def _unit_count(documents: list[Document], goal: PolicyGoal, printings) -> list[Finding]:
+def _unit_count(documents: list[Document], goal: PolicyGoal, printings, groups: list | None = None) -> list[Finding]:
     """단위 사업수 = the unit programs under the policy program of the goal's name (warning:
-    a goal may cover fewer programs)."""
+    a goal may cover fewer programs). ``groups``: a list the caller keeps across the goals
+    of one check, filled here once with the program tables and, per table, the positions of
+    its programs by source line (a program equal to another has its source)."""
     from .cross import policy_program_of
     from .programs import children_of, program_groups
 
     prog = policy_program_of(documents, goal)
     if prog is None:
         return []
+    if groups is None:
+        groups = []
+    if not groups:
+        for group in program_groups(documents):
+            at: dict = {}
+            for i, q in enumerate(group):
+                at.setdefault(q.source, []).append(i)
+            groups.append((group, at))
     units = None
-    for group in program_groups(documents):
-        if prog in group:
-            units = [k for k in children_of(group, group.index(prog)) if k.level == "unit"]
+    for group, at in groups:
+        # ``prog in group`` and ``group.index(prog)``, looking only where an equal program can be
+        hits = [i for i in at.get(prog.source, ()) if group[i] is prog or group[i] == prog]
+        if hits:
+            units = [k for k in children_of(group, hits[0]) if k.level == "unit"]
     if not units:
         return []
     out, seen = [], set()

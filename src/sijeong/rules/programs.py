@@ -141,6 +141,14 @@ def _sum_finding(parent_name: str, rec: Program, label: str, total: Figure, part
 @rule("program.total", "사업 합계", "부서 계 = Σ정책사업, 정책사업 = Σ단위사업, 단위사업 = Σ세부사업 (열마다, 표마다)")
 def check_total(documents: list[Document]) -> list[Finding]:
     out = []
+    own: dict[tuple[int, str], Figure | None] = {}  # _own of each (program, key), asked as parent and as child
+
+    def own_of(p: Program, key: str) -> Figure | None:
+        k = (id(p), key)
+        if k not in own:
+            own[k] = _own(p, key)
+        return own[k]
+
     for group in program_groups(documents):
         for i, parent in enumerate(group):
             if level_of(parent) is None:
@@ -149,9 +157,16 @@ def check_total(documents: list[Document]) -> list[Finding]:
             if not kids:
                 continue
             for key, label in LABELS.items():
-                total = _own(parent, key)
-                parts = [(k.name, _own(k, key)) for k in kids]
-                if total is None or any(f is None for _, f in parts):
+                total = own_of(parent, key)
+                if total is None:
+                    continue
+                parts = []
+                for k in kids:
+                    fig = own_of(k, key)
+                    if fig is None:
+                        break
+                    parts.append((k.name, fig))
+                if len(parts) != len(kids):  # a child without its own figure: no sum to check
                     continue
                 f = _sum_finding(parent.name, parent, label, total, parts)
                 if f:

@@ -8,6 +8,7 @@ way a document is saved entirely or not at all.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from typing import Any, Iterable, Iterator
 
@@ -132,18 +133,19 @@ def load_documents(
         return []
     by_id = {r["id"]: R.document_from_row(r) for r in drows}
     ids = list(by_id)
+    sources = R.Sources()  # one Source per (document, line), shared by the figures read back
     ordered: dict[int, list[tuple[int, Record]]] = defaultdict(list)
     for kind, t in record_tables().items():
-        cls = record_class(kind)
+        read, i_doc, i_order = _reader(kind, t)
         stmt = sa.select(t).where(t.c.document_id.in_(ids)).order_by(t.c.document_id, t.c.doc_order, t.c.id)
-        for row in conn.execute(stmt).mappings():
-            ordered[row["document_id"]].append((row["doc_order"], R.record_from_row(cls, row)))
+        for row in conn.execute(stmt):
+            ordered[row[i_doc]].append((row[i_order], read(row, sources)))
     for did, items in ordered.items():
         items.sort(key=lambda x: x[0])
         by_id[did].records = [rec for _, rec in items]
     tt = table("tables")
     for row in conn.execute(sa.select(tt).where(tt.c.document_id.in_(ids)).order_by(tt.c.document_id, tt.c.doc_order)).mappings():
-        by_id[row["document_id"]].tables.append(R.table_from_row(row))
+        by_id[row["document_id"]].tables.append(R.table_from_row(row, sources))
     ft = table("findings")
     for row in conn.execute(sa.select(ft).where(ft.c.document_id.in_(ids)).order_by(ft.c.id)).mappings():
         if row["origin"] == "read":
@@ -153,6 +155,13 @@ def load_documents(
         for did, body in conn.execute(sa.select(tt.c.document_id, tt.c.text).where(tt.c.document_id.in_(ids))):
             by_id[did].text = body
     return [by_id[i] for i in ids]
+
+
+@functools.cache
+def _reader(kind: str, t: sa.Table):
+    """(read, index of document_id, index of doc_order) for the rows of ``select(t)``."""
+    columns = list(t.c.keys())
+    return R.record_reader(record_class(kind), columns), columns.index("document_id"), columns.index("doc_order")
 
 
 def load_plan_statistics(
@@ -184,11 +193,13 @@ def load_plan_statistics(
         by_id[r.id] = d
     if not by_id:
         return []
+    sources = R.Sources()
     for kind in ("statistic", "plan_task"):
-        st, cls = record_table(kind), record_class(kind)
+        st = record_table(kind)
+        read, i_doc, _ = _reader(kind, st)
         q = sa.select(st).where(st.c.document_id.in_(list(by_id))).order_by(st.c.document_id, st.c.doc_order, st.c.id)
-        for row in conn.execute(q).mappings():
-            by_id[row["document_id"]].records.append(R.record_from_row(cls, row))
+        for row in conn.execute(q):
+            by_id[row[i_doc]].records.append(read(row, sources))
     return list(by_id.values())
 
 
@@ -214,6 +225,7 @@ def load_report_indicators(
     if exclude:
         stmt = stmt.where(docs.c.name.not_in(exclude))
     cls = record_class("indicator")
+    sources = R.Sources()
     by_id: dict[int, Document] = {}
     for row in conn.execute(stmt).mappings():
         d = by_id.get(row["document_id"])
@@ -221,7 +233,7 @@ def load_report_indicators(
             d = by_id[row["document_id"]] = Document(name=row["of_doc_name"], municipality=municipality,
                                                      year=row["of_doc_year"], family="settlement_report",
                                                      title=row["of_doc_title"])
-        d.records.append(R.record_from_row(cls, {k: v for k, v in row.items() if not k.startswith("of_doc_")}))
+        d.records.append(R.record_from_row(cls, {k: v for k, v in row.items() if not k.startswith("of_doc_")}, sources))
     return list(by_id.values())
 
 

@@ -10,12 +10,15 @@ from typing import Any
 
 from ..model import Cell, Coverage, Document, Figure, Finding, Heading, Record, Source, Table, TableRow
 from .codec import (
+    Sources,
     appearance_from_json,
     appearance_to_json,
+    decoder,
     figures_from_json,
     figures_to_json,
     from_json,
     hints,
+    make_figure,
     scalar_kind,
     to_json,
 )
@@ -97,27 +100,31 @@ def _allows_none(tp: Any) -> bool:
     return tp is Any or type(None) in typing.get_args(tp)
 
 
-def record_from_row(cls: type[Record], row: dict[str, Any]) -> Record:
+def record_from_row(cls: type[Record], row: dict[str, Any], sources: Sources | None = None) -> Record:
+    """A record from its row (a mapping of column → value, JSON columns decoded);
+    ``sources``: a :class:`Sources` shared by the rows of one load."""
+    if sources is None:
+        sources = Sources()
     doc = row["source_doc"]
-    figures = figures_from_json(row.get("figures"), doc)
+    figures = figures_from_json(row.get("figures"), doc, sources)
     kw: dict[str, Any] = {
-        "source": Source(doc, row["source_line"]),
+        "source": sources[doc, row["source_line"]],
         "municipality": row["municipality"],
         "year": row["year"],
         "department": row["department"],
         "name": row["name"],
         "section": row["section"],
         "figures": figures,
-        "appearances": [appearance_from_json(a, doc) for a in row.get("appearances") or []],
+        "appearances": [appearance_from_json(a, doc, sources) for a in row.get("appearances") or []],
     }
-    for name, tp, kind, allows_none in _decode_plan(cls):
+    for name, tp, kind, allows_none, dec in _decode_plan(cls):
         if name not in row:
             continue
         value = row[name]
         if value is None and not allows_none:
             continue  # a column added later: the field's default
         if kind is None:
-            value = from_json(value, tp)
+            value = dec(value)
         elif kind == "float" and name in figures and figures[name].value == value:
             value = figures[name].value  # keeps 123 an int where the document printed 123
         kw[name] = value
@@ -125,11 +132,48 @@ def record_from_row(cls: type[Record], row: dict[str, Any]) -> Record:
 
 
 @functools.cache
-def _decode_plan(cls: type) -> tuple[tuple[str, Any, str | None, bool], ...]:
-    """(name, type hint, scalar kind, None allowed) of a record class's own fields, worked out
-    once per class: ``record_from_row`` runs for every stored record a check loads back."""
+def _decode_plan(cls: type) -> tuple[tuple[str, Any, str | None, bool, Any], ...]:
+    """(name, type hint, scalar kind, None allowed, decoder) of a record class's own fields,
+    worked out once per class: ``record_from_row`` runs for every stored record a check
+    loads back."""
     h = hints(cls)
-    return tuple((f.name, h[f.name], scalar_kind(h[f.name]), _allows_none(h[f.name])) for f in own_fields(cls))
+    return tuple((f.name, h[f.name], scalar_kind(h[f.name]), _allows_none(h[f.name]), decoder(h[f.name]))
+                 for f in own_fields(cls))
+
+
+def record_reader(cls: type[Record], columns: list[str]):
+    """``read(row, sources) -> record`` for rows of a ``select`` of these columns, taken by
+    position (no mapping per row): what :func:`record_from_row` makes of the same row as a
+    mapping, built for the many rows a check loads back."""
+    at = {c: i for i, c in enumerate(columns)}
+    i_doc, i_line, i_figs, i_apps = at["source_doc"], at["source_line"], at["figures"], at["appearances"]
+    i_m, i_y, i_dep, i_name, i_sec = (at[c] for c in ("municipality", "year", "department", "name", "section"))
+    plan = tuple((name, at[name], kind, allows_none, dec)
+                 for name, _tp, kind, allows_none, dec in _decode_plan(cls) if name in at)
+
+    def read(row, sources: Sources) -> Record:
+        doc = row[i_doc]
+        figures = figures_from_json(row[i_figs], doc, sources)
+        apps = row[i_apps]
+        kw: dict[str, Any] = {
+            "source": sources[doc, row[i_line]], "municipality": row[i_m], "year": row[i_y],
+            "department": row[i_dep], "name": row[i_name], "section": row[i_sec], "figures": figures,
+            "appearances": [appearance_from_json(a, doc, sources) for a in apps] if apps else [],
+        }
+        for name, i, kind, allows_none, dec in plan:
+            value = row[i]
+            if value is None:
+                if not allows_none:
+                    continue  # a column added later: the field's default
+                kw[name] = None if kind is not None else dec(None)
+                continue
+            if kind is None:
+                value = dec(value)
+            elif kind == "float" and name in figures and figures[name].value == value:
+                value = figures[name].value  # keeps 123 an int where the document printed 123
+            kw[name] = value
+        return cls(**kw)
+    return read
 
 
 # --- generic tables --------------------------------------------------------------------
@@ -144,11 +188,12 @@ def _cell_figure(fig: Figure, line: int, doc: str) -> list[Any]:
     return out
 
 
-def _cell_figure_back(item: list[Any], line: int, doc: str) -> Figure:
-    unit = item[2] if len(item) > 2 else None
-    fline = item[3] if len(item) > 3 else line
-    fdoc = item[4] if len(item) > 4 else doc
-    return Figure(item[0], item[1], Source(fdoc, fline), unit)
+def _cell_figure_back(item: list[Any], line: int, doc: str, sources: Sources | None = None) -> Figure:
+    n = len(item)
+    unit = item[2] if n > 2 else None
+    fline = item[3] if n > 3 else line
+    fdoc = item[4] if n > 4 else doc
+    return make_figure(item[0], item[1], sources[fdoc, fline] if sources is not None else Source(fdoc, fline), unit)
 
 
 def table_row(t: Table, document_id: int, order: int) -> dict[str, Any]:
@@ -179,15 +224,30 @@ def table_row(t: Table, document_id: int, order: int) -> dict[str, Any]:
     }
 
 
-def table_from_row(row: dict[str, Any]) -> Table:
+def table_from_row(row: dict[str, Any], sources: Sources | None = None) -> Table:
+    if sources is None:
+        sources = Sources()
     doc = row["source_doc"]
     rows = []
     for r in row.get("rows") or []:
         line = r["line"]
-        cells = [Cell(c["text"], [_cell_figure_back(f, line, doc) for f in c.get("figures") or []]) for c in r["cells"]]
-        rows.append(TableRow(Source(doc, line), cells))
+        src = sources[doc, line]
+        cells = []
+        for c in r["cells"]:
+            figs = c.get("figures")
+            if figs:
+                out = []
+                for f in figs:
+                    if len(f) == 2:  # the common case: value and raw, on the row's line
+                        out.append(make_figure(f[0], f[1], src, None))
+                    else:
+                        out.append(_cell_figure_back(f, line, doc, sources))
+                cells.append(Cell(c["text"], out))
+            else:
+                cells.append(Cell(c["text"], []))
+        rows.append(TableRow(src, cells))
     return Table(
-        source=Source(doc, row["source_line"]),
+        source=sources[doc, row["source_line"]],
         municipality=row["municipality"],
         year=row["year"],
         department=row["department"],
