@@ -38,6 +38,14 @@ def test_check_from_the_store_finds_what_ingest_found(tmp_path, capsys):
     capsys.readouterr()
     assert main(["check", "--db", url, "--format", "json"]) == 0
     assert breakdowns(json.loads(capsys.readouterr().out)) == from_file
+    # the same from worker processes (one municipality a task: two municipalities)
+    other = tmp_path / "other.db"
+    other_url = f"sqlite:///{other}"
+    for m in ("가시", "나시"):
+        assert main(["ingest", "--db", other_url, "--municipality", m, str(plan)]) == 0
+    capsys.readouterr()
+    assert main(["check", "--db", other_url, "--jobs", "2", "--format", "json"]) == 0
+    assert breakdowns(json.loads(capsys.readouterr().out)) == sorted(from_file * 2)
     # --save replaces the scope's findings with a re-check's: the running-text one stays
     assert main(["check", "--db", url, "--save", "--format", "json"]) == 0
     capsys.readouterr()

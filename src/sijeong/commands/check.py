@@ -137,7 +137,7 @@ def _check_municipality(db_url: str, municipality: str, scopes: list,
     out = []
     for ys in scopes:
         with engine.connect() as conn:
-            docs = views.load_documents(conn, municipality=municipality, year=ys)
+            docs = views.load_documents(conn, municipality=municipality, year=ys, text=True)
             context = context_of(conn, docs, cache) if ys is not None else []
         rule_findings = run_rules(docs, only=only, context=context)
         out.append(([d.name for d in docs], document_findings(docs, only) + rule_findings))
