@@ -146,9 +146,24 @@ _BROKEN = re.compile(r"^[△▲-]?\s*[\d,]*\d[\d,]*[A-Za-zㄱ-ㅎ가-힣Oo][\d,]
 DASHES = {"-", "–", "—", "－"}
 
 
+#: tokens already looked at (a document repeats most of its numbers: 0, 100%, its amounts):
+#: ``is_number``'s answer and ``parse_number``'s (value, unit) per (token, multiplier, unit).
+#: Only pure results are kept (no source), and each cache is emptied when it grows past
+#: :data:`_CACHE_LIMIT` entries.
+_IS_NUMBER: dict[str, bool] = {}
+_PARSED: dict[tuple[str, int, str | None], tuple] = {}
+_CACHE_LIMIT = 50_000
+
+
 def is_number(raw: str) -> bool:
-    raw = raw.strip()
-    return raw in DASHES or bool(_NUM.match(raw))
+    got = _IS_NUMBER.get(raw)
+    if got is None:
+        token = raw.strip()
+        got = token in DASHES or bool(_NUM.match(token))
+        if len(_IS_NUMBER) >= _CACHE_LIMIT:
+            _IS_NUMBER.clear()
+        _IS_NUMBER[raw] = got
+    return got
 
 
 def looks_broken_number(raw: str) -> bool:
@@ -169,8 +184,22 @@ def parse_number(
     Raises :class:`ReadError` when the token is not a number.
     """
     token = raw.strip()
+    if type(multiplier) is not int:  # 1 == 1.0 == True: only plain int keys are kept
+        return Figure(None, token, source, unit) if token in DASHES else _parse(token, source, multiplier, unit)
+    key = (token, multiplier, unit)
+    got = _PARSED.get(key)
+    if got is not None:
+        return Figure(got[0], token, source, got[1])
     if token in DASHES:
         return Figure(None, token, source, unit)
+    figure = _parse(token, source, multiplier, unit)
+    if len(_PARSED) >= _CACHE_LIMIT:
+        _PARSED.clear()
+    _PARSED[key] = (figure.value, figure.unit)
+    return figure
+
+
+def _parse(token: str, source: Source, multiplier: int, unit: str | None) -> Figure:
     m = _NUM.match(token)
     if not m:
         raise ReadError(source, f"숫자가 아닙니다 / not a number: {token!r}", token)
