@@ -16,6 +16,9 @@ from decimal import Decimal
 
 from ..model import Figure, Source
 
+#: entries kept by each of this module's caches (of lines, cells and number tokens) before it is emptied
+_CACHE_LIMIT = 50_000
+
 #: won per unit of money
 MONEY_UNITS: dict[str, int] = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
 #: units that are not money (counts, people, percent ...); the value is kept as printed
@@ -48,8 +51,19 @@ class Line:
         return split_cells(self.text)
 
 
+#: the lines of the texts read last: reading one document splits its text several times
+#: (detection, units, the reader, coverage); a Line is immutable, each caller gets its own list
+_LINES: dict[str, tuple[Line, ...]] = {}
+
+
 def lines_of(text: str) -> list[Line]:
-    return [Line(i, t.rstrip("\r")) for i, t in enumerate(text.split("\n"), 1)]
+    got = _LINES.get(text)
+    if got is None:
+        got = tuple([Line(i, t.rstrip("\r")) for i, t in enumerate(text.split("\n"), 1)])
+        if len(_LINES) >= 2:
+            _LINES.clear()
+        _LINES[text] = got
+    return list(got)
 
 
 # --- line ends and limits ----------------------------------------------------------------
@@ -103,9 +117,20 @@ def check_digits(digits: str, source: Source, token: str) -> None:
         raise ReadError(source, too_long_message(short), short)
 
 
+_CELLS: dict[str, tuple[str, ...]] = {}
+
+
 def split_cells(text: str) -> list[str]:
-    """Tab-separated cells, stripped; leading empty cells kept (they carry column position)."""
-    return [c.strip() for c in text.rstrip().split("\t")]
+    """Tab-separated cells, stripped; leading empty cells kept (they carry column position).
+    (The readers ask for the cells of a line several times: each split is kept, each caller
+    gets its own list.)"""
+    got = _CELLS.get(text)
+    if got is None:
+        got = tuple([c.strip() for c in text.rstrip().split("\t")])
+        if len(_CELLS) >= _CACHE_LIMIT // 2:
+            _CELLS.clear()
+        _CELLS[text] = got
+    return list(got)
 
 
 _WS = re.compile(r"\s+")
@@ -152,7 +177,6 @@ DASHES = {"-", "–", "—", "－"}
 #: :data:`_CACHE_LIMIT` entries.
 _IS_NUMBER: dict[str, bool] = {}
 _PARSED: dict[tuple[str, int, str | None], tuple] = {}
-_CACHE_LIMIT = 50_000
 
 
 def is_number(raw: str) -> bool:
