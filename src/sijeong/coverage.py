@@ -57,7 +57,10 @@ def _walk_text(obj: Any, out: list[tuple[int, str]], doc: str, depth: int = 0) -
     texts: list[str] = []
     for name in names:
         v = getattr(obj, name)
-        if isinstance(v, str):
+        tp = type(v)
+        if v is None or tp is int or tp is float or tp is bool:  # most fields: nothing to walk
+            continue
+        if tp is str or isinstance(v, str):
             texts.append(v)
         elif isinstance(v, list) and v and all(isinstance(x, str) for x in v):
             texts.extend(v)
