@@ -270,7 +270,8 @@ class Row:
             pds.append(pd)
         if keep:
             left_lost = nz(self.left_extra)
-            pe = [(left_lost + sum(nz(cells[ci]) for ci in extras)) << 16 for extras in table.keys[4]]
+            lost_of = [nz(c) for c in cells]  # each cell's non-zero values, counted once
+            pe = [(left_lost + sum([lost_of[ci] for ci in extras])) << 16 for extras in table.keys[4]]
         else:  # a row with more cells than columns must leave something out: nothing is lost
             pe = [0] * len(table.keys[4])
 
