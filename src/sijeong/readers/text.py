@@ -94,11 +94,16 @@ MAX_DIGITS = 30
 INT_LIMIT = 2**63
 
 _NUMBER_SHAPE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+#: a token of _NUMBER_SHAPE longer than MAX_DIGITS lies inside such a run
+_LONG_RUN = re.compile(r"[\d,.]{%d,}" % (MAX_DIGITS + 1))
 
 
 def long_number(text: str) -> tuple[int, str] | None:
     """The first number token of more than :data:`MAX_DIGITS` digits: (line, token cut to
-    40 characters), or None. One linear pass over the text."""
+    40 characters), or None. One linear pass over the text (by one regular expression that
+    finds only runs of digits, commas and points long enough to hold such a token)."""
+    if _LONG_RUN.search(text) is None:
+        return None
     for m in _NUMBER_SHAPE.finditer(text):
         tok = m.group(0)
         if len(tok) > MAX_DIGITS and sum(c.isdigit() for c in tok) > MAX_DIGITS:
