@@ -22,6 +22,21 @@ from .readers.layout import family_records
 from .readers.text import lines_of, numeric_tokens
 
 
+#: per class: the names of the fields ``_walk_text`` reads (its dataclass fields in order,
+#: without ``source`` and ``figures``), or None for what it does not walk into
+_WALKED: dict[type, tuple[str, ...] | None] = {}
+
+
+def _walked(tp: type) -> tuple[str, ...] | None:
+    if tp not in _WALKED:
+        if not dataclasses.is_dataclass(tp) or issubclass(tp, (Figure, Source)):
+            _WALKED[tp] = None
+        else:
+            # appearances: their names and text count at their own line
+            _WALKED[tp] = tuple(f.name for f in dataclasses.fields(tp) if f.name not in ("source", "figures"))
+    return _WALKED[tp]
+
+
 def _walk_text(obj: Any, out: list[tuple[int, str]], doc: str, depth: int = 0) -> None:
     """Collect (line, text) pairs from nested outline items, milestones, people, etc."""
     if depth > 8 or obj is None:
@@ -30,16 +45,22 @@ def _walk_text(obj: Any, out: list[tuple[int, str]], doc: str, depth: int = 0) -
         for x in obj:
             _walk_text(x, out, doc, depth + 1)
         return
-    if not dataclasses.is_dataclass(obj) or isinstance(obj, (Figure, Source)):
+    if isinstance(obj, type):  # a class, not an instance: is_dataclass says yes to both
+        names = None if not dataclasses.is_dataclass(obj) else tuple(
+            f.name for f in dataclasses.fields(obj) if f.name not in ("source", "figures"))
+    else:
+        names = _walked(type(obj))
+    if names is None:
         return
     src = getattr(obj, "source", None)
     line = src.line if isinstance(src, Source) and src.doc == doc else None
     texts: list[str] = []
-    for f in dataclasses.fields(obj):
-        if f.name in ("source", "figures"):  # appearances: their names and text count at their own line
+    for name in names:
+        v = getattr(obj, name)
+        tp = type(v)
+        if v is None or tp is int or tp is float or tp is bool:  # most fields: nothing to walk
             continue
-        v = getattr(obj, f.name)
-        if isinstance(v, str):
+        if tp is str or isinstance(v, str):
             texts.append(v)
         elif isinstance(v, list) and v and all(isinstance(x, str) for x in v):
             texts.extend(v)

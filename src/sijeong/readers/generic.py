@@ -9,15 +9,34 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..model import Cell, Source, Table, TableRow
+from ..model import Cell, Figure, Source, Table, TableRow
 from .text import Line, is_number, parse_number, split_numbers
 
 _PCT_SPACE = re.compile(r"^([△▲-]?\s*[\d,]+(?:\.\d+)?)\s+%$")
 
 
+#: (cell text, multiplier) -> (stripped text, (value, raw, unit) of each figure): a table
+#: repeats most of its cells (0, -, 100%); each Cell and Figure is still made anew, with its
+#: own source. Emptied past 50,000 entries.
+_CELLS: dict[tuple[str, int], tuple[str, tuple[tuple, ...]]] = {}
+
+
 def cell_of(text: str, source: Source, multiplier: int = 1) -> Cell:
     """A cell with the numbers it holds. Text cells keep no figures; a cell of several
     stacked numbers keeps each. Generic tables never raise: what does not parse is text."""
+    if type(multiplier) is not int:  # 1 == 1.0 == True: only plain int keys are kept
+        return _cell_of(text, source, multiplier)
+    got = _CELLS.get((text, multiplier))
+    if got is not None:
+        return Cell(got[0], [Figure(v, raw, source, unit) for v, raw, unit in got[1]])
+    cell = _cell_of(text, source, multiplier)
+    if len(_CELLS) >= 50_000:
+        _CELLS.clear()
+    _CELLS[(text, multiplier)] = (cell.text, tuple((f.value, f.raw, f.unit) for f in cell.figures))
+    return cell
+
+
+def _cell_of(text: str, source: Source, multiplier: int) -> Cell:
     text = text.strip()
     m = _PCT_SPACE.match(text)
     if m:

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from ..model import Document, Figure, Source
-from ..model.tables import Cell
+from ..model.tables import Cell, TableRow
 from .text import INT_LIMIT, Line
 
 #: per type: the names of its dataclass fields (None: not a dataclass — nothing to walk)
@@ -131,6 +131,20 @@ def _any_bad(doc: Document) -> bool:
                 push(obj.source)
             if obj.unit is not None and type(obj.unit) is not str:
                 push(obj.unit)
+            continue
+        if tp is TableRow:  # as the general case below walks it: its source is an atom
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            for v in (obj.source, obj.cells):
+                t = type(v)
+                if t is list:
+                    extend(v)
+                elif t is int or t is float:
+                    if _bad(v):
+                        return True
+                elif not (t is str or t is Source or v is None):
+                    push(v)
             continue
         if tp is Cell:
             if type(obj.text) is not str:

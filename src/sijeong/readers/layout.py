@@ -44,7 +44,17 @@ class TableKind:
     weight: float
 
     def matches(self, squashed_cells: list[str]) -> bool:
-        found = sum(1 for g in self.groups if any(t in c for c in squashed_cells for t in g))
+        return self.matches_joined("\x00".join(squashed_cells))
+
+    def matches_joined(self, joined: str) -> bool:
+        """:meth:`matches` of the cells joined by NUL: a synonym (which holds no NUL) is in
+        one of the cells exactly when it is in the joined string."""
+        found = 0
+        for g in self.groups:
+            for t in g:
+                if t in joined:
+                    found += 1
+                    break
         return found >= self.need
 
 
@@ -173,8 +183,9 @@ def profile(text: str) -> Profile:
         if "\t" in line:
             cells = [_squash(c) for c in line.split("\t") if c.strip()]
             if len(cells) >= 3:
+                joined = "\x00".join(cells)
                 for k in TABLE_KINDS:
-                    if k.matches(cells):
+                    if k.matches_joined(joined):
                         p.tables[k.label] += 1
             continue
         s = line.strip()

@@ -28,7 +28,8 @@ Speed: a department can have hundreds of programs, and every printing is compare
 primary. :class:`Similar` gives :func:`similarity`'s value only where it reaches the
 threshold asked for, and rejects most pairs without running difflib: the same name by its key
 (cached per name), then the upper bounds difflib itself offers (``real_quick_ratio``, from the
-lengths, then ``quick_ratio``, from the letters), each of which the ratio can never exceed.
+lengths, then ``quick_ratio``, from the letters), each of which the ratio can never exceed —
+computed as difflib does, the shared letters as the intersection of two cached sets.
 The pairs kept and their scores are exactly :func:`similarity`'s
 (``tests/readers/test_link.py`` compares both on random names).
 """
@@ -73,12 +74,27 @@ class Similar:
     def __init__(self) -> None:
         self._keys: dict[str | None, str] = {}
         self._matchers: dict[str, SequenceMatcher] = {}
+        self._letters: dict[str, frozenset[tuple[str, int]]] = {}
 
     def key(self, name: str | None) -> str:
         k = self._keys.get(name)
         if k is None:
             k = self._keys[name] = name_key(name)
         return k
+
+    def letters(self, key: str) -> frozenset[tuple[str, int]]:
+        """The letters of ``key`` with their repeats numbered ((ch, 0), (ch, 1) …): the size of
+        the intersection of two such sets is the number of letters the names share."""
+        got = self._letters.get(key)
+        if got is None:
+            seen: dict[str, int] = {}
+            out = []
+            for ch in key:
+                k = seen.get(ch, 0)
+                seen[ch] = k + 1
+                out.append((ch, k))
+            got = self._letters[key] = frozenset(out)
+        return got
 
     def at_least(self, a: str | None, b: str | None, threshold: float) -> float | None:
         ka, kb = self.key(a), self.key(b)
@@ -88,13 +104,19 @@ class Similar:
             return 1.0 if 1.0 >= threshold else None
         short, long_ = (ka, kb) if len(ka) <= len(kb) else (kb, ka)  # as sorted((ka, kb), key=len)
         contained = len(short) >= 4 and short in long_  # similarity lifts such a pair to 0.8
+        if not (contained and 0.8 >= threshold):  # the ratio alone must reach the threshold
+            # difflib's real_quick_ratio and quick_ratio, both upper bounds of the ratio, as
+            # difflib computes them (2.0 * matches / total length), without a matcher: the
+            # letters two names share (with repeats) are the intersection of their letter sets
+            total = len(ka) + len(kb)
+            if 2.0 * len(short) / total < threshold:
+                return None
+            if 2.0 * len(self.letters(ka) & self.letters(kb)) / total < threshold:
+                return None
         m = self._matchers.get(kb)
         if m is None:  # seq2 is b, as in SequenceMatcher(None, ka, kb): difflib caches what it learns of b
             m = self._matchers[kb] = SequenceMatcher(None, "", kb, autojunk=False)
         m.set_seq1(ka)
-        if not (contained and 0.8 >= threshold):  # the ratio alone must reach the threshold
-            if m.real_quick_ratio() < threshold or m.quick_ratio() < threshold:
-                return None  # both bound the ratio from above
         ratio = m.ratio()
         if contained:
             ratio = max(ratio, 0.8)

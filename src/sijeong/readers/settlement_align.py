@@ -230,6 +230,17 @@ def align(
     out: list[Alignment] = []
     append, of, mask = out.append, Alignment._of, (1 << bits) - 1
     cost, key_dropped, extra_len = table.cost, table.key_dropped, [len(r_extra) for _, r_extra in rights]
+    if nr == 1:  # the loop below, for one right-hand option
+        extra0 = extra_len[0]
+        for key in keys[:limit]:
+            order = key & mask
+            mi = valid[order - 1]
+            p = packed[order - 1]
+            _, b, _, d, _ = segs[mi]
+            violated, score = p & 0xFF, 8 - (p >> 8 & 0xFF)
+            base = (p >> 16, -score, officer[b], cost[mi] + extra0, key_dropped[mi], nomatch[d])
+            append(of(row, mi, 0, order, score + violated, violated, base))
+        return out
     for key in keys[:limit]:
         order = key & mask
         idx, r = divmod(order - 1, nr)

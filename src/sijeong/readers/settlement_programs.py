@@ -15,6 +15,7 @@ from ..model.vocabulary import LEVEL_LABELS, PROGRAM_LABELS, SECTION_PROGRAMS
 from .context import ReadContext
 from .generic import cell_of
 from .settlement_align import Alignment, align, rank
+from .settlement_columns import TOP_INDEX
 from .settlement_cells import (
     is_header_continuation,
     is_value_continuation,
@@ -131,20 +132,42 @@ def _agree_with_parents(rows: list[ProgramRow], levels: list[tuple[str | None, i
             if parent is None:
                 continue
             if k not in ranked:
-                ranked[k] = [(base[0], base[1:], c.value(TREE_FIELDS[0]), c.value(TREE_FIELDS[1]), c)
-                             for c in rows[k].alternatives for base in (rank(c),)]
+                ranked[k] = _ranked(rows[k].alternatives)
             p = rows[parent].chosen
             siblings = [s for s in children[parent] if s != k]
             # per tree field the parent prints: what this row must hold for the siblings to add up
             # (None where the parent has no such field: nothing to agree with)
             want0, want1 = (p.value(f) - sum(rows[s].chosen.value(f) for s in siblings) if p.has(f) else None
                             for f in TREE_FIELDS)
+            # the first alternative of the least (lost - agreements, rest): min() by that key
+            best = best_lost = best_rest = None
+            for lost, rest, value0, value1, c in ranked[k]:
+                lost = lost - (value0 == want0) - (value1 == want1)
+                if best is None or lost < best_lost or (lost == best_lost and rest < best_rest):
+                    best, best_lost, best_rest = c, lost, rest
+            rows[k].chosen = best
 
-            def key(item: tuple) -> tuple:
-                lost, rest, value0, value1, _ = item
-                return (lost - (value0 == want0) - (value1 == want1), rest)
 
-            rows[k].chosen = min(ranked[k], key=key)[4]
+_TREE_COLUMNS = tuple(TOP_INDEX[f] for f in TREE_FIELDS)
+
+
+def _ranked(alternatives: list[Alignment]) -> list[tuple]:
+    """(rank's first key, the rest of it, the tree fields' values, the alternative) of each.
+    An alternative of :func:`align` has its rank's keys and its row's ints at hand: the tree
+    fields are top columns, whose value is the cell's first figure (``Alignment.value``)."""
+    c0, c1 = _TREE_COLUMNS
+    out = []
+    for c in alternatives:
+        base = c._base
+        if base is None or c._row is None:
+            base = rank(c)
+            out.append((base[0], base[1:], c.value(TREE_FIELDS[0]), c.value(TREE_FIELDS[1]), c))
+            continue
+        cols, ints = c._row.table.cols[c._mi], c._row.ints
+        i0, i1 = cols[c0], cols[c1]
+        out.append((base[0], base[1:] + (c.pattern is not None, c.order),
+                    0 if i0 is None else ints[i0], 0 if i1 is None else ints[i1], c))
+    return out
 
 
 COLUMN_LABELS = PROGRAM_LABELS

@@ -93,6 +93,8 @@ class Table:
             chosen = extras if seg is None else map(itemgetter(*seg), self.cols)
             ids.append([known.setdefault(k, len(known)) for k in chosen])
             self.keys.append(list(known))  # ids are insertion positions
+        #: the same keys with None as n: indexes into a row's ints with a 0 appended
+        self.at: list[list[tuple]] = [[tuple(n if c is None else c for c in k) for k in keys] for keys in self.keys[:4]]
         self.segs: list[tuple[int, int, int, int, int]] = list(zip(*ids))
         #: cost and key totals dropped, packed for the ranking (a row adds its right-hand extras)
         self.static = [cost << 3 | kd for cost, kd in zip(self.cost, self.key_dropped)]
@@ -121,6 +123,10 @@ def table_for(n: int, max_cost: int) -> Table:
         if len(table) <= _CACHED_UP_TO:
             _TABLES[(n, max_cost)] = table
     return table
+
+
+#: ``pack(0, ok)`` of each outcome of an identity
+_PACKED = {None: 2 << 8, True: 1 << 8, False: 3 << 8 | 1}
 
 
 class Row:
@@ -208,41 +214,52 @@ class Row:
         self.check_a, pa = [], []
         if flat:
             left_sum = sum(bottoms((), self.base_left)[0].values())
-        for c0, c1, c2, c3, c4 in table.keys[0]:
-            if flat:
-                lost, extra = 0, left_sum
-            else:
-                bottom, lost = bottoms(((1, c1), (2, c2), (3, c3)), self.base_left)
-                extra = sum(bottom.values())
+            # the loops below written out for such rows, on ints with a 0 for an absent cell
+            iv = ints + [0]
+            check, packed = self.check_a, pa
+            for (c0, _, _, _, c4), (i0, i1, i2, i3, i4) in zip(table.keys[0], table.at[0]):
+                ok = None if c0 is None else (c4 is not None and iv[i0] + iv[i1] + iv[i2] + iv[i3] + left_sum == iv[i4])
+                check.append(ok)
+                packed.append(_PACKED[ok])
+        for c0, c1, c2, c3, c4 in (() if flat else table.keys[0]):
+            bottom, lost = bottoms(((1, c1), (2, c2), (3, c3)), self.base_left)
+            extra = sum(bottom.values())
             ok = None if c0 is None else (
                 c4 is not None and ints[c0] + v(c1) + v(c2) + v(c3) + extra == ints[c4])
             self.check_a.append(ok)
             pa.append(pack(lost, ok))
+        iv = ints + [0]
         self.check_b, self.officer, pb = [], [], []
-        for c4, c5, c6, c10, c11 in table.keys[1]:
+        check, officer = self.check_b, self.officer
+        for (c4, c5, _, _, c11), (i4, i5, i6, i10, i11) in zip(table.keys[1], table.at[1]):
             ok = None if c4 is None or c5 is None else (
-                c11 is not None and ints[c4] - ints[c5] - v(c6) - v(c10) == ints[c11])
-            self.check_b.append(ok)
-            self.officer.append(1 if v(c10) != 0 else 0)
-            pb.append(pack(0, ok))
+                c11 is not None and iv[i4] - iv[i5] - iv[i6] - iv[i10] == iv[i11])
+            check.append(ok)
+            officer.append(1 if iv[i10] != 0 else 0)
+            pb.append(_PACKED[ok])
         self.check_c, pc = [], []
-        for c6, c7, c8, c9 in table.keys[2]:
+        check = self.check_c
+        for (c6, c7, c8, c9), (i6, i7, i8, i9) in zip(table.keys[2], table.at[2]):
             ok = None if c6 is None or (c7 is None and c8 is None and c9 is None) else (
-                ints[c6] == v(c7) + v(c8) + v(c9))
-            self.check_c.append(ok)
-            pc.append(pack(0, ok))
+                iv[i6] == iv[i7] + iv[i8] + iv[i9])
+            check.append(ok)
+            pc.append(_PACKED[ok])
         self.check_d, self.parts_match, pds = [], [], []
         for placed, r_extra in self.rights:
             checks, matches, pd = [], [], []
-            if flat:
+            if flat:  # the loop below written out: the bottom fields are the same for all
                 right, lost = bottoms((), placed)
                 right_sum = sum(right.values())
-            for c11, c12, c13, c14 in table.keys[3]:
-                if flat:
-                    bottom, extra = right, right_sum
-                else:
-                    bottom, lost = bottoms(((12, c12), (13, c13), (14, c14)), placed)
-                    extra = sum(bottom.values())
+                lost_d = (lost + nz(r_extra)) << 16
+                for (c11, _, _, _), (i11, i12, i13, i14) in zip(table.keys[3], table.at[3]):
+                    match = c11 is not None and iv[i12] + iv[i13] + iv[i14] + right_sum == iv[i11]
+                    ok = match if right else None
+                    checks.append(ok)
+                    matches.append(match)
+                    pd.append(lost_d | _PACKED[ok])
+            for c11, c12, c13, c14 in (() if flat else table.keys[3]):
+                bottom, lost = bottoms(((12, c12), (13, c13), (14, c14)), placed)
+                extra = sum(bottom.values())
                 match = c11 is not None and v(c12) + v(c13) + v(c14) + extra == ints[c11]
                 ok = match if bottom else None
                 checks.append(ok)
@@ -253,7 +270,8 @@ class Row:
             pds.append(pd)
         if keep:
             left_lost = nz(self.left_extra)
-            pe = [(left_lost + sum(nz(cells[ci]) for ci in extras)) << 16 for extras in table.keys[4]]
+            lost_of = [nz(c) for c in cells]  # each cell's non-zero values, counted once
+            pe = [(left_lost + sum([lost_of[ci] for ci in extras])) << 16 for extras in table.keys[4]]
         else:  # a row with more cells than columns must leave something out: nothing is lost
             pe = [0] * len(table.keys[4])
 

@@ -16,6 +16,9 @@ from decimal import Decimal
 
 from ..model import Figure, Source
 
+#: entries kept by each of this module's caches (of lines, cells and number tokens) before it is emptied
+_CACHE_LIMIT = 50_000
+
 #: won per unit of money
 MONEY_UNITS: dict[str, int] = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
 #: units that are not money (counts, people, percent ...); the value is kept as printed
@@ -48,8 +51,19 @@ class Line:
         return split_cells(self.text)
 
 
+#: the lines of the texts read last: reading one document splits its text several times
+#: (detection, units, the reader, coverage); a Line is immutable, each caller gets its own list
+_LINES: dict[str, tuple[Line, ...]] = {}
+
+
 def lines_of(text: str) -> list[Line]:
-    return [Line(i, t.rstrip("\r")) for i, t in enumerate(text.split("\n"), 1)]
+    got = _LINES.get(text)
+    if got is None:
+        got = tuple([Line(i, t.rstrip("\r")) for i, t in enumerate(text.split("\n"), 1)])
+        if len(_LINES) >= 2:
+            _LINES.clear()
+        _LINES[text] = got
+    return list(got)
 
 
 # --- line ends and limits ----------------------------------------------------------------
@@ -80,11 +94,16 @@ MAX_DIGITS = 30
 INT_LIMIT = 2**63
 
 _NUMBER_SHAPE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+#: a token of _NUMBER_SHAPE longer than MAX_DIGITS lies inside such a run
+_LONG_RUN = re.compile(r"[\d,.]{%d,}" % (MAX_DIGITS + 1))
 
 
 def long_number(text: str) -> tuple[int, str] | None:
     """The first number token of more than :data:`MAX_DIGITS` digits: (line, token cut to
-    40 characters), or None. One linear pass over the text."""
+    40 characters), or None. One linear pass over the text (by one regular expression that
+    finds only runs of digits, commas and points long enough to hold such a token)."""
+    if _LONG_RUN.search(text) is None:
+        return None
     for m in _NUMBER_SHAPE.finditer(text):
         tok = m.group(0)
         if len(tok) > MAX_DIGITS and sum(c.isdigit() for c in tok) > MAX_DIGITS:
@@ -103,9 +122,20 @@ def check_digits(digits: str, source: Source, token: str) -> None:
         raise ReadError(source, too_long_message(short), short)
 
 
+_CELLS: dict[str, tuple[str, ...]] = {}
+
+
 def split_cells(text: str) -> list[str]:
-    """Tab-separated cells, stripped; leading empty cells kept (they carry column position)."""
-    return [c.strip() for c in text.rstrip().split("\t")]
+    """Tab-separated cells, stripped; leading empty cells kept (they carry column position).
+    (The readers ask for the cells of a line several times: each split is kept, each caller
+    gets its own list.)"""
+    got = _CELLS.get(text)
+    if got is None:
+        got = tuple([c.strip() for c in text.rstrip().split("\t")])
+        if len(_CELLS) >= _CACHE_LIMIT // 2:
+            _CELLS.clear()
+        _CELLS[text] = got
+    return list(got)
 
 
 _WS = re.compile(r"\s+")
@@ -146,9 +176,23 @@ _BROKEN = re.compile(r"^[△▲-]?\s*[\d,]*\d[\d,]*[A-Za-zㄱ-ㅎ가-힣Oo][\d,]
 DASHES = {"-", "–", "—", "－"}
 
 
+#: tokens already looked at (a document repeats most of its numbers: 0, 100%, its amounts):
+#: ``is_number``'s answer and ``parse_number``'s (value, unit) per (token, multiplier, unit).
+#: Only pure results are kept (no source), and each cache is emptied when it grows past
+#: :data:`_CACHE_LIMIT` entries.
+_IS_NUMBER: dict[str, bool] = {}
+_PARSED: dict[tuple[str, int, str | None], tuple] = {}
+
+
 def is_number(raw: str) -> bool:
-    raw = raw.strip()
-    return raw in DASHES or bool(_NUM.match(raw))
+    got = _IS_NUMBER.get(raw)
+    if got is None:
+        token = raw.strip()
+        got = token in DASHES or bool(_NUM.match(token))
+        if len(_IS_NUMBER) >= _CACHE_LIMIT:
+            _IS_NUMBER.clear()
+        _IS_NUMBER[raw] = got
+    return got
 
 
 def looks_broken_number(raw: str) -> bool:
@@ -169,8 +213,22 @@ def parse_number(
     Raises :class:`ReadError` when the token is not a number.
     """
     token = raw.strip()
+    if type(multiplier) is not int:  # 1 == 1.0 == True: only plain int keys are kept
+        return Figure(None, token, source, unit) if token in DASHES else _parse(token, source, multiplier, unit)
+    key = (token, multiplier, unit)
+    got = _PARSED.get(key)
+    if got is not None:
+        return Figure(got[0], token, source, got[1])
     if token in DASHES:
         return Figure(None, token, source, unit)
+    figure = _parse(token, source, multiplier, unit)
+    if len(_PARSED) >= _CACHE_LIMIT:
+        _PARSED.clear()
+    _PARSED[key] = (figure.value, figure.unit)
+    return figure
+
+
+def _parse(token: str, source: Source, multiplier: int, unit: str | None) -> Figure:
     m = _NUM.match(token)
     if not m:
         raise ReadError(source, f"숫자가 아닙니다 / not a number: {token!r}", token)
