@@ -56,7 +56,7 @@ def test_export_to_a_file(stored, tmp_path, capsys):
     assert rules == [{"rule": "rate.grade", "severity": "warning", "doc": "a.txt", "lines": [11, 12],
                       "message": "등급 불일치", "expected": "◎", "actual": "○", "municipality": "가온시", "year": 2020,
                       "department": "기획과", "subject": "지방세 징수율", "origin": "rule", "document": "a.txt",
-                      "source": {"doc": "a.txt", "line": 11}}]
+                      "source": {"doc": "a.txt", "line": 11}, "related": []}]
     assert "exported" in capsys.readouterr().err
 
 

@@ -43,8 +43,8 @@ def test_check_json(broken, capsys):
     assert data and {d["rule"].split(".")[0] for d in data} == {"revenue"}
     first = data[0]
     assert set(first) == {"rule", "severity", "doc", "lines", "message", "expected", "actual", "municipality",
-                          "year", "department", "subject"}
-    assert first["doc"] == "broken.txt" and first["lines"]
+                          "year", "department", "subject", "related"}
+    assert first["doc"] == "broken.txt" and first["lines"] and first["related"] == []
 
 
 def test_check_consistent_fixture_is_quiet(capsys):
