@@ -13,7 +13,7 @@ from jinja2 import pass_context
 
 from ..model.korean import particle
 from . import formatting as f
-from . import links
+from . import links, listing
 
 HERE = Path(__file__).parent
 
@@ -44,6 +44,8 @@ def make_templates() -> Jinja2Templates:
         number=f.number,
         rate=f.rate,
         plain_number=f.plain_number,
+        money_rows=listing.money_rows,
+        sort_headers=listing.sort_headers,
     )
     env.filters["number"] = f.number
     env.filters["rate"] = f.rate
