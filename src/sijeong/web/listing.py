@@ -135,8 +135,9 @@ def money_rows(rows: list[dict], columns: list[tuple[str, str]], kind: str, errs
 
 
 def sort_headers(request: Any, columns: list[tuple[str, str]], sort: str | None, order: str, cls: str = "") -> Markup:
-    """``macros.html``'s ``sort_th(key, label, sort, order, cls)`` of each (key, label), joined: the link of each is the current URL with ``sort``/``order`` set and ``offset``
-    removed (``render.qs``)."""
+    """``macros.html``'s ``sort_th(key, label, sort, order, cls)`` of each (key, label), joined:
+    the link of each is the current URL with ``sort``/``order`` set and ``offset`` removed
+    (``render.qs``)."""
     params = dict(request.query_params)
     params.pop("offset", None)
     path = request.url.path
