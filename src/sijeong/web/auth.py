@@ -24,6 +24,7 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 
 from .. import accounts
 from ..accounts import Authenticated
@@ -188,17 +189,39 @@ def staff_links(request: Request) -> list[tuple[str, str]]:
 # --- the app -------------------------------------------------------------------------------
 
 
+class Who:
+    """Who is asking (:func:`resolve`, on ``request.state.auth``) before the route runs; an
+    answer to someone signed in is ``Cache-Control: no-store`` unless it says otherwise.
+    Plain ASGI (no ``BaseHTTPMiddleware``: no task and memory stream per request)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        found = await resolve(Request(scope, receive))
+        if found is None:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_no_store(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(raw=list(message.get("headers") or []))
+                if "cache-control" not in headers:
+                    headers.append("Cache-Control", "no-store")
+                message = {**message, "headers": headers.raw}
+            await send(message)
+
+        await self.app(scope, receive, send_no_store)
+
+
 def install(app: FastAPI) -> None:
     """The middleware, the redirect to the login page and the templates' ``signed_in``."""
     from . import errors
 
-    @app.middleware("http")
-    async def _who(request: Request, call_next):
-        found = await resolve(request)
-        response = await call_next(request)
-        if found is not None and "cache-control" not in response.headers:
-            response.headers["Cache-Control"] = "no-store"
-        return response
+    app.add_middleware(Who)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired):

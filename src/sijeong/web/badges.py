@@ -44,6 +44,32 @@ def _lines(row: dict[str, Any]) -> set[tuple[str, int]]:
     return out
 
 
+def _docs(row: dict[str, Any]) -> set[str | None]:
+    """The documents of :func:`_lines` (``{d for d, _ in _lines(row)}``), without the pairs."""
+    doc = row.get("source_doc")
+    out: set[str | None] = set()
+    figs = row.get("figures")
+    if figs:
+        for fig in figs.values():
+            if isinstance(fig, dict) and fig.get("line"):
+                d = fig.get("doc", doc)
+                if d:
+                    out.add(d)
+    if doc and row.get("source_line"):
+        out.add(doc)
+    for app in row.get("appearances") or []:
+        if not isinstance(app, dict):
+            continue
+        for fig in (app.get("figures") or {}).values():
+            if isinstance(fig, dict) and fig.get("line", app.get("line")):
+                d = fig.get("doc", app.get("doc", doc))
+                if d:
+                    out.add(d)
+        if app.get("line"):
+            out.add(app.get("doc") or doc)
+    return out
+
+
 def _same(a: Any, b: Any) -> bool:
     return isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
         and not isinstance(b, bool) and abs(a - b) < 1e-9
@@ -57,6 +83,8 @@ class Badges:
     def __init__(self, findings: list[dict[str, Any]], rows: list[dict[str, Any]] = ()) -> None:
         self.findings = findings
         self._by_row: dict[int, list[dict[str, Any]]] = {}
+        if not findings:  # a page without open errors (the usual one): nothing to match
+            return
         shown = [(r, _lines(r), list(_figures(r))) for r in rows]
         at: dict[tuple[str, int], list[int]] = {}  # (doc, line) -> the rows (by index) on it
         for i, (_, lines, _) in enumerate(shown):
@@ -75,7 +103,7 @@ class Badges:
         rows = [r for r in rows if r]
         scopes: dict[tuple[str | None, int | None], set[str]] = {}
         for r in rows:
-            scopes.setdefault((r.get("municipality"), r.get("year")), set()).update(d for d, _ in _lines(r))
+            scopes.setdefault((r.get("municipality"), r.get("year")), set()).update(_docs(r))
         found: dict[int, dict] = {}
         for (m, y), docs in scopes.items():
             for fd in views.open_errors_on(conn, m, y, docs):

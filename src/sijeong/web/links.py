@@ -107,19 +107,20 @@ def figure(row: Any, field: str, kind: str = "number", unit: str | None = None) 
     return Markup(f'<a class="num" href="{href}" title="{escape(title)}">{text}</a>')
 
 
+_CALC_MARK = '<span class="calc" title="계산값">*</span>'
+
+
 def computed(value: Any, sources: dict[str, set[int]] | None, kind: str = "number", unit: str | None = None) -> Markup:
     """A value the page computed, linking to the lines it was computed from (first document)."""
-    text = _render(value, kind, unit)
+    text = _render(value, kind, unit)  # Markup: escaped already
     href = None
     if sources:
-        doc = sorted(sources)[0]
+        doc = min(sources)  # the first document by name (sorted(sources)[0])
         href = source_href(doc, sources[doc])
-    mark = Markup('<span class="calc" title="계산값">*</span>')
     if href is None:
-        return Markup('<span class="num computed">') + text + mark + Markup("</span>")
-    n = len(sources[sorted(sources)[0]])
-    title = f"계산값: 원문 {sorted(sources)[0]}의 {n}개 행에서 계산"
-    return Markup(f'<a class="num computed" href="{escape(href)}" title="{escape(title)}">') + text + mark + Markup("</a>")
+        return Markup(f'<span class="num computed">{text}{_CALC_MARK}</span>')
+    title = f"계산값: 원문 {doc}의 {len(sources[doc])}개 행에서 계산"
+    return Markup(f'<a class="num computed" href="{escape(href)}" title="{escape(title)}">{text}{_CALC_MARK}</a>')
 
 
 def plain(value: Any, kind: str = "number", unit: str | None = None) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -13,7 +13,7 @@ from jinja2 import pass_context
 
 from ..model.korean import particle
 from . import formatting as f
-from . import links
+from . import links, listing
 
 HERE = Path(__file__).parent
 
@@ -44,6 +44,8 @@ def make_templates() -> Jinja2Templates:
         number=f.number,
         rate=f.rate,
         plain_number=f.plain_number,
+        money_rows=listing.money_rows,
+        sort_headers=listing.sort_headers,
     )
     env.filters["number"] = f.number
     env.filters["rate"] = f.rate
@@ -74,15 +76,17 @@ def qs(ctx, path: str | None = None, **changes: Any) -> str:
     return base + ("?" + urlencode(params) if params else "")
 
 
-def respond(request: Request, template: str, context: dict[str, Any], data: Any) -> Any:
+def respond(request: Request, template: str, context: dict[str, Any] | Callable[[], dict[str, Any]], data: Any) -> Any:
     """HTML from ``template``, or ``data`` as JSON when the path ends in ``.json``.
 
     ``data`` may be a function of no arguments giving the JSON answer: then it is only built
-    for the JSON twin, not for every HTML page."""
+    for the JSON twin, not for every HTML page; ``context`` likewise, built only for the HTML
+    page (what only the page shows — the filters' lists, the error badges — is then not read
+    for the JSON twin)."""
     if request.url.path.endswith(".json"):
         return JSONResponse(data() if callable(data) else data)
     state = request.app.state
-    ctx = dict(context)
+    ctx = dict(context() if callable(context) else context)
     ctx.setdefault("unit", request.state.unit)
     ctx.setdefault("unit_label", f.unit_label(request.state.unit))
     ctx.setdefault("json_href", _json_href(request))

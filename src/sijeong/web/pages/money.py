@@ -50,12 +50,15 @@ def programs(request: Request, conn: ConnDep, scope: ScopeDep, sort: SortQ = Non
              limit: LimitQ = 200, offset: OffsetQ = 0):
     rows, total, items = _listing("programs", PROGRAM_COLUMNS, request, conn, scope, sort, order, limit, offset, level)
     m = scope.municipality
-    ctx = {"title": "세출 사업", "section": "programs", "rows": rows, "errs": Badges.of(conn, rows), "badge": badge, "columns": PROGRAM_COLUMNS, "sort": sort,
-           "order": order, "level": level, "pager": pager(total, limit, offset), "kind": "programs",
-           "years": views.years(conn, m, ("programs",)), "departments": views.departments(conn, m, scope.year),
-           "year": scope.year, "department": scope.department,
-           "breadcrumbs": [("/dashboard", "대시보드"), (None, "세출 사업")]}
-    return respond(request, "money.html", ctx, lambda: jsonable(envelope(items(), total, limit, offset)))
+
+    def page() -> dict:  # the HTML page's context (not read for the .json twin)
+        return {"title": "세출 사업", "section": "programs", "rows": rows, "errs": Badges.of(conn, rows), "badge": badge,
+                "columns": PROGRAM_COLUMNS, "sort": sort,
+                "order": order, "level": level, "pager": pager(total, limit, offset), "kind": "programs",
+                "years": views.years(conn, m, ("programs",)), "departments": views.departments(conn, m, scope.year),
+                "year": scope.year, "department": scope.department,
+                "breadcrumbs": [("/dashboard", "대시보드"), (None, "세출 사업")]}
+    return respond(request, "money.html", page, lambda: jsonable(envelope(items(), total, limit, offset)))
 
 
 @router.get("/revenues")
@@ -64,9 +67,12 @@ def revenues(request: Request, conn: ConnDep, scope: ScopeDep, sort: SortQ = Non
              order: OrderQ = "desc", limit: LimitQ = 200, offset: OffsetQ = 0):
     rows, total, items = _listing("revenues", REVENUE_COLUMNS, request, conn, scope, sort, order, limit, offset)
     m = scope.municipality
-    ctx = {"title": "세입", "section": "revenues", "rows": rows, "errs": Badges.of(conn, rows), "badge": badge, "columns": REVENUE_COLUMNS, "sort": sort,
-           "order": order, "level": None, "pager": pager(total, limit, offset), "kind": "revenues",
-           "years": views.years(conn, m, ("revenues",)), "departments": views.departments(conn, m, scope.year),
-           "year": scope.year, "department": scope.department,
-           "breadcrumbs": [("/dashboard", "대시보드"), (None, "세입")]}
-    return respond(request, "money.html", ctx, lambda: jsonable(envelope(items(), total, limit, offset)))
+
+    def page() -> dict:  # the HTML page's context (not read for the .json twin)
+        return {"title": "세입", "section": "revenues", "rows": rows, "errs": Badges.of(conn, rows), "badge": badge,
+                "columns": REVENUE_COLUMNS, "sort": sort,
+                "order": order, "level": None, "pager": pager(total, limit, offset), "kind": "revenues",
+                "years": views.years(conn, m, ("revenues",)), "departments": views.departments(conn, m, scope.year),
+                "year": scope.year, "department": scope.department,
+                "breadcrumbs": [("/dashboard", "대시보드"), (None, "세입")]}
+    return respond(request, "money.html", page, lambda: jsonable(envelope(items(), total, limit, offset)))
