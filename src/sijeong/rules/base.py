@@ -115,32 +115,9 @@ def close(a: Number, b: Number, slack: float = 1e-9) -> bool:
 
 def best_match(name: str, candidates: Iterable[str], threshold: float = SAME_NAME) -> str | None:
     """The candidate most similar to ``name`` (exact after normalising wins), or None when
-    nothing is similar enough or two candidates are equally good."""
-    n = norm(name)
-    scored = []
-    counts = None
-    for c in candidates:
-        cn = norm(c)
-        if cn == n:
-            return c
-        if min(len(cn), len(n)) >= 4:
-            # a candidate whose upper bounds of the ratio (difflib's real_quick_ratio and
-            # quick_ratio, same formula) are below the threshold cannot be chosen nor tie
-            # with the chosen one: skip its full ratio (the answer is the same)
-            size = len(n) + len(cn)
-            if 2.0 * min(len(n), len(cn)) / size < threshold:
-                continue
-            if counts is None:
-                counts = Counter(n)
-            if 2.0 * sum((counts & Counter(cn)).values()) / size < threshold:
-                continue
-            scored.append((ratio(n, cn), c))
-    scored.sort(key=lambda t: -t[0])
-    if not scored or scored[0][0] < threshold:
-        return None
-    if len(scored) > 1 and scored[1][0] == scored[0][0] and norm(scored[1][1]) != norm(scored[0][1]):
-        return None
-    return scored[0][1]
+    nothing is similar enough or two candidates are equally good. (:class:`NameIndex` when
+    many names are matched against the same candidates.)"""
+    return NameIndex(candidates).best(name, threshold)
 
 
 class NameIndex:
@@ -168,6 +145,9 @@ class NameIndex:
         counts = None
         for i, (c, cn, lc) in enumerate(self.items):
             if min(lc, ln) >= 4:
+                # a candidate whose upper bounds of the ratio (difflib's real_quick_ratio and
+                # quick_ratio, same formula) are below the threshold cannot be chosen nor tie
+                # with the chosen one: skip its full ratio (the answer is the same)
                 size = ln + lc
                 if 2.0 * min(ln, lc) / size < threshold:
                     continue
