@@ -43,36 +43,33 @@ def _listing(table: str, columns, request: Request, conn, scope, sort, order, li
     return rows, total, items
 
 
+def _money_page(kind: str, title: str, columns, request: Request, conn, scope, sort, order, limit: int,
+                offset: int, level: str | None = None):
+    """The program or revenue listing and its .json twin: the HTML page's context is built
+    only for the page."""
+    rows, total, items = _listing(kind, columns, request, conn, scope, sort, order, limit, offset, level)
+    m = scope.municipality
+
+    def page() -> dict:
+        return {"title": title, "section": kind, "rows": rows, "errs": Badges.of(conn, rows), "badge": badge,
+                "columns": columns, "sort": sort,
+                "order": order, "level": level, "pager": pager(total, limit, offset), "kind": kind,
+                "years": views.years(conn, m, (kind,)), "departments": views.departments(conn, m, scope.year),
+                "year": scope.year, "department": scope.department,
+                "breadcrumbs": [("/dashboard", "대시보드"), (None, title)]}
+    return respond(request, "money.html", page, lambda: jsonable(envelope(items(), total, limit, offset)))
+
+
 @router.get("/programs")
 @router.get("/programs.json")
 def programs(request: Request, conn: ConnDep, scope: ScopeDep, sort: SortQ = None,
              order: OrderQ = "desc", level: Annotated[str | None, Query()] = None,
              limit: LimitQ = 200, offset: OffsetQ = 0):
-    rows, total, items = _listing("programs", PROGRAM_COLUMNS, request, conn, scope, sort, order, limit, offset, level)
-    m = scope.municipality
-
-    def page() -> dict:  # the HTML page's context (not read for the .json twin)
-        return {"title": "세출 사업", "section": "programs", "rows": rows, "errs": Badges.of(conn, rows), "badge": badge,
-                "columns": PROGRAM_COLUMNS, "sort": sort,
-                "order": order, "level": level, "pager": pager(total, limit, offset), "kind": "programs",
-                "years": views.years(conn, m, ("programs",)), "departments": views.departments(conn, m, scope.year),
-                "year": scope.year, "department": scope.department,
-                "breadcrumbs": [("/dashboard", "대시보드"), (None, "세출 사업")]}
-    return respond(request, "money.html", page, lambda: jsonable(envelope(items(), total, limit, offset)))
+    return _money_page("programs", "세출 사업", PROGRAM_COLUMNS, request, conn, scope, sort, order, limit, offset, level)
 
 
 @router.get("/revenues")
 @router.get("/revenues.json")
 def revenues(request: Request, conn: ConnDep, scope: ScopeDep, sort: SortQ = None,
              order: OrderQ = "desc", limit: LimitQ = 200, offset: OffsetQ = 0):
-    rows, total, items = _listing("revenues", REVENUE_COLUMNS, request, conn, scope, sort, order, limit, offset)
-    m = scope.municipality
-
-    def page() -> dict:  # the HTML page's context (not read for the .json twin)
-        return {"title": "세입", "section": "revenues", "rows": rows, "errs": Badges.of(conn, rows), "badge": badge,
-                "columns": REVENUE_COLUMNS, "sort": sort,
-                "order": order, "level": None, "pager": pager(total, limit, offset), "kind": "revenues",
-                "years": views.years(conn, m, ("revenues",)), "departments": views.departments(conn, m, scope.year),
-                "year": scope.year, "department": scope.department,
-                "breadcrumbs": [("/dashboard", "대시보드"), (None, "세입")]}
-    return respond(request, "money.html", page, lambda: jsonable(envelope(items(), total, limit, offset)))
+    return _money_page("revenues", "세입", REVENUE_COLUMNS, request, conn, scope, sort, order, limit, offset)
