@@ -473,17 +473,30 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+def departments_arg(value: str) -> list[str]:
+    """``--departments``: a count N takes the first N of :data:`DEPARTMENTS` (a department
+    named by a bare number would be read as a value, not a name); else comma-separated names."""
+    value = value.strip()
+    if value.isdigit():
+        n = int(value)
+        if not 1 <= n <= len(DEPARTMENTS):
+            raise SystemExit(f"--departments: 1..{len(DEPARTMENTS)}, not {n}")
+        return DEPARTMENTS[:n]
+    return [d.strip() for d in value.split(",") if d.strip()]
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("outdir")
     ap.add_argument("--city", default="예시시")
     ap.add_argument("--year", type=int, default=2023)
-    ap.add_argument("--departments", default="기획예산과,시민소통과,감사법무과")
+    ap.add_argument("--departments", default="기획예산과,시민소통과,감사법무과",
+                    help="comma-separated department names, or a count N (the first N of DEPARTMENTS)")
     ap.add_argument("--misprint", action="store_true", help="add three deliberate misprints (see misprint())")
     args = ap.parse_args(argv)
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
-    depts = args.departments.split(",")
+    depts = departments_arg(args.departments)
     path = out / f"{args.city}_{args.year}_결산_성과보고서.txt"
     report = settlement_report(args.city, args.year, depts)
     if args.misprint:
