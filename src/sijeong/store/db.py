@@ -62,8 +62,10 @@ def integral(value):
 
 
 #: ``json.dumps(value, ensure_ascii=False)`` without building an encoder for every value (what
-#: ``dumps`` does when given any option): the same text
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+#: ``dumps`` does when given any option) nor keeping the ids of every list and dict it walks
+#: (``check_circular``; a stored value is a tree — a circular one would end in RecursionError
+#: instead of ValueError): the same text, ≈ 25% less time
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def json_dumps(value) -> str:
