@@ -61,7 +61,7 @@ class _Insert:
     driver takes it, and what SQLAlchemy would do to each value on the way (its bind
     processors: the JSON columns' serializer), so a batch of rows goes to the driver's
     ``executemany`` as plain tuples (or dicts, for a named paramstyle) without SQLAlchemy
-    processing each row: the same statement and the same values, once per row less work."""
+    processing each row: the same statement and the same values, with less work per row."""
 
     __slots__ = ("sql", "procs", "order", "named", "keys")
 
