@@ -348,6 +348,36 @@ def test_jobs_read_in_processes_and_store_the_same(tmp_path, capsys):
     assert len(states[0][0]) == 2 * len(SAMPLES) and states[0][1]
 
 
+def test_the_garbage_collector_is_set_for_the_batch_and_restored(tmp_path, sqlite_url, make_document, monkeypatch,
+                                                                 capsys):
+    """The batch's collector thresholds (and the imports frozen) while reading and storing;
+    the caller's settings back afterwards, also after a failed file."""
+    import gc
+
+    from sijeong.commands import ingest
+
+    seen = []
+
+    def loader(path, municipality=None):
+        seen.append((gc.get_threshold(), gc.get_freeze_count() > 0))
+        if Path(path).name == "bad.txt":
+            raise RuntimeError("injected")
+        return make_document(Path(path).name, municipality=municipality)
+
+    monkeypatch.setattr(pipeline, "load_path", loader)
+    for name in ("a.txt", "bad.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    before = gc.get_threshold()
+    gc.set_threshold(701, 11, 12)
+    try:
+        assert main(["ingest", str(tmp_path / "a.txt"), str(tmp_path / "bad.txt"), "--db", sqlite_url]) == 1
+        assert gc.get_threshold() == (701, 11, 12) and gc.get_freeze_count() == 0
+    finally:
+        gc.set_threshold(*before)
+    assert seen == [(ingest.GC_THRESHOLDS, True)] * 2
+    assert "injected" in capsys.readouterr().err
+
+
 def test_tree_refuses_a_second_file_of_the_same_name_for_a_municipality(tmp_path, sqlite_url, make_document,
                                                                         monkeypatch, capsys):
     """A document is known by (file name, municipality): 2020/결산.txt and 2021/결산.txt would

