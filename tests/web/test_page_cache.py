@@ -237,3 +237,36 @@ def test_the_early_answer_is_only_for_anonymous_gets(db, monkeypatch):
         r = c.get("/programs?limit=5")
         assert "x-sijeong-cache" not in r.headers and r.headers["cache-control"] == "no-store"
         assert len(peeked) == 1
+
+
+def test_the_early_look_never_holds_two_connections_at_once(db):
+    """The early look's connection is given back before the route takes its own: a miss
+    checks out two connections one after the other (never two at once), a hit one."""
+    import threading
+
+    import sqlalchemy as sa
+
+    app = _app(db)
+    engine = app.state.engine
+    out = {"now": 0, "peak": 0, "checkouts": 0}
+    lock = threading.Lock()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _out(*_):
+        with lock:
+            out["now"] += 1
+            out["checkouts"] += 1
+            out["peak"] = max(out["peak"], out["now"])
+
+    @sa.event.listens_for(engine, "checkin")
+    def _in(*_):
+        with lock:
+            out["now"] -= 1
+
+    with TestClient(app) as c:
+        for path, want, checkouts in (("/programs?limit=7", "miss", 2), ("/programs?limit=7", "hit", 1),
+                                      ("/api/v1/programs?limit=7", "miss", 2), ("/api/v1/programs?limit=7", "hit", 1)):
+            out.update(peak=0, checkouts=0)
+            r = c.get(path)
+            assert r.headers["x-sijeong-cache"] == want, path
+            assert out["peak"] == 1 and out["now"] == 0 and out["checkouts"] == checkouts, (path, want, out)
