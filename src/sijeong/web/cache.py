@@ -8,7 +8,10 @@ on the request's own connection (:func:`sijeong.web.deps.get_conn`), as the firs
 of its transaction: on SQLite the data the page then reads is that snapshot, exactly that
 version; on PostgreSQL (read committed) the page may see newer data than the version read,
 and is then kept under an older version, which no later reader asks for. A cached answer is
-never served once any process or machine has committed a write to the same database. Writes
+never served once any process or machine has committed a write to the same database. (A
+hit is answered earlier, by :class:`Store` before routing, from a version read the same way
+on a short connection of its own; a miss then reads it again on the request's connection,
+and only that version keys what is kept.) Writes
 made around sijeong (SQL typed by hand) do not bump the version: after one, restart the
 servers or bump it (``UPDATE data_version SET version = version + 1``).
 
