@@ -93,7 +93,10 @@ def test_rows_as_the_template_wrote_them(kind, unit):
 
 @pytest.mark.parametrize("query", ["", "municipality=%EA%B0%80&year=2020&limit=50&offset=100",
                                    "sort=spent&order=desc&limit=50", "order=asc&sort=name&offset=50",
-                                   "sort=rate&order=asc&x=%3Cb%3E%26"])
+                                   "sort=rate&order=asc&x=%3Cb%3E%26",
+                                   # one of sort / order only; a key twice; '+', spaces, '~' and '=' in values
+                                   "sort=spent&municipality=%EA%B0%80", "order=asc&department=a+b%2Bc%7E",
+                                   "year=2019&year=2020&sort=name&year=2021", "q=a%3Db&unit=thousand&level="])
 def test_headers_as_the_macro_wrote_them(query):
     env = make_templates().env
     request = Request({"type": "http", "method": "GET", "path": "/programs", "query_string": query.encode(),

@@ -176,3 +176,97 @@ def _engine(url: str):
     if url not in _engines:
         _engines[url] = create_engine_for(url)
     return _engines[url]
+
+
+def test_a_hit_is_answered_before_routing_with_every_header_of_a_fresh_answer(db, monkeypatch):
+    """Store answers a hit itself (web/cache.py ``_peek``), outside the router: the answer carries
+    the same headers as the fresh one, the outer middlewares' included (security headers, the
+    unit's cookie when ``?unit=`` asks for another unit)."""
+    from sijeong.web import cache
+
+    peeked = []
+    real = cache._peek
+
+    def peek(engine, page_cache, request):
+        entry = real(engine, page_cache, request)
+        peeked.append(entry is not None)
+        return entry
+
+    monkeypatch.setattr(cache, "_peek", peek)
+    app = _app(db)
+    with TestClient(app) as c:
+        for path in ("/programs?limit=5", "/programs.json?limit=5", "/api/v1/programs?limit=5",
+                     "/programs?limit=5&unit=thousand"):
+            c.cookies.clear()
+            peeked.clear()
+            first = c.get(path)
+            c.cookies.clear()
+            second = c.get(path)
+            assert peeked == [False, True], path  # looked up early both times; the second answered there
+            assert (first.headers["x-sijeong-cache"], second.headers["x-sijeong-cache"]) == ("miss", "hit"), path
+            assert first.content == second.content, path
+            fresh = {k: v for k, v in first.headers.multi_items() if k != "x-sijeong-cache"}
+            cached = {k: v for k, v in second.headers.multi_items() if k != "x-sijeong-cache"}
+            assert fresh == cached, path
+            assert "content-security-policy" in cached and cached["x-frame-options"] == "DENY", path
+        assert "unit=thousand" in second.headers["set-cookie"]
+
+
+def test_the_early_answer_is_only_for_anonymous_gets(db, monkeypatch):
+    from types import SimpleNamespace
+
+    from sijeong.web import auth, cache
+
+    peeked = []
+    real = cache._peek
+    monkeypatch.setattr(cache, "_peek", lambda *a: peeked.append(1) or real(*a))
+    app = _app(db)
+    with TestClient(app) as c:
+        c.get("/programs?limit=5")
+        assert c.head("/programs?limit=5").headers.get("x-sijeong-cache") != "hit"
+        assert c.get("/findings").status_code == 200
+        assert len(peeked) == 1  # the first GET only: no HEAD, no uncached path
+        who = SimpleNamespace(actor=SimpleNamespace(login="someone", department=None, role="viewer"),
+                              csrf_token="t", by="session")
+
+        async def someone(request):
+            request.state.auth = who
+            return who
+
+        monkeypatch.setattr(auth, "resolve", someone)
+        r = c.get("/programs?limit=5")
+        assert "x-sijeong-cache" not in r.headers and r.headers["cache-control"] == "no-store"
+        assert len(peeked) == 1
+
+
+def test_the_early_look_never_holds_two_connections_at_once(db):
+    """The early look's connection is given back before the route takes its own: a miss
+    checks out two connections one after the other (never two at once), a hit one."""
+    import threading
+
+    import sqlalchemy as sa
+
+    app = _app(db)
+    engine = app.state.engine
+    out = {"now": 0, "peak": 0, "checkouts": 0}
+    lock = threading.Lock()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _out(*_):
+        with lock:
+            out["now"] += 1
+            out["checkouts"] += 1
+            out["peak"] = max(out["peak"], out["now"])
+
+    @sa.event.listens_for(engine, "checkin")
+    def _in(*_):
+        with lock:
+            out["now"] -= 1
+
+    with TestClient(app) as c:
+        for path, want, checkouts in (("/programs?limit=7", "miss", 2), ("/programs?limit=7", "hit", 1),
+                                      ("/api/v1/programs?limit=7", "miss", 2), ("/api/v1/programs?limit=7", "hit", 1)):
+            out.update(peak=0, checkouts=0)
+            r = c.get(path)
+            assert r.headers["x-sijeong-cache"] == want, path
+            assert out["peak"] == 1 and out["now"] == 0 and out["checkouts"] == checkouts, (path, want, out)

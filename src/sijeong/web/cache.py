@@ -8,7 +8,10 @@ on the request's own connection (:func:`sijeong.web.deps.get_conn`), as the firs
 of its transaction: on SQLite the data the page then reads is that snapshot, exactly that
 version; on PostgreSQL (read committed) the page may see newer data than the version read,
 and is then kept under an older version, which no later reader asks for. A cached answer is
-never served once any process or machine has committed a write to the same database. Writes
+never served once any process or machine has committed a write to the same database. (A
+hit is answered earlier, by :class:`Store` before routing, from a version read the same way
+on a short connection of its own; a miss then reads it again on the request's connection,
+and only that version keys what is kept.) Writes
 made around sijeong (SQL typed by hand) do not bump the version: after one, restart the
 servers or bump it (``UPDATE data_version SET version = version + 1``).
 
@@ -33,6 +36,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -103,15 +108,19 @@ class PageCache:
 
     # --- lookup and store --------------------------------------------------------------
 
-    def lookup(self, request: Request, conn) -> Entry | None:
+    def lookup(self, request: Request, conn, *, remember: bool = True) -> Entry | None:
         """Read the data version on ``conn`` (the request's connection, first statement of its
         transaction), remember the key on the request for :class:`Store`, and give the
-        cached answer if there is one."""
+        cached answer if there is one. ``remember=False`` (:class:`Store`'s early look, on a
+        short connection of its own): the key is not remembered — an answer is only ever kept
+        under the version read on the connection that made it — and a miss is not counted
+        (``get_conn`` looks again and counts it)."""
         version = views.data_version(conn)
         if version is None:
             return None
         key = self.key(request, version)
-        request.state.page_cache_key = key
+        if remember:
+            request.state.page_cache_key = key
         with self._lock:
             if self._version != version:  # the data changed: nothing older can be served again
                 if self._version is not None and version < self._version:
@@ -121,7 +130,8 @@ class PageCache:
                 self._version = version
             entry = self._entries.get(key)
             if entry is None:
-                self.misses += 1
+                if remember:
+                    self.misses += 1
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
@@ -159,10 +169,27 @@ def respond_cached(request: Request, entry: Entry) -> Response:
     return response
 
 
+def _peek(engine, cache: PageCache, request: Request) -> Entry | None:
+    """The cached answer for ``request``, the data version read on a short connection of its
+    own (given back here, in the same worker thread)."""
+    with engine.connect() as conn:
+        return cache.lookup(request, conn, remember=False)
+
+
 class Store:
-    """ASGI middleware, innermost: keeps the answer of a request whose lookup missed
-    (``page_cache_key`` on its state), adds its ``ETag`` and answers 304 when the client sent
-    that tag. Everything else passes through untouched."""
+    """ASGI middleware, innermost: answers a cached request before routing, keeps the answer
+    of a request whose lookup missed (``page_cache_key`` on its state), adds its ``ETag`` and
+    answers 304 when the client sent that tag. Everything else passes through untouched.
+
+    The early answer: every outer middleware has run (the security headers, who is asking —
+    ``auth`` on the request's state — the money unit and its cookie, the refusal of control
+    characters), so an anonymous GET of a cached path is looked up here, the data version read
+    on a connection taken with the app's connection slots like ``get_conn``'s, and a hit is
+    answered without routing, dependencies or a route function — the same answer
+    (:func:`respond_cached`) the ``Hit`` of ``get_conn`` gives, through the same outer
+    middlewares. A miss goes on to the route, whose ``get_conn`` reads the version again on
+    the request's own connection (the key an answer is kept under); a request that raced a
+    store in between is still answered from the cache there."""
 
     def __init__(self, app: ASGIApp, cache: PageCache) -> None:
         self.app = app
@@ -172,6 +199,17 @@ class Store:
         if scope["type"] != "http" or scope["method"] != "GET" or CACHED.match(scope["path"]) is None:
             await self.app(scope, receive, send)
             return
+        state = scope.get("state")
+        if state is not None and "auth" in state and state["auth"] is None:  # auth.Who found nobody
+            request = Request(scope, receive)
+            if self.cache.wants(request):
+                app_state = scope["app"].state
+                async with app_state.connection_slots.held():
+                    with anyio.CancelScope(shield=True):  # a connection taken is always given back
+                        entry = await run_in_threadpool(_peek, app_state.engine, self.cache, request)
+                if entry is not None:
+                    await respond_cached(request, entry)(scope, receive, send)
+                    return
         start: list[Message] = []
         chunks: list[bytes] = []
         passing = [False]  # not kept: messages go straight through

@@ -3,7 +3,9 @@
 One database connection per request: ``get_conn`` takes it from the engine's pool and
 everything the request asks of the database goes through it — the default municipality
 too (:func:`default_municipality`), so a request never holds one pooled connection while
-waiting for a second. The connection goes back to the pool when the route function
+waiting for a second (with the page cache on, an anonymous GET of a cached page first
+reads the data version on a short connection of its own, given back before the route
+runs: ``cache.Store``). The connection goes back to the pool when the route function
 returns (``scope="function"``), before the response is sent, so a streamed download
 (which opens its own, see :func:`stream_holding_slot`) does not hold two either.
 

@@ -10,7 +10,7 @@ the rate cell :func:`links.computed`, a row's open errors :func:`badges.badge`.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from markupsafe import Markup, escape
 
@@ -141,14 +141,17 @@ def sort_headers(request: Any, columns: list[tuple[str, str]], sort: str | None,
     params = dict(request.query_params)
     params.pop("offset", None)
     path = request.url.path
+    # urlencode({**params, "sort": key, "order": next_order}) of every column, the other
+    # parameters quoted once: each one's "name=value" in the order the dict keeps (sort and
+    # order where the URL had them, else after the rest)
+    names = [*params, *(k for k in ("sort", "order") if k not in params)]
+    quoted = {k: quote_plus(k) + "=" + quote_plus(v) for k, v in params.items() if k not in ("sort", "order")}
     out = []
     for key, label in columns:
         active = sort == key
         next_order = "asc" if active and order == "desc" else "desc"
-        p = dict(params)
-        p["sort"] = key
-        p["order"] = next_order
-        href = escape(path + "?" + urlencode(p))
+        changed = {"sort": "sort=" + quote_plus(key), "order": "order=" + next_order}
+        href = escape(path + "?" + "&".join([changed[k] if k in changed else quoted[k] for k in names]))
         th = f'<th scope="col" class="{escape(cls)}"'
         if active:
             th += f' aria-sort="{"descending" if order == "desc" else "ascending"}"'

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..store.serialize import document, finding, record
 
-__all__ = ["document", "envelope", "finding", "jsonable", "record"]
+__all__ = ["document", "envelope", "finding", "jsonable", "jsonable_records", "record"]
 
 
 def envelope(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
@@ -46,3 +46,30 @@ def jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+#: the keys of :func:`record` made only of a decoded JSON column's values (``store.serialize``'s
+#: ``figures`` and ``appearances`` copy values out of the ``figures`` / ``appearances`` columns,
+#: which the driver decodes with ``json.loads``): str, int, float, bool, None, dicts with str
+#: keys and lists — already what :func:`jsonable` gives back
+_DECODED = frozenset({"figures", "appearances"})
+
+
+def jsonable_records(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``[jsonable(it) for it in items]`` for dicts made by :func:`record` (and keys a page
+    added to them), the same values: each item's own keys go through :func:`jsonable`, its
+    ``figures`` and ``appearances`` (a page's 50 records hold thousands of values there) are
+    taken as they are — no value of a decoded JSON column is one :func:`jsonable` changes."""
+    plain = _PLAIN
+    out = []
+    for item in items:
+        if type(item) is not dict:
+            out.append(jsonable(item))
+            continue
+        d = {}
+        for k, v in item.items():
+            if type(k) is not str:  # a column's name is SQLAlchemy's quoted_name (a str subclass)
+                k = str(k)
+            d[k] = v if type(v) in plain or k in _DECODED else jsonable(v)
+        out.append(d)
+    return out

@@ -13,7 +13,7 @@ from ...store import views
 from ..auth import require_actor
 from ..deps import TEXT_PATTERN, ConnDep, IdPath, PagingDep, ScopeDep
 from ..pages.findings import StaleMark, StatusQ, item, list_findings, mark
-from ..serialize import envelope, jsonable, record
+from ..serialize import envelope, jsonable, jsonable_records, record
 from .schemas import ERRORS, MARK_ERRORS, MarkIn, MarkOut, Page
 
 router = APIRouter(tags=["records"], responses=ERRORS)
@@ -32,7 +32,7 @@ def _list(table: str, conn, scope, paging) -> dict[str, Any]:
     rows, total = views.records(conn, table, municipality=scope.municipality, year=scope.year,
                                 department=scope.department, order=("year", "department", "doc_order", "id"),
                                 limit=paging.limit, offset=paging.offset)
-    return jsonable(envelope([record(r) for r in rows], total, paging.limit, paging.offset))
+    return envelope(jsonable_records([record(r) for r in rows]), total, paging.limit, paging.offset)
 
 
 def _one(table: str, conn, item_id: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from ...store import views
 from ..badges import Badges, badge
 from ..deps import MAX_INT, ConnDep, ScopeDep
 from ..render import pager, respond
-from ..serialize import envelope, jsonable, record
+from ..serialize import envelope, jsonable_records, record
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,7 +57,7 @@ def _money_page(kind: str, title: str, columns, request: Request, conn, scope, s
                 "years": views.years(conn, m, (kind,)), "departments": views.departments(conn, m, scope.year),
                 "year": scope.year, "department": scope.department,
                 "breadcrumbs": [("/dashboard", "대시보드"), (None, title)]}
-    return respond(request, "money.html", page, lambda: jsonable(envelope(items(), total, limit, offset)))
+    return respond(request, "money.html", page, lambda: envelope(jsonable_records(items()), total, limit, offset))
 
 
 @router.get("/programs")
