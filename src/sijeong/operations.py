@@ -263,10 +263,12 @@ class Tx:
             self.touch(municipality, y)
         return doc_id
 
-    def replace_findings(self, findings: list[Finding], scopes: list[tuple[str, int | None]]) -> int:
-        """Replace the rule findings of these municipality-years (``check --save`` with a
-        subset of the rules); one audit row says how many."""
-        n = repository.save_findings(self.conn, findings, replace_for=scopes)
+    def replace_findings(self, findings: list[Finding], scopes: list[tuple[str, int | None]],
+                         documents: Iterable[tuple[str, str]] | None = None) -> int:
+        """Replace the rule findings of these municipality-years (``check --save``; with
+        ``documents``, the (name, municipality) of the documents checked: the findings on those
+        and on no document, ``repository.save_findings``); one audit row says how many."""
+        n = repository.save_findings(self.conn, findings, replace_for=scopes, documents=documents)
         for m, y in scopes:
             self._audit(municipality=m, year=y, entity="findings", entity_id=None, field=None, old_value=None,
                         new_value={"findings": sum(1 for f in findings if (f.municipality, f.year) == (m, y))},
@@ -493,7 +495,8 @@ def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, 
             findings = pipeline.check(part, context=[] if whole else context_of(conn, part, cache))
             own_findings(findings, m, part)
             replace = {(m, d.year) for d in part} | ({(m, y)} if not whole else set())
-            repository.save_findings(conn, findings, replace_for=sorted(replace, key=lambda p: (p[1] is None, p[1] or 0)))
+            repository.save_findings(conn, findings, replace_for=sorted(replace, key=lambda p: (p[1] is None, p[1] or 0)),
+                                     documents=[(d.name, m) for d in part])
             stamp(conn, m, y, part, findings)
             out += findings
         if whole:

@@ -116,7 +116,8 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
                     # the years of the documents checked; (m, None) only when a document
                     # without a year was among them (else its findings would go unreplaced)
                     replace = {(m, d.year) for d in docs}
-                    tx.replace_findings(rule_findings, sorted(replace, key=lambda p: (p[0], p[1] or 0)))
+                    tx.replace_findings(rule_findings, sorted(replace, key=lambda p: (p[0], p[1] or 0)),
+                                        documents=[(d.name, m) for d in docs])
                     if ys is None or len(ys) == 1:  # the scopes check stamps (several years: never)
                         tx.stamp(m, None if ys is None else ys[0], docs, rule_findings)
             yield docs, document_findings(docs, only) + rule_findings
