@@ -572,8 +572,12 @@ def set_direction(engine, actor: Actor, *, municipality: str, department: str, i
             user_directions.set_direction(tx.conn, direction=direction, **key)
         tx.note("indicator_directions", before[0]["id"] if before else None, field="direction", old=old, new=direction,
                 note=f"{department} {indicator}")
-        for r in rows:
-            tx.touch(municipality, r["year"])
+        # the rows' years (re-derived) and the years of the documents holding them (a report
+        # holds the result of the year before: its scope's findings change too)
+        held = {r["document_id"] for r in rows}
+        for y in sorted({r["year"] for r in rows} | {d.year for d in stamps.document_rows(tx.conn, municipality)
+                                                      if d.id in held}, key=lambda y: (y is None, y or 0)):
+            tx.touch(municipality, y)
     return len(rows), tx.findings
 
 

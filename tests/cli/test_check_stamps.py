@@ -232,3 +232,31 @@ def test_stamps_are_written_by_ingest_the_write_path_and_check_save(stored, caps
     # --save --full checks and stamps every scope again
     out, reused, checked = check(capsys, stored, "--format", "json", "--save", "--full")
     assert out == full and (reused, checked) == (0, n)
+
+
+def test_a_write_carries_over_only_what_was_current_before_it(stored, capsys):
+    """A re-checking write brings the other years' stamps' documents compared with up to date
+    (it re-checked every scope its change could alter) — but not a stamp that was already stale
+    before it: a change made by hand stays seen."""
+    from sijeong import operations
+
+    s = synth()
+    first = s.city_name(0)
+    n = scope_count(stored)
+    # by hand: the 2023 report's row (its scope and 2024's, which compares its plan with it)
+    assert sql(stored, "update documents set title = title || ' (고침)' where municipality = :m and year = 2023 "
+               "and family = 'settlement_report'", m=first) == 1
+    # then a re-checking write of 2022 only
+    engine = create_engine_for(stored)
+    with engine.connect() as conn:
+        # an indicator of 2022 and before (a direction re-checks every year holding it)
+        row = conn.execute(sa.text("select department, name from indicators where municipality = :m "
+                                   "group by department, name having max(year) = 2022 order by 1, 2 limit 1"),
+                           {"m": first}).one()
+    operations.set_direction(engine, operations.cli_actor(), municipality=first,
+                                           department=row.department, indicator=row.name, direction="lower")
+    engine.dispose()
+    full, _, _ = check(capsys, stored, "--format", "json", "--full")
+    out, reused, checked = check(capsys, stored, "--format", "json")
+    assert out == full and (reused, checked) == (n - 2, 2)
+
