@@ -475,6 +475,8 @@ def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, 
     restating a report's results, and those years are among ``scopes``
     (:func:`restated_report_years`). When the whole municipality is checked, its years'
     stamps are forgotten instead."""
+    from .rules import finding_order
+
     by_m: dict[str, set[int | None]] = {}
     for m, y in scopes:
         by_m.setdefault(m, set()).add(y)
@@ -491,14 +493,19 @@ def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, 
         # one check per scope, as ``sijeong check`` checks them (a year with its context, or the
         # whole municipality), so the findings stored are those it would print (check_stamps)
         cache = ContextCache()
+        checks = []
         for y, part in ([(None, docs)] if whole else [(y, [d for d in docs if d.year == y]) for y in years]):
             findings = pipeline.check(part, context=[] if whole else context_of(conn, part, cache))
             own_findings(findings, m, part)
-            replace = {(m, d.year) for d in part} | ({(m, y)} if not whole else set())
-            repository.save_findings(conn, findings, replace_for=sorted(replace, key=lambda p: (p[1] is None, p[1] or 0)),
-                                     documents=[(d.name, m) for d in part])
+            checks.append((y, part, findings))
+        # stored in the order of one check of them all (as before a check a year: the same ids)
+        found = sorted((f for _, _, fs in checks for f in fs), key=finding_order)
+        replace = {(m, d.year) for d in docs} | ({(m, y) for y in ys} if not whole else set())
+        repository.save_findings(conn, found, replace_for=sorted(replace, key=lambda p: (p[1] is None, p[1] or 0)),
+                                 documents=[(d.name, m) for d in docs])
+        for y, part, findings in checks:
             stamp(conn, m, y, part, findings)
-            out += findings
+        out += found
         if whole:
             stamps.delete_stamps(conn, m, [y for y in stamps.stamps(conn, m) if y is not None])
         else:
