@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator
 
 from . import pipeline
 from .model import Document, Finding
-from .store import db, directions as user_directions, marks, repository, views, writes
+from .store import db, directions as user_directions, marks, repository, stamps, views, writes
 from .store import pledges as pledge_store
 from .store.writes import Conflict
 
@@ -215,6 +215,13 @@ class Tx:
         #: every document the re-check read (the fresh ones and the scope's stored ones)
         self.checked: list[Document] = []
         self._directions: dict[str, dict[tuple[str, str], str]] = {}
+        #: municipality -> the years whose check stamp's documents compared with were current
+        #: before this transaction changed anything of it (:func:`recheck` carries them over)
+        self.contexts: dict[str, set[int]] = {}
+
+    def _before_change(self, municipality: str) -> None:
+        if municipality not in self.contexts:
+            self.contexts[municipality] = stamps.current_contexts(self.conn, municipality)
 
     def _audit(self, **entry: Any) -> None:
         writes.append_audit(self.conn, [dict(
@@ -223,6 +230,7 @@ class Tx:
 
     def touch(self, municipality: str, year: int | None) -> None:
         """Re-check this municipality-year when the transaction ends."""
+        self._before_change(municipality)
         self.scopes.add((municipality, year))
 
     def saved(self, municipality: str, doc: Document) -> None:
@@ -244,6 +252,7 @@ class Tx:
         if municipality not in self._directions:
             self._directions[municipality] = user_directions.user_directions(self.conn, municipality=municipality)
         derive([doc], self._directions[municipality])
+        self._before_change(municipality)
         with self.conn.begin_nested():
             restating = restated_report_years(self.conn, municipality, doc)
             doc_id = repository.save_document(self.conn, doc)
@@ -254,15 +263,21 @@ class Tx:
             self.touch(municipality, y)
         return doc_id
 
-    def replace_findings(self, findings: list[Finding], scopes: list[tuple[str, int | None]]) -> int:
-        """Replace the rule findings of these municipality-years (``check --save`` with a
-        subset of the rules); one audit row says how many."""
-        n = repository.save_findings(self.conn, findings, replace_for=scopes)
+    def replace_findings(self, findings: list[Finding], scopes: list[tuple[str, int | None]],
+                         documents: Iterable[tuple[str, str]] | None = None) -> int:
+        """Replace the rule findings of these municipality-years (``check --save``; with
+        ``documents``, the (name, municipality) of the documents checked: the findings on those
+        and on no document, ``repository.save_findings``); one audit row says how many."""
+        n = repository.save_findings(self.conn, findings, replace_for=scopes, documents=documents)
         for m, y in scopes:
             self._audit(municipality=m, year=y, entity="findings", entity_id=None, field=None, old_value=None,
                         new_value={"findings": sum(1 for f in findings if (f.municipality, f.year) == (m, y))},
                         note=None)
         return n
+
+    def stamp(self, municipality: str, year: int | None, docs: list[Document], findings: list[Finding]) -> None:
+        """``check --save``: the scope just checked and its findings replaced (:func:`stamp`)."""
+        stamp(self.conn, municipality, year, docs, findings)
 
     def insert(self, entity: str, values: dict[str, Any], *, year: int | None = None, note: str | None = None) -> int:
         row_id = writes.insert_row(self.conn, entity, values)
@@ -301,7 +316,12 @@ def write(engine, actor: Actor, operation: str, *, municipality: str | None = No
         tx = Tx(conn, actor, operation, municipality)
         yield tx
         if recheck_scopes and tx.scopes:
-            tx.findings = recheck(conn, tx.scopes, fresh=tx.fresh, checked=tx.checked)
+            tx.findings = recheck(conn, tx.scopes, fresh=tx.fresh, checked=tx.checked, contexts=tx.contexts)
+        else:
+            # changed without a re-check: what ``sijeong check`` knew of these municipalities
+            # is no longer known (their findings and those of the scopes compared with them)
+            for m in sorted({m for m, _ in tx.scopes}):
+                stamps.delete_stamps(conn, m)
 
 
 # --- deriving and re-checking --------------------------------------------------------------
@@ -436,7 +456,7 @@ def _rederive(conn, municipality: str, years: list[int] | None) -> int:
 
 
 def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, list[Document]] | None = None,
-            checked: list[Document] | None = None) -> list[Finding]:
+            checked: list[Document] | None = None, contexts: dict[str, set[int]] | None = None) -> list[Finding]:
     """Recompute derived values and findings for exactly these municipality-years, on the
     caller's transaction. ``fresh`` are documents just read and saved in it: they are checked
     as read, the scope's other documents are loaded from the store. A scope with a document
@@ -444,7 +464,19 @@ def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, 
     belong with any year. A scope's reports are compared with the statistics of the
     municipality's later work plans (:func:`context_of`), read from the store, so its
     ``cross.document`` findings are those of the documents checked together. Returns the
-    rules' findings, as saved; ``checked`` receives the documents checked."""
+    rules' findings, as saved; ``checked`` receives the documents checked.
+
+    Each scope checked is stamped (:func:`stamp`). ``contexts``: municipality -> the years
+    whose stamp's digest of the documents they are compared with was current before the
+    transaction changed them; those not checked here get the new digest. That is this
+    function's claim, made for the scopes it leaves: a scope's findings change with another
+    scope's document only through ``cross.document`` (the one rule given other years'
+    documents: its findings are the plan's), for the reports a plan restates and the plans
+    restating a report's results, and those years are among ``scopes``
+    (:func:`restated_report_years`). When the whole municipality is checked, its years'
+    stamps are forgotten instead."""
+    from .rules import finding_order
+
     by_m: dict[str, set[int | None]] = {}
     for m, y in scopes:
         by_m.setdefault(m, set()).add(y)
@@ -458,12 +490,61 @@ def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, 
         docs = others + mine
         if checked is not None:
             checked += docs
-        findings = pipeline.check(docs, context=[] if whole else context_of(conn, docs))
-        own_findings(findings, m, docs)
+        # one check per scope, as ``sijeong check`` checks them (a year with its context, or the
+        # whole municipality), so the findings stored are those it would print (check_stamps)
+        cache = ContextCache()
+        checks = []
+        for y, part in ([(None, docs)] if whole else [(y, [d for d in docs if d.year == y]) for y in years]):
+            findings = pipeline.check(part, context=[] if whole else context_of(conn, part, cache))
+            own_findings(findings, m, part)
+            checks.append((y, part, findings))
+        # stored in the order of one check of them all (as before a check a year: the same ids)
+        found = sorted((f for _, _, fs in checks for f in fs), key=finding_order)
         replace = {(m, d.year) for d in docs} | ({(m, y) for y in ys} if not whole else set())
-        repository.save_findings(conn, findings, replace_for=sorted(replace, key=lambda p: (p[1] is None, p[1] or 0)))
-        out += findings
+        repository.save_findings(conn, found, replace_for=sorted(replace, key=lambda p: (p[1] is None, p[1] or 0)),
+                                 documents=[(d.name, m) for d in docs])
+        for y, part, findings in checks:
+            stamp(conn, m, y, part, findings)
+        out += found
+        if whole:
+            stamps.delete_stamps(conn, m, [y for y in stamps.stamps(conn, m) if y is not None])
+        else:
+            stamps.refresh_contexts(conn, m, ((contexts or {}).get(m, set()) - set(years)))
     return out
+
+
+def stamp(conn, municipality: str, year: int | None, docs: list[Document], findings: list[Finding]) -> None:
+    """Record (``check_stamps``) that the scope (a year, or None: the whole municipality
+    checked without context) was checked now, over ``docs`` with ``context_of``, finding
+    ``findings`` (the rules'; stored, and the documents' own stored with them), so
+    ``sijeong check`` may print them again instead of checking (``store/stamps.py``). Call in
+    the transaction that stored them. Documents checked that are not exactly the scope's stored
+    ones, in the order stored, leave the scope unstamped."""
+    from .rules.documents import needs, needs_reports
+
+    rows = stamps.document_rows(conn, municipality)
+    mine = stamps.scope_rows(rows, year)
+    if not docs or [r.name for r in mine] != [d.name for d in docs]:
+        stamps.delete_stamps(conn, municipality, [year])
+        return
+    after = needs(docs).get(municipality) if year is not None else None
+    before = needs_reports(docs).get(municipality) if year is not None else None
+    first_years = stamps.report_first_years(conn, municipality) if before is not None else {}
+    context = stamps.context_digest(rows, first_years, after=after, before=before, exclude=[d.name for d in docs])
+    everything = [f for d in docs for f in d.findings] + list(findings)
+    ids = [r.id for r in mine]
+    stored = stamps.stored_findings(conn, municipality, year, ids)
+    if [_shape(f) for f in stored] != [_shape(f) for f in everything]:  # not what was stored: no stamp
+        stamps.delete_stamps(conn, municipality, [year])
+        return
+    stamps.save_stamp(conn, stamps.Stamp(
+        municipality=municipality, year=year, code=stamps.code_fingerprint(), documents=stamps.documents_digest(mine),
+        context=context, context_after=after, context_before=before, findings=stamps.stored_digest(conn, municipality, year, ids),
+        output=stamps.output(everything)))
+
+
+def _shape(f: Finding) -> tuple:
+    return f.rule, f.severity, f.doc, [int(n) for n in f.lines or []], f.message, f.municipality, f.year
 
 
 def own_findings(findings: list[Finding], municipality: str, docs: list[Document]) -> None:
@@ -498,8 +579,12 @@ def set_direction(engine, actor: Actor, *, municipality: str, department: str, i
             user_directions.set_direction(tx.conn, direction=direction, **key)
         tx.note("indicator_directions", before[0]["id"] if before else None, field="direction", old=old, new=direction,
                 note=f"{department} {indicator}")
-        for r in rows:
-            tx.touch(municipality, r["year"])
+        # the rows' years (re-derived) and the years of the documents holding them (a report
+        # holds the result of the year before: its scope's findings change too)
+        held = {r["document_id"] for r in rows}
+        for y in sorted({r["year"] for r in rows} | {d.year for d in stamps.document_rows(tx.conn, municipality)
+                                                      if d.id in held}, key=lambda y: (y is None, y or 0)):
+            tx.touch(municipality, y)
     return len(rows), tx.findings
 
 

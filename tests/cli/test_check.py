@@ -47,7 +47,7 @@ def test_check_loads_one_municipality_year_at_a_time(stored, capsys, monkeypatch
         return docs
 
     monkeypatch.setattr(views, "load_documents", spy)
-    found = run_json(capsys, "--db", stored)
+    found = run_json(capsys, "--db", stored, "--full")  # without --full, what ingest stamped is not loaded at all
     assert sorted(calls) == [(t, [y], 1) for t in TOWNS for y in (2023, 2024)]
     assert found and {(f["municipality"], f["year"]) for f in found} <= {(t, y) for t in TOWNS for y in (2023, 2024)}
 

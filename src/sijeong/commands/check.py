@@ -10,6 +10,14 @@ year is checked whole (that document may belong with any year). ``--municipality
 ``--year`` narrow the scopes; ``--save`` stores the findings, replacing the earlier rule
 findings of each scope checked (the stored ones the web pages show).
 
+What is known current is not checked again: the write path (``sijeong ingest`` and every
+other write) checks the scopes it changes and stamps them (``check_stamps``), as ``--save``
+does; a scope whose stamp still matches the code, its documents, the documents it is compared
+with and its stored findings is printed from the store — the same lines, in the same order,
+as checking it prints (``store/stamps.py``). ``--full`` checks every scope again; ``--rule``
+always checks (a part of the rules merges findings differently). stderr says how many scopes
+were reused and how many checked.
+
 Findings are the command's output, not its failure: the exit code is 0 unless the documents
 cannot be loaded at all (2 for ``--save`` with ``--rule``, which would store a part of the
 findings in place of all of them, and for a ``--rule`` that names no rule id or family;
@@ -40,19 +48,29 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, action="append", metavar="YEAR", help="이 연도만 / only this year (database; repeatable)")
     p.add_argument("--save", action="store_true",
                    help="검증 결과를 저장(범위별로 교체) / store the findings, replacing each scope's earlier rule findings")
+    p.add_argument("--full", action="store_true",
+                   help="저장된 결과를 재사용하지 않고 모든 범위를 다시 검증 / check every scope again, reusing no "
+                        "stored findings (the default reuses those the write path keeps current)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="지방자치단체별로 N개 프로세스에서 검증(--save 없이; 출력은 같음) / check municipalities in N "
                         "processes (without --save; the same output, in the same order)")
 
 
 def check_db(url: str | None, *, municipality: str | None = None, years: list[int] | None = None,
-             only: list[str] | None = None, save: bool = False,
-             jobs: int = 1) -> Iterator[tuple[list[Document] | list[str], list[Finding]]]:
+             only: list[str] | None = None, save: bool = False, jobs: int = 1, full: bool = False,
+             tally: Counter | None = None) -> Iterator[tuple[list[Document] | list[str], list[Finding]]]:
     """For each scope: its documents and its findings (those stored with the documents —
     read, link and perf findings —, then the rules'). With ``jobs`` > 1 (and no ``save``)
     the municipalities are checked in that many worker processes and each scope comes with
     the names of its documents instead of the documents (they stay in the worker); the
-    scopes and their findings are the same, in the same order."""
+    scopes and their findings are the same, in the same order.
+
+    A scope whose stamp is current (``store/stamps.py``: the same code, documents, documents
+    compared with and stored findings as when the write path or ``--save`` checked it) comes
+    with its documents' names and its stored findings, read instead of checked: what checking
+    it would give. Not with ``full`` (every scope checked) nor ``only`` (a part of the rules
+    merges same-defect findings differently from all of them, so it is checked). ``tally``
+    counts the scopes ``reused`` and ``checked``."""
     from ..rules import run_rules
     from ..settings import Settings
     from ..operations import ContextCache, context_of, own_findings
@@ -61,6 +79,9 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
     # a read-only check reads each municipality's plans and reports for the context once;
     # --save writes between scopes, so each scope reads its own in its transaction
     cache = None if save else ContextCache()
+    tally = tally if tally is not None else Counter()
+    code = None if full or only else views.code_fingerprint()
+    known = views.StampCache()
     settings = Settings.from_env(url)
     engine = db.create_engine_for(settings.db_url)
     try:
@@ -69,9 +90,18 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
             todo = views.scopes(conn, municipality=municipality, years=years)
         if jobs > 1 and not save and len({m for m, _ in todo}) > 1:
             engine.dispose()  # no open connection is inherited by the workers
-            yield from _check_parallel(settings.db_url, todo, only, jobs)
+            yield from _check_parallel(settings.db_url, todo, only, jobs, code, tally)
             return
         for m, ys in todo:
+            if code is not None:
+                # a scope known current: its stored findings (--save has nothing to replace)
+                with engine.connect() as conn:
+                    stored = views.reusable(conn, m, ys, code, None if save else known)
+                if stored is not None:
+                    tally["reused"] += 1
+                    yield stored
+                    continue
+            tally["checked"] += 1
             # --save: one write transaction per scope (BEGIN IMMEDIATE on SQLite, waiting for
             # other writers), so the findings replaced are those of the documents checked
             with (_saving(engine, m) if save else contextlib.nullcontext(None)) as tx:
@@ -86,14 +116,17 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
                     # the years of the documents checked; (m, None) only when a document
                     # without a year was among them (else its findings would go unreplaced)
                     replace = {(m, d.year) for d in docs}
-                    tx.replace_findings(rule_findings, sorted(replace, key=lambda p: (p[0], p[1] or 0)))
+                    tx.replace_findings(rule_findings, sorted(replace, key=lambda p: (p[0], p[1] or 0)),
+                                        documents=[(d.name, m) for d in docs])
+                    if ys is None or len(ys) == 1:  # the scopes check stamps (several years: never)
+                        tx.stamp(m, None if ys is None else ys[0], docs, rule_findings)
             yield docs, document_findings(docs, only) + rule_findings
     finally:
         engine.dispose()
 
 
-def _check_parallel(db_url: str, todo: list, only: list[str] | None,
-                    jobs: int) -> Iterator[tuple[list[str], list[Finding]]]:
+def _check_parallel(db_url: str, todo: list, only: list[str] | None, jobs: int, code: str | None,
+                    tally: Counter) -> Iterator[tuple[list[str], list[Finding]]]:
     """``check_db`` over a process pool: one task per municipality (its scopes in order, so
     each worker keeps a municipality's context cache), at most 2·jobs municipalities ahead of
     the one being printed; results in the order of ``todo``."""
@@ -109,23 +142,26 @@ def _check_parallel(db_url: str, todo: list, only: list[str] | None,
     with ProcessPoolExecutor(max_workers=min(jobs, len(by_m))) as pool:
         pending: deque = deque()
         for m, scopes in islice(tasks, 2 * jobs):
-            pending.append(pool.submit(_check_municipality, db_url, m, scopes, only))
+            pending.append(pool.submit(_check_municipality, db_url, m, scopes, only, code))
         while pending:
             results = pending.popleft().result()
             nxt = next(tasks, None)
             if nxt is not None:
-                pending.append(pool.submit(_check_municipality, db_url, nxt[0], nxt[1], only))
-            yield from results
+                pending.append(pool.submit(_check_municipality, db_url, nxt[0], nxt[1], only, code))
+            for names, findings, reused in results:
+                tally["reused" if reused else "checked"] += 1
+                yield names, findings
 
 
 #: a worker process's engine, by database URL (one per process, reused for every task)
 _ENGINES: dict = {}
 
 
-def _check_municipality(db_url: str, municipality: str, scopes: list,
-                        only: list[str] | None) -> list[tuple[list[str], list[Finding]]]:
+def _check_municipality(db_url: str, municipality: str, scopes: list, only: list[str] | None,
+                        code: str | None) -> list[tuple[list[str], list[Finding], bool]]:
     """In a worker: the scopes of one municipality, as :func:`check_db` checks them without
-    ``--save``; each scope as (its documents' names, its findings)."""
+    ``--save`` (a scope known current by ``code``'s stamp read, not checked); each scope as
+    (its documents' names, its findings, whether they were read)."""
     from ..operations import ContextCache, context_of
     from ..rules import run_rules
     from ..store import db, views
@@ -134,13 +170,18 @@ def _check_municipality(db_url: str, municipality: str, scopes: list,
     if engine is None:
         engine = _ENGINES[db_url] = db.create_engine_for(db_url)
     cache = ContextCache()
+    known = views.StampCache()
     out = []
     for ys in scopes:
         with engine.connect() as conn:
+            stored = views.reusable(conn, municipality, ys, code, known) if code is not None else None
+            if stored is not None:
+                out.append((*stored, True))
+                continue
             docs = views.load_documents(conn, municipality=municipality, year=ys, text=True)
             context = context_of(conn, docs, cache) if ys is not None else []
         rule_findings = run_rules(docs, only=only, context=context)
-        out.append(([d.name for d in docs], document_findings(docs, only) + rule_findings))
+        out.append(([d.name for d in docs], document_findings(docs, only) + rule_findings, False))
     return out
 
 
@@ -238,6 +279,7 @@ def run(args: argparse.Namespace) -> int:
               f"unknown rule {names}: see 'sijeong check --list-rules' for the rule ids and families",
               file=sys.stderr)
         return 2
+    scopes: Counter[str] = Counter()
     if args.files:
         batches = _from_files(args)
     elif args.save and args.rule:
@@ -245,7 +287,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     else:
         batches = check_db(args.db, municipality=args.municipality, years=args.year, only=args.rule, save=args.save,
-                           jobs=max(1, getattr(args, "jobs", 1) or 1))
+                           jobs=max(1, getattr(args, "jobs", 1) or 1), full=getattr(args, "full", False),
+                           tally=scopes)
     counts: Counter[str] = Counter()
     n_docs = 0
     first = True
@@ -268,6 +311,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.format != "json":
         print(f"# 문서 {n_docs}개: 오류 {counts['error']}, 경고 {counts['warning']}, 참고 {counts['info']}", file=sys.stderr)
+    if not args.files and (scopes["reused"] or scopes["checked"]):
+        print(f"# 저장된 결과 재사용 범위 {scopes['reused']}개, 다시 검증 {scopes['checked']}개 / "
+              f"{scopes['reused']} scopes' stored findings reused, {scopes['checked']} checked", file=sys.stderr)
     if n_docs == 0 and not args.files:
         from .scope import explain_empty
 

@@ -49,8 +49,13 @@ def run_rules(documents: list[Document], only: list[str] | None = None, *,
     suspect_rounding(documents, out)
     _soften_unreadable(documents, out)
     out = merge_same_defect(out)
-    out.sort(key=lambda f: (f.doc, min(f.lines) if f.lines else 0, SEVERITY_ORDER.get(f.severity, 3), f.rule))
+    out.sort(key=finding_order)
     return out
+
+
+def finding_order(f: Finding) -> tuple:
+    """The order findings are given in: by document, first line, severity, rule."""
+    return f.doc, min(f.lines) if f.lines else 0, SEVERITY_ORDER.get(f.severity, 3), f.rule
 
 
 UNCERTAIN = "열 정렬 불확실: "

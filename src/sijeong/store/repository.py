@@ -476,21 +476,32 @@ def save_findings(
     findings: Iterable[Finding],
     *,
     replace_for: Iterable[tuple[str, int | None]] = (),
+    documents: Iterable[tuple[str, str]] | None = None,
 ) -> int:
     """Store rule findings. ``replace_for`` lists (municipality, year) pairs whose earlier
     rule findings are deleted first (not the findings the readers made, which belong to
-    their document); year None means findings without a year. Each finding is linked to
-    its document (by name) when stored."""
-    return _in_tx(conn, _save_findings, list(findings), list(replace_for))
+    their document); year None means findings without a year. ``documents``: the (name,
+    municipality) of the documents the findings were made over — then what is replaced is
+    the rule findings on those documents (whatever their year: a report's finding on a result
+    of the year before has that year) and, of ``replace_for``'s years, those on no document,
+    never a finding on another document (another scope's). Each finding is linked to its
+    document (by name) when stored."""
+    return _in_tx(conn, _save_findings, list(findings), list(replace_for),
+                  None if documents is None else set(documents))
 
 
-def _save_findings(conn: sa.Connection, findings: list[Finding], replace_for: list) -> int:
+def _save_findings(conn: sa.Connection, findings: list[Finding], replace_for: list,
+                   documents: set[tuple[str, str]] | None = None) -> int:
     ft = table("findings")
+    ids = sorted(_document_ids(conn, documents).values()) if documents is not None else None
     for municipality, year in replace_for:
         year_cond = ft.c.year.is_(None) if year is None else ft.c.year == year
-        conn.execute(
-            sa.delete(ft).where(ft.c.municipality == municipality, year_cond, ft.c.origin == "rule")
-        )
+        conds = [ft.c.municipality == municipality, year_cond, ft.c.origin == "rule"]
+        if ids is not None:
+            conds.append(ft.c.document_id.is_(None))
+        conn.execute(sa.delete(ft).where(*conds))
+    for i in range(0, len(ids or []), 500):
+        conn.execute(sa.delete(ft).where(ft.c.document_id.in_(ids[i:i + 500]), ft.c.origin == "rule"))
     doc_ids = _document_ids(conn, {(f.doc, f.municipality) for f in findings if f.municipality is not None})
     rows = [R.finding_row(f, doc_ids.get((f.doc, f.municipality)), "rule") for f in findings]
     _insert(conn, ft, rows)

@@ -279,6 +279,28 @@ def build() -> tuple[sa.MetaData, dict[str, sa.Table]]:
     _collaboration_tables(metadata)
     _participatory_tables(metadata)
     _joint_task_tables(metadata)
+    # What ``sijeong check`` may reuse (store/stamps.py): one row per scope checked
+    # (municipality and year; year NULL: the whole municipality, checked at once because a
+    # document has no year) by the write path's re-check or ``check --save``: the code that
+    # checked it, digests of the scope's documents, of the other documents it was compared
+    # with (``context_after``/``context_before``: which ones) and of the findings stored then,
+    # and the findings as the check gave them (``output``: JSON, what ``check`` prints again)
+    sa.Table(
+        "check_stamps",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("municipality", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer),
+        sa.Column("code", sa.Text, nullable=False),
+        sa.Column("documents", sa.Text, nullable=False),
+        sa.Column("context", sa.Text, nullable=False),
+        sa.Column("context_after", sa.Integer),
+        sa.Column("context_before", sa.Integer),
+        sa.Column("findings", sa.Text, nullable=False),
+        sa.Column("output", sa.Text, nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Index("ix_check_stamps_dims", "municipality", "year"),
+    )
     # One row (id 1): a number every write transaction adds one to (store.db.bump_data_version),
     # in that transaction; the public page cache (web/cache.py) keys its answers by it.
     sa.Table(

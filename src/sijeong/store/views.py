@@ -54,9 +54,11 @@ from .participation import (  # noqa: E501
     votes_of as pb_votes_of,
 )
 from .monitoring import indicator_series, policy_goals_of_year, strategic_goals_of_year, visions
+# what ``sijeong check`` may print from the store instead of checking (store/stamps.py)
+from .stamps import Municipality as StampCache, code_fingerprint, reusable
 
 __all__ = [
-    "data_version", "MARK_NEEDS_NOTE", "MARK_STATUSES", "document_rows", "iter_records", "load_documents",
+    "StampCache", "code_fingerprint", "reusable", "data_version", "MARK_NEEDS_NOTE", "MARK_STATUSES", "document_rows", "iter_records", "load_documents",
     "load_plan_statistics", "load_report_indicators", "report_years", "to_record", "tidy_row", "search", "search_count",
     "pledge", "pledge_all", "pledge_audit", "pledge_details", "pledge_fields", "pledge_page", "pledge_summary",
     "department_suggestion_figures", "similar_suggestions", "suggestion", "suggestion_audit", "suggestion_call",
