@@ -337,26 +337,17 @@ def derive(documents: list[Document], directions: dict[tuple[str, str], str]) ->
 class ContextCache:
     """What :func:`context_of` reads for one municipality, read once for all its scopes (a
     whole-database ``sijeong check`` goes through a municipality's years one after another,
-    and each year's context is a part of the same plans and reports): the statistics of all
-    its work plans and the indicator results of all its reports, filtered per scope in memory
-    exactly as the queries filter them. For reading only: a check that writes between scopes
+    and each year's context is a part of the same reports): the indicator results of all its
+    reports, filtered per scope in memory exactly as the query filters them. For reading only: a check that writes between scopes
     must not hold one across them."""
 
     def __init__(self) -> None:
         self.municipality: str | None = None
-        self.plans: list[Document] | None = None
         self.reports: list[Document] | None = None
 
     def _for(self, municipality: str) -> None:
         if municipality != self.municipality:  # one municipality at a time: memory stays bounded
-            self.municipality, self.plans, self.reports = municipality, None, None
-
-    def plan_statistics(self, conn, municipality: str, *, after: int, exclude: list[str]) -> list[Document]:
-        self._for(municipality)
-        if self.plans is None:
-            self.plans = views.load_plan_statistics(conn, municipality=municipality)
-        held = set(exclude)
-        return [p for p in self.plans if p.year is not None and p.year > after and p.name not in held]
+            self.municipality, self.reports = municipality, None
 
     def report_indicators(self, conn, municipality: str, *, before: int, exclude: list[str]) -> list[Document]:
         self._for(municipality)
@@ -376,24 +367,19 @@ class ContextCache:
 
 
 def context_of(conn, documents: list[Document], cache: ContextCache | None = None) -> list[Document]:
-    """What the cross-document rules compare a scope's documents with beyond the scope (the
-    ``context`` of :func:`pipeline.check`): for a scope holding settlement and performance
-    reports, the statistics rows of the municipality's work plans of later years than the
-    reports' earliest indicator result (``rules.documents.needs``; one indexed read per
-    municipality, never the whole plans). Documents already in the scope are not read again.
-    ``cache``: a :class:`ContextCache` kept across the scopes of a read-only check."""
-    from .rules.documents import needs, needs_reports
+    """What the cross-document rule compares a scope's documents with beyond the scope (the
+    ``context`` of :func:`pipeline.check`): for a scope holding work plans, the indicator
+    results of the earlier years in the municipality's settlement reports
+    (``rules.documents.needs_reports``; one indexed read per municipality, never the whole
+    reports). A plan restating one differently has the finding, naming the report's lines;
+    a scope holding only the report is given nothing (the finding is the plan's, made when the
+    plan's scope is checked — storing a report re-checks the scopes of the plans restating
+    it). Documents already in the scope are not read again. ``cache``: a
+    :class:`ContextCache` kept across the scopes of a read-only check."""
+    from .rules.documents import needs_reports
 
     held = [d.name for d in documents]
     out: list[Document] = []
-    for m, after in sorted(needs(documents).items()):
-        if cache is not None:
-            out += cache.plan_statistics(conn, m, after=after, exclude=held)
-        else:
-            out += views.load_plan_statistics(conn, municipality=m, after=after, exclude=held)
-    # and for a scope holding work plans, the indicator results of the earlier years in the
-    # municipality's reports (a plan restating one differently has the finding, naming the
-    # report's lines; the reports' scopes make none on the plans they are given)
     for m, before in sorted(needs_reports(documents).items()):
         if cache is not None:
             out += cache.report_indicators(conn, m, before=before, exclude=held)
@@ -461,8 +447,8 @@ def recheck(conn, scopes: Iterable[tuple[str, int | None]], *, fresh: dict[str, 
     caller's transaction. ``fresh`` are documents just read and saved in it: they are checked
     as read, the scope's other documents are loaded from the store. A scope with a document
     without a year (stored or fresh) is the whole municipality, as such a document may
-    belong with any year. A scope's reports are compared with the statistics of the
-    municipality's later work plans (:func:`context_of`), read from the store, so its
+    belong with any year. A scope's work plans are compared with the indicator results of the
+    municipality's earlier reports (:func:`context_of`), read from the store, so its
     ``cross.document`` findings are those of the documents checked together. Returns the
     rules' findings, as saved; ``checked`` receives the documents checked.
 
@@ -520,14 +506,14 @@ def stamp(conn, municipality: str, year: int | None, docs: list[Document], findi
     ``sijeong check`` may print them again instead of checking (``store/stamps.py``). Call in
     the transaction that stored them. Documents checked that are not exactly the scope's stored
     ones, in the order stored, leave the scope unstamped."""
-    from .rules.documents import needs, needs_reports
+    from .rules.documents import needs_reports
 
     rows = stamps.document_rows(conn, municipality)
     mine = stamps.scope_rows(rows, year)
     if not docs or [r.name for r in mine] != [d.name for d in docs]:
         stamps.delete_stamps(conn, municipality, [year])
         return
-    after = needs(docs).get(municipality) if year is not None else None
+    after = None  # context_of gives no scope later plans (their findings are the plans' own)
     before = needs_reports(docs).get(municipality) if year is not None else None
     first_years = stamps.report_first_years(conn, municipality) if before is not None else {}
     context = stamps.context_digest(rows, first_years, after=after, before=before, exclude=[d.name for d in docs])

@@ -193,8 +193,8 @@ def test_check_jobs_gives_the_same_output_as_one_process(stored, capsys):
 
 
 def test_the_context_read_once_per_municipality_is_the_context_read_per_scope(stored):
-    """A read-only check reads a municipality's plans and reports once (``ContextCache``) and
-    filters them per scope: the same context documents, records and order as the queries."""
+    """A read-only check reads a municipality's reports once (``ContextCache``) and filters
+    them per scope: the same context documents, records and order as the query."""
     from sijeong.operations import ContextCache, context_of
 
     engine = create_engine_for(stored)
@@ -209,6 +209,6 @@ def test_the_context_read_once_per_municipality_is_the_context_read_per_scope(st
                     [(d.name, d.year, d.family, d.title, d.headings) for d in plain]
                 assert [d.records for d in cached] == [d.records for d in plain]
                 compared += sum(len(d.records) for d in plain)
-            assert compared  # the 2023 report's context holds the 2024 plan, and the other way round
+            assert compared  # the 2024 plan's context holds the 2023 report's results
     finally:
         engine.dispose()

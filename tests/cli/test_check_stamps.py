@@ -171,9 +171,14 @@ def test_what_changed_by_another_path_is_checked_again(stored, capsys):
     assert sql(stored, "delete from findings where id = (select min(id) from findings where municipality = :m "
                "and year = 2022 and origin = 'rule')", m=second) == 1
     again(4)
-    # a plan another scope is compared with, replaced by hand: the plan's scope, and the
-    # report's it restates (its stamp's documents compared with are no longer those)
+    # a plan restating a report, replaced by hand: the plan's scope only (the difference is
+    # the plan's finding; the report's scope is not compared with later plans)
     assert sql(stored, "update documents set sha256 = 'hand' where municipality = :m and year = 2022",
+               m=RESTATING_TOWN) == 1
+    again(5)
+    # the report it restates, replaced by hand: the report's scope, and the plan's (its stamp's
+    # documents compared with are no longer those)
+    assert sql(stored, "update documents set sha256 = 'hand' where municipality = :m and year = 2020",
                m=RESTATING_TOWN) == 1
     again(6)
     # check --save checks the stale scopes again and stamps them: then all are reused

@@ -3,8 +3,8 @@
 Documents come from the database (``--db``, default ``SIJEONG_DB`` or ``./sijeong.db``) or,
 with ``--files``, straight from text files without a database. From the database the rules
 run one municipality-year at a time (as ``sijeong ingest`` runs them), so memory holds one
-scope's documents (and, for a scope with settlement reports, the statistics rows of the
-municipality's later work plans that ``cross.document`` compares them with), never the whole
+scope's documents (and, for a scope with work plans, the indicator results of the
+municipality's earlier reports that ``cross.document`` compares them with), never the whole
 database; a municipality that has a document without a
 year is checked whole (that document may belong with any year). ``--municipality`` and
 ``--year`` narrow the scopes; ``--save`` stores the findings, replacing the earlier rule
@@ -107,8 +107,8 @@ def check_db(url: str | None, *, municipality: str | None = None, years: list[in
             with (_saving(engine, m) if save else contextlib.nullcontext(None)) as tx:
                 with (contextlib.nullcontext(tx.conn) if tx is not None else engine.connect()) as conn:
                     docs = views.load_documents(conn, municipality=m, year=ys, text=True)
-                    # what the cross-document rules compare the scope's reports with: the
-                    # statistics of the municipality's later work plans (as ingest checks them)
+                    # what the cross-document rule compares the scope's plans with: the
+                    # indicator results of the municipality's earlier reports (as ingest does)
                     context = context_of(conn, docs, cache) if ys is not None else []
                 rule_findings = run_rules(docs, only=only, context=context)
                 if tx is not None:

@@ -19,9 +19,9 @@ SQLite: concurrent writers wait for each other): the documents read for that yea
 stored ones of the same names (each in a savepoint, so one failing save leaves the others),
 then every rule runs over the documents of the scope — the ones just read, in memory, plus
 the others of the scope loaded from the store (all years of the municipality when one of its
-documents has no year; a scope's settlement reports with the statistics of the municipality's
-later work plans, and a work plan's transaction also re-checks the scopes of the stored reports
-whose results it restates: ``cross.document``) — and the findings replace the scope's earlier
+documents has no year; a scope's work plans with the indicator results of the municipality's
+earlier reports, and a report's transaction also re-checks the scopes of the stored plans
+restating its results: ``cross.document``) — and the findings replace the scope's earlier
 rule findings. A stored
 document therefore always has the findings of its last check: a crash or a kill leaves either
 the state before or the state after, never a document without its findings.

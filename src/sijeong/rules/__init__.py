@@ -24,8 +24,8 @@ def run_rules(documents: list[Document], only: list[str] | None = None, *,
     """Every registered rule (or those whose id or family is in ``only``) over the documents.
 
     ``context``: documents of the municipality beyond the scope checked (from the store: the
-    parts of other years' documents a cross-document rule compares with, e.g. the statistics
-    of later work plans, :func:`documents.needs`). Only the rules registered with
+    parts of other years' documents a cross-document rule compares with, e.g. the indicator
+    results of earlier reports, :func:`documents.needs_reports`). Only the rules registered with
     ``context=True`` see them; findings on them are not this scope's (they are made when
     their own scope is checked) and are dropped."""
     out: list[Finding] = []

@@ -30,10 +30,9 @@ Checked one municipality-year at a time from the store, a scope holding a plan i
 context, the indicators of the earlier years in the municipality's reports
 (:func:`needs_reports`; ``operations.context_of`` reads them), and storing a report re-checks the
 scopes of the plans restating its results (:func:`indicator_years`): the finding is made there.
-A scope holding a report is given the statistics rows, tasks and headings of the municipality's
-later work plans (:func:`needs` says from which year), but the finding is the plan's and is left
-to the plan's scope (no finding is made on a context document), and storing a work plan
-re-checks the scopes of the reports holding results of the years it restates
+A scope holding a report is given no later plans: the finding is the plan's and is left to
+the plan's scope, and storing a work plan re-checks the scopes of the reports holding results
+of the years it restates
 (:func:`restated_years`; no longer needed for this rule's findings, which stay with the plan,
 but it keeps the upload's preview and the re-check the same scopes). So the findings are the
 same whether the documents are checked together or one scope at a time, in
@@ -140,22 +139,6 @@ def restated_years(plan: Document) -> set[int]:
     if plan.family != "work_plan":
         return set()
     return {year for year, *_ in restated(plan)}
-
-
-def needs(documents: list[Document]) -> dict[str, int]:
-    """municipality -> the earliest year of an indicator result in the settlement reports of
-    ``documents``: the work plans of that municipality of later years are what the rule
-    compares them with (the context of a scope checked alone)."""
-    out: dict[str, int] = {}
-    for rep in documents:
-        if rep.family != "settlement_report":
-            continue
-        for ind in rep.of(Indicator):
-            if ind.year is None or ind.actual is None or "actual" not in ind.figures:
-                continue
-            m = rep.municipality
-            out[m] = min(out.get(m, ind.year), ind.year)
-    return out
 
 
 def needs_reports(documents: list[Document]) -> dict[str, int]:

@@ -6,7 +6,7 @@ without a year — is checked by the write path's re-check (``operations.recheck
 (``check_stamps``): the fingerprint of the code that checked it (:func:`code_fingerprint`), a
 digest of the scope's documents (their rows in ``documents``: a document stored again has a
 new id), a digest of the other documents of the municipality the scope was compared with
-(later work plans, earlier settlement reports: ``operations.context_of``, selected again here
+(earlier settlement reports for a scope's plans: ``operations.context_of``, selected again here
 from ``context_after``/``context_before``) and a digest of the findings as ``check`` prints
 them. ``sijeong check`` prints the stored findings of a scope only when all four still match
 (:func:`reusable`); anything else, and any doubt, is a check.

@@ -7,7 +7,7 @@
    content, never by the name; ``pipeline.load_text``) and runs the rules over the scopes it
    would re-check — the municipality-year's stored documents (``views.upload_scope``; for a
    work plan also the reports whose results it restates) plus this one, in memory, with the
-   statistics of later plans that ``cross.document`` compares reports with
+   earlier reports' indicator results that ``cross.document`` compares plans with
    (``operations.context_of``). Nothing is written to the database.
 3. :class:`Staging` keeps the bytes of a readable file in a directory outside the web root
    under a random id, tied to the account that uploaded it and with an expiry, until the
