@@ -132,14 +132,14 @@ def _check_parallel(db_url: str, todo: list, only: list[str] | None, jobs: int, 
     the one being printed; results in the order of ``todo``."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from .ingest import _preload
+    from .ingest import _preload, _worker_init
 
     by_m: dict[str, list] = {}
     for m, ys in todo:
         by_m.setdefault(m, []).append(ys)
     tasks = iter(by_m.items())
     _preload()  # the readers' and the rules' modules imported once, before the workers fork
-    with ProcessPoolExecutor(max_workers=min(jobs, len(by_m))) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(by_m)), initializer=_worker_init) as pool:
         pending: deque = deque()
         for m, scopes in islice(tasks, 2 * jobs):
             pending.append(pool.submit(_check_municipality, db_url, m, scopes, only, code))
@@ -268,6 +268,27 @@ def list_rules() -> None:
         print(f"{rid}\t{name}\t읽기 단계에서 문서와 함께 저장되는 결과 / made by the readers, stored with the document")
 
 
+def _print(fmt: str, batches, counts: Counter[str]) -> int:
+    """Print the findings of every scope (text lines, or one JSON list), count them by
+    severity into ``counts``; the number of documents checked."""
+    n_docs = 0
+    first = True
+    if fmt == "json":
+        sys.stdout.write("[")
+    for docs, findings in batches:
+        n_docs += len(docs)
+        counts.update(f.severity for f in findings)
+        for f in findings:
+            if fmt == "json":
+                sys.stdout.write(("\n" if first else ",\n") + json.dumps(f.as_dict(), ensure_ascii=False))
+                first = False
+            else:
+                print(format_text(f))
+    if fmt == "json":
+        sys.stdout.write("\n]\n" if not first else "]\n")
+    return n_docs
+
+
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "list_rules", False):
         list_rules()
@@ -289,23 +310,12 @@ def run(args: argparse.Namespace) -> int:
         batches = check_db(args.db, municipality=args.municipality, years=args.year, only=args.rule, save=args.save,
                            jobs=max(1, getattr(args, "jobs", 1) or 1), full=getattr(args, "full", False),
                            tally=scopes)
+    from .ingest import batch_gc
+
     counts: Counter[str] = Counter()
-    n_docs = 0
-    first = True
     try:
-        if args.format == "json":
-            sys.stdout.write("[")
-        for docs, findings in batches:
-            n_docs += len(docs)
-            counts.update(f.severity for f in findings)
-            for f in findings:
-                if args.format == "json":
-                    sys.stdout.write(("\n" if first else ",\n") + json.dumps(f.as_dict(), ensure_ascii=False))
-                    first = False
-                else:
-                    print(format_text(f))
-        if args.format == "json":
-            sys.stdout.write("\n]\n" if not first else "]\n")
+        with batch_gc():  # a scope loaded back is tens of thousands of objects, as in ingest
+            n_docs = _print(args.format, batches, counts)
     except ImportError as e:
         print(f"저장소를 쓸 수 없습니다 / the store is not available: {e}; --files FILE... 를 쓰세요", file=sys.stderr)
         return 2
