@@ -338,8 +338,8 @@ class ContextCache:
     """What :func:`context_of` reads for one municipality, read once for all its scopes (a
     whole-database ``sijeong check`` goes through a municipality's years one after another,
     and each year's context is a part of the same reports): the indicator results of all its
-    reports, filtered per scope in memory exactly as the query filters them. For reading only: a check that writes between scopes
-    must not hold one across them."""
+    reports, filtered per scope in memory exactly as the query filters them. For reading only:
+    a check that writes between scopes must not hold one across them."""
 
     def __init__(self) -> None:
         self.municipality: str | None = None
