@@ -110,6 +110,31 @@ def real_client(real_db):
         yield c
 
 
+def count_connections(engine) -> dict[str, int]:
+    """Watch ``engine``'s pool: ``now`` connections checked out, their ``peak`` and the number
+    of ``checkouts`` so far (updated by pool events, from any thread)."""
+    import threading
+
+    import sqlalchemy as sa
+
+    out = {"now": 0, "peak": 0, "checkouts": 0}
+    lock = threading.Lock()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _out(*_):
+        with lock:
+            out["now"] += 1
+            out["checkouts"] += 1
+            out["peak"] = max(out["peak"], out["now"])
+
+    @sa.event.listens_for(engine, "checkin")
+    def _in(*_):
+        with lock:
+            out["now"] -= 1
+
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import Mount
 
-from .conftest import FIXTURES, fixture_files, free_port, load_into
+from .conftest import FIXTURES, count_connections, fixture_files, free_port, load_into
 
 CONCURRENCY = 64
 #: at least this many times CONCURRENCY requests in all (every URL at least once)
@@ -265,20 +265,7 @@ def test_a_request_holds_one_connection_at_a_time(fixture_db):
 
     app = make_app(fixture_db[0])
     engine = app.state.engine
-    out = {"now": 0, "peak": 0, "checkouts": 0}
-    lock = threading.Lock()
-
-    @sa.event.listens_for(engine, "checkout")
-    def _out(*_):
-        with lock:
-            out["now"] += 1
-            out["checkouts"] += 1
-            out["peak"] = max(out["peak"], out["now"])
-
-    @sa.event.listens_for(engine, "checkin")
-    def _in(*_):
-        with lock:
-            out["now"] -= 1
+    out = count_connections(engine)
 
     try:
         with TestClient(app) as client:

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
-from .conftest import FIXTURES, load_into
+from .conftest import FIXTURES, count_connections, load_into
 
 FILES = ("performance_report.txt", "consistent_report.txt")
 
@@ -135,24 +135,30 @@ def test_signed_in_requests_and_other_pages_are_not_cached(db):
         assert signed.headers.get("x-sijeong-cache") == "hit"
 
 
-def test_a_signed_in_user_is_never_served_the_cache(db, monkeypatch):
+def sign_in_someone(monkeypatch) -> None:
+    """From now on every request is signed in (a viewer, by session), as ``auth.resolve``
+    would find a session cookie."""
+    from types import SimpleNamespace
+
     from sijeong.web import auth
 
+    who = SimpleNamespace(actor=SimpleNamespace(login="someone", department=None, role="viewer"),
+                          csrf_token="t", by="session")
+
+    async def someone(request):
+        request.state.auth = who
+        return who
+
+    monkeypatch.setattr(auth, "resolve", someone)
+
+
+def test_a_signed_in_user_is_never_served_the_cache(db, monkeypatch):
     app = _app(db)
     with TestClient(app) as c:
         c.get("/programs?limit=5")
         assert c.get("/programs?limit=5").headers["x-sijeong-cache"] == "hit"
 
-        from types import SimpleNamespace
-
-        who = SimpleNamespace(actor=SimpleNamespace(login="someone", department=None, role="viewer"),
-                              csrf_token="t", by="session")
-
-        async def someone(request):
-            request.state.auth = who
-            return who
-
-        monkeypatch.setattr(auth, "resolve", someone)
+        sign_in_someone(monkeypatch)
         r = c.get("/programs?limit=5")
         assert "x-sijeong-cache" not in r.headers
 
@@ -213,9 +219,7 @@ def test_a_hit_is_answered_before_routing_with_every_header_of_a_fresh_answer(db
 
 
 def test_the_early_answer_is_only_for_anonymous_gets(db, monkeypatch):
-    from types import SimpleNamespace
-
-    from sijeong.web import auth, cache
+    from sijeong.web import cache
 
     peeked = []
     real = cache._peek
@@ -226,14 +230,7 @@ def test_the_early_answer_is_only_for_anonymous_gets(db, monkeypatch):
         assert c.head("/programs?limit=5").headers.get("x-sijeong-cache") != "hit"
         assert c.get("/findings").status_code == 200
         assert len(peeked) == 1  # the first GET only: no HEAD, no uncached path
-        who = SimpleNamespace(actor=SimpleNamespace(login="someone", department=None, role="viewer"),
-                              csrf_token="t", by="session")
-
-        async def someone(request):
-            request.state.auth = who
-            return who
-
-        monkeypatch.setattr(auth, "resolve", someone)
+        sign_in_someone(monkeypatch)
         r = c.get("/programs?limit=5")
         assert "x-sijeong-cache" not in r.headers and r.headers["cache-control"] == "no-store"
         assert len(peeked) == 1
@@ -242,26 +239,9 @@ def test_the_early_answer_is_only_for_anonymous_gets(db, monkeypatch):
 def test_the_early_look_never_holds_two_connections_at_once(db):
     """The early look's connection is given back before the route takes its own: a miss
     checks out two connections one after the other (never two at once), a hit one."""
-    import threading
-
-    import sqlalchemy as sa
-
     app = _app(db)
     engine = app.state.engine
-    out = {"now": 0, "peak": 0, "checkouts": 0}
-    lock = threading.Lock()
-
-    @sa.event.listens_for(engine, "checkout")
-    def _out(*_):
-        with lock:
-            out["now"] += 1
-            out["checkouts"] += 1
-            out["peak"] = max(out["peak"], out["now"])
-
-    @sa.event.listens_for(engine, "checkin")
-    def _in(*_):
-        with lock:
-            out["now"] -= 1
+    out = count_connections(engine)
 
     with TestClient(app) as c:
         for path, want, checkouts in (("/programs?limit=7", "miss", 2), ("/programs?limit=7", "hit", 1),
