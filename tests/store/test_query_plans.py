@@ -325,8 +325,8 @@ def test_documents_of_one_municipality_year_use_an_index(filled):
 
 
 def test_cross_document_context_reads_one_municipalitys_later_plans_by_index(filled):
-    """operations.context_of (a scope's reports against the municipality's later plans) and
-    operations.restated_report_years (the report scopes a stored plan re-checks): the plans'
+    """operations.restated_report_years (the plan scopes a stored report re-checks: the later
+    plans restating its results; the report scopes a stored plan re-checks): the plans'
     documents through ix_documents_dims, their statistics by document id, the reports through
     ix_indicators_dims — never a scan."""
     md = metadata()
